@@ -1,0 +1,1 @@
+"""Answers: walking times, isochrones, coverage, population estimates, siting and reports."""

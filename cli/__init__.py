@@ -1,0 +1,1 @@
+"""ServiceCircle cli package."""

@@ -1,0 +1,41 @@
+"""Coordinate reference systems: WGS-84 at the edges, a local UTM zone (metres) for measuring."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+from pyproj import CRS
+
+from geo.errors import CRSError
+
+WGS84 = "EPSG:4326"
+
+
+def utm_crs_for(lon: float, lat: float) -> str:
+    """Return the EPSG code (e.g. ``"EPSG:32651"``) of the WGS-84 UTM zone containing a lon/lat point."""
+    if not (-180.0 <= lon <= 180.0 and -80.0 <= lat <= 84.0) or math.isnan(lon) or math.isnan(lat):
+        raise CRSError(f"Cannot pick a UTM zone for lon={lon}, lat={lat}: not a valid WGS-84 position.")
+    zone = int((lon + 180.0) // 6.0) + 1
+    zone = min(zone, 60)
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def is_metric(crs) -> bool:
+    """True when ``crs`` is projected with metre units."""
+    if crs is None:
+        return False
+    c = CRS.from_user_input(crs)
+    return c.is_projected and all((a.unit_name in ("metre", "meter")) for a in c.axis_info[:2])
+
+
+def to_crs_checked(gdf: gpd.GeoDataFrame, crs: str, what: str = "layer") -> gpd.GeoDataFrame:
+    """Reproject ``gdf`` to ``crs``; refuse a layer without a CRS with a clear message."""
+    if gdf.crs is None:
+        raise CRSError(
+            f"The {what} has no coordinate reference system. Save it with one (for lon/lat use "
+            f"WGS-84, EPSG:4326) or tell the import which system the coordinates are in."
+        )
+    if CRS.from_user_input(gdf.crs) == CRS.from_user_input(crs):
+        return gdf
+    return gdf.to_crs(crs)
