@@ -1,0 +1,340 @@
+"""Coverage of the service circle: who reaches a center within T minutes along the walking network.
+
+:func:`run_coverage` takes centers, demand (points or polygons with a ``population`` column),
+optional grids (网格) and communities (社区), and returns a :class:`CoverageResult` with every
+layer in the network's metric CRS. Times are minutes at ``WalkParams.speed_kmh``; distances metres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.isochrones import isochrones, straight_line_circles, walk_reach_share
+from analysis.params import WalkParams
+from analysis.travel_time import (
+    nearest_source_distances,
+    per_source_reach,
+    point_distances,
+    points_reach,
+)
+from geo.crs import WGS84, to_crs_checked
+from geo.errors import LayerError
+from geo.network import WalkNetwork
+from geo.snapping import SnappedPoints, snap_points
+
+#: Side of the square drawn around each uncovered demand point to form gap areas (metres);
+#: equal to the sample city's 100 m population cells.
+GAP_CELL_M = 100.0
+UNASSIGNED = "(未划分 unassigned)"
+
+
+@dataclass
+class CoverageResult:
+    """All answers of one coverage run (layers in ``crs``, metres; times in minutes)."""
+
+    params: WalkParams
+    crs: str
+    summary: dict
+    demand: gpd.GeoDataFrame
+    centers: gpd.GeoDataFrame
+    grids: gpd.GeoDataFrame | None
+    communities: pd.DataFrame
+    gaps: gpd.GeoDataFrame
+    isochrones: gpd.GeoDataFrame
+    circles: gpd.GeoDataFrame
+    node_time_min: np.ndarray
+    center_snaps: SnappedPoints = field(repr=False, default=None)
+    demand_snaps: SnappedPoints = field(repr=False, default=None)
+    community_polygons: gpd.GeoDataFrame | None = None
+
+    def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
+        """The map layers reprojected to WGS-84 (for web maps and files)."""
+        out = {
+            "centers": self.centers, "demand": self.demand, "gaps": self.gaps,
+            "isochrones": self.isochrones, "circles": self.circles,
+        }
+        if self.grids is not None:
+            out["grids"] = self.grids
+        if self.community_polygons is not None:
+            out["communities"] = self.community_polygons
+        return {k: v.to_crs(WGS84) for k, v in out.items()}
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+
+def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> gpd.GeoDataFrame:
+    """Centers in ``crs`` with a unique string ``center_id`` and a ``name``; refuses an empty layer."""
+    if centers is None or len(centers) == 0:
+        raise LayerError("There are no service centers to measure from. Add at least one center (point layer).")
+    c = to_crs_checked(centers, crs, "centers layer").copy()
+    if "center_id" not in c:
+        c["center_id"] = c["id"].astype(str) if "id" in c else [f"{prefix}{i + 1:02d}" for i in range(len(c))]
+    c["center_id"] = c["center_id"].astype(str)
+    if c["center_id"].duplicated().any():
+        dup = c.loc[c["center_id"].duplicated(), "center_id"].tolist()[:5]
+        raise LayerError(f"Center ids must be unique; repeated: {', '.join(dup)}.")
+    if "name" not in c:
+        c["name"] = c["center_id"]
+    return c.reset_index(drop=True)
+
+
+def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    """Demand in ``crs`` with ``demand_id`` and a numeric, non-negative ``population``."""
+    if demand is None or len(demand) == 0:
+        raise LayerError("The demand layer (residents) is empty. Give points or polygons with a population column.")
+    if "population" not in demand:
+        raise LayerError("The demand layer needs a 'population' column (人口: residents per point or polygon).")
+    d = to_crs_checked(demand, crs, "demand layer").copy()
+    pop = pd.to_numeric(d["population"], errors="coerce")
+    if pop.isna().any() or (pop < 0).any():
+        raise LayerError("Population must be a number of residents, zero or more, in every row of the demand layer.")
+    d["population"] = pop.astype(float)
+    if "demand_id" not in d:
+        d["demand_id"] = np.arange(len(d))
+    return d.reset_index(drop=True)
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def run_coverage(
+    network: WalkNetwork,
+    centers: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame,
+    params: WalkParams = WalkParams(),
+    grids: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    *,
+    is_demo: bool | None = None,
+    population_is_estimate: bool | None = None,
+) -> CoverageResult:
+    """Walking-network coverage of ``demand`` by ``centers`` (see module docstring)."""
+    crs = network.crs
+    c = prepare_centers(centers, crs)
+    d = prepare_demand(demand, crs)
+    c_snap = snap_points(network, c, params.max_access_m)
+    d_snap = snap_points(network, d, params.max_access_m)
+    node_dist, node_src = nearest_source_distances(network, c_snap)
+    dist, src = point_distances(network, node_dist, node_src, d_snap, c_snap)
+    max_reach = params.reach_m(max(params.all_thresholds))
+    node_reach = per_source_reach(network, c_snap, max_reach)
+    reach = points_reach(network, c_snap, d_snap, params.reach_m(), node_reach=node_reach)
+    n_within = np.bincount(reach.target, minlength=len(d)) if len(reach) else np.zeros(len(d), int)
+
+    c["access_m"] = c_snap.access_m
+    c["off_network"] = ~c_snap.on_network
+    d["access_m"] = d_snap.access_m
+    d["off_network"] = ~d_snap.on_network
+    d["time_min"] = dist / params.metres_per_minute
+    d["nearest_center"] = np.where(src >= 0, c["center_id"].to_numpy()[np.clip(src, 0, None)], None)
+    d["n_centers_within"] = n_within
+    d["within_circle"] = _within_circle(d, c, params.reach_m())
+    d = assign_areas(d, grids, communities)
+
+    isos = isochrones(network, c_snap, c["center_id"].to_numpy(), params, node_reach=node_reach)
+    circles = straight_line_circles(c.geometry, c["center_id"].to_numpy(), params, crs, params.all_thresholds)
+    circles["walk_reach_share"] = walk_reach_share(circles, isos)
+
+    if is_demo is None:
+        is_demo = bool(_is_demo(centers) or (grids is not None and _is_demo(grids)))
+    if population_is_estimate is None:
+        population_is_estimate = bool("is_estimate" in demand and demand["is_estimate"].astype(bool).any())
+    result = CoverageResult(
+        params=params, crs=crs, summary={}, demand=d, centers=c, grids=None,
+        communities=pd.DataFrame(), gaps=gpd.GeoDataFrame(), isochrones=isos, circles=circles,
+        node_time_min=node_dist / params.metres_per_minute, center_snaps=c_snap, demand_snaps=d_snap,
+        community_polygons=to_crs_checked(communities, crs, "communities layer") if communities is not None else None,
+    )
+    return summarise(result, grids, is_demo=is_demo, population_is_estimate=population_is_estimate)
+
+
+def _is_demo(gdf: gpd.GeoDataFrame) -> bool:
+    return "demo" in gdf and gdf["demo"].fillna(False).astype(bool).any()
+
+
+def _within_circle(d: gpd.GeoDataFrame, c: gpd.GeoDataFrame, radius_m: float) -> np.ndarray:
+    """Whether each demand point lies within ``radius_m`` straight-line metres of any center."""
+    tree = shapely.STRtree(np.asarray(c.geometry.values))
+    pts = shapely.point_on_surface(np.asarray(d.geometry.values))
+    hit, _ = tree.query(pts, predicate="dwithin", distance=radius_m)
+    out = np.zeros(len(d), dtype=bool)
+    out[hit] = True
+    return out
+
+
+def assign_areas(
+    d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None, communities: gpd.GeoDataFrame | None
+) -> gpd.GeoDataFrame:
+    """Give each demand row a ``grid_id`` and ``community`` (kept if present, else by location)."""
+    pts = gpd.GeoDataFrame(geometry=d.geometry.representative_point(), crs=d.crs)
+    if "grid_id" not in d:
+        d["grid_id"] = None
+        if grids is not None and len(grids):
+            g = to_crs_checked(grids, d.crs, "grids layer")
+            j = gpd.sjoin(pts, g[["grid_id", "geometry"]], how="left", predicate="within")
+            d["grid_id"] = j.groupby(level=0)["grid_id"].first().reindex(d.index).to_numpy()
+    if "community" not in d:
+        d["community"] = None
+        if grids is not None and "community" in grids:
+            d["community"] = d["grid_id"].map(dict(zip(grids["grid_id"], grids["community"])))
+        if communities is not None and len(communities) and d["community"].isna().any():
+            cm = to_crs_checked(communities, d.crs, "communities layer")
+            name_col = "community" if "community" in cm else "name"
+            j = gpd.sjoin(pts, cm[[name_col, "geometry"]], how="left", predicate="within")
+            found = j.groupby(level=0)[name_col].first().reindex(d.index)
+            d["community"] = d["community"].fillna(found)
+    d["community"] = d["community"].fillna(UNASSIGNED).astype(str)
+    return d
+
+
+# -- summaries (shared by run_coverage and the what-if) -------------------------------------------
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Population-weighted quantile (``inf`` values count as the longest times)."""
+    m = weights > 0
+    if not m.any():
+        return float("nan")
+    v, w = values[m], weights[m]
+    order = np.argsort(v, kind="stable")
+    cw = np.cumsum(w[order])
+    i = int(np.searchsorted(cw, q * cw[-1], side="left"))
+    return float(v[order][min(i, len(v) - 1)])
+
+
+def summarise(
+    result: CoverageResult, grids: gpd.GeoDataFrame | None, *, is_demo: bool, population_is_estimate: bool
+) -> CoverageResult:
+    """(Re)compute covered flags, center loads, grid/community tables, gaps and headline figures."""
+    p = result.params
+    d = result.demand
+    d["covered"] = np.isfinite(d["time_min"]) & (d["time_min"] <= p.minutes + 1e-9)
+    pop = d["population"].to_numpy()
+    covered = d["covered"].to_numpy()
+    total = float(pop.sum())
+    cov_pop = float(pop[covered].sum())
+    off_pop = float(pop[d["off_network"].to_numpy()].sum())
+    unreach_pop = float(pop[~d["off_network"].to_numpy() & ~np.isfinite(d["time_min"].to_numpy())].sum())
+    circle_pop = float(pop[d["within_circle"].to_numpy()].sum())
+
+    c = result.centers
+    load = d[covered].groupby("nearest_center")["population"].sum()
+    c["load_pop"] = c["center_id"].map(load).fillna(0.0).to_numpy()
+    c["load_all_pop"] = c["center_id"].map(d.groupby("nearest_center")["population"].sum()).fillna(0.0).to_numpy()
+
+    comm = _area_table(d, "community")
+    grid_table = None
+    if grids is not None and len(grids):
+        g = to_crs_checked(grids, result.crs, "grids layer").copy()
+        t = _area_table(d, "grid_id").set_index("grid_id")
+        for col in ("population", "covered_pop", "uncovered_pop", "redundant_pop"):
+            g[col] = g["grid_id"].map(t[col]).fillna(0.0).to_numpy()
+        g["covered_share"] = np.where(g["population"] > 0, g["covered_pop"] / g["population"].where(g["population"] > 0, 1), np.nan)
+        grid_table = g
+    t_min = d["time_min"].to_numpy()
+    summary = {
+        "total_pop": total,
+        "covered_pop": cov_pop,
+        "covered_share": cov_pop / total if total else float("nan"),
+        "uncovered_pop": total - cov_pop,
+        "off_network_pop": off_pop,
+        "unreachable_pop": unreach_pop,
+        "redundant_pop": float(pop[d["n_centers_within"].to_numpy() >= 2].sum()),
+        "median_min": weighted_quantile(t_min, pop, 0.5),
+        "p90_min": weighted_quantile(t_min, pop, 0.9),
+        "n_centers": int(len(c)),
+        "n_centers_off_network": int(c["off_network"].sum()),
+        "circle_covered_pop": circle_pop,
+        "circle_covered_share": circle_pop / total if total else float("nan"),
+        "circle_overstatement_pct": (circle_pop / cov_pop - 1.0) * 100.0 if cov_pop else float("nan"),
+        "circle_overstatement_pp": (circle_pop - cov_pop) / total * 100.0 if total else float("nan"),
+        "minutes": p.minutes,
+        "speed_kmh": p.speed_kmh,
+        "reach_m": p.reach_m(),
+        "is_demo": bool(is_demo),
+        "population_is_estimate": bool(population_is_estimate),
+    }
+    return replace(result, summary=summary, grids=grid_table, communities=comm, gaps=gap_areas(d, grid_table))
+
+
+def _area_table(d: gpd.GeoDataFrame, key: str) -> pd.DataFrame:
+    """Population, covered, uncovered and redundant residents per ``key``, worst share first."""
+    df = pd.DataFrame({
+        key: d[key].fillna(UNASSIGNED).astype(str),
+        "population": d["population"],
+        "covered_pop": d["population"].where(d["covered"], 0.0),
+        "redundant_pop": d["population"].where(d["n_centers_within"] >= 2, 0.0),
+    })
+    t = df.groupby(key, as_index=False).sum()
+    t["uncovered_pop"] = t["population"] - t["covered_pop"]
+    t["covered_share"] = np.where(t["population"] > 0, t["covered_pop"] / t["population"].where(t["population"] > 0, 1), np.nan)
+    return t.sort_values(["covered_share", "uncovered_pop"], ascending=[True, False], ignore_index=True)
+
+
+def gap_areas(d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None, cell_m: float = GAP_CELL_M) -> gpd.GeoDataFrame:
+    """Connected areas of uncovered residents with their population (metres², persons).
+
+    Each uncovered demand row contributes its polygon, or a ``cell_m`` square around its point;
+    touching pieces merge into one gap. The gaps' populations add up to the uncovered residents.
+    """
+    un = d[~d["covered"] & (d["population"] > 0)]
+    cols = {"gap_id": [], "population": [], "area_m2": [], "community": []}
+    if un.empty:
+        return gpd.GeoDataFrame(cols, geometry=[], crs=d.crs)
+    geoms = np.asarray(un.geometry.values, dtype=object)
+    is_pt = shapely.get_type_id(geoms) == 0
+    h = cell_m / 2.0
+    xy = shapely.get_coordinates(geoms[is_pt])
+    geoms = geoms.copy()
+    geoms[is_pt] = shapely.box(xy[:, 0] - h, xy[:, 1] - h, xy[:, 0] + h, xy[:, 1] + h)
+    merged = shapely.get_parts(shapely.union_all(shapely.buffer(geoms, 0.01)))
+    tree = shapely.STRtree(merged)
+    rep = shapely.point_on_surface(np.asarray(un.geometry.values))
+    gi, pi = tree.query(rep, predicate="within")
+    part = np.full(len(un), -1)
+    part[gi] = pi
+    # representative points always fall in their own (buffered) square; guard anyway
+    missing = part < 0
+    if missing.any():
+        part[missing] = tree.query_nearest(rep[missing], all_matches=False)[1]
+    popu = np.bincount(part, weights=un["population"].to_numpy(), minlength=len(merged))
+    comm = pd.Series(un["community"].to_numpy()).groupby(part).agg(lambda s: s.value_counts().index[0])
+    order = np.argsort(-popu, kind="stable")
+    gdf = gpd.GeoDataFrame(
+        {
+            "gap_id": [f"GAP{i + 1:03d}" for i in range(len(order))],
+            "population": popu[order],
+            "area_m2": shapely.area(merged[order]),
+            "community": comm.reindex(order).to_numpy(),
+        },
+        geometry=gpd.GeoSeries(merged[order], crs=d.crs),
+        crs=d.crs,
+    )
+    return gdf[gdf["population"] > 0].reset_index(drop=True)
+
+
+def coverage_curve(result: CoverageResult, minutes=range(5, 16)) -> pd.DataFrame:
+    """Residents covered at each threshold (minutes), from the same walking times."""
+    t = result.demand["time_min"].to_numpy()
+    pop = result.demand["population"].to_numpy()
+    total = pop.sum()
+    rows = [(float(m), float(pop[t <= m].sum())) for m in minutes]
+    df = pd.DataFrame(rows, columns=["minutes", "covered_pop"])
+    df["covered_share"] = df["covered_pop"] / total if total else np.nan
+    return df
+
+
+def time_histogram(result: CoverageResult, bin_min: float = 1.0, max_min: float = 30.0) -> pd.DataFrame:
+    """Residents per walking-time bin (minutes); the last bin collects longer and unreachable walks."""
+    t = result.demand["time_min"].to_numpy()
+    pop = result.demand["population"].to_numpy()
+    edges = np.arange(0.0, max_min + bin_min, bin_min)
+    tt = np.where(np.isfinite(t), np.minimum(t, max_min - 1e-9), max_min - 1e-9)
+    counts, _ = np.histogram(tt, bins=edges, weights=pop)
+    return pd.DataFrame({"from_min": edges[:-1], "to_min": edges[1:], "population": counts})

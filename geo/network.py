@@ -1,0 +1,392 @@
+"""Walking street networks as plain arrays: built offline from a local OSM file, cached on disk.
+
+A :class:`WalkNetwork` holds one row per street segment (undirected, as people walk both ways)
+with its geometry in a projected metric CRS (the local UTM zone), and exposes a directed
+``scipy.sparse`` adjacency matrix for shortest paths. Lengths are metres.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from geo.crs import WGS84, utm_crs_for
+from geo.errors import NoWalkableWaysError, OSMFileError
+from geo.osm_file import check_osm_file, file_sha256, osmium_file
+
+#: OSM ``highway`` values people can walk on. Motorways and trunk roads (in Chinese cities
+#: mostly elevated or fenced expressways) are excluded; so are construction and proposed ways.
+WALKABLE_HIGHWAYS: frozenset[str] = frozenset(
+    {
+        "primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
+        "unclassified", "residential", "living_street", "service", "pedestrian", "footway",
+        "path", "steps", "cycleway", "track", "road", "corridor", "bridleway",
+    }
+)
+#: ``foot``/``access`` values that forbid walking (unless ``foot`` explicitly allows it).
+_NO_FOOT = frozenset({"no", "private", "use_sidepath"})
+_FOOT_YES = frozenset({"yes", "designated", "permissive", "official"})
+_NO_ACCESS = frozenset({"no", "private"})
+
+CACHE_VERSION = 3
+
+
+def is_walkable(tags: dict[str, str], highways: frozenset[str] = WALKABLE_HIGHWAYS) -> bool:
+    """Whether an OSM way with ``tags`` is open to pedestrians under the documented rules.
+
+    Kept: ``highway`` in ``highways``. Dropped: ``foot=no|private|use_sidepath``;
+    ``access=no|private`` unless ``foot=yes|designated|permissive``; ``area=yes`` squares are kept.
+    """
+    if tags.get("highway") not in highways:
+        return False
+    foot = tags.get("foot", "")
+    if foot in _NO_FOOT:
+        return False
+    if tags.get("access", "") in _NO_ACCESS and foot not in _FOOT_YES:
+        return False
+    return True
+
+
+@dataclass(frozen=True, eq=False)
+class WalkNetwork:
+    """A walking network: nodes and undirected street segments in a metric CRS (metres)."""
+
+    crs: str
+    node_x: np.ndarray
+    node_y: np.ndarray
+    node_osmid: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_length: np.ndarray
+    edge_geometry: np.ndarray
+    edge_highway: np.ndarray
+    edge_name: np.ndarray
+    edge_oneway: np.ndarray
+    node_component: np.ndarray = field(default=None)  # filled in __post_init__
+    source_path: str | None = None
+    source_sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.node_component is None:
+            object.__setattr__(self, "node_component", _components(self))
+
+    # -- sizes -------------------------------------------------------------------------------
+    @property
+    def n_nodes(self) -> int:
+        return int(self.node_x.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.edge_u.shape[0])
+
+    # -- graph -------------------------------------------------------------------------------
+    @cached_property
+    def csr(self) -> sparse.csr_matrix:
+        """Directed adjacency (n_nodes × n_nodes), weight = metres; parallel edges keep the shortest."""
+        return directed_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length, self.edge_oneway)
+
+    @cached_property
+    def edge_tree(self) -> shapely.STRtree:
+        """Spatial index of the edge geometries (for snapping)."""
+        return shapely.STRtree(self.edge_geometry)
+
+    # -- tables ------------------------------------------------------------------------------
+    def edges_gdf(self) -> gpd.GeoDataFrame:
+        """One row per street segment, in the network CRS (metres)."""
+        return gpd.GeoDataFrame(
+            {
+                "edge": np.arange(self.n_edges),
+                "u": self.edge_u,
+                "v": self.edge_v,
+                "length_m": self.edge_length,
+                "highway": self.edge_highway,
+                "name": self.edge_name,
+                "component": self.node_component[self.edge_u],
+            },
+            geometry=gpd.GeoSeries(self.edge_geometry, crs=self.crs),
+            crs=self.crs,
+        )
+
+    def nodes_gdf(self) -> gpd.GeoDataFrame:
+        """One row per node (intersection or dead end), in the network CRS."""
+        return gpd.GeoDataFrame(
+            {"node": np.arange(self.n_nodes), "osmid": self.node_osmid, "component": self.node_component},
+            geometry=gpd.points_from_xy(self.node_x, self.node_y, crs=self.crs),
+            crs=self.crs,
+        )
+
+    def components_summary(self) -> pd.DataFrame:
+        """Connected pieces of the network: nodes, segments and street km each; 0 is the main one."""
+        comp_of_edge = self.node_component[self.edge_u]
+        n_comp = int(self.node_component.max()) + 1 if self.n_nodes else 0
+        df = pd.DataFrame(
+            {
+                "component": np.arange(n_comp),
+                "n_nodes": np.bincount(self.node_component, minlength=n_comp),
+                "n_edges": np.bincount(comp_of_edge, minlength=n_comp),
+                "length_km": np.bincount(comp_of_edge, weights=self.edge_length, minlength=n_comp) / 1000.0,
+            }
+        )
+        df["is_main"] = df["component"] == 0
+        return df
+
+    def bounds_wgs84(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat) of the nodes."""
+        pts = gpd.GeoSeries(
+            gpd.points_from_xy(
+                [self.node_x.min(), self.node_x.max()], [self.node_y.min(), self.node_y.max()]
+            ),
+            crs=self.crs,
+        ).to_crs(WGS84)
+        return (pts.x.min(), pts.y.min(), pts.x.max(), pts.y.max())
+
+    # -- constructors ------------------------------------------------------------------------
+    @classmethod
+    def from_lines(
+        cls,
+        lines: gpd.GeoDataFrame,
+        *,
+        oneway_col: str | None = None,
+        length_col: str | None = None,
+        snap_decimals: int = 3,
+    ) -> "WalkNetwork":
+        """Build a network from street centre lines (hand-made tests, synthetic cities, user layers).
+
+        Nodes are the line end points, merged when equal after rounding to ``snap_decimals``
+        (metres; 3 = 1 mm). ``lines`` must be in a metric CRS. ``oneway_col`` marks segments
+        walkable only from their first to their last vertex. ``length_col`` overrides the
+        geometric length (metres).
+        """
+        if lines.crs is None:
+            raise OSMFileError("The street lines have no CRS; give them a projected metric CRS (e.g. UTM).")
+        geoms = np.asarray(lines.geometry.values, dtype=object)
+        start = shapely.get_coordinates(shapely.get_point(geoms, 0))
+        end = shapely.get_coordinates(shapely.get_point(geoms, -1))
+        ends = np.round(np.vstack([start, end]), snap_decimals)
+        uniq, inverse = np.unique(ends, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        n = len(geoms)
+        length = (
+            np.asarray(lines[length_col], dtype=float) if length_col else shapely.length(geoms).astype(float)
+        )
+        oneway = np.asarray(lines[oneway_col], dtype=bool) if oneway_col else np.zeros(n, dtype=bool)
+        highway = np.asarray(lines["highway"], dtype=object) if "highway" in lines else np.full(n, "", dtype=object)
+        name = np.asarray(lines["name"], dtype=object) if "name" in lines else np.full(n, "", dtype=object)
+        return cls(
+            crs=str(lines.crs),
+            node_x=uniq[:, 0].astype(float),
+            node_y=uniq[:, 1].astype(float),
+            node_osmid=np.arange(len(uniq), dtype=np.int64),
+            edge_u=inverse[:n].astype(np.int64),
+            edge_v=inverse[n:].astype(np.int64),
+            edge_length=length,
+            edge_geometry=geoms,
+            edge_highway=highway,
+            edge_name=name,
+            edge_oneway=oneway,
+        )
+
+
+def directed_csr(
+    n_nodes: int, u: np.ndarray, v: np.ndarray, length: np.ndarray, oneway: np.ndarray
+) -> sparse.csr_matrix:
+    """Directed adjacency: every segment u→v, and v→u unless one-way; min over parallel edges.
+
+    Self-loops are dropped; weights are clamped to ≥ 1e-6 m so that zero-length segments stay
+    edges (scipy treats stored zeros as missing).
+    """
+    two = ~oneway
+    rows = np.concatenate([u, v[two]])
+    cols = np.concatenate([v, u[two]])
+    w = np.maximum(np.concatenate([length, length[two]]), 1e-6)
+    keep = rows != cols
+    rows, cols, w = rows[keep], cols[keep], w[keep]
+    order = np.lexsort((w, cols, rows))
+    rows, cols, w = rows[order], cols[order], w[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    return sparse.csr_matrix((w[first], (rows[first], cols[first])), shape=(n_nodes, n_nodes))
+
+
+def _components(net: WalkNetwork) -> np.ndarray:
+    """Weakly connected components, relabelled so 0 is the largest (by node count)."""
+    if net.n_nodes == 0:
+        return np.zeros(0, dtype=np.int64)
+    adj = directed_csr(net.n_nodes, net.edge_u, net.edge_v, net.edge_length, np.zeros(net.n_edges, bool))
+    _, labels = csgraph.connected_components(adj, directed=False)
+    sizes = np.bincount(labels)
+    rank = np.empty_like(sizes)
+    rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
+    return rank[labels].astype(np.int64)
+
+
+# -- building from OSM -------------------------------------------------------------------------
+
+
+def _default_cache_dir() -> Path:
+    env = os.environ.get("SERVICECIRCLE_CACHE")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / ".cache"
+
+
+def _write_walkable_xml(path: Path, out: Path, highways: frozenset[str]) -> int:
+    """Copy walkable ways (and the nodes they use) of ``path`` to OSM XML ``out``; return the way count."""
+    import osmium
+
+    n = 0
+    try:
+        with osmium.BackReferenceWriter(str(out), ref_src=osmium_file(path), overwrite=True) as writer:
+            for way in osmium.FileProcessor(osmium_file(path), osmium.osm.WAY).with_filter(
+                osmium.filter.KeyFilter("highway")
+            ):
+                if is_walkable(dict(way.tags), highways):
+                    writer.add_way(way)
+                    n += 1
+    except RuntimeError as err:  # libosmium: truncated PBF, broken XML, bad compression
+        raise OSMFileError(
+            f"{path.name} could not be read as OpenStreetMap data ({err}). The file is probably "
+            f"truncated or damaged: download or export it again."
+        ) from err
+    return n
+
+
+def build_walk_network(path: str | Path, highways: frozenset[str] = WALKABLE_HIGHWAYS) -> WalkNetwork:
+    """Parse a local OSM file into a simplified, projected :class:`WalkNetwork` (no cache).
+
+    Uses OSMnx to build and simplify the graph from the walkable ways only (``graph_from_xml``
+    keeps every way otherwise, buildings and water included).
+    """
+    import osmnx as ox
+
+    p = check_osm_file(path)
+    with tempfile.TemporaryDirectory(prefix="servicecircle-") as tmp:
+        xml = Path(tmp) / "walk.osm"
+        n_ways = _write_walkable_xml(p, xml, highways)
+        if n_ways == 0:
+            raise NoWalkableWaysError(
+                f"{p.name} holds no walkable streets (no ways with highway in "
+                f"{', '.join(sorted(highways))}). Is it an extract of the right area, with roads?"
+            )
+        G = ox.graph_from_xml(xml, bidirectional=True, simplify=True, retain_all=True)
+    lon = np.fromiter((d["x"] for _, d in G.nodes(data=True)), float)
+    lat = np.fromiter((d["y"] for _, d in G.nodes(data=True)), float)
+    crs = utm_crs_for(float(np.median(lon)), float(np.median(lat)))
+    U = ox.convert.to_undirected(ox.project_graph(G, to_crs=crs))
+    return _from_osmnx(U, crs, source_path=str(p))
+
+
+def _from_osmnx(U, crs: str, source_path: str | None) -> WalkNetwork:
+    """Turn an undirected, projected OSMnx MultiGraph into arrays (geometry oriented u → v)."""
+    nodes = list(U.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    node_x = np.fromiter((U.nodes[n]["x"] for n in nodes), float, len(nodes))
+    node_y = np.fromiter((U.nodes[n]["y"] for n in nodes), float, len(nodes))
+    rows = list(U.edges(keys=True, data=True))
+    u = np.fromiter((index[a] for a, _, _, _ in rows), np.int64, len(rows))
+    v = np.fromiter((index[b] for _, b, _, _ in rows), np.int64, len(rows))
+    geoms = np.empty(len(rows), dtype=object)
+    for i, (a, b, _, d) in enumerate(rows):
+        geoms[i] = d.get("geometry") or shapely.LineString(
+            [(U.nodes[a]["x"], U.nodes[a]["y"]), (U.nodes[b]["x"], U.nodes[b]["y"])]
+        )
+    # orient each geometry so that it starts at node u
+    start = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    d_u = np.hypot(start[:, 0] - node_x[u], start[:, 1] - node_y[u])
+    d_v = np.hypot(start[:, 0] - node_x[v], start[:, 1] - node_y[v])
+    flip = d_v < d_u
+    geoms[flip] = shapely.reverse(geoms[flip])
+
+    def tag(d, key):
+        val = d.get(key, "")
+        if isinstance(val, list):
+            val = ";".join(dict.fromkeys(str(x) for x in val))
+        return "" if val is None or (isinstance(val, float) and np.isnan(val)) else str(val)
+
+    return WalkNetwork(
+        crs=crs,
+        node_x=node_x,
+        node_y=node_y,
+        node_osmid=np.asarray(nodes, dtype=np.int64),
+        edge_u=u,
+        edge_v=v,
+        edge_length=shapely.length(geoms).astype(float),
+        edge_geometry=geoms,
+        edge_highway=np.array([tag(d, "highway") for *_, d in rows], dtype=object),
+        edge_name=np.array([tag(d, "name") for *_, d in rows], dtype=object),
+        edge_oneway=np.zeros(len(rows), dtype=bool),
+        source_path=source_path,
+    )
+
+
+def load_walk_network(
+    path: str | Path,
+    *,
+    highways: frozenset[str] = WALKABLE_HIGHWAYS,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+) -> WalkNetwork:
+    """Load the walking network of a local OSM file, from the on-disk cache when possible.
+
+    The cache key is the file's SHA-256 plus the walkable highway set and the cache format
+    version, so an edited file or changed rules rebuild the graph. Cache files are written
+    atomically (temporary file, then rename).
+    """
+    p = check_osm_file(path)
+    digest = file_sha256(p)
+    key_src = json.dumps({"sha": digest, "hw": sorted(highways), "v": CACHE_VERSION}, sort_keys=True)
+    key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
+    cache = Path(cache_dir) if cache_dir else _default_cache_dir()
+    cached = cache / "networks" / f"{key}.pkl"
+    if use_cache and cached.exists():
+        try:
+            with open(cached, "rb") as f:
+                net = pickle.load(f)
+            if isinstance(net, WalkNetwork):
+                return net
+        except Exception:  # a damaged cache file is rebuilt, never trusted
+            pass
+    net = build_walk_network(p, highways)
+    object.__setattr__(net, "source_sha256", digest)
+    if use_cache:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(net, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return net
+
+
+def describe(net: WalkNetwork) -> str:
+    """One-line description: nodes, segments, km, disconnected pieces."""
+    comps = net.components_summary()
+    small = comps[~comps["is_main"]]
+    return (
+        f"{net.n_nodes:,} nodes, {net.n_edges:,} street segments, {net.edge_length.sum() / 1000:,.1f} km "
+        f"({net.crs}); main piece {comps['length_km'].iloc[0]:,.1f} km, "
+        f"{len(small)} disconnected pieces ({small['length_km'].sum():,.1f} km)"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - manual timing
+    import sys
+
+    t = time.perf_counter()
+    n = load_walk_network(sys.argv[1])
+    print(describe(n), f"{time.perf_counter() - t:.2f} s")
