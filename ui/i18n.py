@@ -1,0 +1,232 @@
+"""Interface strings: Chinese (default) and English.
+
+``t(key, lang, **fmt)`` returns the string for ``lang`` ("zh" or "en"), formatted with ``fmt``.
+A missing English string falls back to Chinese and a missing key to the key itself, so a typo
+never breaks a page.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # app frame
+    "app_title": ("8分钟党群连心服务圈 · 步行覆盖分析", "8-minute service circle · walking coverage"),
+    "language": ("语言 / Language", "Language / 语言"),
+    "page": ("页面", "Page"),
+    "page_coverage": ("覆盖分析", "Coverage"),
+    "page_whatif": ("新增站点推演", "What-if"),
+    "page_data": ("数据", "Data"),
+    "page_siting": ("选址", "Siting"),
+    "page_reports": ("报告", "Reports"),
+    "demo_label": ("示例数据，非真实点位", "Sample data, not real sites"),
+    "demo_badge": ("示例数据", "Sample data"),
+    "own_data_label": ("用户上传数据", "Uploaded data"),
+    "loading_city": ("正在加载路网与图层（每个进程只做一次）…", "Loading the street network and layers (once per process)…"),
+    "computing": ("正在计算步行覆盖…", "Computing walking coverage…"),
+    "error_prefix": ("出错了：", "Something went wrong: "),
+    "unexpected_error": (
+        "出现意外错误，页面未能完成。请刷新页面重试；若仍出现，请把以下编号告诉维护人员：{ref}",
+        "An unexpected error stopped this page. Reload the page and try again; if it happens again, "
+        "tell the maintainers this reference: {ref}",
+    ),
+    # sidebar controls
+    "controls": ("分析参数", "Analysis settings"),
+    "minutes": ("步行时间阈值（分钟）", "Walking time threshold (minutes)"),
+    "speed_preset": ("步行速度", "Walking speed"),
+    "speed_normal": ("一般居民（4.5 km/h）", "Typical resident (4.5 km/h)"),
+    "speed_elderly": ("老年人（3.0 km/h）", "Elderly (3.0 km/h)"),
+    "speed_custom": ("自定义", "Custom"),
+    "speed_kmh": ("速度（km/h）", "Speed (km/h)"),
+    "layers": ("显示图层", "Layers to show"),
+    "basemap": ("底图", "Basemap"),
+    "basemap_local": ("本地矢量底图（离线）", "Local vector basemap (offline)"),
+    "basemap_osm": ("OpenStreetMap 在线瓦片（需联网）", "OpenStreetMap online tiles (needs internet)"),
+    "basemap_tianditu": ("天地图（需联网和密钥）", "Tianditu (needs internet and a key)"),
+    "basemap_amap": ("高德地图（需联网，图层已转为 GCJ-02）", "Gaode/Amap (needs internet; layers shifted to GCJ-02)"),
+    "tianditu_key": ("天地图密钥（tk）", "Tianditu key (tk)"),
+    "tianditu_key_missing": (
+        "天地图需要密钥：请在 lbs.tianditu.gov.cn 申请后填入；当前仍显示本地底图。",
+        "Tianditu needs a key: request one at lbs.tianditu.gov.cn and enter it; showing the local basemap meanwhile.",
+    ),
+    "online_warning": (
+        "在线底图需要联网；在政务内网中会显示为灰色背景。分析结果不受影响。",
+        "Online basemaps need internet; on a closed network they show a grey background. Results are unaffected.",
+    ),
+    # layer names
+    "layer_streets": ("街道", "Streets"),
+    "layer_water": ("水体", "Water"),
+    "layer_green": ("绿地", "Green space"),
+    "layer_buildings": ("建筑", "Buildings"),
+    "layer_centers": ("党群服务中心", "Service centers"),
+    "layer_stations": ("红色驿站", "Red stations"),
+    "layer_isochrones": ("步行等时圈", "Walking isochrones"),
+    "layer_circles": ("直线距离圈（对比）", "Straight-line circles (comparison)"),
+    "layer_grids": ("网格覆盖率", "Grids by covered share"),
+    "layer_gaps": ("覆盖盲区", "Coverage gaps"),
+    "layer_communities": ("社区边界", "Community boundaries"),
+    "layer_proposals": ("拟建站点", "Proposed sites"),
+    "layer_proposal_iso": ("拟建站点等时圈", "Proposed sites' isochrones"),
+    "layer_basemap": ("本地底图", "Local basemap"),
+    # popups / legend
+    "name": ("名称", "Name"),
+    "kind": ("类型", "Kind"),
+    "kind_center": ("党群服务中心", "Service center"),
+    "kind_station": ("红色驿站", "Red station"),
+    "level": ("层级", "Level"),
+    "opening_hours": ("开放时间", "Opening hours"),
+    "functions": ("3+1+N 功能", "3+1+N functions"),
+    "amenities": ("驿站设施", "Station amenities"),
+    "residents_served": ("服务居民（估算）", "Residents served (estimate)"),
+    "demonstration": ("示范点", "Demonstration site"),
+    "population": ("人口", "Population"),
+    "covered_share": ("覆盖率", "Covered share"),
+    "uncovered_pop": ("未覆盖人口", "Uncovered residents"),
+    "gap": ("覆盖盲区", "Coverage gap"),
+    "area_ha": ("面积（公顷）", "Area (ha)"),
+    "community": ("社区", "Community"),
+    "grid": ("网格", "Grid"),
+    "minutes_short": ("{m} 分钟", "{m} min"),
+    "legend_iso": ("步行等时圈", "Walking isochrones"),
+    "legend_share": ("网格覆盖率", "Grid covered share"),
+    "legend_gap": ("覆盖盲区（红）", "Coverage gap (red)"),
+    "legend_circle": ("直线距离圈（虚线）", "Straight-line circle (dashed)"),
+    "legend_center": ("服务中心", "Service center"),
+    "legend_station": ("红色驿站", "Red station"),
+    "legend_demo": ("示范点（金边）", "Demonstration (gold ring)"),
+    "legend_proposal": ("拟建站点", "Proposed site"),
+    "access_m": ("到街道距离（米）", "Distance to street (m)"),
+    "off_network": ("离路网过远，未参与计算", "Too far from the street network, left out"),
+    # coverage page
+    "headline": ("核心指标", "Headline figures"),
+    "share_within": ("{m} 分钟内可达居民占比", "Residents within {m} min"),
+    "uncovered": ("未覆盖居民", "Uncovered residents"),
+    "median_walk": ("步行时间中位数", "Median walk"),
+    "p90_walk": ("90% 分位步行时间", "90th-percentile walk"),
+    "overstatement": ("直线圈高估覆盖", "Straight-line circle overstates"),
+    "overstatement_text": (
+        "按直线距离画圈会把覆盖率高估 {x}%（直线 {a} 对比 步行 {b}）。",
+        "The straight-line circle overstates coverage by {x}% (straight line {a} vs walking {b}).",
+    ),
+    "min_unit": ("{v} 分钟", "{v} min"),
+    "people_unit": ("{v} 人", "{v}"),
+    "estimate_note": (
+        "人口为按建筑估算的示例值（非统计数据）。",
+        "Population is an estimate from buildings (not census figures).",
+    ),
+    "community_table": ("各社区覆盖情况（由差到好）", "Coverage by community (worst first)"),
+    "col_community": ("社区", "Community"),
+    "col_population": ("人口", "Population"),
+    "col_covered": ("已覆盖", "Covered"),
+    "col_uncovered": ("未覆盖", "Uncovered"),
+    "col_share": ("覆盖率", "Covered share"),
+    "col_change": ("变化（百分点）", "Change (points)"),
+    "col_new_share": ("推演后覆盖率", "Share after what-if"),
+    "map_hint": (
+        "地图可缩放、点击图标查看详情；在图层按钮中开关图层。",
+        "Zoom the map, click an icon for details, switch layers in the layer button.",
+    ),
+    # what-if
+    "whatif_title": ("新增站点推演", "What-if: add a site"),
+    "whatif_mode": ("点击地图时", "When I click the map"),
+    "mode_none": ("只浏览", "Just browse"),
+    "mode_station": ("新增红色驿站", "Add a red station"),
+    "mode_center": ("新增服务中心", "Add a service center"),
+    "mode_move": ("移动所选拟建站点", "Move the selected proposed site"),
+    "whatif_hint": (
+        "选择“新增”后在地图上点击即可放置；站点会吸附到最近的街道并立即重新计算。",
+        "Choose “Add”, then click on the map; the site snaps to the nearest street and figures update at once.",
+    ),
+    "proposals": ("拟建站点清单", "Proposed sites"),
+    "no_proposals": ("尚无拟建站点。", "No proposed sites yet."),
+    "remove": ("移除", "Remove"),
+    "remove_all": ("全部清除", "Clear all"),
+    "select_proposal": ("选择拟建站点", "Select a proposed site"),
+    "add_by_coords": ("按坐标添加（WGS-84）", "Add by coordinates (WGS-84)"),
+    "lon": ("经度", "Longitude"),
+    "lat": ("纬度", "Latitude"),
+    "add": ("添加", "Add"),
+    "snapped_to": ("已吸附到街道：{street}（距点击处 {d} 米）", "Snapped to street: {street} ({d} m from the click)"),
+    "proposal_off_network": (
+        "该位置离最近的可步行街道超过 {m} 米，无法作为站点；请在街道附近点击。",
+        "This spot is more than {m} m from any walkable street; click closer to a street.",
+    ),
+    "proposal_outside": (
+        "该位置在分析区域之外；请在示例城区范围内点击。",
+        "This spot is outside the study area; click inside the city area.",
+    ),
+    "delta": ("较现状", "vs current"),
+    "whatif_time": ("推演计算用时 {s} 秒", "What-if computed in {s} s"),
+    "proposal_name": ("拟建{kind}{i}", "Proposed {kind} {i}"),
+    # data page
+    "data_title": ("数据", "Data"),
+    "data_source": ("当前数据", "Data in use"),
+    "use_sample": ("使用内置示例城市（杭州核心区，示例数据）", "Use the bundled sample city (Hangzhou core, sample data)"),
+    "upload_title": ("上传自己的图层", "Upload your own layers"),
+    "upload_help": (
+        "支持 GeoPackage、Shapefile（zip）、GeoJSON、KML、CSV/XLSX（含经纬度列）。读取后先检查，确认无误再使用。",
+        "GeoPackage, Shapefile (zip), GeoJSON, KML, CSV/XLSX (with lon/lat columns). Files are checked first and used only after you confirm.",
+    ),
+    "layer_kind": ("图层类型", "Layer kind"),
+    "kind_centers": ("党群服务中心", "Service centers"),
+    "kind_stations": ("红色驿站", "Red stations"),
+    "kind_grids": ("网格", "Grids"),
+    "kind_candidates": ("候选点位", "Candidate sites"),
+    "kind_demand": ("需求点（人口）", "Demand (population)"),
+    "kind_communities": ("社区边界", "Communities"),
+    "read_result": ("读取结果", "What was read"),
+    "n_features": ("要素数量", "Features"),
+    "detected_crs": ("识别的坐标系", "Detected coordinate system"),
+    "problems": ("发现的问题", "Problems found"),
+    "no_problems": ("未发现问题。", "No problems found."),
+    "use_layer": ("使用此图层", "Use this layer"),
+    "layer_in_use": ("已使用上传的{kind}图层（{n} 个要素）。", "Using the uploaded {kind} layer ({n} features)."),
+    "layer_blocked": ("存在必须修正的问题，此图层不能使用。", "This layer has problems that must be fixed first; it cannot be used."),
+    "reset_layer": ("恢复示例图层", "Back to the sample layer"),
+    "readers_missing": (
+        "图层读取功能尚在开发中（geo.readers），上传暂不可用；目前使用示例数据。",
+        "Layer reading (geo.readers) is still being built; uploads are not available yet. The sample data is in use.",
+    ),
+    "preview": ("预览（前 20 行）", "Preview (first 20 rows)"),
+    # siting / reports
+    "siting_title": ("选址优化", "Siting"),
+    "siting_coming": (
+        "选址功能（最大覆盖、最少站点、p-中位）正在开发中，完成后将在此页面提供。本页不会显示任何估算或占位数字。",
+        "Siting (maximal covering, fewest sites, p-median) is being built and will appear on this page. "
+        "This page shows no placeholder numbers.",
+    ),
+    "reports_title": ("报告", "Reports"),
+    "reports_coming": (
+        "报告导出（PDF / HTML / XLSX / GeoPackage）正在开发中，完成后可在此下载。",
+        "Report export (PDF / HTML / XLSX / GeoPackage) is being built; downloads will appear here.",
+    ),
+    "k_sites": ("新增站点数 K", "Number of new sites K"),
+    "candidates_src": ("候选点位", "Candidate sites"),
+    "solver": ("求解方法", "Solver"),
+    "run_siting": ("开始选址", "Run siting"),
+    "include_proposals": ("包含推演页的拟建站点（{n} 个）", "Include the what-if proposed sites ({n})"),
+    "download": ("下载 {fmt}", "Download {fmt}"),
+    "make_report": ("生成报告", "Build the report"),
+    "siting_result": ("选址结果", "Siting result"),
+    "attribution": ("© OpenStreetMap contributors", "© OpenStreetMap contributors"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
+    """The interface string ``key`` in ``lang`` (zh/en), formatted with ``fmt``."""
+    pair = _STRINGS.get(key)
+    if pair is None:
+        text = key
+    else:
+        text = pair[1] if lang == "en" and pair[1] else pair[0]
+    if fmt:
+        try:
+            text = text.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return text
+
+
+def has(key: str) -> bool:
+    return key in _STRINGS
