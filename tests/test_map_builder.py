@@ -32,9 +32,10 @@ def _layers():
             "center_id": ["c1", "c2"],
             "name": ["湖滨街道党群服务中心", "东坡路社区党群服务中心"],
             "kind": ["center", "center"],
-            "level": ["街道", "社区"],
+            "level": ["street", "community"],
             "opening_hours": ["周一至周日 8:30-20:00", "8:30-17:30"],
-            "functions": [["党建引领", "议事协商", "便民服务"], "党建、文化"],
+            "func_convenience": [True, True], "func_office": [True, False], "func_activity": [True, False],
+            "featured_space": ["红色书房", None], "flexible_spaces": [["老年食堂", "儿童托管"], None],
             "load_pop": [1234.4, 88.0],
             "demonstration": [True, False],
         },
@@ -42,7 +43,8 @@ def _layers():
         crs=CRS,
     )
     stations = gpd.GeoDataFrame(
-        {"center_id": ["s1"], "name": ["红色驿站·武林"], "kind": ["red_station"], "amenities": [["饮水", "充电", "休息"]]},
+        {"center_id": ["s1"], "name": ["红色驿站·武林"], "kind": ["red_station"], "water_dispenser": [True],
+         "phone_charging": [True], "toilet": [False]},
         geometry=[Point(X0 + 500, Y0 + 50)],
         crs=CRS,
     )
@@ -232,11 +234,16 @@ def test_popups_hold_the_chinese_fields_and_are_wide_enough():
     L = _layers()
     row = L["centers"].iloc[0]
     pop = mb.site_popup_html(row, "center", "zh")
-    for text in ("湖滨街道党群服务中心", "层级", "街道", "开放时间", "8:30-20:00", "3+1+N 功能", "党建引领、议事协商、便民服务",
+    for text in ("湖滨街道党群服务中心", "层级", "街道级", "开放时间", "8:30-20:00", "3+1+N 功能",
+                 "便民服务、办公议事、活动、特色空间：红色书房、灵活空间：老年食堂、儿童托管",
                  "服务居民（估算）", "1,234", "示范点"):
         assert text in pop, text
+    small = mb.site_popup_html(L["centers"].iloc[1], "center", "zh")
+    assert "社区级" in small and "便民服务" in small and "办公议事" not in small and "示范点" not in small
     st_pop = mb.site_popup_html(L["stations"].iloc[0], "station", "zh")
-    assert "驿站设施" in st_pop and "饮水、充电、休息" in st_pop and "3+1+N" not in st_pop
+    assert "驿站设施" in st_pop and "饮水机、手机充电" in st_pop and "厕所" not in st_pop and "3+1+N" not in st_pop
+    en = mb.site_popup_html(L["stations"].iloc[0], "station", "en")
+    assert "Station amenities" in en and "water dispenser, phone charging" in en
     assert mb.site_kind(L["stations"].iloc[0]) == "station" and mb.site_kind(row) == "center"
     html = mb.map_html(_full_map())
     assert '"maxWidth": 340' in html

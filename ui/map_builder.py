@@ -457,23 +457,57 @@ def site_kind(row) -> str:
     return "station" if ("station" in v or "驿站" in v) else "center"
 
 
+LEVEL_NAMES = {
+    "street": ("街道级", "Subdistrict"), "community": ("社区级", "Community"), "compound": ("小区级", "Compound / estate"),
+}
+
+
+def _functions_text(row, lang: str) -> str | None:
+    """3+1+N: the three base functions present, the one featured space, the N flexible spaces."""
+    from geo.schemas import CENTER_FUNCTIONS
+
+    parts = [(zh if lang != "en" else en) for col, zh, en in CENTER_FUNCTIONS if col in row and _is_true(row[col])]
+    featured = _first(row, ("featured_space",))
+    if featured is not None:
+        parts.append(("特色空间：" if lang != "en" else "featured: ") + _fmt_list(featured))
+    flexible = _first(row, ("flexible_spaces",))
+    if flexible is not None:
+        parts.append(("灵活空间：" if lang != "en" else "flexible: ") + _fmt_list(flexible))
+    extra = _first(row, FUNC_COLS)
+    if extra is not None:
+        parts.append(_fmt_list(extra))
+    return ("、" if lang != "en" else ", ").join(parts) if parts else None
+
+
+def _amenities_text(row, lang: str) -> str | None:
+    from geo.schemas import STATION_AMENITIES
+
+    parts = [(zh if lang != "en" else en) for col, zh, en in STATION_AMENITIES if col in row and _is_true(row[col])]
+    extra = _first(row, AMENITY_COLS)
+    if extra is not None:
+        parts.append(_fmt_list(extra))
+    return ("、" if lang != "en" else ", ").join(parts) if parts else None
+
+
 def site_popup_html(row, kind: str, lang: str = "zh") -> str:
     """Popup HTML for a center or station: name, level, hours, 3+1+N functions / amenities, served."""
     name = _first(row, NAME_COLS, _first(row, ("center_id", "site_id", "id"), ""))
     rows: list[tuple[str, str]] = [(t("kind", lang), t("kind_" + kind, lang))]
     level = _first(row, LEVEL_COLS)
     if level is not None:
-        rows.append((t("level", lang), str(level)))
+        pair = LEVEL_NAMES.get(str(level))
+        rows.append((t("level", lang), (pair[1] if lang == "en" else pair[0]) if pair else str(level)))
     hours = _first(row, HOURS_COLS)
     if hours is not None:
         rows.append((t("opening_hours", lang), str(hours)))
     if kind == "center":
-        f = _first(row, FUNC_COLS)
+        f = _functions_text(row, lang)
         if f is not None:
-            rows.append((t("functions", lang), _fmt_list(f)))
-    am = _first(row, AMENITY_COLS)
-    if am is not None:
-        rows.append((t("amenities", lang), _fmt_list(am)))
+            rows.append((t("functions", lang), f))
+    else:
+        am = _amenities_text(row, lang)
+        if am is not None:
+            rows.append((t("amenities", lang), am))
     served = _first(row, SERVED_COLS)
     if served is not None:
         try:
