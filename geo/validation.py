@@ -1,0 +1,336 @@
+"""Validation of planners' layers: collect every problem, parse typed fields, repair geometry.
+
+Nothing here raises on the first problem: functions add :class:`Problem` entries to a
+:class:`LayerReport` and return cleaned values. Severity: ``"error"`` (the value or row cannot
+be used; rows with a geometry error are dropped), ``"warning"`` (used, but check it),
+``"repaired"`` (changed safely; the message says how).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.schemas import FALSE_WORDS, TRUE_WORDS, FieldSpec, LayerSchema, normalize_header
+
+SEVERITIES = ("error", "warning", "repaired")
+_SEV_ZH = {"error": "错误", "warning": "提示", "repaired": "已修复"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding. ``row`` is the row number as the planner sees it (CSV line, Excel row,
+    feature number), None for file-level findings."""
+
+    row: int | None
+    field: str | None
+    message_zh: str
+    message_en: str
+    severity: str = "error"
+
+    def render(self, lang: str = "zh", row_kind: str = "row") -> str:
+        if lang == "en":
+            where = f"{row_kind} {self.row}" if self.row is not None else "file"
+            fld = f", field '{self.field}'" if self.field else ""
+            return f"[{self.severity}] {where}{fld}: {self.message_en}"
+        kind_zh = "要素" if row_kind == "feature" else "行"
+        where = f"第 {self.row} {kind_zh}" if self.row is not None else "文件"
+        fld = f"，字段“{self.field}”" if self.field else ""
+        return f"[{_SEV_ZH[self.severity]}] {where}{fld}：{self.message_zh}"
+
+
+@dataclass
+class LayerReport:
+    """What was read and every problem found. ``conversions`` are English sentences,
+    ``conversions_zh`` the same in Chinese."""
+
+    file: str
+    layer_type: str
+    rows_read: int = 0
+    rows_used: int = 0
+    source_crs: str | None = None
+    detected_datum: str | None = None
+    encoding: str | None = None
+    layer_name: str | None = None
+    row_kind: str = "row"
+    conversions: list[str] = field(default_factory=list)
+    conversions_zh: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    datum_evidence: object | None = None
+
+    def add(self, row, fld, zh: str, en: str, severity: str = "error") -> None:
+        assert severity in SEVERITIES, severity
+        self.problems.append(Problem(None if row is None else int(row), fld, zh, en, severity))
+
+    def note(self, zh: str, en: str) -> None:
+        """Record a conversion or decision made while reading."""
+        self.conversions_zh.append(zh)
+        self.conversions.append(en)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def render(self, lang: str = "zh") -> str:
+        """Plain-text report for the terminal, the app or a log, in Chinese or English."""
+        lines: list[str] = []
+        if lang == "en":
+            lines.append(f"File: {self.file}" + (f" (layer/sheet: {self.layer_name})" if self.layer_name else ""))
+            lines.append(f"Layer type: {self.layer_type}")
+            lines.append(f"Rows read: {self.rows_read}; rows usable: {self.rows_used}")
+            if self.encoding:
+                lines.append(f"Text encoding: {self.encoding}")
+            lines.append(f"Source coordinate system: {self.source_crs or 'unknown'}")
+            lines.append(f"Datum: {self.detected_datum or 'not checked'}")
+            for c in self.conversions:
+                lines.append(f"  - {c}")
+            n_err = len(self.errors)
+            lines.append(f"Problems: {n_err} error(s), {len(self.problems) - n_err} warning(s)/repair(s)" if self.problems else "No problems found.")
+        else:
+            lines.append(f"文件：{self.file}" + (f"（图层/工作表：{self.layer_name}）" if self.layer_name else ""))
+            lines.append(f"图层类型：{self.layer_type}")
+            lines.append(f"读取 {self.rows_read} 行，可用 {self.rows_used} 行")
+            if self.encoding:
+                lines.append(f"文本编码：{self.encoding}")
+            lines.append(f"源坐标系：{self.source_crs or '未知'}")
+            lines.append(f"坐标基准：{self.detected_datum or '未检查'}")
+            for c in self.conversions_zh:
+                lines.append(f"  - {c}")
+            n_err = len(self.errors)
+            lines.append(f"发现问题：错误 {n_err} 个，提示/修复 {len(self.problems) - n_err} 个" if self.problems else "未发现问题。")
+        for p in sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0)):
+            lines.append("  " + p.render(lang, self.row_kind))
+        return "\n".join(lines)
+
+    def summary_text(self, lang: str = "zh", limit: int = 30) -> str:
+        """Problems only, for exception messages (at most ``limit`` lines)."""
+        items = [p.render(lang, self.row_kind) for p in self.problems]
+        more = len(items) - limit
+        out = "\n".join("  " + s for s in items[:limit])
+        if more > 0:
+            out += f"\n  ……另有 {more} 个问题" if lang != "en" else f"\n  ... and {more} more problem(s)"
+        return out
+
+
+# ----------------------------------------------------------------------------- typed fields
+
+_NUM_RE = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_LIST_SPLIT = re.compile(r"[、,，;；/|\n]+")
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype("string").str.strip().fillna("") == "")
+
+
+def parse_number(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
+    """Numbers, tolerating thousands separators and units ("1,200㎡" → 1200.0). Vectorised."""
+    text = values.astype("string").str.strip()
+    plain = pd.to_numeric(text.str.replace(",", "", regex=False).str.replace("，", "", regex=False), errors="coerce")
+    blank = _blank(values)
+    need = plain.isna() & ~blank
+    if need.any():
+        extracted = text[need].str.replace(",", "", regex=False).str.extract(f"({_NUM_RE.pattern})", expand=False)
+        n_found = text[need].str.count(_NUM_RE.pattern)
+        val = pd.to_numeric(extracted, errors="coerce")
+        for i in np.flatnonzero(need.to_numpy()):
+            idx = values.index[i]
+            raw = text.iloc[i]
+            if pd.notna(val.loc[idx]) and n_found.loc[idx] == 1:
+                report.add(rows[i], spec.name, f"“{raw}”按数字 {val.loc[idx]:g} 读取", f"read '{raw}' as the number {val.loc[idx]:g}", "repaired")
+                plain.loc[idx] = val.loc[idx]
+            else:
+                report.add(rows[i], spec.name, f"“{raw}”不是数字，应填写{spec.unit or ''}数值，已留空",
+                           f"'{raw}' is not a number; expected a number{(' in ' + spec.unit) if spec.unit else ''}; left empty", "error")
+    out = plain.astype("float64")
+    neg = out < 0
+    for i in np.flatnonzero(neg.to_numpy()):
+        report.add(rows[i], spec.name, f"不能为负数（{out.iloc[i]:g}），已留空", f"cannot be negative ({out.iloc[i]:g}); left empty", "error")
+    return out.mask(neg)
+
+
+def parse_bool(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
+    """是/否, 有/无, √/×, yes/no, 1/0 … → boolean with <NA> for blanks and unknown words."""
+    norm = values.astype("string").map(lambda v: normalize_header(v) if pd.notna(v) else "", na_action=None)
+    is_true = norm.isin(TRUE_WORDS)
+    is_false = norm.isin(FALSE_WORDS)
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[is_true] = True
+    out[is_false] = False
+    bad = ~(is_true | is_false) & (norm != "")
+    for i in np.flatnonzero(bad.to_numpy()):
+        raw = values.iloc[i]
+        report.add(rows[i], spec.name, f"“{raw}”应填“是”或“否”，已视为未填", f"'{raw}' should be yes/no (是/否); treated as blank", "warning")
+    return out
+
+
+def parse_enum(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
+    """Map accepted spellings to the canonical value (e.g. 社区 → "community")."""
+    lookup = {normalize_header(a): k for k, spellings in spec.choices.items() for a in (k, *spellings)}
+    norm = values.astype("string").map(lambda v: normalize_header(v) if pd.notna(v) else "")
+    out = norm.map(lambda v: lookup.get(v, pd.NA) if v else pd.NA).astype("object")
+    bad = out.isna() & (norm != "")
+    allowed_zh = "、".join(s[0] for s in spec.choices.values())
+    allowed_en = ", ".join(spec.choices)
+    for i in np.flatnonzero(bad.to_numpy()):
+        raw = values.iloc[i]
+        report.add(rows[i], spec.name, f"“{raw}”不是可选值，应为：{allowed_zh}", f"'{raw}' is not allowed; expected one of: {allowed_en}", "warning")
+    return out
+
+
+def parse_list(values: pd.Series) -> pd.Series:
+    """Split "老年食堂、儿童托管" into a list of items (empty list for blanks)."""
+    text = values.astype("string").fillna("")
+    return text.map(lambda s: [t.strip() for t in _LIST_SPLIT.split(s) if t.strip()])
+
+
+def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report: LayerReport) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse every schema column present in ``df``; return the frame and a mask of rows
+    that miss a required value (those rows are errors)."""
+    out = df.copy()
+    bad_rows = np.zeros(len(df), dtype=bool)
+    for spec in schema.fields:
+        if spec.name not in out.columns:
+            continue
+        col = out[spec.name]
+        if spec.kind in ("float", "int"):
+            out[spec.name] = parse_number(col, spec, rows, report)
+        elif spec.kind == "bool":
+            out[spec.name] = parse_bool(col, spec, rows, report)
+        elif spec.kind == "enum":
+            out[spec.name] = parse_enum(col, spec, rows, report)
+        elif spec.kind == "list":
+            out[spec.name] = parse_list(col)
+        else:
+            s = col.astype("string").str.strip()
+            out[spec.name] = s.where(s != "", pd.NA).astype("object")
+        if spec.required:
+            missing = out[spec.name].isna().to_numpy()
+            for i in np.flatnonzero(missing):
+                report.add(rows[i], spec.name, f"必填项“{spec.header_zh}”为空，该行未使用", f"required field '{spec.name}' ({spec.zh}) is empty; row not used", "error")
+            bad_rows |= missing
+    return out, bad_rows
+
+
+def check_duplicates(df: pd.DataFrame, rows: np.ndarray, report: LayerReport) -> pd.DataFrame:
+    """Report duplicate ids (made unique as ``id#2``…) and duplicate names (warning only)."""
+    out = df
+    if "id" in out.columns:
+        ids = out["id"].astype("string")
+        dup = ids.duplicated(keep="first") & ids.notna()
+        if dup.any():
+            out = out.copy()
+            counter = ids.groupby(ids).cumcount() + 1
+            for i in np.flatnonzero(dup.to_numpy()):
+                first = rows[np.flatnonzero((ids == ids.iloc[i]).to_numpy())[0]]
+                new = f"{ids.iloc[i]}#{counter.iloc[i]}"
+                report.add(rows[i], "id", f"编号“{ids.iloc[i]}”与第 {first} 行重复，暂改为“{new}”，请在原文件中改为唯一编号",
+                           f"id '{ids.iloc[i]}' repeats row {first}; renamed '{new}' for now, give it a unique id in the file", "error")
+                out.iloc[i, out.columns.get_loc("id")] = new
+    if "name" in out.columns:
+        names = out["name"].astype("string")
+        dup = names.duplicated(keep="first") & names.notna()
+        for i in np.flatnonzero(dup.to_numpy()):
+            first = rows[np.flatnonzero((names == names.iloc[i]).to_numpy())[0]]
+            report.add(rows[i], "name", f"名称“{names.iloc[i]}”与第 {first} 行重复，请确认是否重复录入",
+                       f"name '{names.iloc[i]}' repeats row {first}; check for a double entry", "warning")
+    return out
+
+
+# ----------------------------------------------------------------------------- geometry
+
+_POINT_TYPES = ("Point", "MultiPoint")
+_POLY_TYPES = ("Polygon", "MultiPolygon")
+_LINE_TYPES = ("LineString", "MultiLineString", "LinearRing")
+_TYPE_ZH = {"point": "点", "polygon": "面"}
+
+
+def _polygonal_part(g):
+    if g is None or g.is_empty:
+        return None
+    if g.geom_type in _POLY_TYPES:
+        return g
+    if g.geom_type == "GeometryCollection":
+        parts = [p for p in g.geoms if p.geom_type in _POLY_TYPES and not p.is_empty]
+        if parts:
+            u = shapely.union_all(parts)
+            return u if u.geom_type in _POLY_TYPES else None
+    return None
+
+
+def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, report: LayerReport) -> tuple[np.ndarray, np.ndarray]:
+    """Check geometry presence, type and validity against the schema.
+
+    Returns (geometries, ok mask). Safe repairs (reported): single-part MultiPoint → Point,
+    polygon in a point layer → a point inside it, invalid polygon → ``make_valid`` when the
+    result is still polygonal with area. Refused rows get ``ok=False``.
+    """
+    geoms = np.asarray(geoms, dtype=object).copy()
+    ok = np.ones(len(geoms), dtype=bool)
+    want_pt = "point" in schema.geometry
+    want_poly = "polygon" in schema.geometry
+    expected_zh = "或".join(_TYPE_ZH[g] for g in schema.geometry)
+    expected_en = " or ".join(schema.geometry)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(np.where(shapely.is_missing(geoms), shapely.Point(), geoms))
+    for i in np.flatnonzero(missing):
+        report.add(rows[i], "geometry", "没有位置（坐标或几何为空），该行未使用", "no position (empty coordinates or geometry); row not used")
+        ok[i] = False
+    types = shapely.get_type_id(np.where(missing, None, geoms))
+    names = np.array(["", "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"], dtype=object)
+    tnames = names[types + 1]
+    for i in np.flatnonzero(~missing):
+        t = tnames[i]
+        g = geoms[i]
+        if t == "GeometryCollection":
+            poly = _polygonal_part(g)
+            if poly is not None and want_poly:
+                geoms[i] = poly
+                t = poly.geom_type
+                report.add(rows[i], "geometry", "几何集合中只保留了面部分", "kept only the polygon parts of a geometry collection", "repaired")
+        if t in _POINT_TYPES:
+            if not want_pt:
+                report.add(rows[i], "geometry", f"这是点，此图层需要{expected_zh}（请提供网格/社区的边界面）",
+                           f"this is a point; this layer needs {expected_en} geometries (give the boundary polygons)")
+                ok[i] = False
+            elif t == "MultiPoint":
+                n = shapely.get_num_geometries(g)
+                if n == 1:
+                    geoms[i] = shapely.get_geometry(g, 0)
+                    report.add(rows[i], "geometry", "单点的多点要素已改为点", "single-point MultiPoint turned into a Point", "repaired")
+                else:
+                    report.add(rows[i], "geometry", f"一个要素含 {n} 个点，请拆分为每行一个点位", f"one feature holds {n} points; split it into one row per site")
+                    ok[i] = False
+        elif t in _POLY_TYPES:
+            if not shapely.is_valid(g):
+                reason = shapely.is_valid_reason(g)
+                fixed = _polygonal_part(shapely.make_valid(g, method="structure", keep_collapsed=False))
+                if fixed is None or fixed.area <= 0:
+                    report.add(rows[i], "geometry", f"面几何无效且无法安全修复（{reason}），请在 GIS 中重新绘制",
+                               f"invalid polygon that cannot be repaired safely ({reason}); redraw it in GIS")
+                    ok[i] = False
+                    continue
+                geoms[i] = fixed
+                g = fixed
+                report.add(rows[i], "geometry", f"面几何无效（{reason}），已自动修复为有效的{fixed.geom_type}",
+                           f"invalid polygon ({reason}) repaired into a valid {fixed.geom_type}", "repaired")
+            if not want_poly:
+                geoms[i] = g.representative_point()
+                report.add(rows[i], "geometry", "点位图层中的面已用面内一点代替", "polygon in a point layer replaced by a point inside it", "repaired")
+        elif t in _LINE_TYPES or t == "GeometryCollection":
+            kind_zh = "线" if t in _LINE_TYPES else "几何集合"
+            report.add(rows[i], "geometry", f"这是{kind_zh}，此图层需要{expected_zh}，该行未使用",
+                       f"this is a {t}; this layer needs {expected_en} geometries; row not used")
+            ok[i] = False
+    return geoms, ok
