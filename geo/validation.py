@@ -270,23 +270,29 @@ def _polygonal_part(g):
     return None
 
 
-def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, report: LayerReport) -> tuple[np.ndarray, np.ndarray]:
+def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, report: LayerReport,
+                     already_reported: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Check geometry presence, type and validity against the schema.
 
-    Returns (geometries, ok mask). Safe repairs (reported): single-part MultiPoint → Point,
+    Returns (geometries, ok mask, wrong-type mask). Safe repairs (reported): single-part MultiPoint → Point,
     polygon in a point layer → a point inside it, invalid polygon → ``make_valid`` when the
-    result is still polygonal with area. Refused rows get ``ok=False``.
+    result is still polygonal with area. Refused rows get ``ok=False``. Rows flagged in
+    ``already_reported`` (an unreadable coordinate) get no second "no position" message.
     """
     geoms = np.asarray(geoms, dtype=object).copy()
     ok = np.ones(len(geoms), dtype=bool)
+    wrong = np.zeros(len(geoms), dtype=bool)
     want_pt = "point" in schema.geometry
     want_poly = "polygon" in schema.geometry
     expected_zh = "或".join(_TYPE_ZH[g] for g in schema.geometry)
     expected_en = " or ".join(schema.geometry)
     missing = shapely.is_missing(geoms) | shapely.is_empty(np.where(shapely.is_missing(geoms), shapely.Point(), geoms))
+    quiet = np.zeros(len(geoms), dtype=bool) if already_reported is None else already_reported
     for i in np.flatnonzero(missing):
-        report.add(rows[i], "geometry", "没有位置（坐标或几何为空），该行未使用", "no position (empty coordinates or geometry); row not used")
         ok[i] = False
+        if quiet[i]:
+            continue
+        report.add(rows[i], "geometry", "没有位置（坐标或几何为空），该行未使用", "no position (empty coordinates or geometry); row not used")
     types = shapely.get_type_id(np.where(missing, None, geoms))
     names = np.array(["", "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"], dtype=object)
     tnames = names[types + 1]
@@ -304,6 +310,7 @@ def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, r
                 report.add(rows[i], "geometry", f"这是点，此图层需要{expected_zh}（请提供网格/社区的边界面）",
                            f"this is a point; this layer needs {expected_en} geometries (give the boundary polygons)")
                 ok[i] = False
+                wrong[i] = True
             elif t == "MultiPoint":
                 n = shapely.get_num_geometries(g)
                 if n == 1:
@@ -333,4 +340,5 @@ def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, r
             report.add(rows[i], "geometry", f"这是{kind_zh}，此图层需要{expected_zh}，该行未使用",
                        f"this is a {t}; this layer needs {expected_en} geometries; row not used")
             ok[i] = False
-    return geoms, ok
+            wrong[i] = True
+    return geoms, ok, wrong

@@ -1,0 +1,63 @@
+"""`servicecircle check FILE --type ...`: read a planner's layer and print every problem.
+
+Exit codes: 0 usable (warnings or repairs may be listed), 1 usable rows but errors found
+(some rows or values were not used), 2 the file was refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from geo.errors import ServiceCircleError
+
+TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand")
+
+
+def add_parser(subparsers) -> None:
+    """Register the ``check`` sub-command on an argparse sub-parsers object."""
+    p = subparsers.add_parser(
+        "check",
+        help="检查图层文件（中心、驿站、网格、候选点、需求点） / check a layer file",
+        description="读取并检查规划图层文件，列出所有问题。Read a planner's layer file and list every problem.",
+    )
+    p.add_argument("file", help="CSV, XLSX, GeoJSON, GPKG, zipped shapefile, KML/KMZ")
+    p.add_argument("--type", dest="layer_type", required=True, choices=TYPES, help="layer type / 图层类型")
+    p.add_argument("--coords", default="auto", choices=("wgs84", "gcj02", "bd09", "auto"),
+                   help="datum of lon/lat: auto detects Amap (gcj02) / Baidu (bd09) coordinates from the streets")
+    p.add_argument("--layer", default=None, help="GeoPackage layer, Excel sheet or file inside a zip")
+    p.add_argument("--crs", default=None, help="CRS of CSV/XLSX coordinates that are not lon/lat, e.g. EPSG:4549")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the report (default zh)")
+    p.add_argument("--max-mb", type=float, default=None, help="refuse files larger than this many MB (default 200)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the check; print the report to stdout (refusals to stderr). Returns the exit code."""
+    from geo.readers import DEFAULT_MAX_BYTES, read_layer
+
+    lang = getattr(args, "lang", "zh") or "zh"
+    max_bytes = int(args.max_mb * 1024 * 1024) if getattr(args, "max_mb", None) else DEFAULT_MAX_BYTES
+    try:
+        result = read_layer(args.file, args.layer_type, coords=args.coords, layer=args.layer,
+                            crs=getattr(args, "crs", None), max_bytes=max_bytes)
+    except ServiceCircleError as err:
+        head = "文件无法使用（已拒绝）：" if lang == "zh" else "The file cannot be used (refused):"
+        msg = err.message(lang) if hasattr(err, "message") else str(err)
+        print(f"{head}\n{msg}", file=sys.stderr)
+        return 2
+    print(result.render(lang))
+    return 1 if result.report.has_errors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point (``python -m cli.check``) for when cli/main.py is not there."""
+    parser = argparse.ArgumentParser(prog="servicecircle")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_parser(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
