@@ -86,18 +86,20 @@ def street_distances(lon, lat, streets) -> np.ndarray:
     return out
 
 
-def detect_datum(lon, lat, streets) -> DatumEvidence:
+def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEvidence:
     """Test WGS-84, GCJ-02 and BD-09 readings of the points against the street lines.
 
     ``lon``/``lat`` are the coordinates as found in the file (degrees); ``streets`` a GeoSeries
     or GeoDataFrame of street lines (any CRS; metric preferred). ``clear`` is True only when one
     Chinese datum puts the points much closer to the streets than WGS-84 does.
+    ``n_features``: number of features behind the positions (polygon vertices count as one
+    feature each polygon); fewer than 3 features give no conclusion.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
     lon, lat = lon[ok], lat[ok]
-    n = int(lon.size)
+    n = int(lon.size) if n_features is None else min(int(n_features), int(lon.size))
     if n < MIN_POINTS:
         return DatumEvidence(
             n, {}, "wgs84", False,

@@ -449,12 +449,11 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
 
     valid = ok & ~shapely.is_missing(geoms)
     used = geoms[valid]
-    if is_point:
-        xy = shapely.get_coordinates(shapely.point_on_surface(used)) if len(used) else np.empty((0, 2))
-    else:
-        xy = shapely.get_coordinates(shapely.boundary(used)) if len(used) else np.empty((0, 2))
-        if len(xy) > 3000:
-            xy = xy[np.linspace(0, len(xy) - 1, 3000).astype(int)]
+    poly = np.isin(shapely.get_type_id(used), (3, 6))
+    parts = np.where(poly, shapely.boundary(np.where(poly, used, None)), used) if len(used) else used
+    xy = shapely.get_coordinates(parts) if len(used) else np.empty((0, 2))
+    if len(xy) > 3000:
+        xy = xy[np.linspace(0, len(xy) - 1, 3000).astype(int)]
     st, is_sample = _streets_for(xy[:, 0], xy[:, 1], streets) if len(xy) else (streets, False)
     datum = coords
     if coords == "auto" and file_datum is not None:
@@ -467,7 +466,7 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
             report.note("研究区没有可用的道路网，未检测坐标基准，按 WGS-84 读取；如坐标来自高德/百度地图，请用 --coords gcj02 或 bd09 指定",
                         "no street network for this area, the datum was not checked; read as WGS-84. If the points come from Amap/Baidu, use --coords gcj02 or bd09")
             return geoms, None
-        ev = detect_datum(xy[:, 0], xy[:, 1], st)
+        ev = detect_datum(xy[:, 0], xy[:, 1], st, n_features=len(used))
         report.datum_evidence = ev
         src_zh = "（用内置示例城市杭州的道路网检测）" if is_sample else ""
         src_en = " (tested against the bundled Hangzhou sample streets)" if is_sample else ""

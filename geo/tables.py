@@ -18,6 +18,7 @@ from geo.layer_errors import LayerChoiceError, LayerRefusedError, UnsafeFileErro
 from geo.schemas import match_header, normalize_header
 
 HEADER_SCAN_ROWS = 10
+_DOC_SHEETS = {"字段说明", "说明", "填写说明", "readme", "notes"}
 _TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum"}
 
 
@@ -133,7 +134,7 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
                 )
             ws = wb[sheet]
         else:
-            filled = [n for n in names if wb[n].max_row > 1 or wb[n].max_column > 1]
+            filled = [n for n in names if (wb[n].max_row > 1 or wb[n].max_column > 1) and n.strip().lower() not in _DOC_SHEETS]
             ws = wb[filled[0] if filled else names[0]]
             if len(filled) > 1:
                 notes_zh.append(f"工作簿有多个工作表，读取了第一个“{ws.title}”（其他：{'、'.join(filled[1:])}；可用 --layer 指定）")
