@@ -46,7 +46,7 @@ from geo.validation import LayerReport, check_duplicates, check_geometries, pars
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024      # 200 MB input cap
 DEFAULT_MAX_UNPACKED = 1024 * 1024 * 1024  # 1 GB unpacked from a zip / xlsx
-FAR_FROM_STREET_M = 500.0                  # warn when a point is farther than this from any street
+FAR_FROM_STREET_M = 300.0                  # warn beyond this distance to any street (= default max access, m)
 COORD_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
 
 _VECTOR_EXT = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shp", ".kml": "kml"}
@@ -200,7 +200,8 @@ def _shapefile_encoding(shp: Path, report: LayerReport) -> str | None:
         return _gdal_encoding(enc)
     data = siblings[".dbf"].read_bytes()
     header_len = int.from_bytes(data[8:10], "little") if len(data) >= 10 else 0
-    body = data[header_len:]
+    names = b"".join(data[o:o + 11].split(b"\x00")[0] for o in range(32, max(header_len - 1, 32), 32) if data[o:o + 1] != b"\r")
+    body = names + b" " + data[header_len:]
     try:
         body.decode("utf-8")
         return "UTF-8"
@@ -232,10 +233,10 @@ def _read_archive(path: Path, kind: str, layer: str | None, report: LayerReport,
                   max_members: int, max_unpacked: int) -> _Raw:
     files = safe_extract_zip(path, tmp / "unzipped", max_members=max_members, max_total_bytes=max_unpacked)
     usable = [f for f in files if not any(part.startswith(("__MACOSX", ".")) for part in f.relative_to(tmp / "unzipped").parts)]
-    exts = {**_VECTOR_EXT, **_TABLE_EXT}
+    exts = {e for e in (*_VECTOR_EXT, *_TABLE_EXT) if e not in (".txt", ".json")}  # readme.txt, metadata.json
     if kind == "kmz":
-        usable = [f for f in usable if f.suffix.lower() == ".kml"]
-    cands = [f for f in usable if f.suffix.lower() in exts and f.suffix.lower() != ".json" or f.suffix.lower() == ".geojson"]
+        exts = {".kml"}
+    cands = [f for f in usable if f.suffix.lower() in exts]
     if not cands:
         listing = "、".join(f.name for f in usable[:10]) or "（空）"
         raise UnsupportedFormatError(
@@ -642,9 +643,10 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
     geoms, ok, wrong = check_geometries(geoms, schema, rows, report, reported)
     if wrong.any() and wrong.sum() == present.sum():
         kinds = "或".join({"point": "点", "polygon": "面"}[g] for g in schema.geometry)
+        found = ", ".join(sorted(set(gpd.GeoSeries(np.asarray(geoms, dtype=object)[wrong]).geom_type)))
         raise _refuse(GeometryTypeError,
-                      f"{name}：几何类型不对：{schema.zh}图层需要{kinds}要素，文件中是其他类型（如线）。请导出正确的图层。",
-                      f"{name}: wrong geometry type: a {schema.en} layer needs {' or '.join(schema.geometry)} features, the file has others (e.g. lines). Export the right layer.",
+                      f"{name}：几何类型不对：{schema.zh}图层需要{kinds}要素，文件中是 {found}。请导出正确的图层。",
+                      f"{name}: wrong geometry type: a {schema.en} layer needs {' or '.join(schema.geometry)} features, the file has {found}. Export the right layer.",
                       report)
     geoms, ok = _place(raw, geoms, ok, declared, crs_declared, report, name)
     is_point = schema.geometry == ("point",)

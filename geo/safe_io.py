@@ -11,14 +11,14 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from geo.errors import LayerError
+from geo.layer_errors import UnsafeFileError
 
 DEFAULT_MAX_MEMBERS = 1000
 DEFAULT_MAX_TOTAL_BYTES = 500 * 1024 * 1024   # 500 MB unpacked
 DEFAULT_MAX_RATIO = 200                       # unpacked/packed size of one member
 
 
-class UnsafeArchiveError(LayerError):
+class UnsafeArchiveError(UnsafeFileError):
     """A zip archive is refused: path traversal, links, too many members, too large unpacked."""
 
 
@@ -95,14 +95,14 @@ def safe_extract_zip(
         zf = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, OSError) as err:
         raise UnsafeArchiveError(
-            f"{src.name}: 不是有效的 zip 压缩包（{err}），请重新压缩后再上传。\n"
+            f"{src.name}: 不是有效的 zip 压缩包（{err}），请重新压缩后再上传。",
             f"{src.name}: not a valid zip archive ({err}); zip the files again."
         ) from err
     with zf:
         infos = zf.infolist()
         if len(infos) > max_members:
             raise UnsafeArchiveError(
-                f"{src.name}: 压缩包内有 {len(infos)} 个文件，超过上限 {max_members}，请只打包需要的图层。\n"
+                f"{src.name}: 压缩包内有 {len(infos)} 个文件，超过上限 {max_members}，请只打包需要的图层。",
                 f"{src.name}: the archive holds {len(infos)} members, more than the limit of {max_members}; "
                 f"zip only the layer you need."
             )
@@ -110,7 +110,7 @@ def safe_extract_zip(
         if bad:
             listing = "; ".join(f"{n} ({w})" for n, w in bad[:5])
             raise UnsafeArchiveError(
-                f"{src.name}: 压缩包含有不安全的路径，已拒绝：{listing}。请只打包图层文件本身（不含文件夹跳转）。\n"
+                f"{src.name}: 压缩包含有不安全的路径，已拒绝：{listing}。请只打包图层文件本身（不含文件夹跳转）。",
                 f"{src.name}: the archive has unsafe member paths and was refused: {listing}. "
                 f"Zip the layer files themselves, without '..' or absolute paths."
             )
@@ -118,7 +118,7 @@ def safe_extract_zip(
         ratio_bad = [i for i in infos if i.file_size > 1_000_000 and i.file_size > max_ratio * max(i.compress_size, 1)]
         if declared > max_total_bytes or ratio_bad:
             raise UnsafeArchiveError(
-                f"{src.name}: 解压后过大（{declared / 1e6:.0f} MB，上限 {max_total_bytes / 1e6:.0f} MB）或压缩比异常，疑似压缩炸弹，已拒绝。\n"
+                f"{src.name}: 解压后过大（{declared / 1e6:.0f} MB，上限 {max_total_bytes / 1e6:.0f} MB）或压缩比异常，疑似压缩炸弹，已拒绝。",
                 f"{src.name}: unpacks to {declared / 1e6:.0f} MB (limit {max_total_bytes / 1e6:.0f} MB) or has an abnormal "
                 f"compression ratio (a zip bomb?); refused."
             )
@@ -129,7 +129,8 @@ def safe_extract_zip(
         for info in infos:
             target = (dest / info.filename.replace("\\", "/")).resolve()
             if root not in target.parents and target != root:
-                raise UnsafeArchiveError(f"{src.name}: member {info.filename} would be written outside {dest}; refused.")
+                raise UnsafeArchiveError(f"{src.name}：成员 {info.filename} 会写到目标文件夹之外，已拒绝。",
+                                         f"{src.name}: member {info.filename} would be written outside {dest}; refused.")
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
@@ -139,7 +140,7 @@ def safe_extract_zip(
                     total += len(block)
                     if total > max_total_bytes:
                         raise UnsafeArchiveError(
-                            f"{src.name}: 解压超过 {max_total_bytes / 1e6:.0f} MB 上限，已停止（疑似压缩炸弹）。\n"
+                            f"{src.name}: 解压超过 {max_total_bytes / 1e6:.0f} MB 上限，已停止（疑似压缩炸弹）。",
                             f"{src.name}: unpacking went past the {max_total_bytes / 1e6:.0f} MB limit and was stopped (zip bomb?)."
                         )
                     fout.write(block)

@@ -219,10 +219,10 @@ def _is_total_row(rec: list[object]) -> bool:
 # ----------------------------------------------------------------------------- coordinates as text
 
 _DMS = re.compile(
-    r"^\s*([NSEW东西南北])?\s*([-+]?\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′分])?\s*(?:(\d+(?:\.\d+)?)\s*(?:[\"″]|''|秒))?\s*([NSEW东西南北])?\s*$",
+    r"^\s*([NSEW东西南北])?[经纬]?\s*([-+]?\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′分])?\s*(?:(\d+(?:\.\d+)?)\s*(?:[\"″]|''|秒))?\s*([NSEW东西南北])?[经纬]?\s*$",
     re.IGNORECASE,
 )
-_DEC_HEMI = re.compile(r"^\s*([NSEW东西南北])?\s*([-+]?\d+(?:\.\d+)?)\s*([NSEW东西南北])?\s*$", re.IGNORECASE)
+_DEC_HEMI = re.compile(r"^\s*([NSEW东西南北])?[经纬]?\s*([-+]?\d+(?:\.\d+)?)\s*([NSEW东西南北])?[经纬]?\s*$", re.IGNORECASE)
 _NEG = set("SWsw西南")
 
 

@@ -117,7 +117,8 @@ class LayerReport:
 
     def summary_text(self, lang: str = "zh", limit: int = 30) -> str:
         """Problems only, for exception messages (at most ``limit`` lines)."""
-        items = [p.render(lang, self.row_kind) for p in self.problems]
+        ordered = sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
+        items = [p.render(lang, self.row_kind) for p in ordered]
         more = len(items) - limit
         out = "\n".join("  " + s for s in items[:limit])
         if more > 0:
@@ -205,6 +206,7 @@ def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report
         if spec.name not in out.columns:
             continue
         col = out[spec.name]
+        n0 = len(report.problems)
         if spec.kind in ("float", "int"):
             out[spec.name] = parse_number(col, spec, rows, report)
         elif spec.kind == "bool":
@@ -218,7 +220,10 @@ def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report
             out[spec.name] = s.where(s != "", pd.NA).astype("object")
         if spec.required:
             missing = out[spec.name].isna().to_numpy()
+            told = {p.row for p in report.problems[n0:] if p.severity == "error"}
             for i in np.flatnonzero(missing):
+                if int(rows[i]) in told:
+                    continue
                 report.add(rows[i], spec.name, f"必填项“{spec.header_zh}”为空，该行未使用", f"required field '{spec.name}' ({spec.zh}) is empty; row not used", "error")
             bad_rows |= missing
     return out, bad_rows
