@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -27,15 +27,14 @@ def atomic_write_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically.
 
     On any exception the temporary file is removed and ``path`` is left as it was, so a crash
-    never leaves a half-written file. The temporary name keeps the suffix (writers such as
-    GDAL choose the format from it).
+    never leaves a half-written file. The temporary path does not exist yet and keeps the
+    suffix (writers such as GDAL choose the format from it); pass ``layer=`` to GDAL writers,
+    as the default layer name would come from the temporary stem.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # writers that refuse to overwrite (GDAL) get a fresh name
+    # a fresh name made of word characters: GDAL takes the layer name from the file stem
+    tmp = target.with_name(f"{target.stem}_tmp_{secrets.token_hex(6)}{target.suffix}")
     try:
         yield tmp
         if not tmp.exists():
