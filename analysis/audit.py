@@ -10,6 +10,8 @@ list column (``functions`` / ``amenities``) names it. Blank counts as missing.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from geo.schemas import CENTER_FUNCTIONS, STATION_AMENITIES
@@ -29,13 +31,25 @@ _SYNONYMS = {
 }
 
 
+def _items(v) -> list:
+    """A list-like cell (list, tuple, NumPy/Arrow array) as a list; blanks as []."""
+    if isinstance(v, str):
+        return [t.strip() for t in re.split(r"[、,，;；/|\n]+", v) if t.strip()]
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return []
+    try:
+        return list(v)
+    except TypeError:
+        return [v]
+
+
 def _list_text(df: pd.DataFrame, col: str) -> pd.Series:
     """A list column (or text) as one lower-case string per row, items joined by '|'."""
     if col not in df.columns:
         return pd.Series("", index=df.index)
     s = df[col]
-    joined = s.map(lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)))
-    return joined.str.lower()
+    joined = [("|".join(map(str, _items(v)))).lower() for v in s.tolist()]
+    return pd.Series(joined, index=df.index, dtype=object).astype(str)
 
 
 def _flag(df: pd.DataFrame, col: str, listed: pd.Series) -> pd.Series:
@@ -49,8 +63,7 @@ def _flag(df: pd.DataFrame, col: str, listed: pd.Series) -> pd.Series:
 def _text_present(df: pd.DataFrame, col: str) -> pd.Series:
     if col not in df.columns:
         return pd.Series(False, index=df.index)
-    s = df[col]
-    return s.map(lambda v: bool(v) if isinstance(v, (list, tuple)) else not (v is None or v is pd.NA or (isinstance(v, float) and v != v) or str(v).strip() == ""))
+    return pd.Series([bool(_items(v)) for v in df[col].tolist()], index=df.index, dtype=bool)
 
 
 def _ident(df: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +97,7 @@ def audit_service_centers(gdf: pd.DataFrame) -> pd.DataFrame:
     has_featured = _text_present(gdf, "featured_space") | listed.str.contains("特色空间|featured", regex=True)
     out["has_featured"] = has_featured
     if "flexible_spaces" in gdf.columns:
-        n_flex = gdf["flexible_spaces"].map(lambda v: len(v) if isinstance(v, (list, tuple)) else int(bool(str(v).strip())) if isinstance(v, str) else 0)
+        n_flex = pd.Series([len(_items(v)) for v in gdf["flexible_spaces"].tolist()], index=gdf.index)
     else:
         n_flex = pd.Series(0, index=gdf.index)
     out["n_flexible"] = n_flex.astype(int)

@@ -193,8 +193,9 @@ def parse_enum(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: Lay
 
 def parse_list(values: pd.Series) -> pd.Series:
     """Split "老年食堂、儿童托管" into a list of items (empty list for blanks)."""
-    text = values.astype("string").fillna("")
-    return text.map(lambda s: [t.strip() for t in _LIST_SPLIT.split(s) if t.strip()])
+    text = values.astype("string").fillna("").tolist()
+    items = [[t.strip() for t in _LIST_SPLIT.split(s) if t.strip()] for s in text]
+    return pd.Series(items, index=values.index, dtype=object)
 
 
 def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report: LayerReport) -> tuple[pd.DataFrame, np.ndarray]:
