@@ -1,0 +1,105 @@
+"""Write a coverage run as GIS layers: one GeoPackage, written atomically, WGS-84 at the edge.
+
+Layers: centers (with load), isochrones, circles, grids (with coverage), communities (table or
+polygons), gaps, demand (with walking time), and ``metadata`` (parameters, data sources, version).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from analysis.coverage import CoverageResult
+from geo.crs import WGS84
+from geo.safe_io import atomic_write_path
+
+
+def software_version() -> str:
+    """Installed ServiceCircle version ("dev" when run from a source tree without install)."""
+    try:
+        return version("servicecircle")
+    except PackageNotFoundError:  # pragma: no cover
+        return "dev"
+
+
+def run_metadata(result: CoverageResult, sources: dict[str, str] | None = None) -> dict[str, str]:
+    """Parameters, headline figures, data sources and software version as text key/values."""
+    p = result.params
+    meta = {
+        "software": f"ServiceCircle {software_version()}",
+        "created_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "threshold_min": f"{p.minutes:g}",
+        "speed_kmh": f"{p.speed_kmh:g}",
+        "max_access_m": f"{p.max_access_m:g}",
+        "frontage_m": f"{p.frontage_m:g}",
+        "isochrone_minutes": ",".join(f"{t:g}" for t in p.all_thresholds),
+        "measuring_crs": result.crs,
+        "distance": "walking network distance (not straight-line)",
+        "summary": json.dumps({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                               for k, v in result.summary.items()}, ensure_ascii=False),
+    }
+    if result.summary.get("is_demo"):
+        meta["demo_note"] = "示例数据，非真实点位 / illustrative sample data, not real sites"
+    if result.summary.get("population_is_estimate"):
+        meta["population"] = "estimate (analysis.population), not census data"
+    meta.update(sources or {})
+    return meta
+
+
+def _clean_for_file(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Replace inf by NaN and object columns of mixed types by strings (GeoPackage-friendly)."""
+    out = gdf.copy()
+    for col in out.columns:
+        if col == "geometry":
+            continue
+        s = out[col]
+        if pd.api.types.is_float_dtype(s):
+            out[col] = s.replace([np.inf, -np.inf], np.nan)
+        elif s.dtype == object:
+            out[col] = s.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return out
+
+
+def coverage_layers(result: CoverageResult) -> dict[str, pd.DataFrame]:
+    """The run's layers in WGS-84 (GeoDataFrames) plus non-spatial tables (DataFrames)."""
+    layers: dict[str, pd.DataFrame] = {k: v for k, v in result.to_wgs84().items()}
+    if "communities" not in layers:
+        layers["communities"] = result.communities
+    else:
+        cp = layers["communities"]
+        key = "community" if "community" in cp else "name"
+        t = result.communities.rename(columns={"community": key})
+        layers["communities"] = cp.drop(columns=[c for c in t.columns if c != key and c in cp]).merge(t, on=key, how="left")
+    layers["community_table"] = result.communities
+    return layers
+
+
+def write_gpkg(layers: dict[str, pd.DataFrame], path: str | Path, metadata: dict[str, str]) -> Path:
+    """Write ``layers`` and a ``metadata`` table into one GeoPackage, atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write_path(path) as tmp:
+        for name, df in layers.items():
+            if df is None:
+                continue
+            df = _clean_for_file(df)
+            if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df:
+                df = df.to_crs(WGS84) if df.crs is not None else df
+                pyogrio.write_dataframe(df, tmp, layer=name, driver="GPKG", promote_to_multi=False)
+            else:
+                pyogrio.write_dataframe(pd.DataFrame(df), tmp, layer=name, driver="GPKG")
+        meta = pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
+        pyogrio.write_dataframe(meta, tmp, layer="metadata", driver="GPKG")
+    return path
+
+
+def write_coverage_gpkg(result: CoverageResult, path: str | Path, sources: dict[str, str] | None = None) -> Path:
+    """Write every layer of a coverage run plus its metadata to ``path`` (GeoPackage)."""
+    return write_gpkg(coverage_layers(result), path, run_metadata(result, sources))

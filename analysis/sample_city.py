@@ -1,0 +1,88 @@
+"""The bundled sample city (central Hangzhou, OSM Feb 2015) and its illustrative demo layers.
+
+Everything the CLI and the app use by default comes from here, so both load the same data.
+Demo layers carry ``demo = True``: every output that uses them says 示例数据，非真实点位.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+
+from analysis.population import estimate_population
+from geo.errors import LayerError
+from geo.network import WalkNetwork, load_walk_network
+from geo.osm_features import OSMFeatures, load_osm_features
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SAMPLE_OSM = DATA_DIR / "osm" / "hangzhou_core_2015-02.osm.pbf"
+DEMO_DIR = DATA_DIR / "demo"
+SAMPLE_NAME_ZH = "杭州市中心（西湖东岸，OSM 2015年2月）"
+SAMPLE_NAME_EN = "Central Hangzhou (West Lake east shore, OSM Feb 2015)"
+DEMO_NOTE_ZH = "示例数据，非真实点位"
+DEMO_NOTE_EN = "Illustrative sample data, not real sites"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
+OSM_DATA_DATE = "2015-02"
+
+#: demo layer name -> file under data/demo/
+DEMO_FILES = {
+    "centers": "service_centers.geojson",
+    "stations": "red_stations.geojson",
+    "grids": "grids.geojson",
+    "communities": "communities.geojson",
+    "candidates": "candidates.geojson",
+}
+
+
+@dataclass(frozen=True)
+class SampleCity:
+    """The sample city's network (metric CRS), OSM context layers and demo layers (WGS-84)."""
+
+    network: WalkNetwork
+    features: OSMFeatures
+    demand: gpd.GeoDataFrame      # estimated residents per 100 m cell, network CRS
+    centers: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    grids: gpd.GeoDataFrame
+    communities: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame
+    osm_path: Path
+
+
+def read_demo_layer(name: str) -> gpd.GeoDataFrame:
+    """One demo layer (EPSG:4326); refuses clearly when the bundled file is missing."""
+    path = DEMO_DIR / DEMO_FILES[name]
+    if not path.exists():
+        raise LayerError(
+            f"The bundled demo layer {path.name} is missing. Re-create it with: "
+            f"python scripts/make_demo_layers.py"
+        )
+    return gpd.read_file(path)
+
+
+def network_for(osm_path: str | Path) -> WalkNetwork:
+    """The walking network of an OSM file (disk-cached; see geo.network)."""
+    return load_walk_network(osm_path)
+
+
+@lru_cache(maxsize=4)
+def estimated_demand(osm_path: str | Path = SAMPLE_OSM) -> gpd.GeoDataFrame:
+    """Estimated residents for any local OSM file (documented in analysis.population)."""
+    net = load_walk_network(osm_path)
+    features = load_osm_features(osm_path)
+    return estimate_population(features, net.crs, net.edges_gdf().geometry)
+
+
+@lru_cache(maxsize=1)
+def load_sample_city() -> SampleCity:
+    """Load (once per process) the bundled sample city and its demo layers."""
+    return SampleCity(
+        network=load_walk_network(SAMPLE_OSM),
+        features=load_osm_features(SAMPLE_OSM),
+        demand=estimated_demand(SAMPLE_OSM),
+        osm_path=SAMPLE_OSM,
+        **{name: read_demo_layer(name) for name in DEMO_FILES},
+    )

@@ -1,0 +1,133 @@
+"""A study: the network and the layers one coverage run uses, from the sample city or user files.
+
+The CLI and the app both call :func:`load_study` then :func:`run_study`, so they compute the same
+thing. Any layer not given comes from the bundled sample city (demo layers, estimated residents);
+with a user OSM file but no centers, the study is refused (demo centers belong to Hangzhou).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import geopandas as gpd
+
+from analysis.coverage import CoverageResult, run_coverage
+from analysis.params import WalkParams
+from analysis.sample_city import (
+    SAMPLE_NAME_EN,
+    SAMPLE_NAME_ZH,
+    SAMPLE_OSM,
+    estimated_demand,
+    load_sample_city,
+)
+from geo.errors import LayerError
+from geo.network import WalkNetwork, load_walk_network
+from geo.readers import LayerReadResult, read_layer
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Study:
+    """Inputs of a coverage run; layers in WGS-84 except ``demand`` (any CRS) and the network."""
+
+    name_zh: str
+    name_en: str
+    osm_path: Path
+    network: WalkNetwork
+    centers: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    grids: gpd.GeoDataFrame | None = None
+    communities: gpd.GeoDataFrame | None = None
+    stations: gpd.GeoDataFrame | None = None
+    candidates: gpd.GeoDataFrame | None = None
+    read_reports: dict[str, LayerReadResult] = field(default_factory=dict)
+    is_demo: bool = False
+    population_is_estimate: bool = False
+
+    def sources(self) -> dict[str, str]:
+        """Data sources for report metadata."""
+        out = {"osm_file": self.osm_path.name, "osm_attribution": "© OpenStreetMap contributors, ODbL 1.0"}
+        for k, r in self.read_reports.items():
+            out[f"{k}_file"] = str(getattr(r.report, "source", "") or k)
+        return out
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def load_study(
+    osm: str | Path | None = None,
+    *,
+    centers: str | Path | None = None,
+    demand: str | Path | None = None,
+    grids: str | Path | None = None,
+    communities: str | Path | None = None,
+    stations: str | Path | None = None,
+    candidates: str | Path | None = None,
+    coords: str = "auto",
+    progress: Progress = _quiet,
+) -> Study:
+    """Load the network and layers; user files go through :func:`geo.readers.read_layer`."""
+    user_osm = osm is not None and Path(osm).resolve() != SAMPLE_OSM.resolve()
+    if user_osm and centers is None:
+        raise LayerError(
+            "With your own OSM file, give your own service centers too (--centers FILE): "
+            "the bundled demo centers are in Hangzhou."
+        )
+    progress("读取步行路网 Loading the walking network…")
+    osm_path = Path(osm) if osm else SAMPLE_OSM
+    net = load_walk_network(osm_path)
+    sample = None if user_osm else load_sample_city()
+    streets = net.edges_gdf()
+    reports: dict[str, LayerReadResult] = {}
+
+    def layer(path, kind, default):
+        if path is None:
+            return default
+        progress(f"读取图层 Reading {kind}: {Path(path).name}")
+        res = read_layer(path, kind, coords=coords, streets=streets)
+        reports[kind] = res
+        return res.gdf
+
+    c = layer(centers, "centers", sample.centers if sample else None)
+    g = layer(grids, "grids", sample.grids if sample else None)
+    cm = layer(communities, "communities", sample.communities if sample else None)
+    st = layer(stations, "stations", sample.stations if sample else None)
+    ca = layer(candidates, "candidates", sample.candidates if sample else None)
+    if demand is not None:
+        d = layer(demand, "demand", None)
+        estimate = False
+    else:
+        progress("估算居民分布 Estimating residents from OSM (an estimate)…")
+        d = sample.demand if sample else estimated_demand(osm_path)
+        if g is not None:
+            d = clip_to_area(d, g)
+        estimate = True
+    is_demo = any(
+        x is not None and "demo" in x and x["demo"].fillna(False).astype(bool).any() for x in (c, g, cm)
+    )
+    if user_osm:
+        name_zh = name_en = osm_path.name
+    else:
+        name_zh, name_en = SAMPLE_NAME_ZH, SAMPLE_NAME_EN
+    return Study(name_zh, name_en, osm_path, net, c, d, g, cm, st, ca, reports, is_demo, estimate)
+
+
+def clip_to_area(demand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Demand rows whose point lies inside the union of ``areas`` (the study area)."""
+    area = areas.to_crs(demand.crs).geometry.union_all()
+    keep = demand.geometry.representative_point().within(area)
+    return demand[keep.to_numpy()].reset_index(drop=True)
+
+
+def run_study(study: Study, params: WalkParams = WalkParams(), progress: Progress = _quiet) -> CoverageResult:
+    """Coverage of the study's demand by its centers (see :func:`analysis.coverage.run_coverage`)."""
+    progress("计算步行时间与等时圈 Computing walking times and isochrones…")
+    return run_coverage(
+        study.network, study.centers, study.demand, params, grids=study.grids, communities=study.communities,
+        is_demo=study.is_demo, population_is_estimate=study.population_is_estimate,
+    )
