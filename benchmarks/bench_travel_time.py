@@ -26,6 +26,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 REACH_M = 600.0  # 8 minutes at 4.5 km/h
+PANDANA_MAXDIST_M = 2400.0  # pandana needs a search radius: 32 minutes, beyond any service circle
 
 
 def _dataset(name: str):
@@ -108,8 +109,8 @@ def run_pandana(name: str) -> dict:
     edges = pd.DataFrame({"from": net.edge_u, "to": net.edge_v, "length": net.edge_length})
     pn = pandana.Network(nodes["x"], nodes["y"], edges["from"], edges["to"], edges[["length"]], twoway=True)
     t1 = time.perf_counter()
-    pn.set_pois("centers", 1e7, 1, centers.x, centers.y)
-    res = pn.nearest_pois(1e7, "centers", num_pois=1)
+    pn.set_pois("centers", PANDANA_MAXDIST_M, 1, centers.x, centers.y)
+    res = pn.nearest_pois(PANDANA_MAXDIST_M, "centers", num_pois=1)
     demand_nodes = pn.get_node_ids(demand.x, demand.y)
     _ = res.loc[demand_nodes.to_numpy()].to_numpy()
     t2 = time.perf_counter()
