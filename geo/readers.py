@@ -42,7 +42,7 @@ from geo.layer_errors import (
 from geo.safe_io import DEFAULT_MAX_MEMBERS, safe_extract_zip
 from geo.schemas import LAYER_SCHEMAS, LayerSchema, header_lookup, match_header
 from geo.tables import Table, parse_coordinates, read_csv_table, read_xlsx_table
-from geo.validation import LayerReport, check_duplicates, check_geometries, parse_fields
+from geo.validation import MAX_ROW_MESSAGES, LayerReport, check_duplicates, check_geometries, parse_fields
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024      # 200 MB input cap
 DEFAULT_MAX_UNPACKED = 1024 * 1024 * 1024  # 1 GB unpacked from a zip / xlsx
@@ -513,7 +513,13 @@ def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, street
         pts = geoms[valid]
         d = street_distances(shapely.get_x(pts), shapely.get_y(pts), streets)
         idx = np.flatnonzero(valid)
-        for j in np.flatnonzero(d > FAR_FROM_STREET_M):
+        far = np.flatnonzero(d > FAR_FROM_STREET_M)
+        if len(far) > MAX_ROW_MESSAGES:
+            listed = ", ".join(str(rows[idx[j]]) for j in far[:10])
+            report.add(None, "geometry", f"{len(far)} 个点距最近道路超过 {FAR_FROM_STREET_M:.0f} 米（如第 {listed} 行），可能落在水面上或研究区外，请核对坐标",
+                       f"{len(far)} points are more than {FAR_FROM_STREET_M:.0f} m from any street (e.g. rows {listed}): in water or outside the study area? Check the coordinates", "warning")
+            far = far[:0]
+        for j in far:
             i = idx[j]
             report.add(rows[i], "geometry", f"此点距最近道路 {d[j]:.0f} 米，可能落在水面上或研究区外，请核对坐标",
                        f"this point is {d[j]:.0f} m from the nearest street: in water or outside the study area? Check the coordinates", "warning")
@@ -658,7 +664,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
     drop_cols = [c for c in ("lon", "lat", "wkt", "lonlat", "crs_text") if c in attrs.columns]
     out = attrs.drop(columns=drop_cols).iloc[keep].reset_index(drop=True)
     kept_rows = rows[keep]
-    out = check_duplicates(out, kept_rows, report)
+    out = check_duplicates(out, kept_rows, report, check_names=schema.layer_type != "demand")
     for f in schema.fields:
         if f.name not in out.columns:
             out[f.name] = pd.Series([[] for _ in range(len(out))] if f.kind == "list" else [pd.NA] * len(out), dtype=object)

@@ -162,9 +162,17 @@ def parse_number(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: L
     return out.mask(neg)
 
 
+def _normalized(values: pd.Series) -> pd.Series:
+    """normalize_header applied once per distinct value (fast on long columns)."""
+    text = values.astype("string").fillna("")
+    uniq = pd.unique(text)
+    table = {u: normalize_header(u) for u in uniq}
+    return pd.Series(text.map(table).astype(object), index=values.index)
+
+
 def parse_bool(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
     """是/否, 有/无, √/×, yes/no, 1/0 … → boolean with <NA> for blanks and unknown words."""
-    norm = values.astype("string").map(lambda v: normalize_header(v) if pd.notna(v) else "", na_action=None)
+    norm = _normalized(values)
     is_true = norm.isin(TRUE_WORDS)
     is_false = norm.isin(FALSE_WORDS)
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
@@ -180,7 +188,7 @@ def parse_bool(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: Lay
 def parse_enum(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
     """Map accepted spellings to the canonical value (e.g. 社区 → "community")."""
     lookup = {normalize_header(a): k for k, spellings in spec.choices.items() for a in (k, *spellings)}
-    norm = values.astype("string").map(lambda v: normalize_header(v) if pd.notna(v) else "")
+    norm = _normalized(values)
     out = norm.map(lambda v: lookup.get(v, pd.NA) if v else pd.NA).astype("object")
     bad = out.isna() & (norm != "")
     allowed_zh = "、".join(s[0] for s in spec.choices.values())
@@ -230,28 +238,44 @@ def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report
     return out, bad_rows
 
 
-def check_duplicates(df: pd.DataFrame, rows: np.ndarray, report: LayerReport) -> pd.DataFrame:
-    """Report duplicate ids (made unique as ``id#2``…) and duplicate names (warning only)."""
+MAX_ROW_MESSAGES = 50  # beyond this many repeated names, one summary line instead of one per row
+
+
+def _first_rows(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Row number of the first occurrence of each value (vectorised)."""
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    first = pd.Series(rows).groupby(codes).transform("first").to_numpy()
+    return first
+
+
+def check_duplicates(df: pd.DataFrame, rows: np.ndarray, report: LayerReport, check_names: bool = True) -> pd.DataFrame:
+    """Report duplicate ids (made unique as ``id#2``…, error) and duplicate names (warning)."""
     out = df
     if "id" in out.columns:
         ids = out["id"].astype("string")
-        dup = ids.duplicated(keep="first") & ids.notna()
+        dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
         if dup.any():
             out = out.copy()
-            counter = ids.groupby(ids).cumcount() + 1
-            for i in np.flatnonzero(dup.to_numpy()):
-                first = rows[np.flatnonzero((ids == ids.iloc[i]).to_numpy())[0]]
-                new = f"{ids.iloc[i]}#{counter.iloc[i]}"
-                report.add(rows[i], "id", f"编号“{ids.iloc[i]}”与第 {first} 行重复，暂改为“{new}”，请在原文件中改为唯一编号",
-                           f"id '{ids.iloc[i]}' repeats row {first}; renamed '{new}' for now, give it a unique id in the file", "error")
-                out.iloc[i, out.columns.get_loc("id")] = new
-    if "name" in out.columns:
+            first = _first_rows(ids, rows)
+            counter = (ids.groupby(ids).cumcount() + 1).to_numpy()
+            col = out.columns.get_loc("id")
+            for i in np.flatnonzero(dup):
+                new = f"{ids.iloc[i]}#{counter[i]}"
+                report.add(rows[i], "id", f"编号“{ids.iloc[i]}”与第 {first[i]} 行重复，暂改为“{new}”，请在原文件中改为唯一编号",
+                           f"id '{ids.iloc[i]}' repeats row {first[i]}; renamed '{new}' for now, give it a unique id in the file", "error")
+                out.iloc[i, col] = new
+    if check_names and "name" in out.columns:
         names = out["name"].astype("string")
-        dup = names.duplicated(keep="first") & names.notna()
-        for i in np.flatnonzero(dup.to_numpy()):
-            first = rows[np.flatnonzero((names == names.iloc[i]).to_numpy())[0]]
-            report.add(rows[i], "name", f"名称“{names.iloc[i]}”与第 {first} 行重复，请确认是否重复录入",
-                       f"name '{names.iloc[i]}' repeats row {first}; check for a double entry", "warning")
+        dup = (names.duplicated(keep="first") & names.notna()).to_numpy()
+        if dup.sum() > MAX_ROW_MESSAGES:
+            examples = "、".join(pd.unique(names[dup].astype(str))[:3])
+            report.add(None, "name", f"{int(dup.sum())} 行的名称与前面的行重复（如 {examples}），请确认是否重复录入",
+                       f"{int(dup.sum())} rows repeat the name of an earlier row (e.g. {examples}); check for double entries", "warning")
+        elif dup.any():
+            first = _first_rows(names, rows)
+            for i in np.flatnonzero(dup):
+                report.add(rows[i], "name", f"名称“{names.iloc[i]}”与第 {first[i]} 行重复，请确认是否重复录入",
+                           f"name '{names.iloc[i]}' repeats row {first[i]}; check for a double entry", "warning")
     return out
 
 

@@ -242,3 +242,25 @@ def test_safe_extract_zip(tmp_path):
     not_zip.write_bytes(b"hello")
     with pytest.raises(UnsafeArchiveError, match="not a valid zip"):
         safe_extract_zip(not_zip, tmp_path / "out4")
+
+
+def test_large_table_is_fast_and_summarised(tmp_path):
+    import time
+
+    rng = np.random.default_rng(7)
+    n = 20000
+    lon = rng.uniform(120.11, 120.18, n)
+    lat = rng.uniform(30.235, 30.29, n)
+    lines = ["编号,名称,经度,纬度,人口"] + [f"{i},小区{i % 100},{lon[i]:.6f},{lat[i]:.6f},{i % 300 + 1}" for i in range(n)]
+    p = tmp_path / "big.csv"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    t = time.perf_counter()
+    r = read_layer(p, "centers")
+    assert time.perf_counter() - t < 8.0
+    assert r.report.rows_used == n
+    names = [q for q in r.report.problems if q.field == "name"]
+    assert len(names) == 1 and names[0].message_en.startswith(f"{n - 100} rows repeat")
+    assert len(r.report.problems) < 10          # summaries, not thousands of lines
+    d = read_layer(p, "demand")
+    assert d.gdf["population"].sum() == sum(i % 300 + 1 for i in range(n))
+    assert not [q for q in d.report.problems if q.field == "name"]   # names of demand points may repeat
