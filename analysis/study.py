@@ -24,6 +24,7 @@ from analysis.sample_city import (
 )
 from geo.errors import LayerError
 from geo.network import WalkNetwork, load_walk_network
+from geo.osm_file import check_osm_file
 from geo.readers import LayerReadResult, read_layer
 
 Progress = Callable[[str], None]
@@ -72,6 +73,8 @@ def load_study(
     progress: Progress = _quiet,
 ) -> Study:
     """Load the network and layers; user files go through :func:`geo.readers.read_layer`."""
+    if osm is not None:
+        check_osm_file(osm)
     user_osm = osm is not None and Path(osm).resolve() != SAMPLE_OSM.resolve()
     if user_osm and centers is None:
         raise LayerError(
