@@ -73,9 +73,11 @@ def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> g
     if centers is None or len(centers) == 0:
         raise LayerError("There are no service centers to measure from. Add at least one center (point layer).")
     c = to_crs_checked(centers, crs, "centers layer").copy()
-    if "center_id" not in c:
-        c["center_id"] = c["id"].astype(str) if "id" in c else [f"{prefix}{i + 1:02d}" for i in range(len(c))]
-    c["center_id"] = c["center_id"].astype(str)
+    generated = pd.Series([f"{prefix}{i + 1:02d}" for i in range(len(c))], index=c.index)
+    ids = c["center_id"] if "center_id" in c else pd.Series(None, index=c.index, dtype=object)
+    if "id" in c:
+        ids = ids.fillna(c["id"])
+    c["center_id"] = ids.fillna(generated).astype(str)
     if c["center_id"].duplicated().any():
         dup = c.loc[c["center_id"].duplicated(), "center_id"].tolist()[:5]
         raise LayerError(f"Center ids must be unique; repeated: {', '.join(dup)}.")
