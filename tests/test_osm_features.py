@@ -1,0 +1,117 @@
+"""Context layers of the bundled Hangzhou extract (real data): counts, West Lake, cache, formats."""
+
+from __future__ import annotations
+
+import pickle
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo.errors import OSMFileError
+from geo.osm_features import LAYERS, OSMFeatures, load_osm_features, read_osm_features
+
+from conftest import SAMPLE_BZ2, SAMPLE_PBF
+
+UTM = "EPSG:32651"
+#: published lake area of West Lake (西湖), km²: 6.38 (water surface without islands ≈ 5.6-6.0)
+WEST_LAKE_KM2 = 6.38
+
+
+@pytest.fixture(scope="module")
+def feats(tmp_path_factory) -> OSMFeatures:
+    return load_osm_features(SAMPLE_PBF, cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def test_layers_have_expected_types_counts_and_crs(feats):
+    assert set(feats.keys()) == set(LAYERS)
+    for name in LAYERS:
+        gdf = feats[name]
+        assert gdf.crs.to_epsg() == 4326, name
+        assert gdf.geometry.is_valid.all(), name
+        assert {"osm_type", "osm_id"} <= set(gdf.columns), name
+    assert set(feats.streets.geom_type) == {"LineString"}
+    assert set(feats.pois.geom_type) == {"Point"}
+    for name in ("green", "buildings", "landuse"):
+        assert set(feats[name].geom_type) <= {"Polygon", "MultiPolygon"}, name
+    assert set(feats.water["kind"]) == {"area", "line"}
+    # README: 1,253 highway ways (a few are one-node stubs); 2,045 building ways/relations, of
+    # which some are 2-node fragments and outer ways replaced by their multipolygon relation
+    assert 1200 <= len(feats.streets) <= 1253
+    assert 2000 <= len(feats.buildings) <= 2051
+    assert len(feats.pois) >= 500
+    cats = feats.pois["category"].value_counts()
+    assert cats["amenity=restaurant"] >= 50 and cats["amenity=fast_food"] >= 20 and cats["amenity=cafe"] >= 20
+    assert feats.stats["degenerate_ways_skipped"] < 50
+
+
+def test_bounds_are_the_file_header_box(feats):
+    assert feats.bounds == pytest.approx((120.1, 30.23, 120.1851, 30.2963))
+    b = feats.streets.total_bounds
+    assert b[0] >= 120.1 - 1e-6 and b[2] <= 120.1851 + 1e-6
+
+
+def test_west_lake_is_one_water_polygon_with_its_islands(feats):
+    w = feats.water[(feats.water["name"] == "西湖") & (feats.water["kind"] == "area")]
+    assert len(w) == 1, "West Lake must come out exactly once (relation, not also its outer way)"
+    assert w["osm_type"].iloc[0] == "relation"  # old-style multipolygon 2308774, tags on way 4317769
+    lake = w.geometry.iloc[0]
+    assert lake.geom_type == "Polygon" and len(lake.interiors) >= 10  # 孤山, 小瀛洲, 湖心亭, 阮公墩...
+    m = gpd.GeoSeries([lake, shapely.Polygon(lake.exterior)], crs=4326).to_crs(UTM).area / 1e6
+    water_km2, outline_km2 = float(m.iloc[0]), float(m.iloc[1])
+    assert outline_km2 == pytest.approx(WEST_LAKE_KM2, rel=0.05)      # measured 6.36 km²
+    assert water_km2 == pytest.approx(WEST_LAKE_KM2, rel=0.10)        # measured 5.99 km²
+    assert water_km2 < outline_km2 - 0.3                              # islands are holes
+    assert lake.contains(shapely.Point(120.148, 30.245))              # Outer West Lake
+    assert not lake.contains(shapely.Point(120.1390, 30.2544))         # Gushan island (孤山)
+    assert not feats.water.geometry.contains(shapely.Point(120.1655, 30.2745)).any()  # Wulin Square
+
+
+def test_old_style_outer_ways_are_not_duplicated(feats):
+    ids = feats.water.loc[feats.water["kind"] == "area", "osm_id"]
+    assert 4317769 not in set(ids)  # the lake's outer way, replaced by relation 2308774
+    b = feats.buildings
+    assert not b.duplicated(["osm_type", "osm_id"]).any()
+
+
+def test_cache_is_written_atomically_reused_and_rebuilt_when_damaged(tmp_path):
+    first = load_osm_features(SAMPLE_PBF, cache_dir=tmp_path)
+    files = list((tmp_path / "features").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".pkl"  # no temporary leftovers
+    assert first.source_sha256 == "5958ffe8bec56324f9b119dedfd976c609ee7e483e0e5db68236af0c3839a67e"
+    again = load_osm_features(SAMPLE_PBF, cache_dir=tmp_path)
+    assert {k: len(v) for k, v in again.as_dict().items()} == {k: len(v) for k, v in first.as_dict().items()}
+    with open(files[0], "rb") as f:
+        assert isinstance(pickle.load(f), OSMFeatures)
+    files[0].write_bytes(b"not a pickle")
+    rebuilt = load_osm_features(SAMPLE_PBF, cache_dir=tmp_path)
+    assert len(rebuilt.buildings) == len(first.buildings)
+
+
+def test_env_variable_selects_the_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SERVICECIRCLE_CACHE", str(tmp_path))
+    load_osm_features(SAMPLE_PBF)
+    assert len(list((tmp_path / "features").glob("*.pkl"))) == 1
+
+
+def test_bz2_xml_gives_the_same_layers_as_pbf(feats):
+    xml = read_osm_features(SAMPLE_BZ2)
+    assert {k: len(v) for k, v in xml.as_dict().items()} == {k: len(v) for k, v in feats.as_dict().items()}
+    a = xml.water[xml.water["name"] == "西湖"].to_crs(UTM).area.iloc[0]
+    b = feats.water[feats.water["name"] == "西湖"].to_crs(UTM).area.iloc[0]
+    assert a == pytest.approx(b, rel=1e-9)
+
+
+@pytest.mark.parametrize("content,name", [(b"", "empty.osm.pbf"), (b"hello", "x.osm"), (b"<osm>", "x.geojson")])
+def test_bad_files_are_refused_with_a_clear_error(tmp_path, content, name):
+    p = tmp_path / name
+    p.write_bytes(content)
+    with pytest.raises(OSMFileError):
+        load_osm_features(p, cache_dir=tmp_path)
+
+
+def test_truncated_pbf_is_refused(tmp_path):
+    p = tmp_path / "cut.osm.pbf"
+    p.write_bytes(SAMPLE_PBF.read_bytes()[:60_000])
+    with pytest.raises(OSMFileError):
+        read_osm_features(p)
