@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +141,11 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
     frames = []
     try:
         for lyr in chosen:
-            df = pyogrio.read_dataframe(path, layer=lyr, encoding=encoding, on_invalid="ignore")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                df = pyogrio.read_dataframe(path, layer=lyr, encoding=encoding, on_invalid="ignore")
+            for msg in sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}):
+                report.add(None, "geometry", f"读取时 GDAL 提示：{msg}", f"GDAL said while reading: {msg}", "warning")
             if kind == "kml" and len(chosen) > 1:
                 df["kml_folder"] = lyr
             frames.append(df)
@@ -290,7 +295,8 @@ def _geoms_from_table(df: pd.DataFrame, rows: np.ndarray, schema: LayerSchema, r
     n = len(df)
     if "wkt" in df.columns:
         text = df["wkt"].astype("string").str.strip().fillna("")
-        geoms = shapely.from_wkt(text.where(text != "", None).to_numpy(dtype=object), on_invalid="ignore")
+        wkt = np.array([t if t else None for t in text.tolist()], dtype=object)
+        geoms = shapely.from_wkt(wkt, on_invalid="ignore")
         bad = (text != "").to_numpy() & shapely.is_missing(geoms)
         for i in np.flatnonzero(bad):
             report.add(rows[i], "wkt", "WKT 几何文本无法解析（例：POLYGON ((120.16 30.25, ...)))",

@@ -421,3 +421,63 @@ def test_reading_never_modifies_inputs(bad):
     after = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in bad.items()}
     assert before == after
     assert len(bad) >= 40
+
+
+def test_random_garbage_never_gives_a_traceback(tmp_path):
+    """Fuzz: random cells, encodings and corrupted bytes either read or raise the project's error."""
+    import csv
+    import io
+    import random
+    import zipfile
+
+    from geo.errors import ServiceCircleError
+
+    rnd = random.Random(2026)
+    alphabet = "0123456789.,-°'\"EN东经度 abc是否√×、;\n\t湖滨"
+    heads = ["名称", "经度", "纬度", "人口", "编号", "面积", "便民服务", "层级", "WKT", "坐标系", "灵活空间", "经纬度"]
+    wkts = ["POINT (120.16 30.25)", "LINESTRING (1 2, 3 4)", "POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))", "garbage", "",
+            "MULTIPOINT (120.16 30.25, 120.17 30.26)", "POLYGON ((120.16 30.25, 120.17 30.25, 120.17 30.26, 120.16 30.25))"]
+    outcomes = {"read": 0, "refused": 0}
+    for k in range(120):
+        hs = rnd.sample(heads, rnd.randint(1, 7))
+        rows = []
+        for _ in range(rnd.randint(0, 5)):
+            row = []
+            for h in hs:
+                if h == "WKT":
+                    row.append(rnd.choice(wkts))
+                elif h in ("经度", "纬度") and rnd.random() < 0.7:
+                    row.append(f"{rnd.uniform(-200, 200):.5f}")
+                else:
+                    row.append("".join(rnd.choices(alphabet, k=rnd.randint(0, 8))))
+            rows.append(row)
+        buf = io.StringIO()
+        csv.writer(buf).writerows([hs, *rows])
+        p = tmp_path / f"f{k}.csv"
+        p.write_text(buf.getvalue(), encoding=rnd.choice(["utf-8", "gb18030", "utf-8-sig"]))
+        try:
+            r = read_layer(p, rnd.choice(["centers", "stations", "grids", "demand"]), coords=rnd.choice(["auto", "gcj02", "bd09"]))
+            r.render("zh")
+            outcomes["read"] += 1
+        except ServiceCircleError:
+            outcomes["refused"] += 1
+    seeds = [b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},"geometry":{"type":"Point","coordinates":[120.16,30.25]}}]}',
+             b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>a</name><Point><coordinates>120.16,30.25</coordinates></Point></Placemark></Document></kml>',
+             "名称,经度,纬度\n甲,120.16,30.25\n".encode("gbk"), b"PK\x03\x04garbage", b"\x00\x01\x02" * 50]
+    for k in range(80):
+        data = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(0, 3)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        ext = rnd.choice([".csv", ".xlsx", ".geojson", ".gpkg", ".zip", ".kml", ".kmz", ".shp"])
+        p = tmp_path / f"b{k}{ext}"
+        if ext in (".zip", ".kmz") and rnd.random() < 0.7:
+            with zipfile.ZipFile(p, "w") as zf:
+                zf.writestr(rnd.choice(["a.csv", "doc.kml", "x.geojson", "a.shp"]), bytes(data))
+        else:
+            p.write_bytes(bytes(data))
+        try:
+            read_layer(p, rnd.choice(["centers", "grids", "demand"]))
+            outcomes["read"] += 1
+        except ServiceCircleError:
+            outcomes["refused"] += 1
+    assert outcomes["read"] >= 3 and outcomes["refused"] >= 100 and sum(outcomes.values()) == 200
