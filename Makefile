@@ -23,6 +23,7 @@ system-deps:
 	@bash scripts/install_system_deps.sh
 
 run: setup
+	@bash scripts/install_system_deps.sh --app
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 coverage: setup
@@ -32,7 +33,8 @@ test: setup system-deps
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: setup
-	$(PY) benchmarks/bench_travel_time.py
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m benchmarks.bench_travel_time
 
 clean:
 	rm -rf $(VENV) .cache

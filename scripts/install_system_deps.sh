@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests and reports need, if they are missing:
-# chromium (browser test), fonts-noto-cjk (Chinese in maps, PNG and PDF), poppler-utils (PDF checks).
+# Install the Debian packages ServiceCircle needs, if they are missing:
+#   fonts-noto-cjk  Chinese text in maps, PNG and PDF reports (always)
+#   poppler-utils   PDF checks in the tests            (skipped with --app)
+#   chromium        the browser test                   (skipped with --app)
+# With --app (used by `make run`) a failure only warns: the app still starts, PDF text may lack CJK glyphs.
 set -euo pipefail
+mode="${1:-}"
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$mode" != "--app" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+fail() {
+  if [ "$mode" = "--app" ]; then echo "WARNING: $1" >&2; exit 0; else echo "ERROR: $1" >&2; exit 1; fi
+}
+SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "Missing Debian packages: ${need[*]} (run as root: apt-get install -y ${need[*]})" >&2; exit 1; fi
-else SUDO=""; fi
+  command -v sudo >/dev/null 2>&1 || fail "missing Debian packages: ${need[*]} (as root: apt-get install -y ${need[*]})"
+  SUDO=sudo
+fi
+command -v apt-get >/dev/null 2>&1 || fail "no apt-get here; install these packages yourself: ${need[*]}"
 echo "Installing Debian packages: ${need[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+$SUDO apt-get update -qq || fail "apt-get update failed"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null || fail "could not install ${need[*]}"
