@@ -156,6 +156,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "该位置在分析区域之外；请在示例城区范围内点击。",
         "This spot is outside the study area; click inside the city area.",
     ),
+    "street": ("吸附街道", "Snapped to street"),
     "delta": ("较现状", "vs current"),
     "whatif_time": ("推演计算用时 {s} 秒", "What-if computed in {s} s"),
     "proposal_name": ("拟建{kind}{i}", "Proposed {kind} {i}"),

@@ -18,6 +18,7 @@ import base64
 import html
 import json
 import math
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -289,6 +290,37 @@ def _add_online_tiles(m: folium.Map, ctx: MapContext, tianditu_key: str | None) 
 # --------------------------------------------------------------------------- GeoJSON helpers
 
 
+_GJ_CACHE: dict[tuple, tuple] = {}
+
+
+def cached_for(obj, key: tuple, build: Callable[[], object]):
+    """``build()`` once per (live object, key): layers of a cached coverage result are converted
+    to GeoJSON once, not on every rerun. Entries go when the object is garbage-collected."""
+    k = (id(obj),) + tuple(key)
+    hit = _GJ_CACHE.get(k)
+    if hit is not None and hit[0]() is obj:
+        return hit[1]
+    val = build()
+    try:
+        ref = weakref.ref(obj)
+        weakref.finalize(obj, _GJ_CACHE.pop, k, None)
+    except TypeError:  # not weak-referenceable: no caching
+        return val
+    _GJ_CACHE[k] = (ref, val)
+    return val
+
+
+def _shift_key(ctx: MapContext | None) -> str:
+    return ctx.basemap if (ctx is not None and ctx.shift is not None) else "wgs84"
+
+
+def _metric_crs_for(gdf: gpd.GeoDataFrame) -> str:
+    from geo.crs import utm_crs_for
+
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return utm_crs_for((minx + maxx) / 2.0, (miny + maxy) / 2.0)
+
+
 def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is None:
         raise ValueError("layer has no CRS; cannot place it on the map")
@@ -316,7 +348,7 @@ def small_geojson(
     if tolerance_m > 0:
         metric = sub
         if sub.crs is not None and not sub.crs.is_projected:
-            metric = sub.to_crs(sub.estimate_utm_crs())
+            metric = sub.to_crs(_metric_crs_for(sub))
         metric = metric.set_geometry(metric.geometry.simplify(tolerance_m, preserve_topology=True))
         sub = metric
     sub = to_wgs84(sub)
@@ -373,16 +405,43 @@ def _const_style(style: dict) -> Callable[[dict], dict]:
 # --------------------------------------------------------------------------- basemap
 
 BASEMAP_STYLES = {
-    # layer key -> (style, geometry kind, simplify tolerance in m)
-    "water": ({"color": "#9ecae1", "weight": 0.5, "fillColor": "#c6dbef", "fillOpacity": 0.9}, 3.0),
+    # layer key -> (style, simplify tolerance in m)
+    "water": ({"color": "#8fbce0", "weight": 1.2, "fillColor": "#c6dbef", "fillOpacity": 0.9}, 3.0),
     "green": ({"color": "#a1d99b", "weight": 0.3, "fillColor": "#d9f0d3", "fillOpacity": 0.8}, 3.0),
-    "buildings": ({"color": "#bdbdbd", "weight": 0.3, "fillColor": "#dedcd8", "fillOpacity": 0.8}, 1.0),
+    "buildings": ({"color": "#c4c0b8", "weight": 0.3, "fillColor": "#dedcd8", "fillOpacity": 0.8}, 1.5),
     "streets": ({"color": "#ffffff", "weight": 2.2, "opacity": 1.0}, 2.0),
 }
 _STREET_CASING = {"color": "#c8c4bc", "weight": 3.6, "opacity": 1.0}
+MIN_BUILDING_M2 = 25.0  # sheds and kiosks are left out of the basemap (size of the page)
 
 
-def add_local_basemap(m: folium.Map, features: dict[str, gpd.GeoDataFrame] | None, ctx: MapContext | None = None):
+def basemap_geojson(gdf: gpd.GeoDataFrame, key: str, ctx: MapContext | None = None) -> dict:
+    """One basemap layer as very few features (one per geometry kind): no per-feature overhead."""
+
+    def build() -> dict:
+        g = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+        if len(g) == 0:
+            return {"type": "FeatureCollection", "features": []}
+        metric = g.to_crs(_metric_crs_for(g)) if not g.crs.is_projected else g
+        geoms = np.asarray(metric.geometry.values)
+        if key == "buildings":
+            geoms = geoms[shapely.area(geoms) >= MIN_BUILDING_M2]
+        geoms = shapely.simplify(geoms, BASEMAP_STYLES[key][1], preserve_topology=True)
+        polys = shapely.get_parts(geoms[np.isin(shapely.get_type_id(geoms), (3, 6))])
+        lines = shapely.get_parts(geoms[np.isin(shapely.get_type_id(geoms), (1, 2, 5))])
+        parts = []
+        if len(polys):
+            parts.append(shapely.multipolygons(polys))
+        if len(lines):
+            parts.append(shapely.multilinestrings(lines))
+        merged = gpd.GeoDataFrame({"kind": ["area", "line"][: len(parts)] if len(polys) else ["line"]},
+                                  geometry=parts, crs=metric.crs)
+        return small_geojson(merged, ["kind"], ctx=ctx)
+
+    return cached_for(gdf, ("basemap", key, _shift_key(ctx)), build)
+
+
+def add_local_basemap(m, features: dict[str, gpd.GeoDataFrame] | None, ctx: MapContext | None = None):
     """Draw streets, water, green and buildings from local OSM data as one light, non-interactive layer.
 
     ``features`` maps "streets"/"water"/"green"/"buildings" to GeoDataFrames (missing keys are
@@ -395,8 +454,8 @@ def add_local_basemap(m: folium.Map, features: dict[str, gpd.GeoDataFrame] | Non
         gdf = features.get(key)
         if gdf is None or len(gdf) == 0:
             continue
-        style, tol = BASEMAP_STYLES[key]
-        data = small_geojson(gdf, (), tolerance_m=tol, ctx=ctx)
+        style, _tol = BASEMAP_STYLES[key]
+        data = basemap_geojson(gdf, key, ctx)
         if key == "streets":
             folium.GeoJson(data, style_function=_const_style(_STREET_CASING), interactive=False,
                            name=t("layer_streets", ctx.lang) + " casing", control=False).add_to(fg)
@@ -591,15 +650,22 @@ def add_isochrones(
     fg = folium.FeatureGroup(name=name or t("layer_isochrones", ctx.lang), show=True)
     if isochrones is not None and len(isochrones):
         for mins in sorted(set(float(x) for x in thresholds), reverse=True):
-            part = isochrones[np.isclose(isochrones["minutes"].astype(float), mins)]
-            if len(part) == 0:
+
+            def build(mins=mins):
+                part = isochrones[np.isclose(isochrones["minutes"].astype(float), mins)]
+                if len(part) == 0:
+                    return None
+                if dissolve:
+                    geom = shapely.union_all(part.geometry.values)
+                    part = gpd.GeoDataFrame({"minutes": [mins]}, geometry=[geom], crs=isochrones.crs)
+                return small_geojson(part, ["minutes"], tolerance_m=8.0, ctx=ctx)
+
+            data = cached_for(isochrones, ("iso", mins, dissolve, _shift_key(ctx)), build)
+            if data is None:
                 continue
-            if dissolve:
-                geom = shapely.union_all(part.geometry.values)
-                part = gpd.GeoDataFrame({"minutes": [mins]}, geometry=[geom], crs=isochrones.crs)
             c = colour or iso_colour(mins)
             folium.GeoJson(
-                small_geojson(part, ["minutes"], tolerance_m=8.0, ctx=ctx),
+                data,
                 style_function=_const_style({"color": c, "weight": 1.2, "fillColor": c, "fillOpacity": 0.22}),
                 tooltip=t("minutes_short", ctx.lang, m=_fmt_num(mins)),
                 name=t("minutes_short", ctx.lang, m=_fmt_num(mins)), control=False,
@@ -617,7 +683,8 @@ def add_circles(m, circles: gpd.GeoDataFrame, minutes: float, ctx: MapContext | 
         if "minutes" in circles.columns:
             part = circles[np.isclose(circles["minutes"].astype(float), float(minutes))]
         folium.GeoJson(
-            small_geojson(part, ["center_id", "radius_m"], tolerance_m=5.0, ctx=ctx),
+            cached_for(circles, ("circles", float(minutes), _shift_key(ctx)),
+                       lambda: small_geojson(part, ["center_id", "radius_m"], tolerance_m=5.0, ctx=ctx)),
             style_function=_const_style({"color": "#5e35b1", "weight": 1.5, "dashArray": "6 4", "fill": False}),
             interactive=False, control=False,
         ).add_to(fg)
@@ -650,7 +717,7 @@ def add_grids(m, grids: gpd.GeoDataFrame, ctx: MapContext | None = None) -> foli
             g["population"] = g["population"].astype(float).round(0)
         if "uncovered_pop" in g:
             g["uncovered_pop"] = g["uncovered_pop"].astype(float).round(0)
-        data = small_geojson(g, cols, tolerance_m=3.0, ctx=ctx)
+        data = cached_for(grids, ("grids", _shift_key(ctx)), lambda: small_geojson(g, cols, tolerance_m=3.0, ctx=ctx))
         labels = {"name": t("grid", ctx.lang), "grid_id": "ID", "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "uncovered_pop": t("uncovered_pop", ctx.lang),
                   "share_pct": t("covered_share", ctx.lang) + " %"}
@@ -680,7 +747,7 @@ def add_gaps(m, gaps: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium
         labels = {"gap_id": t("gap", ctx.lang), "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "area_ha": t("area_ha", ctx.lang)}
         folium.GeoJson(
-            small_geojson(g, cols, tolerance_m=3.0, ctx=ctx),
+            cached_for(gaps, ("gaps", _shift_key(ctx)), lambda: small_geojson(g, cols, tolerance_m=3.0, ctx=ctx)),
             style_function=_const_style({"color": GAP_COLOUR, "weight": 1.5, "fillColor": GAP_COLOUR,
                                          "fillOpacity": 0.45}),
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[labels[c] for c in cols], localize=True),
@@ -697,7 +764,8 @@ def add_communities(m, communities: gpd.GeoDataFrame, ctx: MapContext | None = N
     if communities is not None and len(communities):
         cols = [c for c in ("name", "community") if c in communities.columns][:1]
         folium.GeoJson(
-            small_geojson(communities, cols, tolerance_m=3.0, ctx=ctx),
+            cached_for(communities, ("communities", _shift_key(ctx)),
+                       lambda: small_geojson(communities, cols, tolerance_m=3.0, ctx=ctx)),
             style_function=_const_style({"color": "#37474f", "weight": 2.0, "dashArray": "8 4", "fill": False}),
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[t("community", ctx.lang)]) if cols else None,
             control=False,
@@ -767,3 +835,100 @@ def external_urls(text: str, allowed_hosts: Sequence[str] = ("127.0.0.1", "local
             continue
         out.append(u)
     return out
+
+
+# --------------------------------------------------------------------------- whole maps
+
+
+def coverage_map(
+    *,
+    bounds: Sequence[float],
+    features: dict[str, gpd.GeoDataFrame] | None,
+    sites: gpd.GeoDataFrame | None,
+    stations_extra: gpd.GeoDataFrame | None = None,
+    isochrones: gpd.GeoDataFrame | None = None,
+    circles: gpd.GeoDataFrame | None = None,
+    grids: gpd.GeoDataFrame | None = None,
+    gaps: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    minutes: float = 8.0,
+    thresholds: Iterable[float] = (5, 8, 10, 15),
+    layers: Iterable[str] = ("basemap", "centers", "stations", "isochrones", "grids", "gaps", "communities"),
+    ctx: MapContext | None = None,
+    tianditu_key: str | None = None,
+    demo: bool = False,
+    assets: str = "served",
+    height: int | str = "100%",
+) -> folium.Map:
+    """The coverage page's map: basemap, analysis layers and sites, in drawing order.
+
+    ``sites`` holds centers and stations with a ``kind`` column ("center"/"station") and, from a
+    coverage run, ``load_pop``; ``stations_extra`` are stations not counted in the run (drawn only).
+    """
+    ctx = ctx or MapContext()
+    layers = set(layers)
+    thresholds = sorted(set(float(x) for x in thresholds) | {float(minutes)})
+    m = new_map(bounds, ctx=ctx, tianditu_key=tianditu_key, assets=assets, demo=demo, height=height)
+    if "basemap" in layers:
+        add_local_basemap(m, features, ctx)
+    if "grids" in layers and grids is not None:
+        add_grids(m, grids, ctx)
+    if "isochrones" in layers and isochrones is not None:
+        add_isochrones(m, isochrones, thresholds, ctx)
+    if "circles" in layers and circles is not None:
+        add_circles(m, circles, minutes, ctx)
+    if "gaps" in layers and gaps is not None:
+        add_gaps(m, gaps, ctx)
+    if "communities" in layers and communities is not None:
+        add_communities(m, communities, ctx)
+    if sites is not None and len(sites):
+        kinds = sites["kind"] if "kind" in sites else pd.Series(["center"] * len(sites), index=sites.index)
+        if "centers" in layers:
+            add_sites(m, sites[kinds == "center"], "center", ctx)
+        if "stations" in layers:
+            st_sites = sites[kinds == "station"]
+            if stations_extra is not None and len(stations_extra):
+                st_sites = pd.concat([st_sites, stations_extra.to_crs(sites.crs)], ignore_index=True)
+                st_sites = gpd.GeoDataFrame(st_sites, geometry=st_sites.geometry.name, crs=sites.crs)
+            add_sites(m, st_sites, "station", ctx)
+    elif stations_extra is not None and "stations" in layers:
+        add_sites(m, stations_extra, "station", ctx)
+    add_legend(m, thresholds, ctx.lang, grids="grids" in layers, gaps="gaps" in layers,
+               circles="circles" in layers, proposals=True)
+    add_layer_control(m)
+    return m
+
+
+def proposals_group(
+    proposals: gpd.GeoDataFrame, isochrones: gpd.GeoDataFrame | None, minutes: float, ctx: MapContext | None = None
+) -> folium.FeatureGroup:
+    """Proposed sites (blue, dashed) and their isochrones at ``minutes``, as one group for
+    ``st_folium(feature_group_to_add=...)`` so the base map is not rebuilt when they change."""
+    ctx = ctx or MapContext()
+    fg = folium.FeatureGroup(name=t("layer_proposals", ctx.lang), show=True)
+    if isochrones is not None and len(isochrones) and proposals is not None and len(proposals):
+        iso = isochrones[isochrones["center_id"].isin(set(proposals["center_id"]))]
+        if "minutes" in iso:
+            iso = iso[np.isclose(iso["minutes"].astype(float), float(minutes))]
+        if len(iso):
+            folium.GeoJson(
+                small_geojson(iso, ["center_id", "minutes"], tolerance_m=8.0, ctx=ctx),
+                style_function=_const_style({"color": PROPOSAL_COLOUR, "weight": 2, "dashArray": "5 3",
+                                             "fillColor": PROPOSAL_COLOUR, "fillOpacity": 0.18}),
+                name=t("layer_proposal_iso", ctx.lang), control=False, interactive=False,
+            ).add_to(fg)
+    if proposals is not None and len(proposals):
+        pts = to_wgs84(proposals)
+        xs, ys = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
+        if ctx.shift is not None:
+            xs, ys = ctx.shift(xs, ys)
+        for (_, row), x, y in zip(pts.iterrows(), xs, ys):
+            kind = str(row.get("kind", "station"))
+            folium.Marker(
+                location=[round(float(y), COORD_DECIMALS), round(float(x), COORD_DECIMALS)],
+                icon=folium.DivIcon(html=site_icon_svg(kind, proposed=True), icon_size=(22, 22),
+                                    icon_anchor=(11, 11), class_name="sc-site sc-proposed"),
+                popup=folium.Popup(site_popup_html(row, kind, ctx.lang), max_width=340, min_width=220),
+                tooltip=html.escape(str(row.get("name", ""))),
+            ).add_to(fg)
+    return fg

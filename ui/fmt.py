@@ -1,0 +1,60 @@
+"""How numbers are shown (one place, so tests can compare the page with the engine)."""
+
+from __future__ import annotations
+
+import math
+
+from ui.i18n import t
+
+
+def _bad(x) -> bool:
+    try:
+        return x is None or not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def pct(share, digits: int = 1) -> str:
+    """0.8234 -> "82.3%"."""
+    return "—" if _bad(share) else f"{float(share) * 100:.{digits}f}%"
+
+
+def people(n, lang: str = "zh") -> str:
+    """12345.6 -> "12,346 人" / "12,346"."""
+    return "—" if _bad(n) else t("people_unit", lang, v=f"{int(round(float(n))):,}")
+
+
+def minutes(x, lang: str = "zh") -> str:
+    """6.04 -> "6.0 分钟"; unreachable (inf) -> "> 60 分钟"."""
+    if x is None:
+        return "—"
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(f):
+        return "—"
+    if math.isinf(f):
+        return "∞"
+    return t("min_unit", lang, v=f"{f:.1f}")
+
+
+def signed_pct_points(delta_share) -> str:
+    """Change of a share in percentage points: 0.031 -> "+3.1"."""
+    return "—" if _bad(delta_share) else f"{float(delta_share) * 100:+.1f}"
+
+
+def overstatement(pct_value) -> str:
+    """Straight-line overstatement, already in percent: 23.4 -> "23.4%"."""
+    return "—" if _bad(pct_value) else f"{float(pct_value):.1f}%"
+
+
+def headline(summary: dict, lang: str = "zh") -> dict[str, str]:
+    """The five headline figures as shown on the coverage page."""
+    return {
+        "share": pct(summary.get("covered_share")),
+        "uncovered": people(summary.get("uncovered_pop"), lang),
+        "median": minutes(summary.get("median_min"), lang),
+        "p90": minutes(summary.get("p90_min"), lang),
+        "overstatement": overstatement(summary.get("circle_overstatement_pct")),
+    }

@@ -1,0 +1,255 @@
+"""覆盖分析 / Coverage page, with the what-if (click the map to add a proposed site).
+
+Arranges widgets only: the numbers come from ``analysis.coverage`` (via ``ui.state`` caches),
+the map from ``ui.map_builder``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ui import fmt, map_builder as mb, state
+from ui.i18n import t
+
+MAP_KEY = "covmap"
+MODES = ("none", "station", "center", "move")
+
+
+# --------------------------------------------------------------------------- what-if state
+
+
+def add_proposal(ds, kind: str, lon: float, lat: float, lang: str, max_access_m: float) -> dict:
+    """Snap a clicked spot to the street and add it to the proposals; returns a message dict."""
+    snap = state.snap_click(ds, lon, lat, max_access_m)
+    if not snap["on_network"]:
+        return {"level": "warning", "text": t("proposal_off_network", lang, m=int(max_access_m))}
+    seq = st.session_state.get("proposal_seq", 0) + 1
+    st.session_state["proposal_seq"] = seq
+    kind_name = t("kind_" + kind, lang)
+    item = {
+        "id": f"P{seq}", "kind": kind, "name": t("proposal_name", lang, kind=kind_name, i=seq),
+        "lon": snap["lon"], "lat": snap["lat"], "street": snap["street"], "access_m": snap["access_m"],
+        "click_lon": lon, "click_lat": lat,
+    }
+    state.proposals().append(item)
+    st.session_state["sel_proposal"] = item["id"]
+    return {"level": "success", "text": t("snapped_to", lang, street=snap["street"] or "—", d=int(round(snap["access_m"])))}
+
+
+def move_proposal(ds, pid: str, lon: float, lat: float, lang: str, max_access_m: float) -> dict:
+    snap = state.snap_click(ds, lon, lat, max_access_m)
+    if not snap["on_network"]:
+        return {"level": "warning", "text": t("proposal_off_network", lang, m=int(max_access_m))}
+    items = state.proposals()
+    for i, p in enumerate(items):
+        if p["id"] == pid:
+            items[i] = {**p, "lon": snap["lon"], "lat": snap["lat"], "street": snap["street"],
+                        "access_m": snap["access_m"], "click_lon": lon, "click_lat": lat}
+    return {"level": "success", "text": t("snapped_to", lang, street=snap["street"] or "—", d=int(round(snap["access_m"])))}
+
+
+def remove_proposal(pid: str) -> None:
+    st.session_state["proposals"] = [p for p in state.proposals() if p["id"] != pid]
+
+
+def _click_to_wgs84(lat: float, lng: float, basemap: str) -> tuple[float, float]:
+    if basemap == "amap":  # the map is drawn in GCJ-02; positions are stored in WGS-84
+        from geo.coords import gcj02_to_wgs84
+
+        x, y = gcj02_to_wgs84(lng, lat)
+        return float(x), float(y)
+    return float(lng), float(lat)
+
+
+def handle_map_click(ds, s, max_access_m: float) -> None:
+    """Use a new click on the map (st_folium's value from the last run) according to the mode."""
+    value = st.session_state.get(MAP_KEY) or {}
+    click = value.get("last_clicked") if isinstance(value, dict) else None
+    if not click:
+        return
+    sig = (round(click["lat"], 7), round(click["lng"], 7))
+    if st.session_state.get("last_click_used") == sig:
+        return
+    st.session_state["last_click_used"] = sig
+    mode = st.session_state.get("whatif_mode", "none")
+    lon, lat = _click_to_wgs84(click["lat"], click["lng"], s.basemap)
+    if mode in ("station", "center"):
+        st.session_state["whatif_msg"] = add_proposal(ds, mode, lon, lat, s.lang, max_access_m)
+    elif mode == "move" and st.session_state.get("sel_proposal"):
+        st.session_state["whatif_msg"] = move_proposal(ds, st.session_state["sel_proposal"], lon, lat, s.lang, max_access_m)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def community_table(base, wi, lang: str) -> pd.DataFrame:
+    """Per-community table, worst first (after the what-if when there is one)."""
+    cur = base.communities
+    df = pd.DataFrame({
+        t("col_community", lang): cur["community"],
+        t("col_population", lang): cur["population"].round(0).astype("int64"),
+        t("col_covered", lang): cur["covered_pop"].round(0).astype("int64"),
+        t("col_uncovered", lang): cur["uncovered_pop"].round(0).astype("int64"),
+        t("col_share", lang): (cur["covered_share"] * 100).round(1),
+    })
+    if wi is not None:
+        new = wi.communities.set_index("community")["covered_share"]
+        after = cur["community"].map(new)
+        df[t("col_new_share", lang)] = (after * 100).round(1).to_numpy()
+        df[t("col_change", lang)] = ((after - cur["covered_share"]) * 100).round(1).to_numpy()
+    return df
+
+
+def _metric_delta(new, old, kind: str, lang: str):
+    try:
+        a, b = float(new), float(old)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return None
+    d = a - b
+    if kind == "share":
+        return f"{d * 100:+.1f} pp" if lang == "en" else f"{d * 100:+.1f} 个百分点"
+    if kind == "people":
+        return f"{int(round(d)):+,}"
+    return f"{d:+.1f}"
+
+
+def show_headline(base, wi, s) -> None:
+    lang = s.lang
+    cur = wi.summary if wi is not None else base.summary
+    h = fmt.headline(cur, lang)
+    tag = f" · {t('demo_badge', lang)}" if cur.get("is_demo") else ""
+    st.markdown(f"#### {t('headline', lang)}{tag}")
+    cols = st.columns(5)
+    bs = base.summary
+    cols[0].metric(t("share_within", lang, m=mb._fmt_num(s.minutes)),
+                   h["share"], _metric_delta(cur["covered_share"], bs["covered_share"], "share", lang) if wi is not None else None)
+    cols[1].metric(t("uncovered", lang), h["uncovered"],
+                   _metric_delta(cur["uncovered_pop"], bs["uncovered_pop"], "people", lang) if wi is not None else None,
+                   delta_color="inverse")
+    cols[2].metric(t("median_walk", lang), h["median"],
+                   _metric_delta(cur["median_min"], bs["median_min"], "min", lang) if wi is not None else None,
+                   delta_color="inverse")
+    cols[3].metric(t("p90_walk", lang), h["p90"],
+                   _metric_delta(cur["p90_min"], bs["p90_min"], "min", lang) if wi is not None else None,
+                   delta_color="inverse")
+    cols[4].metric(t("overstatement", lang), h["overstatement"])
+    st.caption(t("overstatement_text", lang, x=fmt.overstatement(cur.get("circle_overstatement_pct")).rstrip("%"),
+                 a=fmt.pct(cur.get("circle_covered_share")), b=fmt.pct(cur.get("covered_share"))))
+    notes = []
+    if cur.get("is_demo"):
+        notes.append(t("demo_label", lang))
+    if cur.get("population_is_estimate"):
+        notes.append(t("estimate_note", lang))
+    if notes:
+        st.caption(" · ".join(notes))
+
+
+# --------------------------------------------------------------------------- map
+
+
+def build_map(ds, base, s):
+    ctx = mb.context_for(s.basemap, s.lang)
+    res_sites = base.centers
+    stations_extra = None
+    if not s.include_stations:
+        stations_extra = state.service_sites(ds, True)
+        stations_extra = stations_extra[stations_extra["kind"] == "station"]
+    return mb.coverage_map(
+        bounds=ds.bounds_wgs84(), features=ds.features, sites=res_sites, stations_extra=stations_extra,
+        isochrones=base.isochrones, circles=base.circles, grids=base.grids, gaps=base.gaps,
+        communities=ds.layers.get("communities"), minutes=s.minutes, thresholds=base.params.thresholds,
+        layers=s.layers, ctx=ctx, tianditu_key=s.tianditu_key or None, demo=ds.is_demo,
+    ), ctx
+
+
+def render(s) -> None:
+    lang = s.lang
+    st.title(t("page_coverage", lang))
+    with st.spinner(t("loading_city", lang)):
+        ds = state.dataset()
+    with st.spinner(t("computing", lang)):
+        base = state.current_coverage(ds, s.minutes, s.speed_kmh, s.include_stations)
+    max_access = base.params.max_access_m
+
+    handle_map_click(ds, s, max_access)
+    wi, secs = state.current_whatif(ds, s.minutes, s.speed_kmh, s.include_stations)
+    show_headline(base, wi, s)
+
+    # what-if controls
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.radio(t("whatif_mode", lang), MODES, key="whatif_mode", horizontal=True,
+                 format_func=lambda k: t("mode_" + k, lang))
+    with c2:
+        st.caption(t("whatif_hint", lang))
+        msg = st.session_state.get("whatif_msg")
+        if msg:
+            (st.success if msg["level"] == "success" else st.warning)(msg["text"])
+    if s.basemap == "tianditu" and not s.tianditu_key:
+        st.info(t("tianditu_key_missing", lang))
+
+    m, ctx = build_map(ds, base, s)
+    props = state.proposals()
+    fg = None
+    if props:
+        pg = state.proposals_gdf(props, ds.network.crs)
+        fg = mb.proposals_group(pg, wi.isochrones if wi is not None else None, s.minutes, ctx)
+    clicking = st.session_state.get("whatif_mode", "none") != "none"
+    st_folium(
+        m, key=MAP_KEY, height=620, use_container_width=True,
+        returned_objects=["last_clicked"] if clicking else [],
+        feature_group_to_add=fg,
+    )
+    st.caption(t("map_hint", lang))
+
+    show_proposals(ds, s, secs)
+
+    st.markdown(f"#### {t('community_table', lang)}")
+    st.dataframe(community_table(base, wi, lang), hide_index=True, width="stretch", key="community_table")
+
+
+def show_proposals(ds, s, secs: float) -> None:
+    lang = s.lang
+    props = state.proposals()
+    st.markdown(f"#### {t('proposals', lang)}")
+    if not props:
+        st.caption(t("no_proposals", lang))
+    else:
+        df = pd.DataFrame([{
+            "ID": p["id"], t("name", lang): p["name"], t("kind", lang): t("kind_" + p["kind"], lang),
+            t("lon", lang): round(p["lon"], 6), t("lat", lang): round(p["lat"], 6),
+            t("street", lang): p.get("street") or "", t("access_m", lang): round(p.get("access_m", 0.0), 1),
+        } for p in props])
+        st.dataframe(df, hide_index=True, width="stretch", key="proposal_table")
+        ids = [p["id"] for p in props]
+        if st.session_state.get("sel_proposal") not in ids:
+            st.session_state["sel_proposal"] = ids[-1]
+        c1, c2, c3 = st.columns([2, 1, 1])
+        c1.selectbox(t("select_proposal", lang), ids, key="sel_proposal")
+        if c2.button(t("remove", lang), key="remove_proposal"):
+            remove_proposal(st.session_state["sel_proposal"])
+            st.session_state.pop("whatif_msg", None)
+            st.rerun()
+        if c3.button(t("remove_all", lang), key="clear_proposals"):
+            st.session_state["proposals"] = []
+            st.session_state.pop("whatif_msg", None)
+            st.rerun()
+        st.caption(t("whatif_time", lang, s=f"{secs:.2f}"))
+    with st.expander(t("add_by_coords", lang)):
+        with st.form("add_coords", clear_on_submit=False):
+            b = ds.bounds_wgs84()
+            c1, c2, c3 = st.columns(3)
+            lon = c1.number_input(t("lon", lang), value=round((b[0] + b[2]) / 2, 5), format="%.5f", key="add_lon")
+            lat = c2.number_input(t("lat", lang), value=round((b[1] + b[3]) / 2, 5), format="%.5f", key="add_lat")
+            kind = c3.selectbox(t("kind", lang), ["station", "center"], key="add_kind",
+                                format_func=lambda k: t("kind_" + k, lang))
+            if st.form_submit_button(t("add", lang)):
+                st.session_state["whatif_msg"] = add_proposal(ds, kind, float(lon), float(lat), lang,
+                                                              state.params_from(s.minutes, s.speed_kmh).max_access_m)
+                st.rerun()

@@ -1,0 +1,182 @@
+"""数据 / Data page: which layers are in use, upload the planner's own layers.
+
+A file is read and checked first (what was read, the detected coordinate system, every problem);
+it is used only after the planner confirms. Reading and checking are ``geo.readers``' job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.i18n import t
+
+KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand")
+FILE_TYPES = ["gpkg", "zip", "geojson", "json", "kml", "kmz", "csv", "xlsx", "xls", "txt"]
+
+
+def read_upload(data: bytes, filename: str, kind: str):
+    """(GeoDataFrame | None, LayerReport | None, error message | None) for an uploaded file."""
+    reader = state.optional("geo.readers", "read_layer_bytes")
+    if reader is None:
+        return None, None, "missing"
+    params = inspect.signature(reader).parameters
+    kwargs = {}
+    # the reader's keyword names are the layers engineer's; pass what it accepts
+    for name in ("layer_type", "kind", "layer"):
+        if name in params:
+            kwargs[name] = kind
+            break
+    for name in ("filename", "name", "file_name"):
+        if name in params:
+            kwargs[name] = filename
+            break
+    if "streets" in params:
+        kwargs["streets"] = _streets_for_detection()
+    first = next(iter(params))
+    out = reader(data, **kwargs) if first not in kwargs else reader(**{first: data}, **kwargs)
+    gdf, report = _split(out)
+    return gdf, report, None
+
+
+def _split(out):
+    if isinstance(out, tuple) and len(out) == 2:
+        return out
+    gdf = getattr(out, "gdf", None)
+    if gdf is None:
+        gdf = getattr(out, "layer", None)
+    return gdf, getattr(out, "report", None)
+
+
+def _streets_for_detection():
+    try:
+        return state.sample_city().network.edges_gdf()[["geometry"]]
+    except Exception:  # noqa: BLE001 - detection is optional help
+        return None
+
+
+def _current_sources(ds, lang: str) -> pd.DataFrame:
+    rows = []
+    for kind in KINDS:
+        g = ds.layers.get(kind)
+        src = ds.sources.get(kind)
+        rows.append({
+            t("layer_kind", lang): t("kind_" + kind, lang),
+            t("data_source", lang): (t("demo_badge", lang) if src == "sample" else (src or "—")),
+            t("n_features", lang): 0 if g is None else int(len(g)),
+        })
+    return pd.DataFrame(rows)
+
+
+def show_report(gdf, report, lang: str) -> None:
+    """What was read, the coordinate system and every problem."""
+    st.markdown(f"##### {t('read_result', lang)}")
+    n = 0 if gdf is None else len(gdf)
+    c1, c2 = st.columns(2)
+    c1.metric(t("n_features", lang), f"{n:,}")
+    crs_text = "—"
+    if report is not None:
+        crs_text = " / ".join(x for x in (report.source_crs, report.detected_datum) if x) or "—"
+    elif gdf is not None and gdf.crs is not None:
+        crs_text = gdf.crs.to_string()
+    c2.metric(t("detected_crs", lang), crs_text)
+    if report is not None:
+        notes = report.conversions if lang == "en" else report.conversions_zh
+        for note in notes:
+            st.caption("• " + note)
+        st.markdown(f"##### {t('problems', lang)}")
+        if not report.problems:
+            st.success(t("no_problems", lang))
+        else:
+            errors = [p.render(lang, report.row_kind) for p in report.problems if p.severity == "error"]
+            others = [p.render(lang, report.row_kind) for p in report.problems if p.severity != "error"]
+            if errors:
+                st.error("\n".join(f"- {e}" for e in errors))
+            if others:
+                st.warning("\n".join(f"- {e}" for e in others))
+    if gdf is not None and len(gdf):
+        st.markdown(f"##### {t('preview', lang)}")
+        prev = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(20)
+        pts = gdf.head(20)
+        if (pts.geom_type == "Point").all():
+            p4326 = pts.to_crs(4326) if pts.crs is not None else pts
+            prev[t("lon", lang)] = p4326.geometry.x.round(6).to_numpy()
+            prev[t("lat", lang)] = p4326.geometry.y.round(6).to_numpy()
+        st.dataframe(prev.astype(str), hide_index=True, width="stretch", key="upload_preview")
+
+
+def render(s) -> None:
+    lang = s.lang
+    st.title(t("data_title", lang))
+    with st.spinner(t("loading_city", lang)):
+        ds = state.dataset()
+    if ds.is_demo:
+        st.info(t("use_sample", lang) + " · " + t("demo_label", lang))
+    st.markdown(f"#### {t('data_source', lang)}")
+    st.dataframe(_current_sources(ds, lang), hide_index=True, width="stretch", key="sources_table")
+    ups = state.uploads()
+    for kind in list(ups):
+        c1, c2 = st.columns([4, 1])
+        c1.caption(t("layer_in_use", lang, kind=t("kind_" + kind, lang), n=len(ups[kind]["gdf"])) + f" ({ups[kind]['file']})")
+        if c2.button(t("reset_layer", lang), key=f"reset_{kind}"):
+            ups.pop(kind, None)
+            st.rerun()
+
+    st.markdown(f"#### {t('upload_title', lang)}")
+    st.caption(t("upload_help", lang))
+    kind = st.selectbox(t("layer_kind", lang), KINDS, key="upload_kind", format_func=lambda k: t("kind_" + k, lang))
+    f = st.file_uploader(t("upload_title", lang), type=FILE_TYPES, key=f"uploader_{kind}")
+    if f is None:
+        return
+    data = f.getvalue()
+    sha = hashlib.sha256(data).hexdigest()[:16]
+    pending = st.session_state.get("pending_upload")
+    if not pending or pending.get("sha") != sha or pending.get("kind") != kind:
+        pending = check_file(data, f.name, kind, sha)
+        st.session_state["pending_upload"] = pending
+    show_pending(pending, lang)
+
+
+def check_file(data: bytes, filename: str, kind: str, sha: str) -> dict:
+    """Read and check an upload; never raises (problems become the message)."""
+    from geo.errors import ServiceCircleError
+
+    out = {"kind": kind, "file": filename, "sha": sha, "gdf": None, "report": None, "error": None}
+    try:
+        gdf, report, err = read_upload(data, filename, kind)
+        out.update(gdf=gdf, report=report)
+        if err == "missing":
+            out["error"] = ("readers_missing", None)
+    except ServiceCircleError as e:
+        out["report"] = getattr(e, "report", None)
+        out["error"] = ("refused", e)
+    return out
+
+
+def show_pending(pending: dict, lang: str) -> None:
+    err = pending.get("error")
+    if err and err[0] == "readers_missing":
+        st.warning(t("readers_missing", lang))
+        return
+    if err:
+        e = err[1]
+        msg = e.message(lang) if hasattr(e, "message") and callable(e.message) else str(e)
+        st.error(msg)
+        st.error(t("layer_blocked", lang))
+        if pending.get("report") is not None:
+            show_report(None, pending["report"], lang)
+        return
+    gdf, report = pending["gdf"], pending["report"]
+    show_report(gdf, report, lang)
+    usable = gdf is not None and len(gdf) > 0
+    if not usable:
+        st.error(t("layer_blocked", lang))
+        return
+    if st.button(t("use_layer", lang), key="use_layer", type="primary"):
+        state.uploads()[pending["kind"]] = {"file": pending["file"], "sha": pending["sha"], "gdf": gdf, "report": report}
+        st.session_state.pop("pending_upload", None)
+        st.success(t("layer_in_use", lang, kind=t("kind_" + pending["kind"], lang), n=len(gdf)))

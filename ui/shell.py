@@ -1,0 +1,113 @@
+"""The app frame: sidebar (language, page, analysis settings), page dispatch, error guard.
+
+No traceback ever reaches the user: the project's own errors show their message (which says
+what to do); anything else shows a short note with a reference that is also in the server log.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from geo.errors import ServiceCircleError
+from ui import state
+from ui.i18n import t
+
+log = logging.getLogger("servicecircle.app")
+
+PAGES = ("coverage", "data", "siting", "reports")
+LAYER_CHOICES = ("centers", "stations", "isochrones", "circles", "grids", "gaps", "communities", "basemap")
+DEFAULT_LAYERS = ("centers", "stations", "isochrones", "grids", "gaps", "communities", "basemap")
+BASEMAPS = ("local", "osm", "tianditu", "amap")
+
+
+@dataclass
+class Settings:
+    """The sidebar's choices, passed to every page."""
+
+    lang: str = "zh"
+    page: str = "coverage"
+    minutes: float = 8.0
+    speed_preset: str = "normal"
+    speed_kmh: float = 4.5
+    include_stations: bool = True
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    basemap: str = "local"
+    tianditu_key: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def sidebar() -> Settings:
+    sb = st.sidebar
+    lang = sb.radio(
+        "语言 / Language", ["zh", "en"], key="lang", horizontal=True,
+        format_func=lambda v: "中文" if v == "zh" else "English",
+    )
+    sb.markdown(f"### {t('app_title', lang)}")
+    page = sb.radio(t("page", lang), PAGES, key="page", format_func=lambda p: t("page_" + p, lang))
+    sb.divider()
+    sb.markdown(f"**{t('controls', lang)}**")
+    minutes = sb.select_slider(t("minutes", lang), options=list(state.MINUTE_CHOICES), value=8, key="minutes")
+    preset = sb.radio(
+        t("speed_preset", lang), ["normal", "elderly", "custom"], key="speed_preset",
+        format_func=lambda v: t("speed_" + v, lang),
+    )
+    if preset == "custom":
+        speed = sb.number_input(t("speed_kmh", lang), min_value=1.0, max_value=8.0, value=4.0, step=0.1, key="speed_custom")
+    else:
+        speed = state.SPEED_PRESETS[preset]
+    include_stations = sb.checkbox(
+        "红色驿站计入覆盖" if lang != "en" else "Count red stations as service points",
+        value=True, key="include_stations",
+    )
+    s = Settings(lang=lang, page=page, minutes=float(minutes), speed_preset=preset, speed_kmh=float(speed),
+                 include_stations=bool(include_stations))
+    if page == "coverage":
+        s.layers = tuple(sb.multiselect(
+            t("layers", lang), LAYER_CHOICES, default=list(DEFAULT_LAYERS), key="layers",
+            format_func=lambda k: t("layer_" + k, lang),
+        ))
+        s.basemap = sb.selectbox(t("basemap", lang), BASEMAPS, key="basemap",
+                                 format_func=lambda k: t("basemap_" + k, lang))
+        if s.basemap == "tianditu":
+            s.tianditu_key = sb.text_input(t("tianditu_key", lang), key="tianditu_key", type="password").strip()
+        if s.basemap != "local":
+            sb.caption(t("online_warning", lang))
+    sb.divider()
+    sb.caption("© OpenStreetMap contributors (ODbL) · ServiceCircle")
+    return s
+
+
+def show_error(err: BaseException, lang: str) -> None:
+    """A short message instead of a traceback."""
+    if isinstance(err, ServiceCircleError):
+        msg = err.message(lang) if hasattr(err, "message") and callable(err.message) else str(err)
+        st.error(t("error_prefix", lang) + msg)
+        report = getattr(err, "report", None)
+        if report is not None and getattr(report, "problems", None):
+            with st.expander(t("problems", lang)):
+                st.text(report.render(lang))
+    else:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("unexpected error (ref %s)", ref)
+        st.error(t("unexpected_error", lang, ref=ref))
+
+
+def run_app() -> None:
+    st.session_state.setdefault("lang", "zh")
+    lang = st.session_state.get("lang", "zh")
+    try:
+        settings = sidebar()
+    except Exception as err:  # noqa: BLE001 - the user sees a short message, the log the details
+        show_error(err, lang)
+        return
+    from ui import page_coverage, page_data, page_reports, page_siting
+
+    page = {"coverage": page_coverage, "data": page_data, "siting": page_siting, "reports": page_reports}[settings.page]
+    try:
+        page.render(settings)
+    except Exception as err:  # noqa: BLE001
+        show_error(err, settings.lang)

@@ -1,0 +1,227 @@
+"""What the app keeps: cached loaders (once per process) and the session's choices.
+
+* The sample city (network + layers + basemap features) is built once per process
+  (``st.cache_resource``); coverage runs are cached by their inputs (data key, minutes, speed,
+  which sites count) and by the list of proposed sites for the what-if.
+* Cached results are shared between sessions: treat them as read-only.
+* Uploaded layers live in ``st.session_state`` (per browser tab) and change the data key.
+
+Only arranging inputs happens here; all measuring is done by ``analysis``/``geo`` functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import time
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analysis.params import WalkParams
+from geo.crs import WGS84
+
+SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
+MINUTE_CHOICES = (5, 8, 10, 15)
+LAYER_KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand")
+
+
+def optional(module: str, attr: str | None = None):
+    """A module (or one of its attributes) written by another issue, or None while it is missing."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(mod, attr, None) if attr else mod
+
+
+# --------------------------------------------------------------------------- session choices
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def uploads() -> dict:
+    """kind -> {"file", "sha", "gdf", "report"} for layers the planner chose to use."""
+    return st.session_state.setdefault("uploads", {})
+
+
+def proposals() -> list[dict]:
+    """Proposed sites (what-if): dicts with id, kind, lon, lat (snapped, WGS-84), street, access_m."""
+    return st.session_state.setdefault("proposals", [])
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Dataset:
+    """The layers in use: the sample city's, each replaceable by an upload."""
+
+    key: str
+    network: object
+    layers: dict[str, gpd.GeoDataFrame | None]
+    features: dict[str, gpd.GeoDataFrame]
+    sources: dict[str, str] = field(default_factory=dict)  # kind -> "sample" | file name
+
+    @property
+    def is_demo(self) -> bool:
+        """True when any layer in use is the bundled illustrative data (labelled 示例数据)."""
+        for kind in ("centers", "stations", "grids", "demand"):
+            g = self.layers.get(kind)
+            if g is not None and self.sources.get(kind) == "sample" and len(g):
+                return True
+        return False
+
+    def bounds_wgs84(self) -> tuple[float, float, float, float]:
+        return tuple(float(v) for v in self.network.bounds_wgs84())
+
+
+@st.cache_resource(show_spinner=False)
+def sample_city():
+    """The bundled sample city, built once per process."""
+    load = optional("analysis.sample_city", "load_sample_city")
+    if load is None:
+        raise RuntimeError("analysis.sample_city.load_sample_city is not available yet")
+    return load()
+
+
+def _features_of(city) -> dict[str, gpd.GeoDataFrame]:
+    feats = getattr(city, "features", None)
+    out: dict[str, gpd.GeoDataFrame] = {}
+    if isinstance(feats, dict):
+        out = {k: v for k, v in feats.items() if isinstance(v, gpd.GeoDataFrame)}
+    elif feats is not None:
+        for k in ("streets", "water", "green", "buildings"):
+            v = getattr(feats, k, None)
+            if isinstance(v, gpd.GeoDataFrame):
+                out[k] = v
+    if "streets" not in out:
+        out["streets"] = city.network.edges_gdf()[["geometry"]]
+    return out
+
+
+def dataset() -> Dataset:
+    """The sample city with the session's uploaded layers swapped in."""
+    city = sample_city()
+    layers = {k: getattr(city, k, None) for k in LAYER_KINDS}
+    sources = {k: "sample" for k, v in layers.items() if v is not None}
+    parts = ["sample"]
+    for kind, up in sorted(uploads().items()):
+        layers[kind] = up["gdf"]
+        sources[kind] = up["file"]
+        parts.append(f"{kind}:{up['sha']}")
+    key = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+    return Dataset(key=key, network=city.network, layers=layers, features=_features_of(city), sources=sources)
+
+
+def service_sites(ds: Dataset, include_stations: bool = True) -> gpd.GeoDataFrame:
+    """Centers (kind="center") and, if asked, red stations (kind="station") as one point layer."""
+    crs = ds.network.crs
+    parts = []
+    for kind, layer_kind, prefix in (("center", "centers", "C"), ("station", "stations", "S")):
+        g = ds.layers.get(layer_kind)
+        if g is None or len(g) == 0 or (kind == "station" and not include_stations):
+            continue
+        g = g.to_crs(crs).copy()
+        if "center_id" not in g:
+            ids = g["id"].astype(str) if "id" in g else pd.Series([f"{i + 1:03d}" for i in range(len(g))], index=g.index)
+            g["center_id"] = prefix + "-" + ids.astype(str)
+        g["kind"] = kind
+        parts.append(g)
+    if not parts:
+        return gpd.GeoDataFrame({"center_id": [], "kind": []}, geometry=[], crs=crs)
+    out = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=crs)
+
+
+def params_from(minutes: float, speed_kmh: float) -> WalkParams:
+    return WalkParams(minutes=float(minutes), speed_kmh=float(speed_kmh))
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def coverage(key: str, minutes: float, speed_kmh: float, include_stations: bool, _ds: Dataset):
+    """The coverage run for these inputs (cached; ``key`` identifies the data)."""
+    run = optional("analysis.coverage", "run_coverage")
+    ds = _ds
+    sites = service_sites(ds, include_stations)
+    return run(
+        ds.network, sites, ds.layers["demand"], params_from(minutes, speed_kmh),
+        grids=ds.layers.get("grids"), communities=ds.layers.get("communities"),
+    )
+
+
+def current_coverage(ds: Dataset, minutes: float, speed_kmh: float, include_stations: bool):
+    return coverage(ds.key, float(minutes), float(speed_kmh), bool(include_stations), ds)
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+def proposals_key(items: list[dict]) -> tuple:
+    return tuple((p["id"], p["kind"], round(p["lon"], 7), round(p["lat"], 7)) for p in items)
+
+
+def proposals_gdf(items: list[dict], crs: str) -> gpd.GeoDataFrame:
+    """Proposed sites as a point layer in ``crs`` (ids P1, P2, ...; kind center/station)."""
+    if not items:
+        return gpd.GeoDataFrame({"center_id": [], "name": [], "kind": []}, geometry=[], crs=crs)
+    g = gpd.GeoDataFrame(
+        {"center_id": [p["id"] for p in items], "name": [p["name"] for p in items],
+         "kind": [p["kind"] for p in items], "proposed": True},
+        geometry=gpd.points_from_xy([p["lon"] for p in items], [p["lat"] for p in items]), crs=WGS84,
+    )
+    return g.to_crs(crs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def whatif(key: str, minutes: float, speed_kmh: float, include_stations: bool, pkey: tuple, _ds: Dataset,
+           _items: tuple):
+    """Coverage with the proposed sites added; (result, seconds). Cached by the proposal list."""
+    t0 = time.perf_counter()
+    ds = _ds
+    base = coverage(key, minutes, speed_kmh, include_stations, ds)
+    new = proposals_gdf(list(_items), ds.network.crs)
+    wi = optional("analysis.whatif")
+    fn = getattr(wi, "add_sites", None) if wi is not None else None
+    if fn is not None:
+        res = fn(base, ds.network, new)
+    else:  # the what-if API is not there yet: the full run with the extra sites (same engine)
+        sites = service_sites(ds, include_stations)
+        allsites = pd.concat([sites, new], ignore_index=True)
+        allsites = gpd.GeoDataFrame(allsites, geometry=allsites.geometry.name, crs=ds.network.crs)
+        res = optional("analysis.coverage", "run_coverage")(
+            ds.network, allsites, ds.layers["demand"], params_from(minutes, speed_kmh),
+            grids=ds.layers.get("grids"), communities=ds.layers.get("communities"),
+        )
+    return res, time.perf_counter() - t0
+
+
+def current_whatif(ds: Dataset, minutes: float, speed_kmh: float, include_stations: bool):
+    items = proposals()
+    if not items:
+        return None, 0.0
+    return whatif(ds.key, float(minutes), float(speed_kmh), bool(include_stations), proposals_key(items), ds,
+                  tuple(items))
+
+
+def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict:
+    """Snap a clicked WGS-84 position to the nearest walkable street: lon, lat, street, access_m, on_network."""
+    from geo.snapping import snap_points
+
+    pt = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=WGS84).to_crs(ds.network.crs)
+    sp = snap_points(ds.network, pt, max_access_m)
+    on = bool(sp.on_network[0]) and int(sp.edge[0]) >= 0
+    if not on:
+        return {"on_network": False, "access_m": float(sp.access_m[0]) if np.isfinite(sp.access_m[0]) else None}
+    snapped = gpd.GeoSeries(gpd.points_from_xy(sp.x, sp.y), crs=ds.network.crs).to_crs(WGS84)
+    e = int(sp.edge[0])
+    name = str(ds.network.edge_name[e] or "") if hasattr(ds.network, "edge_name") else ""
+    return {
+        "on_network": True, "lon": float(snapped.x.iloc[0]), "lat": float(snapped.y.iloc[0]),
+        "street": name, "access_m": float(sp.access_m[0]), "edge": e,
+    }
