@@ -238,3 +238,31 @@ def match_header(header: object, lookup: dict[str, str]) -> str | None:
 
 TRUE_WORDS = frozenset(normalize_header(w) for w in _TRUE)
 FALSE_WORDS = frozenset(normalize_header(w) for w in _FALSE)
+
+
+_KIND_TEXT = {
+    "str": ("文本", "text"), "int": ("整数", "integer"), "float": ("数值", "number"),
+    "bool": ("是/否", "yes/no (是/否, 有/无, √/×, 1/0)"), "list": ("列表，用顿号/逗号分隔", "list separated by 、 or ,"),
+    "enum": ("可选值", "one of"),
+}
+
+
+def describe_schema(layer_type: str, lang: str = "zh") -> str:
+    """Markdown table documenting a layer type: headers, English names, type, unit, required,
+    accepted aliases. Used for the docs and the app's help panel."""
+    schema = LAYER_SCHEMAS[layer_type]
+    en = lang == "en"
+    geom = " / ".join({"point": ("点", "point"), "polygon": ("面", "polygon")}[g][1 if en else 0] for g in schema.geometry)
+    lines = [f"### {schema.en if en else schema.zh} (`{layer_type}`)", "",
+             (f"Geometry: {geom}. Coordinates: columns lon/lat (经度/纬度) or a WKT column; WGS-84 unless told "
+              f"(--coords gcj02/bd09 for Amap/Baidu)." if en else
+              f"几何：{geom}。坐标：经度/纬度两列或 WKT 列；默认 WGS-84，高德/百度坐标请选 gcj02/bd09。"), ""]
+    lines.append("| header | field | type | unit | required | also accepted |" if en else "| 表头 | 字段 | 类型 | 单位 | 必填 | 也可写作 |")
+    lines.append("|---|---|---|---|---|---|")
+    for f in schema.fields:
+        kind = _KIND_TEXT[f.kind][1 if en else 0]
+        if f.choices:
+            kind += ": " + ", ".join(f"{k} ({v[0]})" for k, v in f.choices.items())
+        req = ("yes" if en else "是") if f.required else ""
+        lines.append(f"| {f.header_zh} | `{f.name}` | {kind} | {f.unit} | {req} | {'、'.join(f.aliases)} |")
+    return "\n".join(lines)

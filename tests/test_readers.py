@@ -264,3 +264,16 @@ def test_large_table_is_fast_and_summarised(tmp_path):
     d = read_layer(p, "demand")
     assert d.gdf["population"].sum() == sum(i % 300 + 1 for i in range(n))
     assert not [q for q in d.report.problems if q.field == "name"]   # names of demand points may repeat
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_schema_documentation(lang):
+    from geo.schemas import describe_schema
+
+    for key, schema in LAYER_SCHEMAS.items():
+        doc = describe_schema(key, lang)
+        assert f"`{key}`" in doc
+        for f in schema.fields:
+            assert f"`{f.name}`" in doc
+        req_mark = "yes" if lang == "en" else "是"
+        assert doc.count(f"| {req_mark} |") == len(schema.required)
