@@ -161,7 +161,6 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
     if kind == "kml":
         crs = CRS.from_epsg(4326)
-        # KML puts a description column of mostly blanks; nothing else to do
     rows = np.arange(1, len(df) + 1)
     if layer is not None or len(layer_names) > 1:
         report.layer_name = ", ".join(str(c) for c in chosen)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import stat
 import zipfile
 from pathlib import Path
@@ -57,7 +56,10 @@ def test_templates_are_current_and_readable(layer_type):
 
 def test_write_templates_is_atomic_and_complete(tmp_path):
     written = write_templates(tmp_path)
-    assert sorted(p.name for p in written) == sorted(f"{t}.{e}" for t in LAYER_SCHEMAS for e in ("csv", "xlsx"))
+    assert sorted(p.name for p in written) == sorted([f"{t}.{e}" for t in LAYER_SCHEMAS for e in ("csv", "xlsx")] + ["README.md"])
+    from geo.templates import templates_readme
+
+    assert (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8") == templates_readme()
     assert not [p for p in tmp_path.iterdir() if "_tmp_" in p.name]
     header = (tmp_path / "centers.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("编号,名称,层级") and "面积(㎡)" in header and header.endswith("经度,纬度")
