@@ -64,7 +64,10 @@ class OSMFeatures:
 
     Every layer has ``osm_type`` ("node"/"way"/"relation"), ``osm_id`` and layer tag columns
     (missing tags are ``""``). ``water`` mixes polygons (kind="area") and waterway lines
-    (kind="line"); ``pois`` are points, areas contributing their representative point.
+    (kind="line"); ``landuse`` holds ``landuse=*`` polygons plus institutional / tourist sites
+    (school, hospital, attraction, stadium..., ``landuse == ""``); ``pois`` are points, tagged
+    areas contributing a representative point (always inside the area) with ``from_area=True``.
+    ``stats`` counts the layers and the skipped / repaired geometries.
     """
 
     streets: gpd.GeoDataFrame
