@@ -131,12 +131,15 @@ def estimate_population(
     streets_metric: gpd.GeoSeries,
     *,
     params: PopulationParams = PopulationParams(),
+    study_area=None,
 ) -> gpd.GeoDataFrame:
     """Estimated residents per demand cell (points at the cell centres, ``network_crs``, persons).
 
     Columns: ``demand_id`` ("D00001"...), ``population`` (float persons), ``method``
     ("building" | "built-up"), ``is_estimate`` (True), ``land_m2`` (cell land area, m²).
     ``attrs``: ``cell_m``, ``density_per_km2``, ``target_total``; cell squares via :func:`cell_polygons`.
+    ``study_area``: optional (multi)polygon in ``network_crs``; only cells whose centre lies inside
+    get residents (e.g. the union of the demo communities), the density rule is unchanged.
     """
     p = params
     crs = network_crs
@@ -150,6 +153,9 @@ def estimate_population(
     water_g = features.water.geometry[features.water["kind"] == "area"].to_crs(crs)
     water = _mask(water_g)
     green = _mask(features.green.geometry.to_crs(crs))
+    if study_area is not None:
+        extent = shapely.intersection(extent, study_area)
+    shapely.prepare(extent)
     keep = shapely.contains_xy(extent, cx, cy) & ~_inside(water, cx, cy) & ~_inside(green, cx, cy)
 
     # 2. distance from the centre to the nearest walkable street

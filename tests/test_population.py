@@ -119,3 +119,11 @@ def test_fallback_streets_from_features_and_speed(feats, hangzhou):
     d = estimate_population(feats, hangzhou.crs, s)
     assert time.perf_counter() - t < 5.0
     assert 3_500 <= len(d) <= 5_000
+
+
+def test_study_area_limits_the_cells(feats, hangzhou, streets, demand):
+    x0, y0 = demand.geometry.x.median(), demand.geometry.y.median()
+    area = shapely.box(x0 - 1000, y0 - 1000, x0 + 1000, y0 + 1000)
+    part = estimate_population(feats, hangzhou.crs, streets, study_area=area)
+    assert 0 < len(part) <= 400 and shapely.contains(area, part.geometry.to_numpy()).all()
+    assert part["population"].sum() == pytest.approx(P.density_per_km2 * part["land_m2"].sum() / 1e6, rel=1e-9)
