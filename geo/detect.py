@@ -27,6 +27,14 @@ MAX_RATIO = 0.5         # best median must be at most half the WGS-84 median ...
 MIN_GAIN_M = 15.0       # ... and at least this many metres smaller
 MAX_OTHER_RATIO = 0.7   # ... and clearly better than the other Chinese datum too
 FAR_M = 3000.0          # median beyond this under every datum: points are not in the street area
+MAX_P_VALUE = 0.05      # sign test: points closer to streets under the best datum than as WGS-84
+
+
+def _sign_test_p(k: int, n: int) -> float:
+    """One-sided binomial p-value P(X >= k) for X ~ Bin(n, 1/2)."""
+    from scipy.stats import binom
+
+    return float(binom.sf(k - 1, n, 0.5)) if n > 0 else 1.0
 
 _NAMES_ZH = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 _SOURCES_ZH = {"wgs84": "GPS/天地图/OSM 坐标", "gcj02": "高德/腾讯地图坐标", "bd09": "百度地图坐标"}
@@ -91,7 +99,11 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
 
     ``lon``/``lat`` are the coordinates as found in the file (degrees); ``streets`` a GeoSeries
     or GeoDataFrame of street lines (any CRS; metric preferred). ``clear`` is True only when one
-    Chinese datum puts the points much closer to the streets than WGS-84 does.
+    Chinese datum puts the points much closer to the streets than WGS-84 does: its median
+    distance is at most half, at least 15 m less, clearly below the other Chinese datum, and
+    sign tests over the points (how many are individually closer than as WGS-84, and than as
+    the other Chinese datum) give p < 0.05, so a few
+    points can never trigger a conversion by chance (3 points never do).
     ``n_features``: number of features behind the positions (polygon vertices count as one
     feature each polygon); fewer than 3 features give no conclusion.
     """
@@ -107,9 +119,11 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
             f"Too few points ({n}) to tell the datum; read as WGS-84.",
         )
     med: dict[str, float] = {}
+    dist: dict[str, np.ndarray] = {}
     for datum in DATUMS:
         wl, wa = to_wgs84(lon, lat, datum)
-        med[datum] = float(np.nanmedian(street_distances(wl, wa, streets)))
+        dist[datum] = street_distances(wl, wa, streets)
+        med[datum] = float(np.nanmedian(dist[datum]))
     evidence_zh = "，".join(f"按 {_NAMES_ZH[d]} 读取时到道路的距离中位数为 {med[d]:.0f} 米" for d in DATUMS)
     evidence_en = ", ".join(f"{med[d]:.0f} m as {_NAMES_ZH[d]}" for d in DATUMS)
     evidence_en = f"median distance to streets {evidence_en}"
@@ -121,8 +135,12 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
         )
     best = min(med, key=med.get)
     other = "bd09" if best == "gcj02" else "gcj02"
+    p_wgs = _sign_test_p(int((dist[best] < dist["wgs84"]).sum()), len(dist[best]))
+    p_other = _sign_test_p(int((dist[best] < dist[other]).sum()), len(dist[best]))
     clear = (
         best != "wgs84"
+        and p_wgs < MAX_P_VALUE
+        and p_other < MAX_P_VALUE
         and med[best] <= MAX_RATIO * med["wgs84"]
         and med["wgs84"] - med[best] >= MIN_GAIN_M
         and med[best] <= MAX_OTHER_RATIO * med[other]

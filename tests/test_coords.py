@@ -191,3 +191,37 @@ def test_vectorised_speed(street_pts):
     t = time.perf_counter()
     bd09_to_wgs84(*wgs84_to_bd09(lon, lat))
     assert time.perf_counter() - t < 3.0, "120k points must convert in well under a few seconds"
+
+
+def test_detection_never_converts_wrongly_on_noisy_sites():
+    """Sites 0-60 m from a street (in buildings), 4-30 per file: a wrong conversion (~500-1000 m
+    error) must never happen; with 30 sites 30 m off the datum is still found most of the time."""
+    s = sample_streets()
+    rng = np.random.default_rng(42)
+    mids = shapely.get_coordinates(shapely.line_interpolate_point(s.values, 0.5, normalized=True))
+    truth_fwd = {"wgs84": lambda a, b: (a, b), "gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09}
+    wrong = 0
+    found = {"gcj02": 0, "bd09": 0}
+    for trial in range(40):
+        n = [4, 6, 10, 30][trial % 4]
+        off = rng.uniform(0, 60)
+        idx = rng.choice(len(mids), n, replace=False)
+        ang = rng.uniform(0, 2 * np.pi, n)
+        xy = mids[idx] + off * np.column_stack([np.cos(ang), np.sin(ang)])
+        g = gpd.GeoSeries(shapely.points(xy), crs=s.crs).to_crs(4326)
+        for datum, fwd in truth_fwd.items():
+            ev = detect_datum(*fwd(g.x.to_numpy(), g.y.to_numpy()), s)
+            if ev.clear and ev.best != "wgs84" and ev.best != datum:
+                wrong += 1
+    for datum in ("gcj02", "bd09"):
+        for _ in range(10):
+            idx = rng.choice(len(mids), 30, replace=False)
+            ang = rng.uniform(0, 2 * np.pi, 30)
+            g = gpd.GeoSeries(shapely.points(mids[idx] + 30 * np.column_stack([np.cos(ang), np.sin(ang)])), crs=s.crs).to_crs(4326)
+            ev = detect_datum(*truth_fwd[datum](g.x.to_numpy(), g.y.to_numpy()), s)
+            found[datum] += ev.clear and ev.best == datum
+    assert wrong == 0
+    assert found["gcj02"] >= 8 and found["bd09"] >= 8
+    # three points alone never trigger a conversion
+    ev = detect_datum(*wgs84_to_gcj02(*gpd.GeoSeries(shapely.points(mids[:3]), crs=s.crs).to_crs(4326).pipe(lambda q: (q.x, q.y))), s)
+    assert not ev.clear
