@@ -474,8 +474,8 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
             return geoms, None
         ev = detect_datum(xy[:, 0], xy[:, 1], st, n_features=len(used))
         report.datum_evidence = ev
-        src_zh = "（用内置示例城市杭州的道路网检测）" if is_sample else ""
-        src_en = " (tested against the bundled Hangzhou sample streets)" if is_sample else ""
+        src_zh = "（用内置示例城市杭州的道路网检测）" if is_sample and ev.median_m else ""
+        src_en = " (tested against the bundled Hangzhou sample streets)" if is_sample and ev.median_m else ""
         report.note(ev.message_zh + src_zh, ev.message_en + src_en)
         datum = ev.best if ev.clear else "wgs84"
         if not ev.clear and ev.n_points >= 3:
@@ -526,8 +526,10 @@ def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, street
             far = far[:0]
         for j in far:
             i = idx[j]
-            report.add(rows[i], "geometry", f"此点距最近道路 {d[j]:.0f} 米，可能落在水面上或研究区外，请核对坐标",
-                       f"this point is {d[j]:.0f} m from the nearest street: in water or outside the study area? Check the coordinates", "warning")
+            zh_d = f"{d[j] / 1000:.1f} 公里" if d[j] >= 10000 else f"{d[j]:.0f} 米"
+            en_d = f"{d[j] / 1000:.1f} km" if d[j] >= 10000 else f"{d[j]:.0f} m"
+            report.add(rows[i], "geometry", f"此点距最近道路 {zh_d}，可能落在水面上或研究区外，请核对坐标",
+                       f"this point is {en_d} from the nearest street: in water or outside the study area? Check the coordinates", "warning")
     area = _study_area_geom(study_area)
     if area is not None:
         inside = shapely.intersects(area, np.where(valid, geoms, shapely.Point()))

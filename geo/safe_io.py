@@ -61,16 +61,17 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> P
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
+def _member_problem(info: zipfile.ZipInfo) -> tuple[str, str] | None:
+    """(zh, en) reason why a member is unsafe, or None."""
     name = info.filename
     p = PurePosixPath(name.replace("\\", "/"))
     if p.is_absolute() or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return "absolute path"
+        return "绝对路径", "absolute path"
     if any(part == ".." for part in p.parts):
-        return "'..' in the path (would write outside the folder)"
+        return "路径含“..”，会写到文件夹之外", "'..' in the path (would write outside the folder)"
     mode = (info.external_attr >> 16) & 0xFFFF
     if stat.S_ISLNK(mode):
-        return "symbolic link"
+        return "符号链接", "symbolic link"
     return None
 
 
@@ -94,22 +95,23 @@ def safe_extract_zip(
         zf = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, OSError) as err:
         raise UnsafeArchiveError(
-            f"{src.name}: 不是有效的 zip 压缩包（{err}），请重新压缩后再上传。",
+            f"{src.name}：不是有效的 zip 压缩包（{err}），请重新压缩后再上传。",
             f"{src.name}: not a valid zip archive ({err}); zip the files again."
         ) from err
     with zf:
         infos = zf.infolist()
         if len(infos) > max_members:
             raise UnsafeArchiveError(
-                f"{src.name}: 压缩包内有 {len(infos)} 个文件，超过上限 {max_members}，请只打包需要的图层。",
+                f"{src.name}：压缩包内有 {len(infos)} 个文件，超过上限 {max_members}，请只打包需要的图层。",
                 f"{src.name}: the archive holds {len(infos)} members, more than the limit of {max_members}; "
                 f"zip only the layer you need."
             )
         bad = [(i.filename, why) for i in infos if (why := _member_problem(i))]
         if bad:
-            listing = "; ".join(f"{n} ({w})" for n, w in bad[:5])
+            listing_zh = "；".join(f"{n}（{w[0]}）" for n, w in bad[:5])
+            listing = "; ".join(f"{n} ({w[1]})" for n, w in bad[:5])
             raise UnsafeArchiveError(
-                f"{src.name}: 压缩包含有不安全的路径，已拒绝：{listing}。请只打包图层文件本身（不含文件夹跳转）。",
+                f"{src.name}：压缩包含有不安全的路径，已拒绝：{listing_zh}。请只打包图层文件本身（不含文件夹跳转）。",
                 f"{src.name}: the archive has unsafe member paths and was refused: {listing}. "
                 f"Zip the layer files themselves, without '..' or absolute paths."
             )
@@ -117,7 +119,7 @@ def safe_extract_zip(
         ratio_bad = [i for i in infos if i.file_size > 1_000_000 and i.file_size > max_ratio * max(i.compress_size, 1)]
         if declared > max_total_bytes or ratio_bad:
             raise UnsafeArchiveError(
-                f"{src.name}: 解压后过大（{declared / 1e6:.0f} MB，上限 {max_total_bytes / 1e6:.0f} MB）或压缩比异常，疑似压缩炸弹，已拒绝。",
+                f"{src.name}：解压后过大（{declared / 1e6:.0f} MB，上限 {max_total_bytes / 1e6:.0f} MB）或压缩比异常，疑似压缩炸弹，已拒绝。",
                 f"{src.name}: unpacks to {declared / 1e6:.0f} MB (limit {max_total_bytes / 1e6:.0f} MB) or has an abnormal "
                 f"compression ratio (a zip bomb?); refused."
             )
@@ -139,7 +141,7 @@ def safe_extract_zip(
                     total += len(block)
                     if total > max_total_bytes:
                         raise UnsafeArchiveError(
-                            f"{src.name}: 解压超过 {max_total_bytes / 1e6:.0f} MB 上限，已停止（疑似压缩炸弹）。",
+                            f"{src.name}：解压超过 {max_total_bytes / 1e6:.0f} MB 上限，已停止（疑似压缩炸弹）。",
                             f"{src.name}: unpacking went past the {max_total_bytes / 1e6:.0f} MB limit and was stopped (zip bomb?)."
                         )
                     fout.write(block)

@@ -21,6 +21,19 @@ SEVERITIES = ("error", "warning", "repaired")
 _SEV_ZH = {"error": "错误", "warning": "提示", "repaired": "已修复"}
 
 
+def _field_labels_zh() -> dict[str, str]:
+    from geo.schemas import LAYER_SCHEMAS
+
+    labels = {"geometry": "位置", "lon": "经度", "lat": "纬度", "lon/lat": "经纬度", "wkt": "WKT 几何", "lonlat": "经纬度"}
+    for schema in LAYER_SCHEMAS.values():
+        for f in schema.fields:
+            labels.setdefault(f.name, f.zh)
+    return labels
+
+
+FIELD_LABELS_ZH = _field_labels_zh()
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding. ``row`` is the row number as the planner sees it (CSV line, Excel row,
@@ -39,7 +52,7 @@ class Problem:
             return f"[{self.severity}] {where}{fld}: {self.message_en}"
         kind_zh = "要素" if row_kind == "feature" else "行"
         where = f"第 {self.row} {kind_zh}" if self.row is not None else "文件"
-        fld = f"，字段“{self.field}”" if self.field else ""
+        fld = f"，{FIELD_LABELS_ZH.get(self.field, self.field)}" if self.field else ""
         return f"[{_SEV_ZH[self.severity]}] {where}{fld}：{self.message_zh}"
 
 
