@@ -115,12 +115,23 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
     import openpyxl
 
     _xlsx_guard(path, max_unpacked)
+    from defusedxml import DefusedXmlException
+
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
-    except Exception as err:  # openpyxl raises many types for broken files
-        raise UnsupportedFormatError(
-            f"{path.name}：无法打开工作簿（{type(err).__name__}）。请在 Excel/WPS 中重新另存为 .xlsx。",
-            f"{path.name}: cannot open the workbook ({type(err).__name__}). Save it again as .xlsx in Excel/WPS.",
+    except Exception as err:  # openpyxl wraps the XML error in a ValueError
+        chain, cur = [], err
+        while cur is not None and len(chain) < 10:
+            chain.append(cur)
+            cur = cur.__cause__ or cur.__context__
+        if not any(isinstance(e, DefusedXmlException) for e in chain):
+            raise UnsupportedFormatError(
+                f"{path.name}：无法打开工作簿（{type(err).__name__}）。请在 Excel/WPS 中重新另存为 .xlsx。",
+                f"{path.name}: cannot open the workbook ({type(err).__name__}). Save it again as .xlsx in Excel/WPS.",
+            ) from err
+        raise UnsafeFileError(
+            f"{path.name}：工作簿中含有 DTD/实体声明（可能是“XML 炸弹”），出于安全考虑已拒绝。请在 Excel/WPS 中重新另存为 .xlsx。",
+            f"{path.name}: the workbook declares a DTD or entities (a possible XML bomb) and was refused for safety. Save it again as .xlsx in Excel/WPS.",
         ) from err
     notes_zh: list[str] = []
     notes_en: list[str] = []

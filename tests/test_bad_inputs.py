@@ -401,6 +401,12 @@ def test_kml_xml_bomb_refused(bad):
     assert "XML bomb" in exc.value.message_en
 
 
+def test_xlsx_xml_bomb_refused(bad):
+    with pytest.raises(UnsafeFileError) as exc:
+        read_layer(bad["xlsx_xml_bomb"], "centers")
+    assert "XML bomb" in exc.value.message_en and "xlsx_xml_bomb.xlsx" in str(exc.value)
+
+
 def test_old_xls_refused(bad):
     with pytest.raises(UnsupportedFormatError) as exc:
         read_layer(bad["old_xls"], "centers")

@@ -168,6 +168,14 @@ def build_all(dest: Path) -> dict[str, Path]:
     ws.append(["龙游路社区党群服务中心", float(lon[4]), float(lat[4]), "龙游路社区"])
     wb.save(dest / "excel_merged_header.xlsx")
     out["excel_merged_header"] = dest / "excel_merged_header.xlsx"
+    doctype = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    with zipfile.ZipFile(dest / "excel_merged_header.xlsx") as src, zipfile.ZipFile(dest / "xlsx_xml_bomb.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # entity declarations in the sheet XML
+                data = data.replace(b"?>", b"?>" + doctype, 1) if data.startswith(b"<?xml") else doctype + data
+            dst.writestr(item, data)
+    out["xlsx_xml_bomb"] = dest / "xlsx_xml_bomb.xlsx"
     out["old_xls"] = dest / "old_xls.xls"
     out["old_xls"].write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     out["csv_renamed_xlsx"] = dest / "csv_renamed_xlsx.xlsx"
