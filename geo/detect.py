@@ -75,30 +75,44 @@ def _street_geoms(streets) -> tuple[np.ndarray, CRS]:
     return geoms, crs
 
 
-def street_distances(lon, lat, streets) -> np.ndarray:
-    """Distance in metres from each WGS-84 point to the nearest street line (NaN for NaN input)."""
-    geoms, crs = _street_geoms(streets)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.full(lon.shape, np.nan)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    if not ok.any() or len(geoms) == 0:
+class StreetIndex:
+    """Street lines in a metric CRS with a spatial index, for repeated nearest-street queries."""
+
+    def __init__(self, streets) -> None:
+        geoms, crs = _street_geoms(streets)
+        self.crs = crs
+        self.tree = shapely.STRtree(geoms) if len(geoms) else None
+        self._to_metric = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+    def distances(self, lon, lat) -> np.ndarray:
+        """Distance in metres from each WGS-84 point to the nearest street (NaN for NaN input)."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        out = np.full(lon.shape, np.nan)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        if not ok.any() or self.tree is None:
+            return out
+        x, y = self._to_metric.transform(lon[ok], lat[ok])
+        pts = shapely.points(np.asarray(x), np.asarray(y))
+        (src, _tgt), dist = self.tree.query_nearest(pts, return_distance=True, all_matches=False)
+        d = np.full(len(pts), np.nan)
+        d[src] = dist
+        out[ok] = d
         return out
-    x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon[ok], lat[ok])
-    pts = shapely.points(np.asarray(x), np.asarray(y))
-    tree = shapely.STRtree(geoms)
-    (src, _tgt), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
-    d = np.full(len(pts), np.nan)
-    d[src] = dist
-    out[ok] = d
-    return out
+
+
+def street_distances(lon, lat, streets) -> np.ndarray:
+    """Distance in metres from each WGS-84 point to the nearest street line (NaN for NaN input).
+    ``streets``: GeoSeries/GeoDataFrame of lines, or a prepared :class:`StreetIndex`."""
+    index = streets if isinstance(streets, StreetIndex) else StreetIndex(streets)
+    return index.distances(lon, lat)
 
 
 def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEvidence:
     """Test WGS-84, GCJ-02 and BD-09 readings of the points against the street lines.
 
     ``lon``/``lat`` are the coordinates as found in the file (degrees); ``streets`` a GeoSeries
-    or GeoDataFrame of street lines (any CRS; metric preferred). ``clear`` is True only when one
+    or GeoDataFrame of street lines (any CRS; metric preferred) or a :class:`StreetIndex`. ``clear`` is True only when one
     Chinese datum puts the points much closer to the streets than WGS-84 does: its median
     distance is at most half, at least 15 m less, clearly below the other Chinese datum, and
     sign tests over the points (how many are individually closer than as WGS-84, and than as
@@ -120,9 +134,10 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
         )
     med: dict[str, float] = {}
     dist: dict[str, np.ndarray] = {}
+    index = streets if isinstance(streets, StreetIndex) else StreetIndex(streets)
     for datum in DATUMS:
         wl, wa = to_wgs84(lon, lat, datum)
-        dist[datum] = street_distances(wl, wa, streets)
+        dist[datum] = index.distances(wl, wa)
         med[datum] = float(np.nanmedian(dist[datum]))
     evidence_zh = "，".join(f"按 {_NAMES_ZH[d]} 读取时到道路的距离中位数为 {med[d]:.0f} 米" for d in DATUMS)
     evidence_en = ", ".join(f"{med[d]:.0f} m as {_NAMES_ZH[d]}" for d in DATUMS)
@@ -157,6 +172,12 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
     en = (f"{evidence_en}: the evidence is not clear, read as WGS-84; if the points come from Amap or "
           f"Baidu, say so with --coords gcj02 or bd09.")
     return DatumEvidence(n, med, "wgs84", False, zh, en)
+
+
+@lru_cache(maxsize=1)
+def sample_street_index() -> StreetIndex:
+    """Prepared index of the sample city's streets (built once per process)."""
+    return StreetIndex(sample_streets())
 
 
 @lru_cache(maxsize=1)

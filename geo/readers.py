@@ -143,7 +143,7 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
         for lyr in chosen:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                df = pyogrio.read_dataframe(path, layer=lyr, encoding=encoding, on_invalid="ignore")
+                df = pyogrio.read_dataframe(path, layer=lyr, encoding=encoding, on_invalid="ignore", force_2d=True)
             for msg in sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}):
                 report.add(None, "geometry", f"读取时 GDAL 提示：{msg}", f"GDAL said while reading: {msg}", "warning")
             if kind == "kml" and len(chosen) > 1:
@@ -436,15 +436,16 @@ def _place(raw: _Raw, geoms: np.ndarray, ok: np.ndarray, crs: CRS | None, crs_de
 
 def _streets_for(points_lon: np.ndarray, points_lat: np.ndarray, streets):
     """Street lines to test the datum against: given ones, or the bundled city if the points are in it."""
+    from geo.detect import StreetIndex, sample_bounds_wgs84, sample_street_index
+
     if streets is not None:
-        return streets, False
-    from geo.detect import sample_bounds_wgs84, sample_streets
+        return StreetIndex(streets), False
 
     minx, miny, maxx, maxy = sample_bounds_wgs84()
     pad = 0.02  # BD-09 shifts by ~0.012°
     inside = (points_lon >= minx - pad) & (points_lon <= maxx + pad) & (points_lat >= miny - pad) & (points_lat <= maxy + pad)
     if len(inside) and inside.mean() >= 0.8:
-        return sample_streets(), True
+        return sample_street_index(), True
     return None, False
 
 
@@ -683,7 +684,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
     else:
         blank = out["id"].isna()
         out.loc[blank, "id"] = [f"row{r}" for r in kept_rows[blank.to_numpy()]]
-    out["id"] = out["id"].astype(str)
+    out["id"] = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in out["id"].tolist()]
     out["source_row"] = kept_rows
     ordered = [f.name for f in schema.fields] + [c for c in out.columns if c not in {f.name for f in schema.fields}]
     gdf = gpd.GeoDataFrame(out[ordered], geometry=gpd.GeoSeries(geoms[keep], crs="EPSG:4326").values, crs="EPSG:4326")
