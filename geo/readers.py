@@ -109,7 +109,6 @@ def _refuse(cls, zh: str, en: str, report: LayerReport | None = None):
 
 def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) -> _Raw:
     import pyogrio
-    from pyogrio.errors import DataSourceError
 
     name = path.name
     encoding = None
@@ -119,7 +118,7 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
         encoding = _shapefile_encoding(path, report)
     try:
         layers = pyogrio.list_layers(path)
-    except (DataSourceError, OSError) as err:
+    except Exception as err:  # any GDAL failure to open is "cannot be read"
         raise _refuse(UnsupportedFormatError, f"{name}：文件无法读取，可能已损坏或不是 {kind.upper()} 格式（{err}）。",
                       f"{name}: cannot be read; it may be damaged or not {kind.upper()} ({err}).") from err
     layer_names = [str(n) for n in layers[:, 0]] if len(layers) else []
@@ -149,7 +148,7 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
             if kind == "kml" and len(chosen) > 1:
                 df["kml_folder"] = lyr
             frames.append(df)
-    except (DataSourceError, OSError, ValueError) as err:
+    except Exception as err:  # GDAL raises DataSourceError, DataLayerError, FieldError, GeometryError …
         raise _refuse(UnsupportedFormatError, f"{name}：文件内容无法解析（{err}）。请在 GIS 软件中重新导出。",
                       f"{name}: the content cannot be parsed ({err}). Export it again from your GIS.") from err
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -350,6 +349,19 @@ def _datum_from_column(df: pd.DataFrame, name: str) -> tuple[str | None, CRS | N
         raise CoordinateUnitsError(
             f"{name}：无法识别“坐标系”列的值“{key}”。可填 WGS84、GCJ02、BD09 或 EPSG 代码（如 EPSG:4549）。",
             f"{name}: the coordinate-system value '{key}' is not understood. Use WGS84, GCJ02, BD09 or an EPSG code (e.g. EPSG:4549).",
+        ) from err
+
+
+def _parse_crs(text: str, name: str) -> CRS:
+    """The CRS the user gave (--crs), or a clear refusal."""
+    from pyproj.exceptions import CRSError as PyprojCRSError
+
+    try:
+        return CRS.from_user_input(text)
+    except PyprojCRSError as err:
+        raise CoordinateUnitsError(
+            f"{name}：无法识别坐标系“{text}”。请填写 EPSG 代码，如 EPSG:4326（WGS-84 经纬度）、EPSG:4549（CGCS2000 3 度带 120°E）、EPSG:32651（UTM 51N）。",
+            f"{name}: the coordinate system '{text}' is not understood. Give an EPSG code such as EPSG:4326 (WGS-84 lon/lat), EPSG:4549 (CGCS2000 3-degree zone 120°E) or EPSG:32651 (UTM 51N).",
         ) from err
 
 
@@ -636,7 +648,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
         geoms = _geoms_from_table(df, rows, schema, report, name)
         reported = np.isin(rows, [p.row for p in report.errors[n_before:]])
         file_datum, col_crs = _datum_from_column(df, name)
-        declared = CRS.from_user_input(crs) if crs else col_crs
+        declared = _parse_crs(crs, name) if crs else col_crs
         crs_declared = declared is not None
         if declared is None:
             declared = CRS.from_epsg(4326)
@@ -651,7 +663,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
         geoms = raw.geoms
         reported = None
         file_datum, _ = _datum_from_column(df, name)
-        declared = CRS.from_user_input(crs) if crs else raw.crs
+        declared = _parse_crs(crs, name) if crs else raw.crs
         crs_declared = declared is not None
     present = ~shapely.is_missing(np.asarray(geoms, dtype=object))
     geoms, ok, wrong = check_geometries(geoms, schema, rows, report, reported)

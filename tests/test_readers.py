@@ -202,6 +202,11 @@ def test_bad_arguments_and_paths(tmp_path):
         read_layer(tmp_path / "missing.csv", "centers")
     with pytest.raises(LayerRefusedError, match="folder"):
         read_layer(tmp_path, "centers")
+    ok = _write_csv(tmp_path / "ok.csv", ["名称", "经度", "纬度"], [["甲", *HUBIN]])
+    from geo.errors import CRSError
+
+    with pytest.raises(CRSError, match="EPSG:4549"):
+        read_layer(ok, "centers", crs="EPSG:99999999")
 
 
 # ----------------------------------------------------------------------------- safe_io
