@@ -485,10 +485,14 @@ def _first(row: pd.Series | dict, names: Sequence[str], default=None):
     return default
 
 
-def _fmt_list(v) -> str:
+def _fmt_list(v, lang: str = "zh") -> str:
+    """A list (or a text separated by ; , 、) joined the way the language writes lists."""
+    import re
+
+    sep = ", " if lang == "en" else "、"
     if isinstance(v, (list, tuple, np.ndarray)):
-        return "、".join(str(x) for x in v)
-    return str(v)
+        return sep.join(str(x) for x in v)
+    return sep.join(p.strip() for p in re.split(r"[;；,，、|]+", str(v)) if p.strip())
 
 
 def _is_true(v) -> bool:
@@ -528,13 +532,13 @@ def _functions_text(row, lang: str) -> str | None:
     parts = [(zh if lang != "en" else en) for col, zh, en in CENTER_FUNCTIONS if col in row and _is_true(row[col])]
     featured = _first(row, ("featured_space",))
     if featured is not None:
-        parts.append(("特色空间：" if lang != "en" else "featured: ") + _fmt_list(featured))
+        parts.append(("特色空间：" if lang != "en" else "featured: ") + _fmt_list(featured, lang))
     flexible = _first(row, ("flexible_spaces",))
     if flexible is not None:
-        parts.append(("灵活空间：" if lang != "en" else "flexible: ") + _fmt_list(flexible))
+        parts.append(("灵活空间：" if lang != "en" else "flexible: ") + _fmt_list(flexible, lang))
     extra = _first(row, FUNC_COLS)
-    if extra is not None:
-        parts.append(_fmt_list(extra))
+    if extra is not None and not parts:  # a free-text list only when the 3+1+N columns are absent
+        parts.append(_fmt_list(extra, lang))
     return ("、" if lang != "en" else ", ").join(parts) if parts else None
 
 
@@ -544,7 +548,7 @@ def _amenities_text(row, lang: str) -> str | None:
     parts = [(zh if lang != "en" else en) for col, zh, en in STATION_AMENITIES if col in row and _is_true(row[col])]
     extra = _first(row, AMENITY_COLS)
     if extra is not None:
-        parts.append(_fmt_list(extra))
+        parts.append(_fmt_list(extra, lang))
     return ("、" if lang != "en" else ", ").join(parts) if parts else None
 
 

@@ -112,6 +112,9 @@ def _metric_delta(new, old, kind: str, lang: str):
     if not (math.isfinite(a) and math.isfinite(b)):
         return None
     d = a - b
+    shown = round(d * 100, 1) if kind == "share" else (round(d) if kind == "people" else round(d, 1))
+    if shown == 0:
+        return None
     if kind == "share":
         return f"{d * 100:+.1f} pp" if lang == "en" else f"{d * 100:+.1f} 个百分点"
     if kind == "people":
@@ -200,10 +203,10 @@ def render(s) -> None:
     if props:
         pg = state.proposals_gdf(props, ds.network.crs)
         fg = mb.proposals_group(pg, wi.isochrones if wi is not None else None, s.minutes, ctx)
-    clicking = st.session_state.get("whatif_mode", "none") != "none"
+    # always ask for clicks: the component keeps the returned_objects of its first render
     st_folium(
         m, key=MAP_KEY, height=620, use_container_width=True,
-        returned_objects=["last_clicked"] if clicking else [],
+        returned_objects=["last_clicked"],
         feature_group_to_add=fg,
     )
     st.caption(t("map_hint", lang))

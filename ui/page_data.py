@@ -7,8 +7,6 @@ it is used only after the planner confirms. Reading and checking are ``geo.reade
 from __future__ import annotations
 
 import hashlib
-import inspect
-
 import pandas as pd
 import streamlit as st
 
@@ -20,43 +18,33 @@ FILE_TYPES = ["gpkg", "zip", "geojson", "json", "kml", "kmz", "csv", "xlsx", "xl
 
 
 def read_upload(data: bytes, filename: str, kind: str):
-    """(GeoDataFrame | None, LayerReport | None, error message | None) for an uploaded file."""
+    """(GeoDataFrame | None, LayerReport | None, "missing" | None) for an uploaded file.
+
+    Streets of the network in use help detect GCJ-02/BD-09 coordinates and flag far-off points;
+    its extent flags points outside the study area. Refusals raise the project's errors.
+    """
     reader = state.optional("geo.readers", "read_layer_bytes")
     if reader is None:
         return None, None, "missing"
-    params = inspect.signature(reader).parameters
-    kwargs = {}
-    # the reader's keyword names are the layers engineer's; pass what it accepts
-    for name in ("layer_type", "kind", "layer"):
-        if name in params:
-            kwargs[name] = kind
-            break
-    for name in ("filename", "name", "file_name"):
-        if name in params:
-            kwargs[name] = filename
-            break
-    if "streets" in params:
-        kwargs["streets"] = _streets_for_detection()
-    first = next(iter(params))
-    out = reader(data, **kwargs) if first not in kwargs else reader(**{first: data}, **kwargs)
-    gdf, report = _split(out)
-    return gdf, report, None
+    streets, area = _context()
+    res = reader(data, filename, kind, streets=streets, study_area=area)
+    return res.gdf, res.report, None
 
 
-def _split(out):
-    if isinstance(out, tuple) and len(out) == 2:
-        return out
-    gdf = getattr(out, "gdf", None)
-    if gdf is None:
-        gdf = getattr(out, "layer", None)
-    return gdf, getattr(out, "report", None)
+@st.cache_resource(show_spinner=False)
+def _context_cached(city_id: int, _city):
+    from shapely.geometry import box
+
+    net = _city.network
+    return net.edges_gdf()[["geometry"]], box(*net.bounds_wgs84())
 
 
-def _streets_for_detection():
+def _context():
     try:
-        return state.sample_city().network.edges_gdf()[["geometry"]]
+        city = state.sample_city()
     except Exception:  # noqa: BLE001 - detection is optional help
-        return None
+        return None, None
+    return _context_cached(id(city), city)
 
 
 def _current_sources(ds, lang: str) -> pd.DataFrame:
@@ -116,6 +104,9 @@ def render(s) -> None:
         ds = state.dataset()
     if ds.is_demo:
         st.info(t("use_sample", lang) + " · " + t("demo_label", lang))
+    flash = st.session_state.pop("data_flash", None)
+    if flash:
+        st.success(flash)
     st.markdown(f"#### {t('data_source', lang)}")
     st.dataframe(_current_sources(ds, lang), hide_index=True, width="stretch", key="sources_table")
     ups = state.uploads()
@@ -134,6 +125,8 @@ def render(s) -> None:
         return
     data = f.getvalue()
     sha = hashlib.sha256(data).hexdigest()[:16]
+    if state.uploads().get(kind, {}).get("sha") == sha:
+        return  # this very file is the layer in use (said above)
     pending = st.session_state.get("pending_upload")
     if not pending or pending.get("sha") != sha or pending.get("kind") != kind:
         pending = check_file(data, f.name, kind, sha)
@@ -179,4 +172,5 @@ def show_pending(pending: dict, lang: str) -> None:
     if st.button(t("use_layer", lang), key="use_layer", type="primary"):
         state.uploads()[pending["kind"]] = {"file": pending["file"], "sha": pending["sha"], "gdf": gdf, "report": report}
         st.session_state.pop("pending_upload", None)
-        st.success(t("layer_in_use", lang, kind=t("kind_" + pending["kind"], lang), n=len(gdf)))
+        st.session_state["data_flash"] = t("layer_in_use", lang, kind=t("kind_" + pending["kind"], lang), n=len(gdf))
+        st.rerun()

@@ -129,13 +129,17 @@ def service_sites(ds: Dataset, include_stations: bool = True) -> gpd.GeoDataFram
             continue
         g = g.to_crs(crs).copy()
         if "center_id" not in g:
-            ids = g["id"].astype(str) if "id" in g else pd.Series([f"{i + 1:03d}" for i in range(len(g))], index=g.index)
-            g["center_id"] = prefix + "-" + ids.astype(str)
+            if "id" in g and g["id"].notna().all():
+                g["center_id"] = g["id"].astype(str)
+            else:
+                g["center_id"] = [f"{prefix}{i + 1:03d}" for i in range(len(g))]
         g["kind"] = kind
         parts.append(g)
     if not parts:
         return gpd.GeoDataFrame({"center_id": [], "kind": []}, geometry=[], crs=crs)
     out = pd.concat(parts, ignore_index=True)
+    if out["center_id"].duplicated().any():  # ids repeat between centers and stations
+        out["center_id"] = out["kind"].str[0].str.upper() + "-" + out["center_id"].astype(str)
     return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=crs)
 
 
@@ -186,9 +190,8 @@ def whatif(key: str, minutes: float, speed_kmh: float, include_stations: bool, p
     ds = _ds
     base = coverage(key, minutes, speed_kmh, include_stations, ds)
     new = proposals_gdf(list(_items), ds.network.crs)
-    wi = optional("analysis.whatif")
-    fn = getattr(wi, "add_sites", None) if wi is not None else None
-    if fn is not None:
+    fn = optional("analysis.whatif", "with_new_sites")
+    if fn is not None:  # only the new sites are routed; the base run is reused
         res = fn(base, ds.network, new)
     else:  # the what-if API is not there yet: the full run with the extra sites (same engine)
         sites = service_sites(ds, include_stations)

@@ -1,0 +1,284 @@
+"""The app's pages without a browser (streamlit AppTest): the figures shown equal the engine's.
+
+AppTest cannot look inside the map component; the map itself is covered by
+tests/test_map_builder.py (layers, styles, popups) and tests/test_browser.py (real browser).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.coverage import run_coverage
+from analysis.params import WalkParams
+from analysis.sample_city import load_sample_city
+from analysis.whatif import with_new_sites
+from ui import fmt
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 120
+
+
+# --------------------------------------------------------------------------- engine side
+
+
+def _sites(city, stations=None) -> gpd.GeoDataFrame:
+    """Centers and red stations as the engine's centers layer (ids from the layers)."""
+    crs = city.network.crs
+    c = city.centers.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str), kind="center")
+    s = (city.stations if stations is None else stations).to_crs(crs)
+    s = s.assign(center_id=s["id"].astype(str) if "id" in s else [f"S{i + 1:03d}" for i in range(len(s))], kind="station")
+    out = pd.concat([c, s], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
+
+
+def _expected(minutes=8.0, speed=4.5, stations=None):
+    city = load_sample_city()
+    return run_coverage(city.network, _sites(city, stations), city.demand, WalkParams(minutes=minutes, speed_kmh=speed),
+                        grids=city.grids, communities=city.communities)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return _expected()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    _no_crash(at)
+    return at
+
+
+def _no_crash(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def _shown_headline(at: AppTest) -> dict[str, str]:
+    vals = _metrics(at)
+    assert len(vals) == 5, vals
+    return dict(zip(("share", "uncovered", "median", "p90", "overstatement"), vals))
+
+
+def _texts(at: AppTest) -> str:
+    parts = [c.value for c in at.caption] + [m.value for m in at.markdown] + [x.value for x in at.info]
+    parts += [x.value for x in at.warning] + [x.value for x in at.success] + [x.value for x in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+# --------------------------------------------------------------------------- coverage page
+
+
+def test_default_page_shows_the_engine_figures_and_the_demo_label(base):
+    at = _app()
+    assert at.title[0].value == "覆盖分析"
+    assert _shown_headline(at) == fmt.headline(base.summary, "zh")
+    # the values are real numbers, not placeholders
+    assert _shown_headline(at)["share"] == f"{base.summary['covered_share'] * 100:.1f}%"
+    assert "示例数据" in _texts(at)
+    assert f"{base.summary['circle_overstatement_pct']:.1f}%" in _texts(at)
+    # per-community table, worst first, equal to the engine's table
+    table = at.dataframe[0].value
+    assert list(table["社区"]) == list(base.communities["community"])
+    assert np.allclose(table["覆盖率"].to_numpy(), (base.communities["covered_share"] * 100).round(1).to_numpy())
+    assert table["覆盖率"].is_monotonic_increasing
+    assert int(table["未覆盖"].sum()) == pytest.approx(base.summary["uncovered_pop"], abs=len(table))
+
+
+def test_minutes_and_elderly_speed_change_the_figures():
+    at = _app()
+    at.select_slider(key="minutes").set_value(10)
+    at.radio(key="speed_preset").set_value("elderly")
+    at.run()
+    _no_crash(at)
+    exp = _expected(10.0, 3.0)
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert at.metric[0].label == "10 分钟内可达居民占比"
+    # elderly walkers at 10 minutes reach 500 m: fewer residents than adults at 8 minutes (600 m)
+    assert exp.summary["covered_share"] < _expected().summary["covered_share"]
+
+
+def _gap_point_wgs84(result) -> tuple[float, float]:
+    """A spot inside the most populous coverage gap (lon, lat)."""
+    p = gpd.GeoSeries([result.gaps.geometry.iloc[0].representative_point()], crs=result.crs).to_crs(4326)
+    return float(p.x.iloc[0]), float(p.y.iloc[0])
+
+
+def test_whatif_click_adds_a_station_and_the_figures_follow_the_engine(base):
+    at = _app()
+    at.radio(key="whatif_mode").set_value("station").run()
+    lon, lat = _gap_point_wgs84(base)
+    # what st_folium hands back after a click on the map
+    at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon}}
+    at.run()
+    _no_crash(at)
+    props = at.session_state["proposals"]
+    assert len(props) == 1 and props[0]["kind"] == "station"
+    # snapped onto a street near the click
+    city = load_sample_city()
+    snapped = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
+    streets = city.network.edges_gdf()
+    assert float(streets.distance(snapped.to_crs(streets.crs).geometry.iloc[0]).min()) < 0.5
+    assert props[0]["access_m"] <= WalkParams().max_access_m
+    exp = with_new_sites(base, city.network, snapped.assign(center_id="P1"))
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert exp.summary["covered_pop"] > base.summary["covered_pop"]
+    assert at.metric[0].delta and at.metric[0].delta.startswith("+")
+    table = at.dataframe[0].value
+    assert list(table["ID"]) == ["P1"]
+    comm = at.dataframe[1].value
+    assert "推演后覆盖率" in comm.columns and (comm["变化（百分点）"] >= 0).all() and (comm["变化（百分点）"] > 0).any()
+    # the same click again does nothing; removing the site brings back the base figures
+    at.run()
+    assert len(at.session_state["proposals"]) == 1
+    at.button(key="remove_proposal").click().run()
+    _no_crash(at)
+    assert at.session_state["proposals"] == []
+    assert _shown_headline(at) == fmt.headline(base.summary, "zh")
+
+
+def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
+    at = _app()
+    lon, lat = _gap_point_wgs84(base)
+    at.number_input(key="add_lon").set_value(round(lon, 5))
+    at.number_input(key="add_lat").set_value(round(lat, 5))
+    at.selectbox(key="add_kind").set_value("center")
+    # submit the form
+    [b for b in at.button if b.label == "添加"][0].click().run()
+    _no_crash(at)
+    props = at.session_state["proposals"]
+    assert len(props) == 1 and props[0]["kind"] == "center"
+    city = load_sample_city()
+    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
+    exp = with_new_sites(base, city.network, pt)
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    # the middle of West Lake is far from any street: refused with a message, nothing added
+    at.radio(key="whatif_mode").set_value("station").run()
+    at.session_state["covmap"] = {"last_clicked": {"lat": 30.2465, "lng": 120.1445}}
+    at.run()
+    _no_crash(at)
+    assert len(at.session_state["proposals"]) == 1
+    assert "无法作为站点" in _texts(at)
+
+
+def test_english_switch():
+    at = _app()
+    at.radio(key="lang").set_value("en").run()
+    _no_crash(at)
+    assert at.title[0].value == "Coverage"
+    assert at.metric[0].label == "Residents within 8 min"
+    assert at.metric[1].label == "Uncovered residents"
+    assert "Sample data" in _texts(at)
+    assert "Community" in at.dataframe[0].value.columns
+
+
+def test_unexpected_errors_show_a_short_message_not_a_traceback(monkeypatch):
+    import analysis.coverage
+
+    def boom(*a, **k):
+        raise RuntimeError("internal detail that must not reach the user")
+
+    monkeypatch.setattr(analysis.coverage, "run_coverage", boom)
+    at = _app()  # default settings are cached from other tests or computed here
+    at.radio(key="speed_preset").set_value("custom").run()
+    at.number_input(key="speed_custom").set_value(2.3)  # never computed before: the engine is called
+    at.run()
+    _no_crash(at)
+    shown = _texts(at)
+    assert "出现意外错误" in shown and "internal detail" not in shown
+
+    from geo.errors import ParameterError
+
+    def refuse(*a, **k):
+        raise ParameterError("Walking speed must be between 0.5 and 10 km/h (got 2.4).")
+
+    monkeypatch.setattr(analysis.coverage, "run_coverage", refuse)
+    at.number_input(key="speed_custom").set_value(2.4)
+    at.run()
+    _no_crash(at)
+    assert "Walking speed must be between" in _texts(at)
+
+
+# --------------------------------------------------------------------------- data page
+
+GOOD_CSV = "名称,经度,纬度,饮水机,开放时间\n测试驿站A,120.1650,30.2580,是,09:00-18:00\n测试驿站B,120.1700,30.2620,否,\n"
+
+
+def _data_page() -> AppTest:
+    at = _app()
+    at.radio(key="page").set_value("data").run()
+    _no_crash(at)
+    at.selectbox(key="upload_kind").set_value("stations").run()
+    return at
+
+
+def test_upload_good_file_shows_what_was_read_then_is_used_in_the_analysis():
+    at = _data_page()
+    at.file_uploader(key="uploader_stations").set_value(("my_stations.csv", GOOD_CSV.encode("utf-8"), "text/csv")).run()
+    _no_crash(at)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["要素数量"] == "2"
+    assert "EPSG:4326" in shown["识别的坐标系"]
+    assert "未发现问题" in _texts(at) or "提示" in _texts(at)
+    preview = at.dataframe[-1].value
+    assert list(preview["name"]) == ["测试驿站A", "测试驿站B"]
+    at.button(key="use_layer").click().run()
+    _no_crash(at)
+    sources = at.dataframe[0].value
+    row = sources[sources["图层类型"] == "红色驿站"].iloc[0]
+    assert row["当前数据"] == "my_stations.csv" and row["要素数量"] == 2
+    # the coverage page now measures with the uploaded stations
+    at.radio(key="page").set_value("coverage").run()
+    _no_crash(at)
+    from geo.readers import read_layer_bytes
+
+    up = read_layer_bytes(GOOD_CSV.encode("utf-8"), "my_stations.csv", "stations").gdf
+    exp = _expected(stations=up)
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+
+
+def test_upload_bad_file_is_refused_with_a_message_and_not_used(base):
+    at = _data_page()
+    at.file_uploader(key="uploader_stations").set_value(("broken.csv", b"\x00\x01\x02garbage\xff", "text/csv")).run()
+    _no_crash(at)
+    errors = [e.value for e in at.error]
+    assert any("broken.csv" in e for e in errors)
+    assert any("不能使用" in e for e in errors)
+    assert not any(b.key == "use_layer" for b in at.button)
+    bad_rows = "名称,经度,纬度\n没有坐标的驿站,,\n另一个,abc,30.25\n"
+    at.file_uploader(key="uploader_stations").set_value(("rows.csv", bad_rows.encode("utf-8"), "text/csv")).run()
+    _no_crash(at)
+    assert at.error, "every row is unusable: the page must say so"
+    assert not any(b.key == "use_layer" for b in at.button)
+    assert "stations" not in at.session_state["uploads"]
+
+
+# --------------------------------------------------------------------------- siting / reports
+
+
+def test_siting_and_report_pages_never_show_placeholder_numbers():
+    at = _app()
+    for page, title in (("siting", "选址优化"), ("reports", "报告")):
+        at.radio(key="page").set_value(page).run()
+        _no_crash(at)
+        assert at.title[0].value == title
+        from ui import page_reports, page_siting
+
+        api = page_siting.siting_api() if page == "siting" else page_reports.report_api()
+        if api is None:
+            assert "正在开发中" in _texts(at)
+            assert not at.metric
+        else:
+            assert at.button, "the page offers its actions once the API exists"
