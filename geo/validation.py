@@ -127,6 +127,17 @@ class LayerReport:
             lines.append("  " + p.render(lang, self.row_kind))
         return "\n".join(lines)
 
+    def to_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Problems as a table (row, field, severity, message) for the app and XLSX reports."""
+        zh = lang != "en"
+        cols = ("行号", "字段", "类别", "说明") if zh else ("row", "field", "severity", "message")
+        data = [
+            (p.row, (FIELD_LABELS_ZH.get(p.field, p.field) if zh else p.field) if p.field else "",
+             _SEV_ZH[p.severity] if zh else p.severity, p.message_zh if zh else p.message_en)
+            for p in sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
+        ]
+        return pd.DataFrame(data, columns=list(cols)).astype({cols[0]: "Int64"})
+
     def summary_text(self, lang: str = "zh", limit: int = 30) -> str:
         """Problems only, for exception messages (at most ``limit`` lines)."""
         ordered = sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))

@@ -284,3 +284,28 @@ def test_schema_documentation(lang):
             assert f"`{f.name}`" in doc
         req_mark = "yes" if lang == "en" else "是"
         assert doc.count(f"| {req_mark} |") == len(schema.required)
+
+
+@pytest.mark.parametrize("ext", ["gpkg", "geojson", "csv"])
+def test_write_layer_round_trip(tmp_path, ext):
+    from geo.readers import write_layer
+
+    src = _write_csv(tmp_path / "c.csv", ["名称", "经度", "纬度", "灵活空间", "面积"],
+                     [["甲", HUBIN[0], HUBIN[1], "书房、食堂", "800"], ["乙", 120.17, 30.27, "", "300"]])
+    first = read_layer(src, "centers").gdf
+    out = write_layer(first, tmp_path / f"clean.{ext}")
+    again = read_layer(out, "centers").gdf
+    assert again["name"].tolist() == ["甲", "乙"]
+    assert again["flexible_spaces"].tolist() == [["书房", "食堂"], []]
+    assert again["area_m2"].tolist() == [800.0, 300.0]
+    assert haversine_m(again.geometry.x, again.geometry.y, first.geometry.x, first.geometry.y).max() < 0.01
+    assert [p.name for p in tmp_path.iterdir() if "_tmp_" in p.name] == []
+
+
+def test_report_table(tmp_path):
+    p = _write_csv(tmp_path / "c.csv", ["名称", "经度", "纬度", "面积"], [["甲", HUBIN[0], HUBIN[1], "大"], ["乙", "x", "30", ""]])
+    rep = read_layer(p, "centers").report
+    zh, en = rep.to_frame("zh"), rep.to_frame("en")
+    assert list(zh.columns) == ["行号", "字段", "类别", "说明"] and list(en.columns) == ["row", "field", "severity", "message"]
+    assert en["row"].tolist() == [2, 3] and en["field"].tolist() == ["area_m2", "lon"]
+    assert zh["字段"].tolist() == ["面积", "经度"] and set(zh["类别"]) == {"错误"}
