@@ -27,6 +27,8 @@ def add_parser(subparsers) -> None:
                    help="datum of lon/lat: auto detects Amap (gcj02) / Baidu (bd09) coordinates from the streets")
     p.add_argument("--layer", default=None, help="GeoPackage layer, Excel sheet or file inside a zip")
     p.add_argument("--crs", default=None, help="CRS of CSV/XLSX coordinates that are not lon/lat, e.g. EPSG:4549")
+    p.add_argument("--osm", default=None,
+                   help="OSM street file of the study area for --coords auto (default: the bundled sample city when the points are in it)")
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the report (default zh)")
     p.add_argument("--max-mb", type=float, default=None, help="refuse files larger than this many MB (default 200)")
     p.set_defaults(func=run)
@@ -39,8 +41,13 @@ def run(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "zh") or "zh"
     max_bytes = int(args.max_mb * 1024 * 1024) if getattr(args, "max_mb", None) else DEFAULT_MAX_BYTES
     try:
+        streets = None
+        if getattr(args, "osm", None):
+            from geo.network import load_walk_network
+
+            streets = load_walk_network(args.osm).edges_gdf()
         result = read_layer(args.file, args.layer_type, coords=args.coords, layer=args.layer,
-                            crs=getattr(args, "crs", None), max_bytes=max_bytes)
+                            crs=getattr(args, "crs", None), max_bytes=max_bytes, streets=streets)
     except ServiceCircleError as err:
         head = "文件无法使用（已拒绝）：" if lang == "zh" else "The file cannot be used (refused):"
         msg = err.message(lang) if hasattr(err, "message") else str(err)

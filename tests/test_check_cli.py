@@ -63,3 +63,25 @@ def test_registered_in_servicecircle_main():
                            "--type", "grids", "--lang", "en"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Layer type: grids" in proc.stdout and "rows usable: 1" in proc.stdout
+
+
+def test_osm_option_uses_that_street_network(tmp_path, capsys):
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from geo.coords import wgs84_to_bd09
+    from geo.detect import sample_streets
+
+    s = sample_streets()
+    mids = gpd.GeoSeries(shapely.line_interpolate_point(s.values[::60], 0.5, normalized=True), crs=s.crs).to_crs(4326)
+    lon, lat = wgs84_to_bd09(mids.x.to_numpy(), mids.y.to_numpy())
+    p = tmp_path / "bd.csv"
+    p.write_text("名称,经度,纬度\n" + "".join(f"p{i},{a:.7f},{b:.7f}\n" for i, (a, b) in enumerate(zip(lon, lat))), encoding="utf-8")
+    code, out, _ = _run(capsys, ["check", str(p), "--type", "centers", "--lang", "en",
+                                 "--osm", str(ROOT / "data/osm/hangzhou_core_2015-02.osm.pbf")])
+    assert code == 0, out
+    assert "converted from BD-09" in out and "bundled" not in out
+    assert np.isfinite(lon).all()
+    code, _, err = _run(capsys, ["check", str(p), "--type", "centers", "--osm", str(tmp_path / "none.osm.pbf")])
+    assert code == 2 and "none.osm.pbf" in err
