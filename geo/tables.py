@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,9 +242,13 @@ def parse_coordinate_text(value: object) -> float | None:
     """One coordinate typed as text: "120.16", "120.16°", "E120.16", "120°9'36\\"E", "30度15分"."""
     if value is None:
         return None
-    s = str(value).strip().replace("，", ",").replace("’", "'").replace("”", '"').replace("＇", "'")
+    s = unicodedata.normalize("NFKC", str(value)).strip().replace("，", ",").replace("’", "'").replace("”", '"').replace("＇", "'")
     if not s:
         return None
+    try:  # full-width digits "１２０．１６" become plain ones under NFKC
+        return float(s)
+    except ValueError:
+        pass
     m = _DMS.match(s)
     if m:
         deg = float(m.group(2))

@@ -155,13 +155,14 @@ def test_wgs84_points_are_not_converted(bad, truth):
 
 def test_degree_sign_strings(bad, truth):
     r = read_layer(bad["degree_sign"], "centers")
-    assert r.report.rows_used == 2
+    assert r.report.rows_used == 3
     first = r.gdf.geometry.iloc[0]
     assert first.x == pytest.approx(truth[0][0], abs=1e-6)
     assert first.y == pytest.approx(30 + 15 / 60 + 31.7 / 3600, abs=1e-9)
     second = r.gdf.geometry.iloc[1]
     assert second.x == pytest.approx(round(truth[0][1], 6), abs=1e-9)
-    assert [p.row for p in _problems(r, "repaired")] == [2, 3]
+    assert [p.row for p in _problems(r, "repaired")] == [2, 3, 5]
+    assert (r.gdf.geometry.iloc[2].x, r.gdf.geometry.iloc[2].y) == (120.1636, 30.2588)   # full-width digits
     errs = _problems(r, "error")
     assert [(p.row, p.field) for p in errs] == [(4, "lon")] and "一百二十度" in errs[0].message_zh
 

@@ -118,7 +118,8 @@ def build_all(dest: Path) -> dict[str, Path]:
     out["wgs84_points"] = _csv(dest / "wgs84_points.csv", _HEAD, _centers_rows(lon, lat))
     deg = [["001", "湖滨中心", f"{lon[0]:.6f}°E", "30°15′31.7″N", "社区", "是"],
            ["002", "东坡中心", f"东经{lon[1]:.6f}度", f"北纬{lat[1]:.6f}度", "社区", "是"],
-           ["003", "坏坐标", "一百二十度", "30.25", "社区", "是"]]
+           ["003", "坏坐标", "一百二十度", "30.25", "社区", "是"],
+           ["004", "全角数字", "１２０．１６３６", "３０．２５８８", "社区", "是"]]
     out["degree_sign"] = _csv(dest / "degree_sign.csv", _HEAD, deg)
     dup = _centers_rows(lon[:4], lat[:4])
     dup[2][0] = "001"
