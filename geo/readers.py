@@ -310,7 +310,7 @@ def _geoms_from_table(df: pd.DataFrame, rows: np.ndarray, schema: LayerSchema, r
         lat, rep_lat, bad_lat = parse_coordinates(parts[1])
     else:
         return np.full(n, None, dtype=object)
-    for i in np.flatnonzero(rep_lon | rep_lat):
+    for i in np.flatnonzero((rep_lon | rep_lat) & ~(bad_lon | bad_lat)):
         report.add(rows[i], "lon/lat", f"坐标文本（{df.iloc[i].get('lon', df.iloc[i].get('lonlat'))}, {df.iloc[i].get('lat', '')}）已按十进制度读取：{lon[i]:.6f}, {lat[i]:.6f}",
                    f"coordinates written as text read as decimal degrees: {lon[i]:.6f}, {lat[i]:.6f}", "repaired")
     for i in np.flatnonzero(bad_lon | bad_lat):

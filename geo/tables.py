@@ -242,7 +242,8 @@ def parse_coordinate_text(value: object) -> float | None:
     """One coordinate typed as text: "120.16", "120.16°", "E120.16", "120°9'36\\"E", "30度15分"."""
     if value is None:
         return None
-    s = unicodedata.normalize("NFKC", str(value)).strip().replace("，", ",").replace("’", "'").replace("”", '"').replace("＇", "'")
+    s = str(value).replace("″", '"').replace("′", "'")  # before NFKC, which splits ″ into two primes
+    s = unicodedata.normalize("NFKC", s).strip().replace("，", ",").replace("’", "'").replace("”", '"').replace("＇", "'")
     if not s:
         return None
     try:  # full-width digits "１２０．１６" become plain ones under NFKC
