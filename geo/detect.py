@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
@@ -27,7 +28,7 @@ MAX_RATIO = 0.5         # best median must be at most half the WGS-84 median ...
 MIN_GAIN_M = 15.0       # ... and at least this many metres smaller
 MAX_OTHER_RATIO = 0.7   # ... and clearly better than the other Chinese datum too
 FAR_M = 3000.0          # median beyond this under every datum: points are not in the street area
-MAX_P_VALUE = 0.05      # sign test: points closer to streets under the best datum than as WGS-84
+MAX_P_VALUE = 0.02      # sign tests: features closer to streets under the best datum (one-sided)
 
 
 def _sign_test_p(k: int, n: int) -> float:
@@ -108,7 +109,7 @@ def street_distances(lon, lat, streets) -> np.ndarray:
     return index.distances(lon, lat)
 
 
-def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEvidence:
+def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
     """Test WGS-84, GCJ-02 and BD-09 readings of the points against the street lines.
 
     ``lon``/``lat`` are the coordinates as found in the file (degrees); ``streets`` a GeoSeries
@@ -116,16 +117,18 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
     Chinese datum puts the points much closer to the streets than WGS-84 does: its median
     distance is at most half, at least 15 m less, clearly below the other Chinese datum, and
     sign tests over the points (how many are individually closer than as WGS-84, and than as
-    the other Chinese datum) give p < 0.05, so a few
+    the other Chinese datum) give p < 0.02, so a few
     points can never trigger a conversion by chance (3 points never do).
-    ``n_features``: number of features behind the positions (polygon vertices count as one
-    feature each polygon); fewer than 3 features give no conclusion.
+    ``groups``: feature index of each position (e.g. the polygon a vertex belongs to); the
+    distances of one feature are summarised by their median, so all tests count features,
+    not vertices. Fewer than 3 features give no conclusion.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
     lon, lat = lon[ok], lat[ok]
-    n = int(lon.size) if n_features is None else min(int(n_features), int(lon.size))
+    grp = np.arange(lon.size) if groups is None else np.asarray(groups)[ok]
+    n = int(len(np.unique(grp)))
     if n < MIN_POINTS:
         return DatumEvidence(
             n, {}, "wgs84", False,
@@ -137,8 +140,11 @@ def detect_datum(lon, lat, streets, *, n_features: int | None = None) -> DatumEv
     index = streets if isinstance(streets, StreetIndex) else StreetIndex(streets)
     for datum in DATUMS:
         wl, wa = to_wgs84(lon, lat, datum)
-        dist[datum] = index.distances(wl, wa)
-        med[datum] = float(np.nanmedian(dist[datum]))
+        d = index.distances(wl, wa)
+        if groups is not None:  # one value per feature
+            d = pd.Series(d).groupby(grp).median().to_numpy()
+        dist[datum] = d
+        med[datum] = float(np.nanmedian(d))
     evidence_zh = "，".join(f"按 {_NAMES_ZH[d]} 读取时到道路的距离中位数为 {med[d]:.0f} 米" for d in DATUMS)
     evidence_en = ", ".join(f"{med[d]:.0f} m as {_NAMES_ZH[d]}" for d in DATUMS)
     evidence_en = f"median distance to streets {evidence_en}"

@@ -113,7 +113,17 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
     name = path.name
     encoding = None
     if kind == "kml":
-        _check_xml_safe(path)
+        from geo.kml import read_kml
+
+        df, geoms = read_kml(path)
+        if "kml_folder" in df.columns and df["kml_folder"].nunique() > 1 and layer is not None:
+            keep = (df["kml_folder"] == layer).to_numpy()
+            if not keep.any():
+                raise LayerChoiceError(f"{name}：没有名为“{layer}”的文件夹。现有：{'、'.join(df['kml_folder'].dropna().unique())}。",
+                                       f"{name}: no folder named '{layer}'. Folders: {', '.join(df['kml_folder'].dropna().unique())}.")
+            df, geoms = df[keep].reset_index(drop=True), geoms[keep]
+            report.layer_name = layer
+        return _Raw(df, geoms, CRS.from_epsg(4326), np.arange(1, len(df) + 1), "feature", None, report.layer_name)
     if kind == "shp":
         encoding = _shapefile_encoding(path, report)
     try:
@@ -128,8 +138,6 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
             raise LayerChoiceError(f"{name}：没有名为“{layer}”的图层。现有图层：{'、'.join(layer_names)}。",
                                    f"{name}: no layer named '{layer}'. Layers: {', '.join(layer_names)}.")
         chosen = [layer]
-    elif kind == "kml":
-        chosen = layer_names or [None]
     elif len(layer_names) > 1:
         raise LayerChoiceError(
             f"{name}：文件中有 {len(layer_names)} 个图层（{'、'.join(layer_names)}），请用 --layer 指定要读取的一个。",
@@ -145,8 +153,6 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
                 df = pyogrio.read_dataframe(path, layer=lyr, encoding=encoding, on_invalid="ignore", force_2d=True)
             for msg in sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}):
                 report.add(None, "geometry", f"读取时 GDAL 提示：{msg}", f"GDAL said while reading: {msg}", "warning")
-            if kind == "kml" and len(chosen) > 1:
-                df["kml_folder"] = lyr
             frames.append(df)
     except Exception as err:  # GDAL raises DataSourceError, DataLayerError, FieldError, GeometryError …
         raise _refuse(UnsupportedFormatError, f"{name}：文件内容无法解析（{err}）。请在 GIS 软件中重新导出。",
@@ -158,32 +164,10 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
         crs = CRS.from_user_input(df.crs) if df.crs is not None else None
         geoms = np.asarray(df.geometry.values, dtype=object)
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
-    if kind == "kml":
-        crs = CRS.from_epsg(4326)
     rows = np.arange(1, len(df) + 1)
     if layer is not None or len(layer_names) > 1:
         report.layer_name = ", ".join(str(c) for c in chosen)
     return _Raw(df.reset_index(drop=True), geoms, crs, rows, "feature", encoding, report.layer_name)
-
-
-def _check_xml_safe(path: Path) -> None:
-    """Refuse XML with a DTD or entities (no entity expansion), or broken XML."""
-    import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
-
-    try:
-        DET.parse(path, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as err:
-        raise UnsafeFileError(
-            f"{path.name}：文件包含 DTD/实体声明（可能是“XML 炸弹”），出于安全考虑已拒绝。请用地图软件重新导出 KML。",
-            f"{path.name}: the file declares a DTD or entities (a possible XML bomb) and was refused for safety. Export the KML again.",
-        ) from err
-    except ParseError as err:
-        raise UnsupportedFormatError(
-            f"{path.name}：不是有效的 KML/XML 文件（{err}）。",
-            f"{path.name}: not a valid KML/XML file ({err}).",
-        ) from err
 
 
 def _shapefile_encoding(shp: Path, report: LayerReport) -> str | None:
@@ -470,9 +454,13 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
     used = geoms[valid]
     poly = np.isin(shapely.get_type_id(used), (3, 6))
     parts = np.where(poly, shapely.boundary(np.where(poly, used, None)), used) if len(used) else used
-    xy = shapely.get_coordinates(parts) if len(used) else np.empty((0, 2))
-    if len(xy) > 3000:
-        xy = xy[np.linspace(0, len(xy) - 1, 3000).astype(int)]
+    if len(used):
+        xy, grp = shapely.get_coordinates(parts, return_index=True)
+    else:
+        xy, grp = np.empty((0, 2)), np.empty(0, dtype=int)
+    if len(xy) > 20000:
+        pick = np.linspace(0, len(xy) - 1, 20000).astype(int)
+        xy, grp = xy[pick], grp[pick]
     st, is_sample = _streets_for(xy[:, 0], xy[:, 1], streets) if len(xy) else (streets, False)
     datum = coords
     if coords == "auto" and file_datum is not None:
@@ -485,7 +473,7 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
             report.note("研究区没有可用的道路网，未检测坐标基准，按 WGS-84 读取；如坐标来自高德/百度地图，请用 --coords gcj02 或 bd09 指定",
                         "no street network for this area, the datum was not checked; read as WGS-84. If the points come from Amap/Baidu, use --coords gcj02 or bd09")
             return geoms, None
-        ev = detect_datum(xy[:, 0], xy[:, 1], st, n_features=len(used))
+        ev = detect_datum(xy[:, 0], xy[:, 1], st, groups=grp)
         report.datum_evidence = ev
         src_zh = "（用内置示例城市杭州的道路网检测）" if is_sample and ev.median_m else ""
         src_en = " (tested against the bundled Hangzhou sample streets)" if is_sample and ev.median_m else ""

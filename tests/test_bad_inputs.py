@@ -396,6 +396,19 @@ def test_kml_and_kmz_read(bad, truth):
         assert _near(r.gdf, truth[0][:3], truth[1][:3], tol_m=0.05)
 
 
+def test_kml_with_chinese_extended_data_and_folders(bad):
+    r = read_layer(bad["kml_extended_data"], "grids")
+    assert r.gdf["name"].tolist() == ["网格0", "网格1", "网格2"]
+    assert r.gdf["population"].tolist() == [500.0, 501.0, 502.0]      # 人口 from ExtendedData
+    assert r.gdf["community"].tolist() == ["东坡路社区"] * 3
+    assert r.gdf["kml_folder"].tolist() == ["东坡路", "东坡路", "龙游路"]
+    assert (r.gdf.geom_type == "MultiPolygon").all() and r.gdf.geometry.iloc[0].area == pytest.approx(0.002 ** 2)
+    one = read_layer(bad["kml_extended_data"], "grids", layer="龙游路")
+    assert one.gdf["name"].tolist() == ["网格2"]
+    with pytest.raises(LayerChoiceError):
+        read_layer(bad["kml_extended_data"], "grids", layer="不存在")
+
+
 def test_kml_xml_bomb_refused(bad):
     with pytest.raises(UnsafeFileError) as exc:
         read_layer(bad["kml_xml_bomb"], "centers")

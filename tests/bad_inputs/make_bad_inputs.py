@@ -256,6 +256,19 @@ def build_all(dest: Path) -> dict[str, Path]:
                 '<Point><coordinates>120.16,30.25,0</coordinates></Point></Placemark></Document></kml>')
     out["kml_xml_bomb"] = dest / "bomb.kml"
     out["kml_xml_bomb"].write_text(bomb_kml, encoding="utf-8")
+    def ring(x0, y0, d=0.002):
+        return " ".join(f"{x:.6f},{y:.6f},0" for x, y in _square(x0, y0, d))
+
+    grid_pm = [
+        f"<Placemark><name>网格{i}</name><ExtendedData><Data name=\"所属社区\"><value>东坡路社区</value></Data>"
+        f"<Data name=\"人口\"><value>{500 + i}</value></Data></ExtendedData>"
+        f"<MultiGeometry><Polygon><outerBoundaryIs><LinearRing><coordinates>{ring(120.160 + 0.003 * i, 30.255)}"
+        f"</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry></Placemark>" for i in range(3)]
+    out["kml_extended_data"] = dest / "grids_extended.kml"
+    out["kml_extended_data"].write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f'<Folder><name>东坡路</name>{"".join(grid_pm[:2])}</Folder><Folder><name>龙游路</name>{grid_pm[2]}</Folder>'
+        '</Document></kml>', encoding="utf-8")
     out["kmz_ok"] = _zip(dest / "sites.kmz", {"doc.kml": out["kml_ok"].read_bytes()})
     return out
 
