@@ -100,7 +100,7 @@ def test_default_page_shows_the_engine_figures_and_the_demo_label(base):
 def test_minutes_and_elderly_speed_change_the_figures():
     at = _app()
     at.select_slider(key="minutes").set_value(10)
-    at.radio(key="speed_preset").set_value("elderly")
+    at.radio(key="speed_preset_zh").set_value("elderly")
     at.run()
     _no_crash(at)
     exp = _expected(10.0, 3.0)
@@ -118,7 +118,7 @@ def _gap_point_wgs84(result) -> tuple[float, float]:
 
 def test_whatif_click_adds_a_station_and_the_figures_follow_the_engine(base):
     at = _app()
-    at.radio(key="whatif_mode").set_value("station").run()
+    at.radio(key="whatif_mode_zh").set_value("station").run()
     lon, lat = _gap_point_wgs84(base)
     # what st_folium hands back after a click on the map
     at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon}}
@@ -154,7 +154,7 @@ def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
     lon, lat = _gap_point_wgs84(base)
     at.number_input(key="add_lon").set_value(round(lon, 5))
     at.number_input(key="add_lat").set_value(round(lat, 5))
-    at.selectbox(key="add_kind").set_value("center")
+    at.selectbox(key="add_kind_zh").set_value("center")
     # submit the form
     [b for b in at.button if b.label == "添加"][0].click().run()
     _no_crash(at)
@@ -165,7 +165,7 @@ def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
     exp = with_new_sites(base, city.network, pt)
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
     # the middle of West Lake is far from any street: refused with a message, nothing added
-    at.radio(key="whatif_mode").set_value("station").run()
+    at.radio(key="whatif_mode_zh").set_value("station").run()
     at.session_state["covmap"] = {"last_clicked": {"lat": 30.2465, "lng": 120.1445}}
     at.run()
     _no_crash(at)
@@ -173,10 +173,17 @@ def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
     assert "无法作为站点" in _texts(at)
 
 
-def test_english_switch():
+def test_english_switch_keeps_the_choices():
     at = _app()
+    at.radio(key="speed_preset_zh").set_value("elderly").run()
+    elderly = fmt.headline(_expected(8.0, 3.0).summary, "en")
     at.radio(key="lang").set_value("en").run()
     _no_crash(at)
+    # the same choices, now drawn with English labels (one widget key per language)
+    assert at.radio(key="page_en").value == "coverage"
+    assert at.radio(key="speed_preset_en").value == "elderly"
+    assert "Elderly (3.0 km/h)" in at.radio(key="speed_preset_en").options
+    assert _shown_headline(at) == elderly
     assert at.title[0].value == "Coverage"
     assert at.metric[0].label == "Residents within 8 min"
     assert at.metric[1].label == "Uncovered residents"
@@ -192,7 +199,7 @@ def test_unexpected_errors_show_a_short_message_not_a_traceback(monkeypatch):
 
     monkeypatch.setattr(analysis.coverage, "run_coverage", boom)
     at = _app()  # default settings are cached from other tests or computed here
-    at.radio(key="speed_preset").set_value("custom").run()
+    at.radio(key="speed_preset_zh").set_value("custom").run()
     at.number_input(key="speed_custom").set_value(2.3)  # never computed before: the engine is called
     at.run()
     _no_crash(at)
@@ -218,9 +225,9 @@ GOOD_CSV = "名称,经度,纬度,饮水机,开放时间\n测试驿站A,120.1650,
 
 def _data_page() -> AppTest:
     at = _app()
-    at.radio(key="page").set_value("data").run()
+    at.radio(key="page_zh").set_value("data").run()
     _no_crash(at)
-    at.selectbox(key="upload_kind").set_value("stations").run()
+    at.selectbox(key="upload_kind_zh").set_value("stations").run()
     return at
 
 
@@ -240,7 +247,7 @@ def test_upload_good_file_shows_what_was_read_then_is_used_in_the_analysis():
     row = sources[sources["图层类型"] == "红色驿站"].iloc[0]
     assert row["当前数据"] == "my_stations.csv" and row["要素数量"] == 2
     # the coverage page now measures with the uploaded stations
-    at.radio(key="page").set_value("coverage").run()
+    at.radio(key="page_zh").set_value("coverage").run()
     _no_crash(at)
     from geo.readers import read_layer_bytes
 
@@ -271,7 +278,7 @@ def test_upload_bad_file_is_refused_with_a_message_and_not_used(base):
 def test_siting_and_report_pages_never_show_placeholder_numbers():
     at = _app()
     for page, title in (("siting", "选址优化"), ("reports", "报告")):
-        at.radio(key="page").set_value(page).run()
+        at.radio(key="page_zh").set_value(page).run()
         _no_crash(at)
         assert at.title[0].value == title
         from ui import page_reports, page_siting

@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 
 from ui import fmt, map_builder as mb, state
 from ui.i18n import t
+from ui.widgets import choice, widget_key
 
 MAP_KEY = "covmap"
 MODES = ("none", "station", "center", "move")
@@ -26,7 +27,7 @@ def add_proposal(ds, kind: str, lon: float, lat: float, lang: str, max_access_m:
     """Snap a clicked spot to the street and add it to the proposals; returns a message dict."""
     snap = state.snap_click(ds, lon, lat, max_access_m)
     if not snap["on_network"]:
-        return {"level": "warning", "text": t("proposal_off_network", lang, m=int(max_access_m))}
+        return {"level": "warning", "key": "proposal_off_network", "kw": {"m": int(max_access_m)}}
     seq = st.session_state.get("proposal_seq", 0) + 1
     st.session_state["proposal_seq"] = seq
     kind_name = t("kind_" + kind, lang)
@@ -37,19 +38,19 @@ def add_proposal(ds, kind: str, lon: float, lat: float, lang: str, max_access_m:
     }
     state.proposals().append(item)
     st.session_state["sel_proposal"] = item["id"]
-    return {"level": "success", "text": t("snapped_to", lang, street=snap["street"] or "—", d=int(round(snap["access_m"])))}
+    return {"level": "success", "key": "snapped_to", "kw": {"street": snap["street"] or "—", "d": int(round(snap["access_m"]))}}
 
 
 def move_proposal(ds, pid: str, lon: float, lat: float, lang: str, max_access_m: float) -> dict:
     snap = state.snap_click(ds, lon, lat, max_access_m)
     if not snap["on_network"]:
-        return {"level": "warning", "text": t("proposal_off_network", lang, m=int(max_access_m))}
+        return {"level": "warning", "key": "proposal_off_network", "kw": {"m": int(max_access_m)}}
     items = state.proposals()
     for i, p in enumerate(items):
         if p["id"] == pid:
             items[i] = {**p, "lon": snap["lon"], "lat": snap["lat"], "street": snap["street"],
                         "access_m": snap["access_m"], "click_lon": lon, "click_lat": lat}
-    return {"level": "success", "text": t("snapped_to", lang, street=snap["street"] or "—", d=int(round(snap["access_m"])))}
+    return {"level": "success", "key": "snapped_to", "kw": {"street": snap["street"] or "—", "d": int(round(snap["access_m"]))}}
 
 
 def remove_proposal(pid: str) -> None:
@@ -75,7 +76,7 @@ def handle_map_click(ds, s, max_access_m: float) -> None:
     if st.session_state.get("last_click_used") == sig:
         return
     st.session_state["last_click_used"] = sig
-    mode = st.session_state.get("whatif_mode", "none")
+    mode = st.session_state.get(widget_key("whatif_mode", s.lang), st.session_state.get("whatif_mode", "none"))
     lon, lat = _click_to_wgs84(click["lat"], click["lng"], s.basemap)
     if mode in ("station", "center"):
         st.session_state["whatif_msg"] = add_proposal(ds, mode, lon, lat, s.lang, max_access_m)
@@ -187,13 +188,13 @@ def render(s) -> None:
     # what-if controls
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.radio(t("whatif_mode", lang), MODES, key="whatif_mode", horizontal=True,
-                 format_func=lambda k: t("mode_" + k, lang))
+        choice(st.radio, t("whatif_mode", lang), MODES, "whatif_mode", lang, horizontal=True,
+               format_func=lambda k: t("mode_" + k, lang))
     with c2:
         st.caption(t("whatif_hint", lang))
         msg = st.session_state.get("whatif_msg")
         if msg:
-            (st.success if msg["level"] == "success" else st.warning)(msg["text"])
+            (st.success if msg["level"] == "success" else st.warning)(t(msg["key"], lang, **msg["kw"]))
     if s.basemap == "tianditu" and not s.tianditu_key:
         st.info(t("tianditu_key_missing", lang))
 
@@ -250,8 +251,8 @@ def show_proposals(ds, s, secs: float) -> None:
             c1, c2, c3 = st.columns(3)
             lon = c1.number_input(t("lon", lang), value=round((b[0] + b[2]) / 2, 5), format="%.5f", key="add_lon")
             lat = c2.number_input(t("lat", lang), value=round((b[1] + b[3]) / 2, 5), format="%.5f", key="add_lat")
-            kind = c3.selectbox(t("kind", lang), ["station", "center"], key="add_kind",
-                                format_func=lambda k: t("kind_" + k, lang))
+            kind = choice(c3.selectbox, t("kind", lang), ["station", "center"], "add_kind", lang,
+                          format_func=lambda k: t("kind_" + k, lang))
             if st.form_submit_button(t("add", lang)):
                 st.session_state["whatif_msg"] = add_proposal(ds, kind, float(lon), float(lat), lang,
                                                               state.params_from(s.minutes, s.speed_kmh).max_access_m)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui import state
 from ui.i18n import t
+from ui.widgets import choice
 
 KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand")
 FILE_TYPES = ["gpkg", "zip", "geojson", "json", "kml", "kmz", "csv", "xlsx", "xls", "txt"]
@@ -119,7 +120,7 @@ def render(s) -> None:
 
     st.markdown(f"#### {t('upload_title', lang)}")
     st.caption(t("upload_help", lang))
-    kind = st.selectbox(t("layer_kind", lang), KINDS, key="upload_kind", format_func=lambda k: t("kind_" + k, lang))
+    kind = choice(st.selectbox, t("layer_kind", lang), KINDS, "upload_kind", lang, format_func=lambda k: t("kind_" + k, lang))
     f = st.file_uploader(t("upload_title", lang), type=FILE_TYPES, key=f"uploader_{kind}")
     if f is None:
         return

@@ -15,6 +15,7 @@ import streamlit as st
 from geo.errors import ServiceCircleError
 from ui import state
 from ui.i18n import t
+from ui.widgets import choice, multi
 
 log = logging.getLogger("servicecircle.app")
 
@@ -47,14 +48,12 @@ def sidebar() -> Settings:
         format_func=lambda v: "中文" if v == "zh" else "English",
     )
     sb.markdown(f"### {t('app_title', lang)}")
-    page = sb.radio(t("page", lang), PAGES, key="page", format_func=lambda p: t("page_" + p, lang))
+    page = choice(sb.radio, t("page", lang), PAGES, "page", lang, format_func=lambda p: t("page_" + p, lang))
     sb.divider()
     sb.markdown(f"**{t('controls', lang)}**")
     minutes = sb.select_slider(t("minutes", lang), options=list(state.MINUTE_CHOICES), value=8, key="minutes")
-    preset = sb.radio(
-        t("speed_preset", lang), ["normal", "elderly", "custom"], key="speed_preset",
-        format_func=lambda v: t("speed_" + v, lang),
-    )
+    preset = choice(sb.radio, t("speed_preset", lang), ["normal", "elderly", "custom"], "speed_preset", lang,
+                    format_func=lambda v: t("speed_" + v, lang))
     if preset == "custom":
         speed = sb.number_input(t("speed_kmh", lang), min_value=1.0, max_value=8.0, value=4.0, step=0.1, key="speed_custom")
     else:
@@ -66,12 +65,10 @@ def sidebar() -> Settings:
     s = Settings(lang=lang, page=page, minutes=float(minutes), speed_preset=preset, speed_kmh=float(speed),
                  include_stations=bool(include_stations))
     if page == "coverage":
-        s.layers = tuple(sb.multiselect(
-            t("layers", lang), LAYER_CHOICES, default=list(DEFAULT_LAYERS), key="layers",
-            format_func=lambda k: t("layer_" + k, lang),
-        ))
-        s.basemap = sb.selectbox(t("basemap", lang), BASEMAPS, key="basemap",
-                                 format_func=lambda k: t("basemap_" + k, lang))
+        s.layers = tuple(multi(sb.multiselect, t("layers", lang), LAYER_CHOICES, "layers", lang, DEFAULT_LAYERS,
+                               format_func=lambda k: t("layer_" + k, lang)))
+        s.basemap = choice(sb.selectbox, t("basemap", lang), BASEMAPS, "basemap", lang,
+                           format_func=lambda k: t("basemap_" + k, lang))
         if s.basemap == "tianditu":
             s.tianditu_key = sb.text_input(t("tianditu_key", lang), key="tianditu_key", type="password").strip()
         if s.basemap != "local":
