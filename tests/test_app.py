@@ -289,3 +289,40 @@ def test_siting_and_report_pages_never_show_placeholder_numbers():
             assert not at.metric
         else:
             assert at.button, "the page offers its actions once the API exists"
+
+
+def test_online_basemaps_are_options_and_amap_clicks_are_shifted_back(base):
+    at = _app()
+    at.selectbox(key="basemap_zh").set_value("tianditu").run()
+    _no_crash(at)
+    assert "天地图需要密钥" in _texts(at) and "在线底图需要联网" in _texts(at)
+    at.selectbox(key="basemap_zh").set_value("amap").run()
+    _no_crash(at)
+    assert _shown_headline(at) == fmt.headline(base.summary, "zh")  # the basemap never changes the analysis
+    # a click on the GCJ-02 map is turned back into WGS-84 before snapping
+    from geo.coords import wgs84_to_gcj02
+
+    lon, lat = _gap_point_wgs84(base)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    at.radio(key="whatif_mode_zh").set_value("station").run()
+    at.session_state["covmap"] = {"last_clicked": {"lat": float(glat), "lng": float(glon)}}
+    at.run()
+    _no_crash(at)
+    p = at.session_state["proposals"][0]
+    assert abs(p["click_lon"] - lon) < 1e-6 and abs(p["click_lat"] - lat) < 1e-6
+
+
+def test_upload_with_some_bad_rows_lists_every_problem_before_use():
+    at = _data_page()
+    csv = "名称,经度,纬度,饮水机\n驿站A,120.165,30.258,是\n驿站B,120.170,30.262,也许\n驿站C,,30.262,否\n"
+    at.file_uploader(key="uploader_stations").set_value(("mixed.csv", csv.encode("utf-8"), "text/csv")).run()
+    _no_crash(at)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["要素数量"] == "2" and shown["读取行数"] == "3"
+    assert any("1 个错误" in e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if "行号" in d.value.columns)
+    assert 4 in set(problems["行号"].dropna().astype(int))   # 驿站C has no position (CSV line 4)
+    assert 3 in set(problems["行号"].dropna().astype(int))   # "也许" is not yes/no (CSV line 3)
+    # nothing is used until the planner confirms
+    assert "stations" not in at.session_state["uploads"]
+    assert any(b.key == "use_layer" for b in at.button)

@@ -243,6 +243,8 @@ def new_map(
         control_scale=True,
         height=height,
         max_zoom=19,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     js, css = asset_urls(assets)
     m.default_js = js
@@ -728,7 +730,7 @@ def add_grids(m, grids: gpd.GeoDataFrame, ctx: MapContext | None = None) -> foli
         folium.GeoJson(
             data,
             style_function=lambda f: {
-                "color": "#616161", "weight": 0.6, "fillOpacity": 0.45,
+                "color": "#616161", "weight": 0.6, "fillOpacity": 0.35,
                 "fillColor": share_colour((f["properties"].get("share_pct") or float("nan")) / 100.0
                                           if f["properties"].get("share_pct") is not None else None),
             },
@@ -752,8 +754,8 @@ def add_gaps(m, gaps: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium
                   "population": t("population", ctx.lang), "area_ha": t("area_ha", ctx.lang)}
         folium.GeoJson(
             cached_for(gaps, ("gaps", _shift_key(ctx)), lambda: small_geojson(g, cols, tolerance_m=3.0, ctx=ctx)),
-            style_function=_const_style({"color": GAP_COLOUR, "weight": 1.5, "fillColor": GAP_COLOUR,
-                                         "fillOpacity": 0.45}),
+            style_function=_const_style({"color": GAP_COLOUR, "weight": 1.2, "fillColor": GAP_COLOUR,
+                                         "fillOpacity": 0.3}),
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[labels[c] for c in cols], localize=True),
             control=False,
         ).add_to(fg)

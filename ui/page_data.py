@@ -15,10 +15,11 @@ from ui.i18n import t
 from ui.widgets import choice
 
 KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand")
+COORD_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
 FILE_TYPES = ["gpkg", "zip", "geojson", "json", "kml", "kmz", "csv", "xlsx", "xls", "txt"]
 
 
-def read_upload(data: bytes, filename: str, kind: str):
+def read_upload(data: bytes, filename: str, kind: str, coords: str = "auto"):
     """(GeoDataFrame | None, LayerReport | None, "missing" | None) for an uploaded file.
 
     Streets of the network in use help detect GCJ-02/BD-09 coordinates and flag far-off points;
@@ -28,7 +29,7 @@ def read_upload(data: bytes, filename: str, kind: str):
     if reader is None:
         return None, None, "missing"
     streets, area = _context()
-    res = reader(data, filename, kind, streets=streets, study_area=area)
+    res = reader(data, filename, kind, streets=streets, study_area=area, coords=coords)
     return res.gdf, res.report, None
 
 
@@ -61,18 +62,31 @@ def _current_sources(ds, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+DATUM_NAMES = {"wgs84": ("WGS-84", "WGS-84"), "gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"),
+               "bd09": ("BD-09（百度）", "BD-09 (Baidu)")}
+
+
+def crs_text(report, gdf, lang: str) -> str:
+    """The coordinate system as read: declared CRS and detected datum, in words."""
+    if report is None:
+        return gdf.crs.to_string() if gdf is not None and gdf.crs is not None else "—"
+    parts = []
+    if report.source_crs:
+        parts.append(str(report.source_crs))
+    if report.detected_datum:
+        pair = DATUM_NAMES.get(str(report.detected_datum))
+        parts.append(pair[1 if lang == "en" else 0] if pair else str(report.detected_datum))
+    return " / ".join(parts) or "—"
+
+
 def show_report(gdf, report, lang: str) -> None:
     """What was read, the coordinate system and every problem."""
     st.markdown(f"##### {t('read_result', lang)}")
     n = 0 if gdf is None else len(gdf)
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.metric(t("n_features", lang), f"{n:,}")
-    crs_text = "—"
-    if report is not None:
-        crs_text = " / ".join(x for x in (report.source_crs, report.detected_datum) if x) or "—"
-    elif gdf is not None and gdf.crs is not None:
-        crs_text = gdf.crs.to_string()
-    c2.metric(t("detected_crs", lang), crs_text)
+    c2.metric(t("rows_read", lang), f"{report.rows_read:,}" if report is not None else "—")
+    c3.metric(t("detected_crs", lang), crs_text(report, gdf, lang))
     if report is not None:
         notes = report.conversions if lang == "en" else report.conversions_zh
         for note in notes:
@@ -81,12 +95,16 @@ def show_report(gdf, report, lang: str) -> None:
         if not report.problems:
             st.success(t("no_problems", lang))
         else:
-            errors = [p.render(lang, report.row_kind) for p in report.problems if p.severity == "error"]
-            others = [p.render(lang, report.row_kind) for p in report.problems if p.severity != "error"]
-            if errors:
-                st.error("\n".join(f"- {e}" for e in errors))
-            if others:
-                st.warning("\n".join(f"- {e}" for e in others))
+            n_err = len(report.errors)
+            n_other = len(report.problems) - n_err
+            if n_err:
+                st.error(t("n_errors", lang, n=n_err))
+            if n_other:
+                st.warning(t("n_warnings", lang, n=n_other))
+            if hasattr(report, "to_frame"):
+                st.dataframe(report.to_frame(lang), hide_index=True, width="stretch", key="problem_table")
+            else:
+                st.text("\n".join(p.render(lang, report.row_kind) for p in report.problems))
     if gdf is not None and len(gdf):
         st.markdown(f"##### {t('preview', lang)}")
         prev = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(20)
@@ -121,27 +139,29 @@ def render(s) -> None:
     st.markdown(f"#### {t('upload_title', lang)}")
     st.caption(t("upload_help", lang))
     kind = choice(st.selectbox, t("layer_kind", lang), KINDS, "upload_kind", lang, format_func=lambda k: t("kind_" + k, lang))
+    coords = choice(st.selectbox, t("coords_choice", lang), COORD_CHOICES, "upload_coords", lang,
+                    format_func=lambda c: t("coords_" + c, lang))
     f = st.file_uploader(t("upload_title", lang), type=FILE_TYPES, key=f"uploader_{kind}")
     if f is None:
         return
     data = f.getvalue()
-    sha = hashlib.sha256(data).hexdigest()[:16]
+    sha = hashlib.sha256(data + coords.encode()).hexdigest()[:16]
     if state.uploads().get(kind, {}).get("sha") == sha:
         return  # this very file is the layer in use (said above)
     pending = st.session_state.get("pending_upload")
     if not pending or pending.get("sha") != sha or pending.get("kind") != kind:
-        pending = check_file(data, f.name, kind, sha)
+        pending = check_file(data, f.name, kind, sha, coords)
         st.session_state["pending_upload"] = pending
     show_pending(pending, lang)
 
 
-def check_file(data: bytes, filename: str, kind: str, sha: str) -> dict:
+def check_file(data: bytes, filename: str, kind: str, sha: str, coords: str = "auto") -> dict:
     """Read and check an upload; never raises (problems become the message)."""
     from geo.errors import ServiceCircleError
 
     out = {"kind": kind, "file": filename, "sha": sha, "gdf": None, "report": None, "error": None}
     try:
-        gdf, report, err = read_upload(data, filename, kind)
+        gdf, report, err = read_upload(data, filename, kind, coords)
         out.update(gdf=gdf, report=report)
         if err == "missing":
             out["error"] = ("readers_missing", None)
