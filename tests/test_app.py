@@ -326,3 +326,24 @@ def test_upload_with_some_bad_rows_lists_every_problem_before_use():
     # nothing is used until the planner confirms
     assert "stations" not in at.session_state["uploads"]
     assert any(b.key == "use_layer" for b in at.button)
+
+
+def test_whatif_site_can_be_moved_by_clicking(base):
+    at = _app()
+    at.radio(key="whatif_mode_zh").set_value("center").run()
+    lon, lat = _gap_point_wgs84(base)
+    at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon}}
+    at.run()
+    first = dict(at.session_state["proposals"][0])
+    at.radio(key="whatif_mode_zh").set_value("move").run()
+    # move it about 600 m east
+    at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon + 0.0062}}
+    at.run()
+    _no_crash(at)
+    props = at.session_state["proposals"]
+    assert len(props) == 1 and props[0]["id"] == first["id"] and props[0]["kind"] == "center"
+    assert props[0]["lon"] - first["lon"] > 0.003
+    city = load_sample_city()
+    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
+    exp = with_new_sites(base, city.network, pt)
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
