@@ -28,14 +28,19 @@ MAX_RATIO = 0.5         # best median must be at most half the WGS-84 median ...
 MIN_GAIN_M = 15.0       # ... and at least this many metres smaller
 MAX_OTHER_RATIO = 0.7   # ... and clearly better than the other Chinese datum too
 FAR_M = 3000.0          # median beyond this under every datum: points are not in the street area
-MAX_P_VALUE = 0.02      # sign tests: features closer to streets under the best datum (one-sided)
+MAX_P_VALUE = 0.02      # paired one-sided Wilcoxon tests: features closer to streets under the best datum
 
 
-def _sign_test_p(k: int, n: int) -> float:
-    """One-sided binomial p-value P(X >= k) for X ~ Bin(n, 1/2)."""
-    from scipy.stats import binom
+def _paired_p(worse: np.ndarray, better: np.ndarray) -> float:
+    """One-sided Wilcoxon signed-rank p-value that ``better`` distances are smaller (paired)."""
+    from scipy.stats import wilcoxon
 
-    return float(binom.sf(k - 1, n, 0.5)) if n > 0 else 1.0
+    diff = np.asarray(worse, dtype=float) - np.asarray(better, dtype=float)
+    diff = diff[np.isfinite(diff) & (diff != 0)]
+    if len(diff) < MIN_POINTS:
+        return 1.0
+    return float(wilcoxon(diff, alternative="greater").pvalue)
+
 
 _NAMES_ZH = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 _SOURCES_ZH = {"wgs84": "GPS/天地图/OSM 坐标", "gcj02": "高德/腾讯地图坐标", "bd09": "百度地图坐标"}
@@ -116,8 +121,8 @@ def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
     or GeoDataFrame of street lines (any CRS; metric preferred) or a :class:`StreetIndex`. ``clear`` is True only when one
     Chinese datum puts the points much closer to the streets than WGS-84 does: its median
     distance is at most half, at least 15 m less, clearly below the other Chinese datum, and
-    sign tests over the points (how many are individually closer than as WGS-84, and than as
-    the other Chinese datum) give p < 0.02, so a few
+    paired one-sided Wilcoxon signed-rank tests over the features (closer than as WGS-84, and
+    than as the other Chinese datum) give p < 0.02, so a few
     points can never trigger a conversion by chance (3 points never do).
     ``groups``: feature index of each position (e.g. the polygon a vertex belongs to); the
     distances of one feature are summarised by their median, so all tests count features,
@@ -156,8 +161,8 @@ def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
         )
     best = min(med, key=med.get)
     other = "bd09" if best == "gcj02" else "gcj02"
-    p_wgs = _sign_test_p(int((dist[best] < dist["wgs84"]).sum()), len(dist[best]))
-    p_other = _sign_test_p(int((dist[best] < dist[other]).sum()), len(dist[best]))
+    p_wgs = _paired_p(dist["wgs84"], dist[best])
+    p_other = _paired_p(dist[other], dist[best])
     clear = (
         best != "wgs84"
         and p_wgs < MAX_P_VALUE

@@ -192,7 +192,7 @@ def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding
     for i, rec in enumerate(cells[:HEADER_SCAN_ROWS]):
         targets = {match_header(v, lookup) for v in rec if v is not None and str(v).strip()}
         score = len(targets - {None})
-        if score > best_score:
+        if score > best_score and score >= 2:  # one stray match (a 社区 value) is not a header
             best_i, best_score = i, score
     header_cells = list(cells[best_i])
     if best_i > 0:  # a parent header row above (e.g. merged "坐标" over 经度/纬度) fills blanks
