@@ -271,3 +271,21 @@ def test_isochrones_are_merged_per_threshold_and_drawn_largest_first():
     assert len(children) == 2  # two centres merged into one shape per threshold
     datas = [c.data for c in children]
     assert [d["features"][0]["properties"]["minutes"] for d in datas] == [8.0, 5.0]
+
+
+def test_layer_preview_map_for_points_and_polygons():
+    L = _layers()
+    b = _bounds(L)
+    pts = mb.map_html(mb.layer_preview_map(L["stations"], "stations", bounds=b, features={"streets": L["streets"]}))
+    assert _in("红色驿站·武林", pts) and mb.external_urls(pts) == []
+    polys = mb.map_html(mb.layer_preview_map(L["communities"], "communities", bounds=b))
+    assert _in("东坡路社区", polys) and mb.external_urls(polys) == []
+
+
+def test_missing_values_in_uploaded_columns_do_not_break_popups():
+    import pandas as pd
+
+    row = pd.Series({"name": "驿站", "water_dispenser": pd.NA, "toilet": True, "phone_charging": np.nan,
+                     "opening_hours": None, "demonstration": pd.NA})
+    pop = mb.site_popup_html(row, "station", "zh")
+    assert "厕所" in pop and "饮水机" not in pop and "手机充电" not in pop and "开放时间" not in pop and "示范点" not in pop

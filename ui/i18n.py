@@ -197,6 +197,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "图层读取功能尚在开发中（geo.readers），上传暂不可用；目前使用示例数据。",
         "Layer reading (geo.readers) is still being built; uploads are not available yet. The sample data is in use.",
     ),
+    "preview_map": ("位置预览", "Where the features are"),
     "preview": ("预览（前 20 行）", "Preview (first 20 rows)"),
     # siting / reports
     "siting_title": ("选址优化", "Siting"),

@@ -498,12 +498,20 @@ def _fmt_list(v, lang: str = "zh") -> str:
 
 
 def _is_true(v) -> bool:
+    """Yes/no from bools, numbers, Chinese/English words; missing (None, NaN, pd.NA) is no."""
+    if v is None or v is pd.NA:
+        return False
     if isinstance(v, str):
         return v.strip().lower() in ("1", "true", "yes", "y", "是", "示范", "t")
     try:
-        return bool(v) and not pd.isna(v)
+        if pd.isna(v):
+            return False
     except (TypeError, ValueError):
+        pass
+    try:
         return bool(v)
+    except (TypeError, ValueError):
+        return False
 
 
 NAME_COLS = ("name", "名称", "name_zh")
@@ -938,3 +946,35 @@ def proposals_group(
                 tooltip=html.escape(str(row.get("name", ""))),
             ).add_to(fg)
     return fg
+
+
+def layer_preview_map(
+    gdf: gpd.GeoDataFrame, kind: str, *, bounds: Sequence[float], features: dict | None = None,
+    ctx: MapContext | None = None, assets: str = "served",
+) -> folium.Map:
+    """A small map of an uploaded layer over the local basemap, to check positions before use."""
+    ctx = ctx or MapContext()
+    g = to_wgs84(gdf)
+    lb = g.total_bounds
+    fit = [min(bounds[0], lb[0]), min(bounds[1], lb[1]), max(bounds[2], lb[2]), max(bounds[3], lb[3])]
+    m = new_map(fit, ctx=ctx, assets=assets)
+    add_local_basemap(m, features, ctx)
+    if len(g) and (g.geom_type == "Point").all():
+        site = "station" if kind == "stations" else "center"
+        if kind in ("centers", "stations"):
+            add_sites(m, g, site, ctx, name=t("kind_" + kind, ctx.lang))
+        else:
+            fg = folium.FeatureGroup(name=t("kind_" + kind, ctx.lang))
+            for y, x in zip(g.geometry.y.round(COORD_DECIMALS), g.geometry.x.round(COORD_DECIMALS)):
+                folium.CircleMarker([float(y), float(x)], radius=4, color=PROPOSAL_COLOUR, weight=1,
+                                    fill=True, fill_opacity=0.8).add_to(fg)
+            fg.add_to(m)
+    elif len(g):
+        cols = [c for c in ("name",) if c in g.columns]
+        folium.GeoJson(
+            small_geojson(g, cols, tolerance_m=2.0, ctx=ctx),
+            style_function=_const_style({"color": PROPOSAL_COLOUR, "weight": 1.5, "fillOpacity": 0.15}),
+            tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[t("name", ctx.lang)]) if cols else None,
+            name=t("kind_" + kind, ctx.lang),
+        ).add_to(m)
+    return m

@@ -198,18 +198,23 @@ def render(s) -> None:
     if s.basemap == "tianditu" and not s.tianditu_key:
         st.info(t("tianditu_key_missing", lang))
 
-    m, ctx = build_map(ds, base, s)
-    props = state.proposals()
-    fg = None
-    if props:
-        pg = state.proposals_gdf(props, ds.network.crs)
-        fg = mb.proposals_group(pg, wi.isochrones if wi is not None else None, s.minutes, ctx)
-    # always ask for clicks: the component keeps the returned_objects of its first render
-    st_folium(
-        m, key=MAP_KEY, height=620, use_container_width=True,
-        returned_objects=["last_clicked"],
-        feature_group_to_add=fg,
-    )
+    try:  # a map problem must not hide the figures and the table
+        m, ctx = build_map(ds, base, s)
+        props = state.proposals()
+        fg = None
+        if props:
+            pg = state.proposals_gdf(props, ds.network.crs)
+            fg = mb.proposals_group(pg, wi.isochrones if wi is not None else None, s.minutes, ctx)
+        # always ask for clicks: the component keeps the returned_objects of its first render
+        st_folium(
+            m, key=MAP_KEY, height=620, use_container_width=True,
+            returned_objects=["last_clicked"],
+            feature_group_to_add=fg,
+        )
+    except Exception as err:  # noqa: BLE001
+        from ui.shell import show_error
+
+        show_error(err, lang)
     st.caption(t("map_hint", lang))
 
     show_proposals(ds, s, secs)

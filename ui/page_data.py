@@ -62,6 +62,20 @@ def _current_sources(ds, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def show_preview_map(gdf, lang: str) -> None:
+    """Where the layer's features fall, over the local basemap (no returned clicks)."""
+    from streamlit_folium import st_folium
+
+    from ui import map_builder as mb
+
+    ds = state.dataset()
+    kind = st.session_state.get("upload_kind", "centers")
+    m = mb.layer_preview_map(gdf, kind, bounds=ds.bounds_wgs84(), features=ds.features,
+                             ctx=mb.MapContext(lang=lang))
+    st.markdown(f"##### {t('preview_map', lang)}")
+    st_folium(m, key="preview_map", height=380, use_container_width=True, returned_objects=[])
+
+
 DATUM_NAMES = {"wgs84": ("WGS-84", "WGS-84"), "gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"),
                "bd09": ("BD-09（百度）", "BD-09 (Baidu)")}
 
@@ -106,6 +120,12 @@ def show_report(gdf, report, lang: str) -> None:
             else:
                 st.text("\n".join(p.render(lang, report.row_kind) for p in report.problems))
     if gdf is not None and len(gdf):
+        try:
+            show_preview_map(gdf, lang)
+        except Exception as err:  # noqa: BLE001 - the table below still shows what was read
+            from ui.shell import show_error
+
+            show_error(err, lang)
         st.markdown(f"##### {t('preview', lang)}")
         prev = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(20)
         pts = gdf.head(20)
