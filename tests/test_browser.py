@@ -162,6 +162,7 @@ def test_app_in_headless_chromium_offline(server):
         page.get_by_text("推演计算用时").wait_for()  # the proposal list with its timing
         assert page.locator("[data-testid='stMetricDelta']").first.inner_text().strip().startswith("+")
         frame.locator(".sc-proposed").first.wait_for(state="visible")
+        page.mouse.move(5, 5)  # no tooltip over the screenshot
         page.wait_for_timeout(800)
         page.screenshot(path=str(OUT / "browser_whatif_zh.png"), full_page=False)
 

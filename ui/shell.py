@@ -59,7 +59,7 @@ def sidebar() -> Settings:
     else:
         speed = state.SPEED_PRESETS[preset]
     include_stations = sb.checkbox(
-        "红色驿站计入覆盖" if lang != "en" else "Count red stations as service points",
+        t("include_stations", lang),
         value=True, key="include_stations",
     )
     s = Settings(lang=lang, page=page, minutes=float(minutes), speed_preset=preset, speed_kmh=float(speed),
