@@ -347,3 +347,14 @@ def test_whatif_site_can_be_moved_by_clicking(base):
     pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
     exp = with_new_sites(base, city.network, pt)
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+
+
+def test_centers_only_when_red_stations_do_not_count():
+    at = _app()
+    at.checkbox(key="include_stations").uncheck().run()
+    _no_crash(at)
+    city = load_sample_city()
+    centers = city.centers.to_crs(city.network.crs).assign(center_id=lambda d: d["id"].astype(str))
+    exp = run_coverage(city.network, centers, city.demand, WalkParams(), grids=city.grids, communities=city.communities)
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert exp.summary["n_centers"] == len(city.centers)
