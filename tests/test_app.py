@@ -6,6 +6,7 @@ tests/test_map_builder.py (layers, styles, popups) and tests/test_browser.py (re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,9 +15,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.coverage import run_coverage
 from analysis.params import WalkParams
 from analysis.sample_city import load_sample_city
+from analysis.study import load_study, run_study
 from analysis.whatif import with_new_sites
 from ui import fmt
 
@@ -27,7 +28,7 @@ TIMEOUT = 120
 # --------------------------------------------------------------------------- engine side
 
 
-def _sites(city, stations=None) -> gpd.GeoDataFrame:
+def _sites(city, stations=None) -> gpd.GeoDataFrame:  # city: SampleCity or Study
     """Centers and red stations as the engine's centers layer (ids from the layers)."""
     crs = city.network.crs
     c = city.centers.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str), kind="center")
@@ -37,10 +38,11 @@ def _sites(city, stations=None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
 
 
-def _expected(minutes=8.0, speed=4.5, stations=None):
-    city = load_sample_city()
-    return run_coverage(city.network, _sites(city, stations), city.demand, WalkParams(minutes=minutes, speed_kmh=speed),
-                        grids=city.grids, communities=city.communities)
+def _expected(minutes=8.0, speed=4.5, stations=None, include_stations=True):
+    """What the CLI computes (load_study + run_study), with the red stations counted as sites."""
+    study = load_study()
+    sites = _sites(study, stations) if include_stations else study.centers.assign(center_id=study.centers["id"].astype(str))
+    return run_study(replace(study, centers=sites), WalkParams(minutes=minutes, speed_kmh=speed))
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +112,9 @@ def test_minutes_and_elderly_speed_change_the_figures():
     assert exp.summary["covered_share"] < _expected().summary["covered_share"]
 
 
-def _gap_point_wgs84(result) -> tuple[float, float]:
-    """A spot inside the most populous coverage gap (lon, lat)."""
-    p = gpd.GeoSeries([result.gaps.geometry.iloc[0].representative_point()], crs=result.crs).to_crs(4326)
+def _gap_point_wgs84(result, i: int = 0) -> tuple[float, float]:
+    """A spot inside the i-th most populous coverage gap (lon, lat)."""
+    p = gpd.GeoSeries([result.gaps.geometry.iloc[i].representative_point()], crs=result.crs).to_crs(4326)
     return float(p.x.iloc[0]), float(p.y.iloc[0])
 
 
@@ -192,12 +194,12 @@ def test_english_switch_keeps_the_choices():
 
 
 def test_unexpected_errors_show_a_short_message_not_a_traceback(monkeypatch):
-    import analysis.coverage
+    import analysis.study
 
     def boom(*a, **k):
         raise RuntimeError("internal detail that must not reach the user")
 
-    monkeypatch.setattr(analysis.coverage, "run_coverage", boom)
+    monkeypatch.setattr(analysis.study, "run_study", boom)
     at = _app()  # default settings are cached from other tests or computed here
     at.radio(key="speed_preset_zh").set_value("custom").run()
     at.number_input(key="speed_custom").set_value(2.3)  # never computed before: the engine is called
@@ -211,7 +213,7 @@ def test_unexpected_errors_show_a_short_message_not_a_traceback(monkeypatch):
     def refuse(*a, **k):
         raise ParameterError("Walking speed must be between 0.5 and 10 km/h (got 2.4).")
 
-    monkeypatch.setattr(analysis.coverage, "run_coverage", refuse)
+    monkeypatch.setattr(analysis.study, "run_study", refuse)
     at.number_input(key="speed_custom").set_value(2.4)
     at.run()
     _no_crash(at)
@@ -336,13 +338,14 @@ def test_whatif_site_can_be_moved_by_clicking(base):
     at.run()
     first = dict(at.session_state["proposals"][0])
     at.radio(key="whatif_mode_zh").set_value("move").run()
-    # move it about 600 m east
-    at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon + 0.0062}}
+    # move it to the second most populous gap
+    lon2, lat2 = _gap_point_wgs84(base, 1)
+    at.session_state["covmap"] = {"last_clicked": {"lat": lat2, "lng": lon2}}
     at.run()
     _no_crash(at)
     props = at.session_state["proposals"]
     assert len(props) == 1 and props[0]["id"] == first["id"] and props[0]["kind"] == "center"
-    assert props[0]["lon"] - first["lon"] > 0.003
+    assert abs(props[0]["click_lon"] - lon2) < 1e-9 and (props[0]["lon"], props[0]["lat"]) != (first["lon"], first["lat"])
     city = load_sample_city()
     pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
     exp = with_new_sites(base, city.network, pt)
@@ -353,8 +356,6 @@ def test_centers_only_when_red_stations_do_not_count():
     at = _app()
     at.checkbox(key="include_stations").uncheck().run()
     _no_crash(at)
-    city = load_sample_city()
-    centers = city.centers.to_crs(city.network.crs).assign(center_id=lambda d: d["id"].astype(str))
-    exp = run_coverage(city.network, centers, city.demand, WalkParams(), grids=city.grids, communities=city.communities)
+    exp = run_study(load_study(), WalkParams())  # exactly the CLI's default run
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
-    assert exp.summary["n_centers"] == len(city.centers)
+    assert exp.summary["n_centers"] == len(load_sample_city().centers)

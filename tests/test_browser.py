@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import replace
 import subprocess
 import sys
 import time
@@ -17,11 +18,11 @@ import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
-from analysis.coverage import run_coverage
 from analysis.params import WalkParams
-from analysis.sample_city import load_sample_city
+from analysis.study import load_study, run_study
 from ui import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,12 +75,13 @@ def server():
 
 
 def _expected():
-    city = load_sample_city()
-    crs = city.network.crs
-    c = city.centers.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str))
-    s = city.stations.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str))
-    sites = gpd.GeoDataFrame(__import__("pandas").concat([c, s], ignore_index=True), geometry="geometry", crs=crs)
-    return run_coverage(city.network, sites, city.demand, WalkParams(), grids=city.grids, communities=city.communities)
+    """The CLI's run (load_study + run_study) with centers and red stations as sites, like the app."""
+    study = load_study()
+    crs = study.network.crs
+    c = study.centers.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str))
+    s = study.stations.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str))
+    sites = gpd.GeoDataFrame(pd.concat([c, s], ignore_index=True), geometry="geometry", crs=crs)
+    return run_study(replace(study, centers=sites), WalkParams())
 
 
 JS_ISOCHRONES_DRAWN = """() => {

@@ -21,6 +21,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import analysis.sample_city as sample_city_mod
+import analysis.study as study_mod
+import analysis.whatif as whatif_mod
 from analysis.params import WalkParams
 from geo.crs import WGS84
 
@@ -84,10 +87,7 @@ class Dataset:
 @st.cache_resource(show_spinner=False)
 def sample_city():
     """The bundled sample city, built once per process."""
-    load = optional("analysis.sample_city", "load_sample_city")
-    if load is None:
-        raise RuntimeError("analysis.sample_city.load_sample_city is not available yet")
-    return load()
+    return sample_city_mod.load_sample_city()
 
 
 def _features_of(city) -> dict[str, gpd.GeoDataFrame]:
@@ -105,18 +105,35 @@ def _features_of(city) -> dict[str, gpd.GeoDataFrame]:
     return out
 
 
+@st.cache_resource(show_spinner=False)
+def sample_study():
+    """The sample study as the CLI loads it (``analysis.study.load_study``: demand clipped to the grids)."""
+    return study_mod.load_study()
+
+
 def dataset() -> Dataset:
-    """The sample city with the session's uploaded layers swapped in."""
+    """The sample study with the session's uploaded layers swapped in.
+
+    Like the CLI (``analysis.study.load_study``): estimated residents are kept inside the grids
+    in use (the study area) unless the planner uploads their own demand layer.
+    """
     city = sample_city()
-    layers = {k: getattr(city, k, None) for k in LAYER_KINDS}
+    study = sample_study()
+    layers = {k: getattr(study, k, None) for k in LAYER_KINDS}
     sources = {k: "sample" for k, v in layers.items() if v is not None}
     parts = ["sample"]
     for kind, up in sorted(uploads().items()):
         layers[kind] = up["gdf"]
         sources[kind] = up["file"]
         parts.append(f"{kind}:{up['sha']}")
+    if "demand" not in uploads() and "grids" in uploads():
+        layers["demand"] = study_mod.clip_to_area(city.demand, layers["grids"])
     key = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
-    return Dataset(key=key, network=city.network, layers=layers, features=_features_of(city), sources=sources)
+    return Dataset(key=key, network=study.network, layers=layers, features=_features_of(city), sources=sources)
+
+
+def _has_demo(g) -> bool:
+    return g is not None and "demo" in g and g["demo"].fillna(False).astype(bool).any()
 
 
 def service_sites(ds: Dataset, include_stations: bool = True) -> gpd.GeoDataFrame:
@@ -147,16 +164,25 @@ def params_from(minutes: float, speed_kmh: float) -> WalkParams:
     return WalkParams(minutes=float(minutes), speed_kmh=float(speed_kmh))
 
 
+def study_for(ds: Dataset, include_stations: bool):
+    """The ``analysis.study.Study`` of the data in use (centers, plus red stations if they count)."""
+    base = sample_study()
+    sites = service_sites(ds, include_stations)
+    is_demo = any(_has_demo(ds.layers.get(k)) for k in ("centers", "grids", "communities")) or (
+        include_stations and _has_demo(ds.layers.get("stations")))
+    return study_mod.Study(
+        name_zh=base.name_zh, name_en=base.name_en, osm_path=base.osm_path, network=ds.network,
+        centers=sites, demand=ds.layers["demand"], grids=ds.layers.get("grids"),
+        communities=ds.layers.get("communities"), stations=ds.layers.get("stations"),
+        candidates=ds.layers.get("candidates"), is_demo=bool(is_demo),
+        population_is_estimate=ds.sources.get("demand") == "sample",
+    )
+
+
 @st.cache_resource(show_spinner=False, max_entries=24)
 def coverage(key: str, minutes: float, speed_kmh: float, include_stations: bool, _ds: Dataset):
-    """The coverage run for these inputs (cached; ``key`` identifies the data)."""
-    run = optional("analysis.coverage", "run_coverage")
-    ds = _ds
-    sites = service_sites(ds, include_stations)
-    return run(
-        ds.network, sites, ds.layers["demand"], params_from(minutes, speed_kmh),
-        grids=ds.layers.get("grids"), communities=ds.layers.get("communities"),
-    )
+    """The coverage run for these inputs, as the CLI computes it (``analysis.study.run_study``)."""
+    return study_mod.run_study(study_for(_ds, include_stations), params_from(minutes, speed_kmh))
 
 
 def current_coverage(ds: Dataset, minutes: float, speed_kmh: float, include_stations: bool):
@@ -190,17 +216,7 @@ def whatif(key: str, minutes: float, speed_kmh: float, include_stations: bool, p
     ds = _ds
     base = coverage(key, minutes, speed_kmh, include_stations, ds)
     new = proposals_gdf(list(_items), ds.network.crs)
-    fn = optional("analysis.whatif", "with_new_sites")
-    if fn is not None:  # only the new sites are routed; the base run is reused
-        res = fn(base, ds.network, new)
-    else:  # the what-if API is not there yet: the full run with the extra sites (same engine)
-        sites = service_sites(ds, include_stations)
-        allsites = pd.concat([sites, new], ignore_index=True)
-        allsites = gpd.GeoDataFrame(allsites, geometry=allsites.geometry.name, crs=ds.network.crs)
-        res = optional("analysis.coverage", "run_coverage")(
-            ds.network, allsites, ds.layers["demand"], params_from(minutes, speed_kmh),
-            grids=ds.layers.get("grids"), communities=ds.layers.get("communities"),
-        )
+    res = whatif_mod.with_new_sites(base, ds.network, new)
     return res, time.perf_counter() - t0
 
 
