@@ -1,0 +1,113 @@
+"""Greedy siting on a reduced coverage model: instant answers, warm starts and fallbacks.
+
+The marginal gain of every candidate (weight of not-yet-covered demand it would cover) is kept
+up to date incrementally with sparse products: after a pick, only the demand rows it newly
+covers are subtracted from the gains of the candidates covering them. This gives the same
+sequence as lazy greedy (ties: lowest candidate index) with vectorised work per pick instead of
+a Python heap. Greedy MCLP is within (1 - 1/e) of the optimum in theory and usually within a
+fraction of a percent in practice; the exact solver reports the true gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class GreedySequence:
+    """Columns picked in order and the weight each one added (same units as the weights)."""
+
+    cols: np.ndarray  # int64 column indices, in pick order
+    gains: np.ndarray  # float64 marginal covered weight of each pick
+
+    @property
+    def total(self) -> float:
+        return float(self.gains.sum())
+
+
+def greedy_cover(
+    cover: sp.csr_matrix,
+    weights: np.ndarray,
+    k: int | None,
+    allowed: np.ndarray | None = None,
+    stop_when_no_gain: bool = True,
+) -> GreedySequence:
+    """Pick up to ``k`` columns (all needed if ``k`` is None) maximising covered ``weights``.
+
+    ``allowed`` restricts picks to a subset of columns (used to order a given solution).
+    With ``k=None`` and unit weights this is greedy set cover (LSCP heuristic).
+    """
+    csr = sp.csr_matrix(cover, dtype=np.float64)
+    csc = csr.tocsc()
+    w = np.asarray(weights, dtype=np.float64)
+    gains = csc.T @ w
+    if allowed is not None:
+        mask = np.full(csr.shape[1], -np.inf)
+        mask[np.asarray(allowed, dtype=np.int64)] = 0.0
+        gains = gains + mask
+    uncovered = np.ones(csr.shape[0], dtype=bool)
+    limit = csr.shape[1] if k is None else int(k)
+    cols: list[int] = []
+    got: list[float] = []
+    for _ in range(limit):
+        j = int(np.argmax(gains)) if len(gains) else -1
+        if j < 0 or not np.isfinite(gains[j]) or (stop_when_no_gain and gains[j] <= 0):
+            break
+        cols.append(j)
+        got.append(float(gains[j]))
+        rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
+        rows = rows[uncovered[rows]]
+        uncovered[rows] = False
+        if len(rows):
+            gains -= csr[rows].T @ w[rows]
+        gains[j] = -np.inf
+    return GreedySequence(np.asarray(cols, dtype=np.int64), np.asarray(got, dtype=np.float64))
+
+
+def order_by_marginal_gain(cover: sp.csr_matrix, weights: np.ndarray, chosen) -> GreedySequence:
+    """Order a given set of columns greedily: each next one adds the most not-yet-covered weight.
+
+    Every chosen column appears, even when it adds nothing (gain 0).
+    """
+    chosen = np.asarray(chosen, dtype=np.int64)
+    seq = greedy_cover(cover, weights, len(chosen), allowed=chosen, stop_when_no_gain=False)
+    return seq
+
+
+def greedy_pmedian(
+    pair_row: np.ndarray,
+    pair_col: np.ndarray,
+    pair_cost: np.ndarray,
+    weights: np.ndarray,
+    base_cost: np.ndarray,
+    k: int,
+) -> GreedySequence:
+    """Greedy p-median: pick ``k`` columns, each time the one cutting sum(weight x cost) most.
+
+    ``base_cost`` is each row's cost before any pick (existing sites or a penalty), so gains are
+    reductions of weighted cost (e.g. resident-minutes). Pairs list the finite row-column costs.
+    """
+    cur = np.asarray(base_cost, dtype=np.float64).copy()
+    w = np.asarray(weights, dtype=np.float64)
+    n_cols = int(pair_col.max()) + 1 if len(pair_col) else 0
+    cols: list[int] = []
+    got: list[float] = []
+    picked = np.zeros(n_cols, dtype=bool)
+    for _ in range(int(k)):
+        saving = w[pair_row] * np.maximum(cur[pair_row] - pair_cost, 0.0)
+        gain = np.bincount(pair_col, weights=saving, minlength=n_cols)
+        gain[picked] = -np.inf
+        if not n_cols:
+            break
+        j = int(np.argmax(gain))
+        if gain[j] <= 0:
+            break
+        picked[j] = True
+        cols.append(j)
+        got.append(float(gain[j]))
+        m = pair_col == j
+        np.minimum.at(cur, pair_row[m], pair_cost[m])
+    return GreedySequence(np.asarray(cols, dtype=np.int64), np.asarray(got, dtype=np.float64))
