@@ -81,6 +81,13 @@ class Dataset:
         return False
 
     def bounds_wgs84(self) -> tuple[float, float, float, float]:
+        """The study area (grids, else communities, else the network) with a small margin."""
+        for kind in ("grids", "communities"):
+            g = self.layers.get(kind)
+            if g is not None and len(g):
+                minx, miny, maxx, maxy = (float(v) for v in g.to_crs(WGS84).total_bounds)
+                mx, my = (maxx - minx) * 0.04, (maxy - miny) * 0.04
+                return (minx - mx, miny - my, maxx + mx, maxy + my)
         return tuple(float(v) for v in self.network.bounds_wgs84())
 
 
