@@ -143,6 +143,7 @@ class ReducedCoverage:
 
     cover: sp.csr_matrix  # bool, (n_rows, n_cols)
     weights: np.ndarray  # summed weight of each merged row
+    counts: np.ndarray  # number of demand points merged into each row
     cand_of_col: np.ndarray  # original candidate index of each column
     row_of_demand: np.ndarray  # reduced row of each demand point, -1 when set aside
     fixed_weight: float  # weight covered by existing sites
@@ -231,6 +232,7 @@ def reduce_coverage(problem: CoverageProblem, *, drop_dominated: bool = True) ->
     return ReducedCoverage(
         cover=merged,
         weights=w,
+        counts=np.bincount(group, minlength=n_groups).astype(np.float64),
         cand_of_col=cols.astype(np.int64),
         row_of_demand=row_of_demand,
         fixed_weight=float(problem.weights[fixed].sum()),

@@ -1,0 +1,349 @@
+"""MCLP, LSCP and p-median: exact (HiGHS MILP on the reduced sparse model) or greedy.
+
+Objective units: covered demand weight (residents or outdoor-work weight) for MCLP, number of
+new sites for LSCP, weight x metres for p-median. Existing sites are always open and counted.
+
+Exact MCLP, chosen by timing on street-lattice instances (benchmarks/bench_siting.py):
+1. reduce the model (:func:`reduce_coverage`) and run greedy (milliseconds) as incumbent;
+2. solve the LP relaxation with the interior-point method (HiGHS IPX + crossover): on the
+   2,000 x 20,000 benchmark it takes ~4 s where dual simplex takes ~18-70 s; when the relaxation
+   is already integral, that is the proven optimum;
+3. otherwise run HiGHS's branch-and-cut with the greedy answer as a starting incumbent until
+   proven optimal or the time limit; the reported bound is the best of the LP and MIP bounds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from analysis.siting.greedy import GreedySequence, greedy_cover, greedy_pmedian, order_by_marginal_gain
+from analysis.siting.highs_model import INF, solve_highs
+from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
+from geo.errors import ParameterError
+
+SOLVERS = ("exact", "greedy")
+INTEGRAL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class SitingSolution:
+    """Chosen candidates (original indices, in greedy order of marginal gain) and the evidence.
+
+    ``objective``: MCLP total covered weight incl. existing sites; LSCP number of new sites;
+    p-median total weight x metres. ``bound``: proven best possible objective (upper bound for
+    MCLP, lower bound for LSCP / p-median); ``gap`` = |bound - objective| / |objective| (0 when
+    proven optimal). ``greedy_objective`` and ``greedy_gap`` (relative to the objective when
+    ``status == "optimal"``, else to the bound, i.e. an upper estimate).
+    """
+
+    kind: str  # "mclp" | "lscp" | "pmedian"
+    solver: str  # "exact" | "greedy"
+    status: str  # "optimal" | "time_limit" | "greedy" | "trivial"
+    chosen: np.ndarray
+    marginal: np.ndarray  # weight added (MCLP/LSCP) or weight x metres saved (p-median), pick order
+    objective: float
+    bound: float
+    gap: float
+    greedy_objective: float
+    greedy_gap: float
+    solve_s: float
+    greedy_s: float
+    before: float  # objective with existing sites only (MCLP covered weight; p-median cost)
+    uncoverable_weight: float  # weight no existing site and no candidate covers
+    n_uncoverable: int
+    model_rows: int  # reduced model size
+    model_cols: int
+    n_dominated: int
+    notes: tuple[str, ...] = ()  # plain-language remarks for the planner (uncoverable demand, ...)
+
+    @property
+    def is_optimal(self) -> bool:
+        return self.status in ("optimal", "trivial")
+
+
+def _check(k: int | None, solver: str, time_limit_s: float, n_candidates: int) -> None:
+    if solver not in SOLVERS:
+        raise ParameterError(f"Unknown solver '{solver}': use 'exact' or 'greedy'.")
+    if k is not None and (int(k) != k or k < 1):
+        raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+    if not (time_limit_s > 0):
+        raise ParameterError(f"The time limit must be a positive number of seconds, got {time_limit_s}.")
+    if n_candidates == 0:
+        raise ParameterError("There are no candidate sites: load a candidate layer or generate candidates.")
+
+
+def _rel_gap(a: float, b: float) -> float:
+    if not np.isfinite(a) or not np.isfinite(b):
+        return float("inf")
+    return abs(a - b) / max(abs(a), 1e-12)
+
+
+def _mclp_exact(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
+    """Exact MCLP on a reduced model. Returns (cols, objective without fixed, bound, status)."""
+    c = red.cover.astype(np.float64)
+    nr, nc = c.shape
+    # columns: x (nc candidates, binary) then y (nr rows, continuous 0..1)
+    a = sp.vstack(
+        [
+            sp.hstack([-c, sp.identity(nr, format="csr")]),
+            sp.hstack([sp.csr_matrix(np.ones((1, nc))), sp.csr_matrix((1, nr))]),
+        ]
+    ).tocsr()
+    cost = np.concatenate([np.zeros(nc), red.weights])
+    lo, hi = np.zeros(nc + nr), np.ones(nc + nr)
+    row_lo = np.full(nr + 1, -INF)
+    row_hi = np.concatenate([np.zeros(nr), [float(k)]])
+    t0 = time.perf_counter()
+    lp = solve_highs(a, cost, lo, hi, row_lo, row_hi, integer=None, maximize=True,
+                     time_limit_s=time_limit_s, options={"solver": "ipm", "run_crossover": "on"})
+    bound = lp.bound if lp.status == "optimal" else INF
+    if lp.x is not None and lp.status == "optimal":
+        x = lp.x[:nc]
+        if np.all(np.minimum(x, 1 - x) <= INTEGRAL_TOL):
+            cols = np.flatnonzero(x > 0.5)
+            return cols, float(red.weights @ (c @ (x > 0.5) > 0)), bound, "optimal"
+    left = time_limit_s - (time.perf_counter() - t0)
+    start = np.zeros(nc + nr)
+    start[start_cols] = 1.0
+    start[nc:] = (c @ start[:nc]) > 0
+    start_obj = float(red.weights @ start[nc:])
+    if left <= 0.05:
+        return start_cols, start_obj, bound, "time_limit"
+    integer = np.zeros(nc + nr, dtype=bool)
+    integer[:nc] = True
+    mip = solve_highs(a, cost, lo, hi, row_lo, row_hi, integer=integer, maximize=True, time_limit_s=left,
+                      options={"mip_rel_gap": rel_gap, "mip_abs_gap": 1e-9}, start=start)
+    bound = min(bound, mip.bound) if np.isfinite(mip.bound) else bound
+    if mip.x is None or mip.objective < start_obj:
+        cols, obj = start_cols, start_obj
+    else:
+        cols = np.flatnonzero(mip.x[:nc] > 0.5)
+        obj = float(red.weights @ (c @ (mip.x[:nc] > 0.5) > 0))
+    status = "optimal" if mip.status == "optimal" or _rel_gap(obj, bound) <= rel_gap else "time_limit"
+    return cols, obj, max(bound, obj), status
+
+
+def solve_mclp(
+    problem: CoverageProblem,
+    k: int,
+    *,
+    solver: str = "exact",
+    time_limit_s: float = 60.0,
+    rel_gap: float = 1e-6,
+) -> SitingSolution:
+    """Maximal covering: choose ``k`` new candidates maximising covered weight (existing counted).
+
+    Fewer than ``k`` sites are returned when the others would add nothing (all coverable demand
+    is already covered); the planner is told so by the caller.
+    """
+    _check(k, solver, time_limit_s, problem.n_candidates)
+    red = reduce_coverage(problem)
+    t0 = time.perf_counter()
+    greedy = greedy_cover(red.cover, red.weights, k)
+    greedy_s = time.perf_counter() - t0
+    g_obj = red.fixed_weight + greedy.total
+    unc = red.uncoverable & (problem.weights > 0)
+    n_unc = int(unc.sum())
+    unc_w = float(problem.weights[unc].sum())
+    if solver == "greedy" or red.n_cols <= k or red.n_rows == 0:
+        status = "greedy" if solver == "greedy" else "trivial"
+        cols, obj, bound = greedy.cols, greedy.total, greedy.total
+        if status == "greedy":
+            bound = float("nan")
+        solve_s = 0.0
+    else:
+        t1 = time.perf_counter()
+        cols, obj, bound, status = _mclp_exact(red, k, greedy.cols, time_limit_s, rel_gap)
+        solve_s = time.perf_counter() - t1
+    seq = order_by_marginal_gain(red.cover, red.weights, cols)
+    keep = seq.gains > 0
+    total = red.fixed_weight + obj
+    total_bound = red.fixed_weight + bound
+    ref = total if status in ("optimal", "trivial") else total_bound
+    return SitingSolution(
+        kind="mclp",
+        solver=solver,
+        status=status,
+        chosen=red.cand_of_col[seq.cols[keep]],
+        marginal=seq.gains[keep],
+        objective=total,
+        bound=total_bound,
+        gap=_rel_gap(total, total_bound) if np.isfinite(total_bound) else float("nan"),
+        greedy_objective=g_obj,
+        greedy_gap=_rel_gap(ref, g_obj) if np.isfinite(ref) else float("nan"),
+        solve_s=solve_s,
+        greedy_s=greedy_s,
+        before=red.fixed_weight,
+        uncoverable_weight=unc_w,
+        n_uncoverable=n_unc,
+        model_rows=red.n_rows,
+        model_cols=red.n_cols,
+        n_dominated=red.n_dominated,
+    )
+
+
+def uncoverable_message(n_points: int, weight: float, unit: str = "residents") -> str:
+    """Plain message about demand no candidate (and no existing site) can cover."""
+    return (
+        f"No candidate covers {weight:,.0f} {unit} at {n_points:,} demand points within the threshold: "
+        f"add candidate sites near them (or a longer threshold) to cover them."
+    )
+
+
+def solve_lscp(
+    problem: CoverageProblem,
+    *,
+    solver: str = "exact",
+    time_limit_s: float = 60.0,
+    strict: bool = False,
+    unit: str = "residents",
+) -> SitingSolution:
+    """Set covering: fewest new candidates so every coverable demand point is covered.
+
+    Demand no candidate covers is reported (``n_uncoverable``, ``uncoverable_weight``, a note)
+    and left out, so an answer always exists; with ``strict=True`` it raises
+    :class:`ParameterError` with that message instead.
+    """
+    _check(None, solver, time_limit_s, problem.n_candidates)
+    red = reduce_coverage(problem)
+    unc = red.uncoverable & (problem.weights > 0)
+    notes: tuple[str, ...] = ()
+    if unc.any():
+        msg = uncoverable_message(int(unc.sum()), float(problem.weights[unc].sum()), unit)
+        if strict:
+            raise ParameterError(msg)
+        notes = (msg,)
+    t0 = time.perf_counter()
+    greedy = greedy_cover(red.cover, red.counts, None)  # classic greedy: most demand points first
+    greedy_s = time.perf_counter() - t0
+    cols = greedy.cols
+    status = "greedy" if solver == "greedy" else "trivial"
+    bound = float("nan") if solver == "greedy" else float(len(cols))
+    solve_s = 0.0
+    if solver == "exact" and red.n_rows and len(cols) > 1:
+        c = red.cover.astype(np.float64)
+        start = np.zeros(red.n_cols)
+        start[cols] = 1.0
+        run = solve_highs(c, np.ones(red.n_cols), np.zeros(red.n_cols), np.ones(red.n_cols),
+                          np.ones(red.n_rows), np.full(red.n_rows, INF), integer=np.ones(red.n_cols, bool),
+                          maximize=False, time_limit_s=time_limit_s, options={"mip_rel_gap": 0.0}, start=start)
+        solve_s = run.seconds
+        if run.x is not None and run.objective <= len(cols):
+            cols = np.flatnonzero(run.x > 0.5)
+        bound = float(np.ceil(run.bound - 1e-6)) if np.isfinite(run.bound) else 1.0
+        status = "optimal" if run.status == "optimal" or bound >= len(cols) else "time_limit"
+    seq = order_by_marginal_gain(red.cover, red.weights, cols)
+    n = float(len(cols))
+    ref = n if status in ("optimal", "trivial") else bound
+    return SitingSolution(
+        kind="lscp", solver=solver, status=status,
+        chosen=red.cand_of_col[seq.cols], marginal=seq.gains,
+        objective=n, bound=bound, gap=_rel_gap(n, bound) if np.isfinite(bound) else float("nan"),
+        greedy_objective=float(len(greedy.cols)),
+        greedy_gap=_rel_gap(ref, len(greedy.cols)) if np.isfinite(ref) else float("nan"),
+        solve_s=solve_s, greedy_s=greedy_s, before=red.fixed_weight,
+        uncoverable_weight=float(problem.weights[unc].sum()),
+        n_uncoverable=int(unc.sum()),
+        model_rows=red.n_rows, model_cols=red.n_cols, n_dominated=red.n_dominated, notes=notes,
+    )
+
+
+def solve_pmedian(
+    problem: CoverageProblem,
+    k: int,
+    *,
+    solver: str = "exact",
+    time_limit_s: float = 60.0,
+    far_m: float | None = None,
+) -> SitingSolution:
+    """p-median: choose ``k`` new candidates minimising sum(weight x metres to the nearest site).
+
+    Each demand point uses its nearest open site (existing or new). Pairs beyond the problem's
+    cutoff are unknown, so a demand point with no site within the cutoff counts at ``far_m``
+    metres (default: the longest pair distance kept), stated with the result.
+    """
+    _check(k, solver, time_limit_s, problem.n_candidates)
+    far = float(far_m) if far_m is not None else float(max(problem.pair_dist_m.max(initial=0.0), problem.threshold_m))
+    w = problem.weights
+    base = np.minimum(problem.existing_dist_m, far)
+    # only pairs that improve on the existing site matter
+    m = (problem.pair_dist_m < base[problem.pair_demand]) & (w[problem.pair_demand] > 0)
+    pr, pc, pdist = problem.pair_demand[m], problem.pair_cand[m], problem.pair_dist_m[m]
+    before = float(w @ base)
+    t0 = time.perf_counter()
+    greedy = greedy_pmedian(pr, pc, pdist, w, base, k)
+    greedy_s = time.perf_counter() - t0
+    g_obj = before - greedy.total
+    cols, saving, bound_saving, status, solve_s = greedy.cols, greedy.total, float("nan"), "greedy", 0.0
+    if solver == "exact" and len(pr):
+        cols, saving, bound_saving, status, solve_s = _pmedian_exact(pr, pc, pdist, w, base, k, greedy, time_limit_s)
+    obj = before - saving
+    bound = before - bound_saving
+    cur = base.copy()
+    order, gains = [], []
+    remaining = list(cols)
+    while remaining:  # greedy order of the chosen set (k is small)
+        best, best_gain = remaining[0], -1.0
+        for j in remaining:
+            mm = pc == j
+            gain = float(np.sum(w[pr[mm]] * np.maximum(cur[pr[mm]] - pdist[mm], 0)))
+            if gain > best_gain:
+                best, best_gain = j, gain
+        mm = pc == best
+        np.minimum.at(cur, pr[mm], pdist[mm])
+        order.append(best)
+        gains.append(best_gain)
+        remaining.remove(best)
+    ref = obj if status == "optimal" else bound
+    return SitingSolution(
+        kind="pmedian", solver=solver, status=status,
+        chosen=np.asarray(order, dtype=np.int64), marginal=np.asarray(gains),
+        objective=obj, bound=bound, gap=_rel_gap(obj, bound) if np.isfinite(bound) else float("nan"),
+        greedy_objective=g_obj, greedy_gap=_rel_gap(ref, g_obj) if np.isfinite(ref) else float("nan"),
+        solve_s=solve_s, greedy_s=greedy_s, before=before,
+        uncoverable_weight=float(w[~(problem.existing_dist_m <= far) & ~np.isin(np.arange(problem.n_demand), pr)].sum()),
+        n_uncoverable=0, model_rows=len(np.unique(pr)), model_cols=len(np.unique(pc)), n_dominated=0,
+    )
+
+
+def _pmedian_exact(pr, pc, pdist, w, base, k, greedy: GreedySequence, time_limit_s: float):
+    """Savings form: max sum w_i (base_i - d_ij) z_ij, sum_j z_ij <= 1, z_ij <= x_j, sum x <= k."""
+    cand, col_of = np.unique(pc, return_inverse=True)
+    rows, row_of = np.unique(pr, return_inverse=True)
+    nx, nz, ni = len(cand), len(pr), len(rows)
+    save = w[pr] * (base[pr] - pdist)
+    z = nx + np.arange(nz)
+    # rows 0..ni-1: assignment; ni..ni+nz-1: z <= x; last: cardinality
+    r_assign = sp.csr_matrix((np.ones(nz), (row_of, z)), shape=(ni, nx + nz))
+    link = sp.csr_matrix(
+        (np.concatenate([np.ones(nz), -np.ones(nz)]), (np.tile(np.arange(nz), 2), np.concatenate([z, col_of]))),
+        shape=(nz, nx + nz),
+    )
+    card = sp.csr_matrix((np.ones(nx), (np.zeros(nx, dtype=int), np.arange(nx))), shape=(1, nx + nz))
+    a = sp.vstack([r_assign, link, card]).tocsr()
+    row_lo = np.full(ni + nz + 1, -INF)
+    row_hi = np.concatenate([np.ones(ni), np.zeros(nz), [float(k)]])
+    cost = np.concatenate([np.zeros(nx), save])
+    integer = np.zeros(nx + nz, dtype=bool)
+    integer[:nx] = True
+    start = np.zeros(nx + nz)
+    gcols = np.searchsorted(cand, greedy.cols)
+    start[gcols] = 1.0
+    # assign each row of the start to its best open pair
+    open_pair = start[col_of] > 0
+    sv = np.where(open_pair, save, -1.0)
+    order = np.lexsort((-sv, row_of))
+    first = np.ones(nz, dtype=bool)
+    first[1:] = row_of[order][1:] != row_of[order][:-1]
+    best = order[first & (sv[order] > 0)]
+    start[nx + best] = 1.0
+    run = solve_highs(a, cost, np.zeros(nx + nz), np.ones(nx + nz), row_lo, row_hi, integer=integer,
+                      maximize=True, time_limit_s=time_limit_s, options={"mip_rel_gap": 1e-6}, start=start)
+    if run.x is None or run.objective < greedy.total:
+        return greedy.cols, greedy.total, run.bound, run.status, run.seconds
+    cols = cand[np.flatnonzero(run.x[:nx] > 0.5)]
+    return cols, float(run.objective), float(run.bound), run.status, run.seconds
