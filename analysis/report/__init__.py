@@ -1,0 +1,100 @@
+"""Coverage reports: PDF, self-contained HTML, XLSX and GeoPackage from one coverage run.
+
+``build_report(result, formats, lang, out_dir, siting=None, inputs=None)`` writes the files and
+returns ``{format: Path}``; ``build_report_bytes`` returns one format as bytes (download
+buttons). Content (numbers, tables, wording) is computed once and shared by every format.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from analysis.coverage import CoverageResult
+from analysis.report.content import ReportContent, build_content
+from analysis.report.inputs import DataSource, ReportInputs
+from analysis.report.labels import check_lang
+from geo.errors import ParameterError
+
+FORMATS = ("pdf", "html", "xlsx", "gpkg")
+SUFFIX = {"pdf": ".pdf", "html": ".html", "xlsx": ".xlsx", "gpkg": ".gpkg"}
+
+__all__ = ["FORMATS", "DataSource", "ReportInputs", "ReportContent", "build_content", "build_report",
+           "build_report_bytes", "parse_formats", "report_filename"]
+
+
+def parse_formats(formats) -> tuple[str, ...]:
+    """Formats from a list or a comma-separated string ("pdf,xlsx"); refuses unknown ones."""
+    if isinstance(formats, str):
+        formats = [f for f in formats.replace(" ", "").split(",") if f]
+    out = tuple(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
+    bad = [f for f in out if f not in FORMATS]
+    if bad or not out:
+        raise ParameterError(f"Unknown report format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}.")
+    return out
+
+
+def report_filename(fmt: str, lang: str, stem: str = "servicecircle_report") -> str:
+    """File name of one format, e.g. ``servicecircle_report_zh.pdf``."""
+    return f"{stem}_{lang}{SUFFIX[fmt]}"
+
+
+def build_report(
+    result: CoverageResult,
+    formats=FORMATS,
+    lang: str = "zh",
+    out_dir: str | Path = ".",
+    siting=None,
+    inputs: ReportInputs | None = None,
+    stem: str = "servicecircle_report",
+) -> dict[str, Path]:
+    """Write the report in ``formats`` to ``out_dir`` (each file atomically); returns paths by format."""
+    fmts = parse_formats(formats)
+    lang = check_lang(lang)
+    inputs = inputs or ReportInputs()
+    content = build_content(result, lang, inputs, siting)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    proposals, siting_layers = None, None
+    if siting is not None:
+        from analysis.report.siting_lists import proposal_points, siting_gis_layers
+
+        proposals, siting_layers = proposal_points(siting), siting_gis_layers(siting)
+    figures = None
+    if "pdf" in fmts or "html" in fmts:
+        from analysis.report.figures import build_figures
+
+        figures = build_figures(result, content, inputs, proposals)
+    paths: dict[str, Path] = {}
+    for fmt in fmts:
+        path = out_dir / report_filename(fmt, lang, stem)
+        if fmt == "pdf":
+            from analysis.report.pdf import write_pdf
+
+            paths[fmt] = write_pdf(content, figures, path)
+        elif fmt == "html":
+            from analysis.report.html import write_html
+
+            paths[fmt] = write_html(result, content, figures, path, inputs, proposals)
+        elif fmt == "xlsx":
+            from analysis.report.xlsx import write_xlsx
+
+            paths[fmt] = write_xlsx(content, path)
+        elif fmt == "gpkg":
+            from analysis.report.gpkg import write_report_gpkg
+
+            paths[fmt] = write_report_gpkg(result, content, path, inputs, siting_layers)
+    return paths
+
+
+def build_report_bytes(result: CoverageResult, fmt: str, lang: str = "zh", siting=None,
+                       inputs: ReportInputs | None = None) -> bytes:
+    """One report format as bytes (for Streamlit download buttons)."""
+    (fmt,) = parse_formats([fmt])
+    if fmt == "xlsx":
+        from analysis.report.xlsx import xlsx_bytes
+
+        return xlsx_bytes(build_content(result, check_lang(lang), inputs or ReportInputs(), siting))
+    with tempfile.TemporaryDirectory(prefix="servicecircle_report_") as tmp:
+        path = build_report(result, [fmt], lang, tmp, siting=siting, inputs=inputs)[fmt]
+        return path.read_bytes()

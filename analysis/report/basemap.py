@@ -1,0 +1,37 @@
+"""Basemap layers for static maps, from the local OSM data (no tile server), in the metric CRS.
+
+Uses ``inputs.features`` when the caller loaded them (``geo.osm_features.load_osm_features``),
+else the network's own streets. Layers are clipped to the map extent before drawing.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from analysis.report.inputs import ReportInputs
+
+BASEMAP_LAYERS = ("landuse", "green", "water", "buildings", "streets")
+
+
+def basemap_layers(inputs: ReportInputs | None, crs: str, bbox: tuple[float, float, float, float]) -> dict[str, gpd.GeoDataFrame]:
+    """Basemap layers in ``crs`` (metres), clipped to ``bbox`` (minx, miny, maxx, maxy in ``crs``)."""
+    inputs = inputs or ReportInputs()
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    feats = inputs.features or {}
+    for name in BASEMAP_LAYERS:
+        g = feats.get(name) if hasattr(feats, "get") else getattr(feats, name, None)
+        if g is not None and len(g):
+            layers[name] = _clip(g.to_crs(crs) if g.crs is not None and str(g.crs) != str(crs) else g, bbox)
+    if "streets" not in layers and inputs.network is not None:
+        layers["streets"] = _clip(inputs.network.edges_gdf(), bbox)
+    return {k: v for k, v in layers.items() if len(v)}
+
+
+def _clip(g: gpd.GeoDataFrame, bbox) -> gpd.GeoDataFrame:
+    """Rows intersecting ``bbox``, geometries cut to it (keeps drawing fast)."""
+    box = shapely.box(*bbox)
+    g = g[g.geometry.notna()]
+    hit = g.sindex.query(box, predicate="intersects")
+    g = g.iloc[hit]
+    return g.set_geometry(g.geometry.intersection(box)).loc[lambda x: ~x.geometry.is_empty]

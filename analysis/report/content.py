@@ -1,0 +1,421 @@
+"""The report's content as data: headline figures and tables with zh/en labels.
+
+Every output format (PDF, HTML, XLSX) renders the same :class:`ReportContent`, so the numbers
+agree across files. Table values stay numbers (residents, 0–1 shares, minutes, metres); the
+column ``kind`` says how to show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.coverage import GAP_CELL_M, CoverageResult, coverage_curve, time_histogram
+from analysis.report.inputs import DataSource, ReportInputs
+from analysis.report.labels import fmt_int, fmt_min, fmt_num, fmt_pct, label
+
+#: Column kinds: text, int (residents, rounded), pct (0–1 share), num1 (one decimal), bool.
+KINDS = ("text", "int", "pct", "num1", "bool")
+HIST_MAX_MIN = 30.0
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: key in ``Table.df``, printed label, and kind (see :data:`KINDS`)."""
+
+    key: str
+    label: str
+    kind: str = "text"
+
+
+@dataclass
+class Table:
+    """A titled table; ``sheet`` is its spreadsheet tab name (≤ 31 characters)."""
+
+    key: str
+    title: str
+    sheet: str
+    df: pd.DataFrame
+    columns: list[Column]
+    totals: dict[str, float] | None = None
+
+    def display_rows(self, lang: str, limit: int | None = None) -> list[list[str]]:
+        """Rows formatted as text for PDF/HTML (at most ``limit`` rows)."""
+        df = self.df if limit is None else self.df.head(limit)
+        return [[format_value(r[c.key], c.kind, lang) for c in self.columns] for _, r in df.iterrows()]
+
+    def display_totals(self, lang: str) -> list[str] | None:
+        """The totals row formatted as text, or None."""
+        if not self.totals:
+            return None
+        return [format_value(self.totals.get(c.key, ""), c.kind, lang) if c.key in self.totals else "" for c in self.columns]
+
+
+def format_value(v, kind: str, lang: str) -> str:
+    """One cell as text."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "—"
+    if kind == "int":
+        return fmt_int(v)
+    if kind == "pct":
+        return fmt_pct(v)
+    if kind == "num1":
+        return fmt_num(v, 1)
+    if kind == "bool":
+        return label("yes" if bool(v) else "no", lang)
+    return str(v)
+
+
+@dataclass
+class Headline:
+    """One headline figure: label, value (raw number) and its printed text."""
+
+    key: str
+    label: str
+    value: float
+    text: str
+
+
+@dataclass
+class ReportContent:
+    """Everything printed in a report, in one language."""
+
+    lang: str
+    title: str
+    study_area: str
+    date: str
+    is_demo: bool
+    software: str
+    sentence: str
+    headline: list[Headline]
+    sources: Table
+    params: Table
+    tables: dict[str, Table]
+    siting: dict[str, Table] = field(default_factory=dict)
+    siting_note: str = ""
+    method: list[str] = field(default_factory=list)
+
+    def all_tables(self) -> list[Table]:
+        """Headline, parameters/sources and every other table, in report order (for XLSX)."""
+        head = Table("summary", label("t_summary", self.lang), label("t_summary", self.lang)[:31],
+                     pd.DataFrame({"item": [h.label for h in self.headline], "value": [h.value for h in self.headline]}),
+                     [Column("item", label("c_item", self.lang)), Column("value", label("c_value", self.lang), "num1")])
+        return [head, self.params, self.sources, *self.tables.values(), *self.siting.values()]
+
+
+def software_version() -> str:
+    """``servicecircle x.y.z`` (installed package version, or 'dev')."""
+    try:
+        return f"servicecircle {importlib.metadata.version('servicecircle')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "servicecircle dev"
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs | None = None, siting=None) -> ReportContent:
+    """Collect headline figures and tables from a coverage run (and a siting run, if given)."""
+    inputs = inputs or ReportInputs()
+    s = result.summary
+    is_demo = bool(s.get("is_demo")) if inputs.is_demo is None else bool(inputs.is_demo)
+    area = inputs.study_area or (label("sample_area", lang) if is_demo else "—")
+    date = (inputs.report_date or dt.date.today()).isoformat()
+    tables: dict[str, Table] = {
+        "communities": communities_table(result, lang),
+    }
+    if result.grids is not None and len(result.grids):
+        tables["grids"] = grids_table(result, lang)
+    tables["gaps"] = gaps_table(result, lang)
+    tables["centers"] = centers_table(result, lang)
+    ca, sa = _audits(inputs, result)
+    if ca is not None:
+        tables["center_audit"] = audit_table(ca, "center_audit", lang)
+    if sa is not None:
+        tables["station_audit"] = audit_table(sa, "station_audit", lang)
+    tables["curve"] = curve_table(result, lang)
+    tables["histogram"] = histogram_table(result, lang)
+    content = ReportContent(
+        lang=lang,
+        title=label("title", lang),
+        study_area=area,
+        date=date,
+        is_demo=is_demo,
+        software=software_version(),
+        sentence=label(
+            "headline_sentence", lang, share=fmt_pct(s["covered_share"]), covered=fmt_int(s["covered_pop"]),
+            uncovered=fmt_int(s["uncovered_pop"]), m=result.params.minutes, circle=fmt_pct(s["circle_covered_share"]),
+        ),
+        headline=headline(result, lang),
+        sources=sources_table(result, lang, inputs, is_demo),
+        params=params_table(result, lang, inputs),
+        tables=tables,
+        method=method_notes(result, lang, inputs),
+    )
+    if siting is not None:
+        from analysis.report.siting_lists import siting_tables
+
+        content.siting, content.siting_note = siting_tables(siting, result, lang, inputs)
+    return content
+
+
+def headline(result: CoverageResult, lang: str) -> list[Headline]:
+    """The headline figures (residents, shares 0–1, minutes) with their printed text."""
+    s = result.summary
+    m = result.params.minutes
+    rows = [
+        ("total_pop", label("h_total", lang), s["total_pop"], fmt_int(s["total_pop"])),
+        ("covered_pop", label("covered_label", lang, m=m), s["covered_pop"], fmt_int(s["covered_pop"])),
+        ("covered_share", label("h_share", lang), s["covered_share"], fmt_pct(s["covered_share"])),
+        ("uncovered_pop", label("h_uncovered", lang), s["uncovered_pop"], fmt_int(s["uncovered_pop"])),
+        ("median_min", label("h_median", lang), s["median_min"], fmt_min(s["median_min"], lang)),
+        ("p90_min", label("h_p90", lang), s["p90_min"], fmt_min(s["p90_min"], lang)),
+        ("n_centers", label("h_centers", lang), s["n_centers"], fmt_int(s["n_centers"])),
+        ("circle_covered_share", label("h_circle", lang), s["circle_covered_share"], fmt_pct(s["circle_covered_share"])),
+        ("circle_overstatement_pp", label("h_overstate", lang), s["circle_overstatement_pp"], fmt_num(s["circle_overstatement_pp"])),
+        ("redundant_pop", label("h_redundant", lang), s.get("redundant_pop", np.nan), fmt_int(s.get("redundant_pop", np.nan))),
+        ("off_network_pop", label("h_off", lang), s["off_network_pop"], fmt_int(s["off_network_pop"])),
+    ]
+    return [Headline(k, lab, float(v), t) for k, lab, v, t in rows]
+
+
+def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_demo: bool) -> Table:
+    """Data sources with dates; OSM attribution first; demo layers marked illustrative."""
+    demo = label("demo_note", lang) if is_demo else ""
+    osm_date = inputs.osm_date or ("2015-02" if is_demo else "")
+    rows = [DataSource(label("src_osm", lang), osm_date, label("osm_licence", lang))]
+    if inputs.sources:
+        rows += list(inputs.sources)
+    else:
+        rows.append(DataSource(label("src_centers", lang), "", demo))
+        pop_note = label("src_estimate", lang) if result.summary.get("population_is_estimate") else ""
+        rows.append(DataSource(label("src_demand", lang), "", "; ".join(x for x in (pop_note, demo) if x)))
+        if result.grids is not None:
+            rows.append(DataSource(label("src_grids", lang), "", demo))
+        if inputs.stations is not None:
+            rows.append(DataSource(label("src_stations", lang), "", demo))
+    df = pd.DataFrame([(r.name, r.date, r.note) for r in rows], columns=["name", "date", "note"])
+    cols = [Column("name", label("src_name", lang)), Column("date", label("src_date", lang)), Column("note", label("src_note", lang))]
+    return Table("sources", label("sec_sources", lang).split("、")[-1].split(". ")[-1], "sources" if lang == "en" else "数据来源", df, cols)
+
+
+def population_method(result: CoverageResult, lang: str, inputs: ReportInputs) -> str:
+    """How residents were counted (given by the caller, else from the result's estimate flag)."""
+    if inputs.population_method:
+        return inputs.population_method
+    return label("pop_estimate" if result.summary.get("population_is_estimate") else "pop_given", lang)
+
+
+def params_table(result: CoverageResult, lang: str, inputs: ReportInputs) -> Table:
+    """Threshold, speed, access cap, thresholds, frontage, population method, network."""
+    p = result.params
+    u_min, u_m = label("unit_min", lang), label("unit_m", lang)
+    rows = [
+        (label("p_minutes", lang), f"{p.minutes:g} {u_min}"),
+        (label("p_speed", lang), f"{p.speed_kmh:g} {label('unit_kmh', lang)}"),
+        (label("p_reach", lang), f"{p.reach_m():.0f} {u_m}"),
+        (label("p_access", lang), f"{p.max_access_m:g} {u_m}"),
+        (label("p_thresholds", lang), " / ".join(f"{t:g}" for t in p.all_thresholds) + f" {u_min}"),
+        (label("p_frontage", lang), f"{p.frontage_m:g} {u_m}"),
+        (label("p_population", lang), population_method(result, lang, inputs)),
+    ]
+    net = inputs.network
+    if net is not None and hasattr(net, "edge_length"):
+        rows.append((label("p_network", lang), label("network_desc", lang, edges=f"{net.n_edges:,}", km=float(np.sum(net.edge_length)) / 1000)))
+    df = pd.DataFrame(rows, columns=["item", "value"])
+    title = label("sec_params", lang).split("、")[-1].split(". ")[-1]
+    return Table("params", title, title[:31], df, [Column("item", label("c_item", lang)), Column("value", label("c_value", lang))])
+
+
+def _area_totals(df: pd.DataFrame) -> dict[str, float]:
+    pop, cov = float(df["population"].sum()), float(df["covered_pop"].sum())
+    return {"population": pop, "covered_pop": cov, "uncovered_pop": float(df["uncovered_pop"].sum()),
+            "redundant_pop": float(df["redundant_pop"].sum()) if "redundant_pop" in df else np.nan,
+            "covered_share": cov / pop if pop else np.nan}
+
+
+def communities_table(result: CoverageResult, lang: str) -> Table:
+    """Residents, covered, uncovered, share and 2+-center residents per community, worst first."""
+    df = result.communities.copy()
+    if "redundant_pop" not in df:
+        df["redundant_pop"] = np.nan
+    df = df.sort_values(["covered_share", "uncovered_pop"], ascending=[True, False], ignore_index=True)
+    cols = [
+        Column("community", label("c_community", lang)),
+        Column("population", label("c_population", lang), "int"),
+        Column("covered_pop", label("c_covered_pop", lang), "int"),
+        Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
+        Column("covered_share", label("c_covered_share", lang), "pct"),
+        Column("redundant_pop", label("c_redundant_pop", lang), "int"),
+    ]
+    totals = {"community": "合计" if lang == "zh" else "Total", **_area_totals(df)}
+    return Table("communities", label("t_communities", lang), "社区覆盖" if lang == "zh" else "communities", df, cols, totals)
+
+
+def grids_table(result: CoverageResult, lang: str) -> Table:
+    """Coverage per grid (网格), worst share first."""
+    g = pd.DataFrame(result.grids.drop(columns="geometry"))
+    for col in ("name", "community"):
+        if col not in g:
+            g[col] = ""
+    if "redundant_pop" not in g:
+        g["redundant_pop"] = np.nan
+    g = g[g["population"] > 0].sort_values(["covered_share", "uncovered_pop"], ascending=[True, False], ignore_index=True)
+    cols = [
+        Column("grid_id", label("c_grid_id", lang)),
+        Column("name", label("c_grid_name", lang)),
+        Column("community", label("c_community", lang)),
+        Column("population", label("c_population", lang), "int"),
+        Column("covered_pop", label("c_covered_pop", lang), "int"),
+        Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
+        Column("covered_share", label("c_covered_share", lang), "pct"),
+    ]
+    totals = {"grid_id": "合计" if lang == "zh" else "Total", **_area_totals(g)}
+    return Table("grids", label("t_grids", lang), "网格覆盖" if lang == "zh" else "grids", g, cols, totals)
+
+
+def gaps_table(result: CoverageResult, lang: str) -> Table:
+    """Gap areas with their residents (largest first) and area in hectares."""
+    g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore"))
+    if g.empty:
+        g = pd.DataFrame({"gap_id": [], "community": [], "population": [], "area_m2": []})
+    g["area_ha"] = g["area_m2"].astype(float) / 10_000.0
+    g = g.sort_values("population", ascending=False, ignore_index=True)
+    cols = [
+        Column("gap_id", label("c_gap_id", lang)),
+        Column("community", label("c_community", lang)),
+        Column("population", label("c_population", lang), "int"),
+        Column("area_ha", label("c_area_ha", lang), "num1"),
+    ]
+    totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()), "area_ha": float(g["area_ha"].sum())}
+    return Table("gaps", label("t_gaps", lang), "覆盖缺口" if lang == "zh" else "gaps", g, cols, totals)
+
+
+def center_redundancy(result: CoverageResult) -> pd.DataFrame:
+    """Per center: residents covered only by it, and the share of its load also reached by another.
+
+    ``unique_pop``: residents whose only center within the threshold is this one (they lose
+    coverage if it closes). ``redundant_share``: of the center's load (nearest, within threshold),
+    the share that has 2+ centers within the threshold.
+    """
+    d = result.demand
+    cov = d[d["covered"]]
+    unique = cov[cov["n_centers_within"] == 1].groupby("nearest_center")["population"].sum()
+    multi = cov[cov["n_centers_within"] >= 2].groupby("nearest_center")["population"].sum()
+    c = result.centers
+    load = c["load_pop"].to_numpy(dtype=float)
+    m = c["center_id"].map(multi).fillna(0.0).to_numpy(dtype=float)
+    return pd.DataFrame({
+        "center_id": c["center_id"].to_numpy(),
+        "unique_pop": c["center_id"].map(unique).fillna(0.0).to_numpy(dtype=float),
+        "redundant_share": np.where(load > 0, m / np.where(load > 0, load, 1.0), np.nan),
+    })
+
+
+def centers_table(result: CoverageResult, lang: str) -> Table:
+    """Load and redundancy per center, heaviest load first."""
+    c = pd.DataFrame(result.centers.drop(columns="geometry"))
+    c = c.merge(center_redundancy(result), on="center_id", how="left")
+    if "level" not in c:
+        c["level"] = ""
+    c = c.sort_values("load_pop", ascending=False, ignore_index=True)
+    cols = [
+        Column("center_id", label("c_center_id", lang)),
+        Column("name", label("c_name", lang)),
+        Column("level", label("c_level", lang)),
+        Column("load_pop", label("c_load_pop", lang), "int"),
+        Column("load_all_pop", label("c_load_all_pop", lang), "int"),
+        Column("unique_pop", label("c_unique_pop", lang), "int"),
+        Column("redundant_share", label("c_redundant_share", lang), "pct"),
+        Column("access_m", label("c_access_m", lang), "num1"),
+    ]
+    totals = {"center_id": "合计" if lang == "zh" else "Total", "load_pop": float(c["load_pop"].sum()),
+              "load_all_pop": float(c["load_all_pop"].sum()), "unique_pop": float(c["unique_pop"].sum())}
+    return Table("centers", label("t_centers", lang), "中心负荷" if lang == "zh" else "centers", c, cols, totals)
+
+
+def curve_table(result: CoverageResult, lang: str) -> Table:
+    """Residents covered at 5…15 minutes (the lead's :func:`coverage_curve`)."""
+    df = coverage_curve(result, range(5, 16))
+    cols = [Column("minutes", label("c_minutes", lang), "num1"), Column("covered_pop", label("c_covered_pop", lang), "int"),
+            Column("covered_share", label("c_covered_share", lang), "pct")]
+    return Table("curve", label("t_curve", lang), "覆盖率曲线" if lang == "zh" else "coverage_curve", df, cols)
+
+
+def histogram_table(result: CoverageResult, lang: str) -> Table:
+    """Residents per one-minute walking-time bin; the last bin holds longer and unreachable walks."""
+    df = time_histogram(result, 1.0, HIST_MAX_MIN)
+    cols = [Column("from_min", label("c_from_min", lang), "num1"), Column("to_min", label("c_to_min", lang), "num1"),
+            Column("population", label("c_population", lang), "int")]
+    return Table("histogram", label("t_hist", lang), "步行时间分布" if lang == "zh" else "time_histogram", df, cols,
+                 {"from_min": np.nan, "population": float(df["population"].sum())})
+
+
+def _audits(inputs: ReportInputs, result: CoverageResult) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Audit tables given by the caller, else computed with ``analysis.audit`` when it exists."""
+    ca, sa = inputs.center_audit, inputs.station_audit
+    try:
+        from analysis import audit  # written by another engineer; optional
+    except ImportError:
+        return ca, sa
+    if ca is None and hasattr(audit, "audit_service_centers"):
+        ca = _as_frame(audit.audit_service_centers(result.centers))
+    if sa is None and inputs.stations is not None and hasattr(audit, "audit_red_stations"):
+        sa = _as_frame(audit.audit_red_stations(inputs.stations))
+    return ca, sa
+
+
+def _as_frame(x) -> pd.DataFrame | None:
+    if x is None:
+        return None
+    if isinstance(x, pd.DataFrame):
+        return pd.DataFrame(x.drop(columns="geometry", errors="ignore"))
+    if hasattr(x, "table"):
+        return _as_frame(x.table)
+    return pd.DataFrame(x)
+
+
+def audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
+    """An audit table from ``analysis.audit``: id, name, (level), summary, missing, complete.
+
+    Tables of another shape are shown as given (their own column names).
+    """
+    sheet = {"center_audit": ("功能核查", "center_audit"), "station_audit": ("驿站设施", "station_audit")}[key]
+    sheet_name = sheet[0] if lang == "zh" else sheet[1]
+    summary, missing = f"summary_{lang}", f"missing_{lang}"
+    if {"id", "name", summary, missing, "complete"} <= set(df.columns):
+        d = df.copy()
+        d[missing] = d[missing].fillna("").astype(str).replace("", label("none_found", lang))
+        d = d.sort_values(["complete", "id"], kind="stable", ignore_index=True)
+        cols = [Column("id", label("c_center_id", lang)), Column("name", label("c_name", lang))]
+        if "level" in d:
+            cols.append(Column("level", label("c_level", lang)))
+        cols += [Column(summary, label("c_functions", lang)), Column(missing, label("c_missing", lang)),
+                 Column("complete", label("c_ok", lang), "bool")]
+        return Table(key, label(f"t_{key}", lang), sheet_name, d, cols)
+    d = df.copy()
+    cols = []
+    for col in d.columns:
+        s = d[col]
+        if s.map(lambda v: isinstance(v, (list, tuple, set))).any():
+            d[col] = s.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple, set)) else v)
+        kind = "bool" if s.dtype == bool else ("int" if pd.api.types.is_integer_dtype(s) else
+                                               ("num1" if pd.api.types.is_float_dtype(s) else "text"))
+        cols.append(Column(str(col), str(col), kind))
+    return Table(key, label(f"t_{key}", lang), sheet_name, d, cols)
+
+
+def method_notes(result: CoverageResult, lang: str, inputs: ReportInputs) -> list[str]:
+    """Short method paragraphs: network distance, circles, gaps, population."""
+    pm = population_method(result, lang, inputs)
+    key = "method_population" if result.summary.get("population_is_estimate") else "method_population_given"
+    return [
+        label("method_network", lang, f=result.params.frontage_m),
+        label("method_circles", lang),
+        label("method_gaps", lang, c=GAP_CELL_M),
+        label(key, lang, method=pm),
+    ]

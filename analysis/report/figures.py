@@ -1,0 +1,31 @@
+"""All report figures as PNG bytes (maps and charts), drawn once and shared by PDF and HTML."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from analysis.coverage import CoverageResult
+from analysis.report import charts, staticmap
+from analysis.report.content import ReportContent
+from analysis.report.inputs import ReportInputs
+
+DPI = 170
+
+
+def build_figures(result: CoverageResult, content: ReportContent, inputs: ReportInputs | None = None,
+                  proposals: gpd.GeoDataFrame | None = None, dpi: int = DPI) -> dict[str, bytes | None]:
+    """PNG bytes by key: map_coverage, map_circles, map_grids (None without grids), chart_curve,
+    chart_hist, and map_siting when ``proposals`` (proposed sites) are given."""
+    lang, demo = content.lang, content.is_demo
+    m = result.params.minutes
+    grids = staticmap.map_grids(result, lang, inputs, demo)
+    out = {
+        "map_coverage": staticmap.figure_png(staticmap.map_coverage(result, lang, inputs, demo), dpi),
+        "map_circles": staticmap.figure_png(staticmap.map_circles(result, lang, inputs, demo), dpi),
+        "map_grids": staticmap.figure_png(grids, dpi) if grids is not None else None,
+        "chart_curve": staticmap.figure_png(charts.chart_curve(content, m), dpi),
+        "chart_hist": staticmap.figure_png(charts.chart_histogram(content, m), dpi),
+    }
+    if proposals is not None and len(proposals):
+        out["map_siting"] = staticmap.figure_png(staticmap.map_coverage(result, lang, inputs, demo, proposals=proposals), dpi)
+    return out

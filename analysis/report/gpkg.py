@@ -1,0 +1,57 @@
+"""GeoPackage of a report: every layer of the run (WGS-84) plus a ``metadata`` table.
+
+Builds on ``analysis.export`` (the run's layers and metadata); adds the report's context layers
+(red stations, candidate sites, proposed sites) and the report's sources, dates and language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.coverage import CoverageResult
+from analysis.export import coverage_layers, run_metadata, write_gpkg
+from analysis.report.content import ReportContent
+from analysis.report.inputs import ReportInputs
+
+
+def report_layers(result: CoverageResult, inputs: ReportInputs | None = None,
+                  siting_layers: dict[str, gpd.GeoDataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Layers to write: the run's layers, red stations, candidates and siting layers when given."""
+    inputs = inputs or ReportInputs()
+    layers = dict(coverage_layers(result))
+    if inputs.stations is not None and len(inputs.stations):
+        layers["stations"] = inputs.stations
+    if inputs.candidates is not None and len(inputs.candidates):
+        layers["candidates"] = inputs.candidates
+    for name, gdf in (siting_layers or {}).items():
+        if gdf is not None and len(gdf):
+            layers[name] = gdf
+    return layers
+
+
+def report_metadata(result: CoverageResult, content: ReportContent) -> dict[str, str]:
+    """Parameters, data sources with dates, study area, report date, language, software version."""
+    meta = run_metadata(result)
+    meta.update({
+        "report_title": content.title,
+        "study_area": content.study_area,
+        "report_date": content.date,
+        "report_language": content.lang,
+        "report_software": content.software,
+        "osm_attribution": "© OpenStreetMap contributors, ODbL 1.0",
+    })
+    for _, row in content.sources.df.iterrows():
+        meta[f"source: {row['name']}"] = " | ".join(str(x) for x in (row["date"], row["note"]) if str(x))
+    for _, row in content.params.df.iterrows():
+        meta[f"parameter: {row['item']}"] = str(row["value"])
+    return meta
+
+
+def write_report_gpkg(result: CoverageResult, content: ReportContent, path: str | Path,
+                      inputs: ReportInputs | None = None,
+                      siting_layers: dict[str, gpd.GeoDataFrame] | None = None) -> Path:
+    """Write the GeoPackage to ``path`` atomically."""
+    return write_gpkg(report_layers(result, inputs, siting_layers), path, report_metadata(result, content))

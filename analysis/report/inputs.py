@@ -1,0 +1,51 @@
+"""What a report needs besides the coverage result: area name, sources, basemap, optional layers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One input of the analysis for the sources table (``date`` as the planner knows it)."""
+
+    name: str
+    date: str = ""
+    note: str = ""
+
+
+@dataclass
+class ReportInputs:
+    """Context for a report; every field is optional.
+
+    study_area: name printed in the title (default: the sample city's name when ``is_demo``).
+    report_date: date printed on the title page (default: today).
+    sources: data sources with dates; the OSM attribution is always added.
+    features: basemap layers by name (streets, water, green, buildings, ...) in any CRS,
+        e.g. ``geo.osm_features.load_osm_features(path)``; the network's streets are used if absent.
+    network: the walking network (basemap fallback, network length in the parameters).
+    stations: red stations layer (points), shown on maps.
+    center_audit, station_audit: tables from ``analysis.audit``; computed here when that module
+        exists and the layers are given.
+    candidates: candidate sites (资源清单) when no siting result carries them.
+    population_method: one sentence on how residents were counted or estimated.
+    is_demo: force the illustrative-data note on or off (default: from the result).
+    osm_date: date of the OSM data, e.g. "2015-02".
+    """
+
+    study_area: str | None = None
+    report_date: dt.date | None = None
+    sources: list[DataSource] = field(default_factory=list)
+    features: dict[str, gpd.GeoDataFrame] | None = None
+    network: object | None = None
+    stations: gpd.GeoDataFrame | None = None
+    center_audit: pd.DataFrame | None = None
+    station_audit: pd.DataFrame | None = None
+    candidates: gpd.GeoDataFrame | None = None
+    population_method: str | None = None
+    is_demo: bool | None = None
+    osm_date: str | None = None

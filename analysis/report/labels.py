@@ -1,0 +1,244 @@
+"""Report wording in Chinese (default) and English, and number formatting shared by all formats.
+
+``label(key, lang)`` returns the string; a missing English string falls back to Chinese, a
+missing key raises ``KeyError`` (a typo in a report must fail in the tests, not print a key).
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("zh", "en")
+
+_S: dict[str, tuple[str, str]] = {
+    # title and frame
+    "title": ("8分钟党群连心服务圈步行覆盖评估报告", "8-minute service circle: walking coverage report"),
+    "study_area": ("研究范围", "Study area"),
+    "report_date": ("报告日期", "Report date"),
+    "sample_area": ("杭州市中心（西湖东岸）示例城市", "Central Hangzhou (east shore of West Lake), sample city"),
+    "demo_note": ("示例数据，非真实点位", "Illustrative demo data, not real sites (示例数据，非真实点位)"),
+    "demo_note_long": (
+        "本报告中的服务中心、红色驿站、网格、社区和候选点位为示例数据，仅用于演示分析方法，非真实点位。",
+        "The service centers, red stations, grids, communities and candidate sites in this report are "
+        "illustrative demo layers that show the method; they are not real sites.",
+    ),
+    "osm_attribution": ("© OpenStreetMap contributors", "© OpenStreetMap contributors"),
+    "osm_licence": ("路网与底图数据：© OpenStreetMap contributors，开放数据库许可（ODbL 1.0）",
+                    "Streets and basemap: © OpenStreetMap contributors, Open Database License (ODbL 1.0)"),
+    "page": ("第 {n} 页", "Page {n}"),
+    "software": ("软件", "Software"),
+    # sections
+    "sec_sources": ("二、数据来源", "2. Data sources"),
+    "sec_params": ("三、分析参数", "3. Parameters"),
+    "sec_headline": ("一、主要结论", "1. Headline figures"),
+    "sec_maps": ("四、覆盖地图", "4. Coverage maps"),
+    "sec_areas": ("五、分社区与分网格覆盖", "5. Coverage by community and grid"),
+    "sec_gaps": ("六、覆盖缺口", "6. Gap areas"),
+    "sec_centers": ("七、服务中心负荷与重复覆盖", "7. Center load and redundancy"),
+    "sec_audit": ("八、阵地功能与驿站设施", "8. Center functions and red-station amenities"),
+    "sec_charts": ("九、覆盖率与步行时间分布", "9. Coverage by minutes and walking times"),
+    "sec_siting": ("十、补点建议（三张清单）", "10. Proposal (three lists)"),
+    "sec_method": ("方法说明", "Method note"),
+    # sources table
+    "src_name": ("数据", "Data"),
+    "src_date": ("日期", "Date"),
+    "src_note": ("说明", "Note"),
+    "src_osm": ("OpenStreetMap 路网、建筑、水体", "OpenStreetMap streets, buildings, water"),
+    "src_centers": ("党群服务中心", "Party-masses service centers"),
+    "src_demand": ("居民人口（需求点）", "Residents (demand points)"),
+    "src_grids": ("网格", "Grids"),
+    "src_communities": ("社区", "Communities"),
+    "src_stations": ("红色驿站", "Red stations"),
+    "src_candidates": ("候选点位", "Candidate sites"),
+    "src_estimate": ("估算", "estimate"),
+    # parameters
+    "p_minutes": ("步行时间阈值", "Walking time threshold"),
+    "p_speed": ("步行速度", "Walking speed"),
+    "p_reach": ("对应步行距离", "Walking distance at threshold"),
+    "p_access": ("接入距离上限（点到街道）", "Access distance cap (point to street)"),
+    "p_thresholds": ("等时圈阈值", "Isochrone thresholds"),
+    "p_frontage": ("街道两侧覆盖宽度", "Street frontage width"),
+    "p_population": ("人口方法", "Population method"),
+    "p_network": ("路网", "Walking network"),
+    "unit_min": ("分钟", "min"),
+    "unit_m": ("米", "m"),
+    "unit_kmh": ("千米/小时", "km/h"),
+    "unit_persons": ("人", "residents"),
+    "pop_estimate": ("人口为估算值（按建筑分布估算），非统计数据", "Population is an estimate (from building footprints), not census counts"),
+    "pop_given": ("人口为输入图层提供的数值", "Population as given in the input layer"),
+    "network_desc": ("{edges} 段街道，{km:.1f} 千米（OSM 可步行道路）", "{edges} street segments, {km:.1f} km (walkable OSM ways)"),
+    # headline
+    "h_total": ("居民总数", "Residents in total"),
+    "h_covered": ("8分钟内可达居民", "Residents within the threshold"),
+    "h_share": ("覆盖率", "Share covered"),
+    "h_uncovered": ("未覆盖居民", "Residents not covered"),
+    "h_median": ("步行时间中位数", "Median walking time"),
+    "h_p90": ("90%居民步行时间", "90th-percentile walking time"),
+    "h_centers": ("服务中心数", "Service centers"),
+    "h_circle": ("按直线圆圈计算的覆盖率", "Share covered by straight-line circles"),
+    "h_overstate": ("直线圆圈高估（百分点）", "Overstatement by circles (percentage points)"),
+    "h_off": ("距街道过远的居民", "Residents too far from any street"),
+    "h_redundant": ("被两个及以上中心覆盖的居民", "Residents within reach of 2+ centers"),
+    "covered_label": ("{m:g}分钟内可达居民", "Residents within {m:g} minutes"),
+    "unreachable": ("不可达", "unreachable"),
+    "headline_sentence": (
+        "按实际步行路网计算，{share} 的居民（{covered} 人）可在 {m:g} 分钟内步行到达党群服务中心，"
+        "{uncovered} 人尚未覆盖；若按直线圆圈计算，覆盖率为 {circle}。",
+        "Along the real walking network, {share} of residents ({covered}) reach a service center within "
+        "{m:g} minutes and {uncovered} are not covered; straight-line circles would claim {circle}.",
+    ),
+    # maps
+    "map_coverage": ("图1  服务中心、步行等时圈与覆盖缺口", "Map 1. Centers, walking isochrones and gaps"),
+    "map_circles": ("图2  直线圆圈与实际步行范围对比", "Map 2. Straight-line circles against the real walking reach"),
+    "map_grids": ("图3  分网格覆盖率", "Map 3. Coverage share by grid"),
+    "chart_curve": ("图4  不同步行时间阈值下的覆盖率", "Figure 4. Coverage against minutes"),
+    "chart_hist": ("图5  居民步行时间分布", "Figure 5. Walking times of residents"),
+    "leg_center": ("党群服务中心", "Service center"),
+    "leg_station": ("红色驿站", "Red station"),
+    "leg_iso": ("{m:g}分钟步行范围", "{m:g}-minute walk"),
+    "leg_circle": ("{m:g}分钟直线圆圈（{r:.0f}米）", "{m:g}-minute straight-line circle ({r:.0f} m)"),
+    "leg_gap": ("覆盖缺口", "Gap area"),
+    "leg_proposal": ("建议新增点位", "Proposed site"),
+    "leg_streets": ("街道", "Streets"),
+    "leg_water": ("水体", "Water"),
+    "leg_buildings": ("建筑", "Buildings"),
+    "leg_share": ("覆盖率", "Share covered"),
+    "north": ("北", "N"),
+    "axis_minutes": ("步行时间阈值（分钟）", "Threshold (minutes)"),
+    "axis_share": ("覆盖率（%）", "Share covered (%)"),
+    "axis_time": ("步行时间（分钟）", "Walking time (minutes)"),
+    "axis_residents": ("居民（人）", "Residents"),
+    "hist_last_bin": ("≥{m:g}分钟或不可达", "≥{m:g} min or unreachable"),
+    # tables
+    "t_communities": ("分社区覆盖（按覆盖率从低到高）", "Coverage by community (worst first)"),
+    "t_grids": ("分网格覆盖（按覆盖率从低到高）", "Coverage by grid (worst first)"),
+    "t_gaps": ("覆盖缺口及人口", "Gap areas and their residents"),
+    "t_centers": ("服务中心负荷与重复覆盖", "Center load and redundancy"),
+    "t_curve": ("覆盖率随步行时间变化", "Coverage against minutes"),
+    "t_hist": ("步行时间分布", "Walking-time histogram"),
+    "t_center_audit": ("党群服务中心“3+1+N”功能核查", "3+1+N function audit of centers"),
+    "t_station_audit": ("红色驿站配套设施核查", "Red-station amenity audit"),
+    "t_summary": ("主要结论", "Headline figures"),
+    "t_params": ("参数与数据来源", "Parameters and sources"),
+    "t_demand_list": ("需求清单", "Needs list (需求清单)"),
+    "t_resource_list": ("资源清单", "Resource list (资源清单)"),
+    "t_project_list": ("项目清单", "Project list (项目清单)"),
+    "t_before_after": ("补点前后对比", "Before and after"),
+    "c_community": ("社区", "Community"),
+    "c_grid_id": ("网格编号", "Grid id"),
+    "c_grid_name": ("网格名称", "Grid"),
+    "c_population": ("人口（人）", "Residents"),
+    "c_covered_pop": ("覆盖人口（人）", "Covered"),
+    "c_uncovered_pop": ("未覆盖人口（人）", "Not covered"),
+    "c_covered_share": ("覆盖率", "Share covered"),
+    "c_redundant_pop": ("多中心覆盖人口（人）", "Within reach of 2+ centers"),
+    "c_gap_id": ("缺口编号", "Gap id"),
+    "c_area_ha": ("面积（公顷）", "Area (ha)"),
+    "c_center_id": ("编号", "Id"),
+    "c_name": ("名称", "Name"),
+    "c_level": ("层级", "Level"),
+    "c_load_pop": ("服务人口（阈值内，最近）", "Load (nearest, within threshold)"),
+    "c_load_all_pop": ("最近中心人口（不限时间）", "Nearest-center residents (any time)"),
+    "c_unique_pop": ("仅此中心覆盖（人）", "Covered only by this center"),
+    "c_redundant_share": ("重复覆盖比例", "Share also reached by another"),
+    "c_access_m": ("距街道（米）", "To street (m)"),
+    "c_minutes": ("步行时间（分钟）", "Minutes"),
+    "c_from_min": ("起（分钟）", "From (min)"),
+    "c_to_min": ("止（分钟）", "To (min)"),
+    "c_item": ("项目", "Item"),
+    "c_value": ("数值", "Value"),
+    "c_before": ("补点前", "Before"),
+    "c_after": ("补点后", "After"),
+    "c_change": ("变化", "Change"),
+    "c_site_id": ("点位编号", "Site id"),
+    "c_kind": ("类型", "Type"),
+    "c_address": ("地址", "Address"),
+    "c_added_pop": ("新增覆盖人口（人）", "Residents added"),
+    "c_rank": ("顺序", "Order"),
+    "c_selected": ("是否选中", "Selected"),
+    "c_functions": ("具备功能", "Functions present"),
+    "c_missing": ("缺少", "Missing"),
+    "c_ok": ("是否达标", "Meets standard"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "none_found": ("无", "none"),
+    "no_gaps": ("没有未覆盖的居民。", "No resident is outside the threshold."),
+    "more_rows": ("（另有 {n} 行见 Excel 表格）", "({n} more rows in the spreadsheet)"),
+    "no_audit": ("未提供该图层，本节从略。", "This layer was not given; section left out."),
+    "siting_intro": (
+        "以下三张清单按街道常用格式整理补点建议：需求清单列出缺口及其居民，资源清单列出可用的候选点位"
+        "（如闲置公共用房），项目清单列出建议点位及各自新增覆盖人口。",
+        "The proposal is organised as the three lists street offices use: the needs list (gaps and who "
+        "lives there), the resource list (candidate sites such as idle public buildings) and the project "
+        "list (proposed sites and what each adds).",
+    ),
+    "siting_method": ("选址方法", "Siting method"),
+    # method note
+    "method_network": (
+        "覆盖按实际步行路网计算，而不是按直线半径画圆：从每个服务中心沿可步行街道（OpenStreetMap）"
+        "计算到每个居民点的最短步行距离，按步行速度换算为分钟；居民点与中心先就近接入街道，"
+        "接入距离计入步行距离，超过接入上限的点视为距街道过远。等时圈由可达街道段两侧各 {f:g} 米范围组成。",
+        "Coverage is measured along the real walking network, not with circles: from every service center "
+        "the shortest walking distance along walkable OpenStreetMap streets to every resident point is "
+        "computed and turned into minutes at the walking speed; points join the nearest street and the "
+        "access distance is part of the walk; points beyond the access cap count as too far from any street. "
+        "Isochrones are the reached streets with {f:g} m of frontage on each side.",
+    ),
+    "method_population": (
+        "人口估算：{method}。人口数字用于比较不同区域，不宜作为统计口径引用。",
+        "Population: {method}. Use the figures to compare areas, not as official counts.",
+    ),
+    "method_population_given": ("人口：{method}。", "Population: {method}."),
+    "method_circles": (
+        "直线圆圈（半径 = 阈值 × 步行速度）仅用于对比，通常会高估覆盖。",
+        "Straight-line circles (radius = threshold × speed) are shown for comparison only; they usually overstate coverage.",
+    ),
+    "method_gaps": (
+        "覆盖缺口：未覆盖居民点所在的 {c:g} 米格网合并而成的连片区域。",
+        "Gap areas: the {c:g} m cells of uncovered resident points, merged where they touch.",
+    ),
+}
+
+
+def label(key: str, lang: str = "zh", **fmt) -> str:
+    """The string for ``key`` in ``lang`` ("zh" or "en"), formatted with ``fmt``."""
+    zh, en = _S[key]
+    text = en if lang == "en" and en else zh
+    return text.format(**fmt) if fmt else text
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if supported, else a :class:`ParameterError` naming the choices."""
+    from geo.errors import ParameterError
+
+    if lang not in LANGS:
+        raise ParameterError(f"Report language must be 'zh' or 'en' (got {lang!r}).")
+    return lang
+
+
+def fmt_int(x: float) -> str:
+    """Residents or counts: rounded, thousands separators (``12,345``)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{round(float(x)):,}"
+
+
+def fmt_pct(share: float, digits: int = 1) -> str:
+    """A 0–1 share as a percentage (``83.4%``)."""
+    if share is None or not math.isfinite(float(share)):
+        return "—"
+    return f"{float(share) * 100:.{digits}f}%"
+
+
+def fmt_min(x: float, lang: str = "zh") -> str:
+    """Walking minutes with one decimal, or 'unreachable'."""
+    if x is None or not math.isfinite(float(x)):
+        return label("unreachable", lang)
+    return f"{float(x):.1f} {label('unit_min', lang)}"
+
+
+def fmt_num(x: float, digits: int = 1) -> str:
+    """A plain decimal number."""
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    return f"{float(x):,.{digits}f}"

@@ -1,0 +1,28 @@
+"""PDF report: the HTML document rendered by WeasyPrint with the pinned CJK font (A4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.report.content import ReportContent
+from analysis.report.fonts import cjk_font
+from analysis.report.sections import css, esc, render_body
+from analysis.report.writing import atomic_path
+
+
+def pdf_html(content: ReportContent, figures: dict[str, bytes | None]) -> str:
+    """The full HTML fed to WeasyPrint."""
+    lang = "zh-CN" if content.lang == "zh" else "en"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(content.title)}</title>'
+            f"<style>{css(content, pdf=True)}</style></head><body>{render_body(content, figures, pdf=True)}</body></html>")
+
+
+def write_pdf(content: ReportContent, figures: dict[str, bytes | None], path: str | Path) -> Path:
+    """Render the report to ``path`` (PDF), atomically."""
+    from weasyprint import HTML
+
+    cjk_font()  # fail early with install instructions when no Chinese font exists
+    doc = HTML(string=pdf_html(content, figures), base_url=None)
+    with atomic_path(path) as tmp:
+        doc.write_pdf(str(tmp))
+    return Path(path)

@@ -1,0 +1,248 @@
+"""Static report maps with matplotlib: OSM basemap, scale bar, north arrow and legend (offline).
+
+All drawing happens in the result's metric CRS (metres), so the scale bar is exact. Every
+map function returns a matplotlib Figure; :func:`figure_png` turns it into PNG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+
+from analysis.coverage import CoverageResult  # noqa: E402
+from analysis.report.basemap import basemap_layers  # noqa: E402
+from analysis.report.fonts import use_cjk_font  # noqa: E402
+from analysis.report.inputs import ReportInputs  # noqa: E402
+from analysis.report.labels import label  # noqa: E402
+
+ISO_COLOURS = {5.0: "#1a9850", 8.0: "#66bd63", 10.0: "#fdae61", 15.0: "#f46d43"}
+FALLBACK_ISO = "#74add1"
+GAP_COLOUR = "#b2182b"
+CENTER_COLOUR = "#c62828"
+STATION_COLOUR = "#ef6c00"
+PROPOSAL_COLOUR = "#1565c0"
+SHARE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+SHARE_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
+BASE_STYLE = {
+    "landuse": dict(color="#f2efe9", linewidth=0),
+    "green": dict(color="#d8ead2", linewidth=0),
+    "water": dict(color="#aad3df", linewidth=0),
+    "buildings": dict(color="#d9d0c9", linewidth=0),
+    "streets": dict(color="#9e9e9e", linewidth=0.5),
+}
+FIG_WIDTH_IN = 6.0
+#: Height/width range of map frames: tall or flat study areas get more context around them.
+MIN_RATIO, MAX_RATIO = 0.6, 1.25
+NICE_LENGTHS_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
+
+
+def map_extent(result: CoverageResult, margin: float = 0.04) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) in metres around demand and centers, with a relative margin."""
+    parts = [result.demand.total_bounds, result.centers.total_bounds]
+    b = np.array(parts, dtype=float)
+    minx, miny = np.nanmin(b[:, 0]), np.nanmin(b[:, 1])
+    maxx, maxy = np.nanmax(b[:, 2]), np.nanmax(b[:, 3])
+    dx, dy = max(maxx - minx, 200.0), max(maxy - miny, 200.0)
+    minx, miny, maxx, maxy = minx - margin * dx, miny - margin * dy, maxx + margin * dx, maxy + margin * dy
+    return fit_ratio((minx, miny, maxx, maxy), MIN_RATIO, MAX_RATIO)
+
+
+def fit_ratio(extent, min_ratio: float, max_ratio: float) -> tuple[float, float, float, float]:
+    """Widen the extent (metres) so that height/width lies in [min_ratio, max_ratio] (more context)."""
+    minx, miny, maxx, maxy = extent
+    w, h = maxx - minx, maxy - miny
+    if h / w > max_ratio:
+        extra = (h / max_ratio - w) / 2
+        minx, maxx = minx - extra, maxx + extra
+    elif h / w < min_ratio:
+        extra = (w * min_ratio - h) / 2
+        miny, maxy = miny - extra, maxy + extra
+    return (float(minx), float(miny), float(maxx), float(maxy))
+
+
+def new_map(extent, layers: dict[str, gpd.GeoDataFrame]):
+    """A figure and axes sized to ``extent``, with the basemap drawn."""
+    use_cjk_font()
+    minx, miny, maxx, maxy = extent
+    ratio = (maxy - miny) / (maxx - minx)
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH_IN, min(max(FIG_WIDTH_IN * ratio, 3.5), 9.0)), dpi=100)
+    ax.set_facecolor("#fbfaf7")
+    for name in ("landuse", "green", "water", "buildings", "streets"):
+        if name in layers:
+            layers[name].plot(ax=ax, zorder=1, **BASE_STYLE[name])
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig, ax
+
+
+def add_scale_bar(ax, lang: str) -> float:
+    """A two-part black/white scale bar at the lower left; returns its length in metres."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w = x1 - x0
+    length = max(L for L in NICE_LENGTHS_M if L <= w / 4.0) if w / 4.0 >= NICE_LENGTHS_M[0] else NICE_LENGTHS_M[0]
+    bx, by, h = x0 + 0.04 * w, y0 + 0.04 * (y1 - y0), 0.012 * (y1 - y0)
+    ax.add_patch(Rectangle((bx - 0.01 * w, by - 0.7 * h), length + 0.02 * w, 4.2 * h, facecolor="white", alpha=0.8, edgecolor="none", zorder=9))
+    for i, colour in enumerate(("black", "white")):
+        ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, facecolor=colour, edgecolor="black", linewidth=0.8, zorder=10))
+    text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    if lang == "zh":
+        text = f"{length / 1000:g} 千米" if length >= 1000 else f"{length:g} 米"
+    ax.text(bx + length / 2, by + 1.6 * h, text, ha="center", va="bottom", fontsize=8, zorder=10)
+    ax.text(bx, by + 1.6 * h, "0", ha="center", va="bottom", fontsize=7, zorder=10)
+    return float(length)
+
+
+def add_north_arrow(ax, lang: str) -> None:
+    """A north arrow at the upper right (UTM grid north; convergence here is under 1°)."""
+    ax.annotate(
+        label("north", lang), xy=(0.95, 0.965), xytext=(0.95, 0.86), xycoords="axes fraction",
+        ha="center", va="center", fontsize=11, fontweight="bold", zorder=11,
+        arrowprops=dict(facecolor="black", edgecolor="black", width=4, headwidth=11, headlength=10),
+        bbox=dict(boxstyle="circle,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8),
+    )
+
+
+def add_attribution(ax, lang: str, is_demo: bool) -> None:
+    """OSM attribution (and the demo note) in the lower right corner of the map."""
+    text = label("osm_attribution", lang)
+    if is_demo:
+        text = label("demo_note", "zh") + "  ·  " + text
+    ax.text(0.995, 0.005, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5, zorder=12,
+            bbox=dict(facecolor="white", alpha=0.75, edgecolor="none", pad=1.5))
+
+
+def _legend(ax, handles) -> None:
+    ax.legend(handles=handles, loc="upper left", fontsize=8.5, framealpha=0.9, borderpad=0.6)
+
+
+def _center_handles(lang: str, stations: bool, proposals: bool) -> list:
+    h = [Line2D([], [], marker="*", color="none", markerfacecolor=CENTER_COLOUR, markeredgecolor="black", markersize=12, label=label("leg_center", lang))]
+    if stations:
+        h.append(Line2D([], [], marker="^", color="none", markerfacecolor=STATION_COLOUR, markeredgecolor="black", markersize=7, label=label("leg_station", lang)))
+    if proposals:
+        h.append(Line2D([], [], marker="P", color="none", markerfacecolor=PROPOSAL_COLOUR, markeredgecolor="white", markersize=10, label=label("leg_proposal", lang)))
+    return h
+
+
+def _draw_points(ax, result: CoverageResult, stations, proposals) -> None:
+    if stations is not None and len(stations):
+        s = stations.to_crs(result.crs)
+        ax.scatter(s.geometry.x, s.geometry.y, marker="^", s=28, c=STATION_COLOUR, edgecolors="black", linewidths=0.5, zorder=7)
+    c = result.centers
+    ax.scatter(c.geometry.x, c.geometry.y, marker="*", s=150, c=CENTER_COLOUR, edgecolors="black", linewidths=0.6, zorder=8)
+    if proposals is not None and len(proposals):
+        p = proposals.to_crs(result.crs)
+        pts = p.geometry.representative_point()
+        ax.scatter(pts.x, pts.y, marker="P", s=120, c=PROPOSAL_COLOUR, edgecolors="white", linewidths=0.8, zorder=8)
+
+
+def dissolved_isochrones(result: CoverageResult) -> gpd.GeoDataFrame:
+    """One (multi)polygon per threshold (minutes), largest first."""
+    iso = result.isochrones
+    if iso is None or iso.empty:
+        return gpd.GeoDataFrame({"minutes": []}, geometry=[], crs=result.crs)
+    d = iso[["minutes", "geometry"]].dissolve(by="minutes").reset_index()
+    return d.sort_values("minutes", ascending=False, ignore_index=True)
+
+
+def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False,
+                 proposals: gpd.GeoDataFrame | None = None):
+    """Map 1: centers, walking isochrones at every threshold, and gap areas."""
+    inputs = inputs or ReportInputs()
+    ext = map_extent(result)
+    fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
+    handles = []
+    if len(result.gaps):
+        result.gaps.plot(ax=ax, facecolor=GAP_COLOUR, alpha=0.30, edgecolor=GAP_COLOUR, linewidth=0.6, zorder=2)
+    for _, row in dissolved_isochrones(result).iterrows():
+        m = float(row["minutes"])
+        colour = ISO_COLOURS.get(m, FALLBACK_ISO)
+        shape = gpd.GeoSeries([row.geometry], crs=result.crs)
+        if m <= result.params.minutes + 1e-9:  # within the threshold: filled
+            main = abs(m - result.params.minutes) < 1e-9
+            shape.plot(ax=ax, color=colour, alpha=0.6 if main else 0.7, edgecolor="#1b5e20" if main else colour,
+                       linewidth=0.6, zorder=3)
+            handles.append(Patch(facecolor=colour, alpha=0.65, edgecolor=colour, label=label("leg_iso", lang, m=m)))
+        else:  # longer walks: outline only, so the gaps stay visible
+            shape.boundary.plot(ax=ax, color=colour, linewidth=1.1, linestyle="--", zorder=4)
+            handles.append(Line2D([], [], color=colour, linestyle="--", linewidth=1.1, label=label("leg_iso", lang, m=m)))
+    handles.reverse()  # shortest walk first
+    if len(result.gaps):
+        handles.append(Patch(facecolor=GAP_COLOUR, alpha=0.30, edgecolor=GAP_COLOUR, label=label("leg_gap", lang)))
+    _draw_points(ax, result, inputs.stations, proposals)
+    handles += _center_handles(lang, inputs.stations is not None and len(inputs.stations) > 0, proposals is not None and len(proposals) > 0)
+    _finish(ax, handles, lang, is_demo)
+    return fig
+
+
+def map_circles(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
+    """Map 2: straight-line circles of the threshold against the real walking reach."""
+    inputs = inputs or ReportInputs()
+    ext = map_extent(result)
+    fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
+    m = float(result.params.minutes)
+    iso = result.isochrones[np.isclose(result.isochrones["minutes"], m)]
+    circ = result.circles[np.isclose(result.circles["minutes"], m)]
+    colour = ISO_COLOURS.get(m, FALLBACK_ISO)
+    if len(iso):
+        iso.plot(ax=ax, color=colour, alpha=0.55, edgecolor="#1b5e20", linewidth=0.5, zorder=3)
+    if len(circ):
+        circ.boundary.plot(ax=ax, color="#283593", linewidth=1.2, linestyle="--", zorder=4)
+    radius = result.params.reach_m()
+    handles = [
+        Line2D([], [], color="#283593", linestyle="--", linewidth=1.2, label=label("leg_circle", lang, m=m, r=radius)),
+        Patch(facecolor=colour, alpha=0.55, edgecolor="#1b5e20", label=label("leg_iso", lang, m=m)),
+    ]
+    _draw_points(ax, result, None, None)
+    handles += _center_handles(lang, False, False)
+    _finish(ax, handles, lang, is_demo)
+    return fig
+
+
+def map_grids(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
+    """Map 3: grids coloured by the share of residents covered (None without grids)."""
+    if result.grids is None or not len(result.grids):
+        return None
+    inputs = inputs or ReportInputs()
+    ext = map_extent(result)
+    fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
+    g = result.grids[result.grids["population"] > 0]
+    idx = np.clip(np.digitize(g["covered_share"].fillna(0).to_numpy(), SHARE_BINS) - 1, 0, len(SHARE_COLOURS) - 1)
+    g.assign(_c=np.array(SHARE_COLOURS)[idx]).plot(ax=ax, color=np.array(SHARE_COLOURS)[idx], alpha=0.7, edgecolor="#555555", linewidth=0.4, zorder=3)
+    handles = [Patch(facecolor=SHARE_COLOURS[i], alpha=0.7, edgecolor="#555555",
+                     label=f"{label('leg_share', lang) if i == 0 else ''} {SHARE_BINS[i] * 100:.0f}–{min(SHARE_BINS[i + 1], 1) * 100:.0f}%".strip())
+               for i in range(len(SHARE_COLOURS))]
+    _draw_points(ax, result, None, None)
+    handles += _center_handles(lang, False, False)
+    _finish(ax, handles, lang, is_demo)
+    return fig
+
+
+def _finish(ax, handles, lang: str, is_demo: bool) -> None:
+    ax.set_xlabel("")  # geopandas labels the axes with the CRS's axis names
+    ax.set_ylabel("")
+    _legend(ax, handles)
+    add_scale_bar(ax, lang)
+    add_north_arrow(ax, lang)
+    add_attribution(ax, lang, is_demo)
+    ax.figure.tight_layout(pad=0.3)
+
+
+def figure_png(fig, dpi: int = 170) -> bytes:
+    """PNG bytes of ``fig`` (then closed)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
