@@ -143,6 +143,15 @@ def test_app_in_headless_chromium_offline(server):
         assert metric.inner_text().strip() == share
         page.screenshot(path=str(OUT / "browser_coverage_zh.png"), full_page=False)
 
+        # a service center's popup: Chinese fields, wide enough to read
+        frame.locator(".sc-site").first.click()
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(state="visible")
+        text = popup.inner_text()
+        assert "类型" in text and "开放时间" in text and "服务居民（估算）" in text
+        assert popup.bounding_box()["width"] >= 200
+        frame.locator(".leaflet-popup-close-button").click()
+
         # what-if: add a red station by clicking on the map inside the largest gap
         page.get_by_text("新增红色驿站").click()
         page.wait_for_timeout(1200)  # the rerun after the mode change
