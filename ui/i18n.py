@@ -220,6 +220,23 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "download": ("下载 {fmt}", "Download {fmt}"),
     "make_report": ("生成报告", "Build the report"),
     "siting_result": ("选址结果", "Siting result"),
+    "report_settings": (
+        "报告按当前设置计算：{m} 分钟，步行速度 {v} km/h，红色驿站计入覆盖：{st}（在左侧栏修改）。",
+        "The report uses the current settings: {m} min, walking speed {v} km/h, red stations counted: {st} (change them in the sidebar).",
+    ),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "report_proposal": ("拟建方案", "Proposal in the report"),
+    "report_proposal_none": ("不含拟建站点（现状评估）", "None (current situation)"),
+    "report_proposal_whatif": ("新增站点推演中的 {n} 个拟建站点", "The {n} proposed site(s) from the what-if"),
+    "report_lang": ("报告语言", "Report language"),
+    "report_progress": ("正在生成报告（{fmt}），绘制地图与图表约需十几秒…", "Building the report ({fmt}); maps and charts take a few seconds…"),
+    "report_done": ("报告已生成（用时 {s} 秒），可下载：", "The report is ready ({s} s); download:"),
+    "report_stale": ("设置已改变，请重新生成报告。", "Settings changed: build the report again."),
+    "whatif_method": (
+        "规划人员在地图上逐个放置的拟建站点（新增站点推演），非优化结果。",
+        "Sites placed one by one on the map by the planner (what-if), not an optimisation result.",
+    ),
     "attribution": ("© OpenStreetMap contributors", "© OpenStreetMap contributors"),
 }
 

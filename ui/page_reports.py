@@ -1,21 +1,75 @@
 """报告 / Reports page: PDF / HTML / XLSX / GeoPackage downloads from ``analysis.report``.
 
-Until the report functions exist the page says what is coming; it never shows placeholder files.
+The report describes the coverage run of the current settings (sidebar). The proposed sites of
+the what-if (or of the siting page) can go in as the proposal: the report then shows the
+before/after figures and the sites as its 项目清单. Files are built by
+``analysis.report.build_report_bytes``; this page only collects the choices.
 """
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
+import time
+
+import numpy as np
 import streamlit as st
 
 from ui import state
 from ui.i18n import t
+from ui.widgets import choice
 
 FORMATS = ("pdf", "html", "xlsx", "gpkg")
+MIME = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "gpkg": "application/geopackage+sqlite3",
+}
 
 
 def report_api():
-    """``analysis.report.api`` (build functions per format) or None while the report issue is not merged."""
-    return state.optional("analysis.report.api")
+    """``analysis.report`` when it offers ``build_report_bytes``, else None (issue not merged)."""
+    mod = state.optional("analysis.report")
+    return mod if mod is not None and hasattr(mod, "build_report_bytes") else None
+
+
+def report_inputs(ds, api, is_demo: bool):
+    """Context for the report: study name, sources, basemap layers, stations, candidates."""
+    study = state.sample_study()
+    city = state.sample_city()
+    sources = [api.DataSource(name=f"{t('kind_' + k, 'zh')} / {k}: {src}")
+               for k, src in sorted(ds.sources.items()) if src != "sample"]
+    return api.ReportInputs(
+        study_area=study.name_zh if is_demo else None,
+        sources=sources,
+        features=city.features,
+        network=ds.network,
+        stations=ds.layers.get("stations"),
+        candidates=ds.layers.get("candidates"),
+        is_demo=is_demo,
+        osm_date=getattr(state.sample_city_mod, "OSM_DATA_DATE", None),
+    )
+
+
+def whatif_siting(items: list[dict], after, lang: str):
+    """The what-if proposed sites as the report's proposal (ReportSiting)."""
+    from analysis.report.siting_lists import ReportSiting
+
+    gdf = state.proposals_gdf(items, after.crs).rename(columns={"center_id": "id"})
+    gdf["kind"] = [t("kind_" + k, lang) for k in gdf["kind"]]
+    return ReportSiting(
+        candidates=gdf, chosen=np.arange(len(gdf)), added_pop=np.full(len(gdf), np.nan), after=after,
+        method=t("whatif_method", lang),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _report_files(key: str, fmts: tuple[str, ...], lang: str, _result, _siting, _inputs, _api) -> dict:
+    """{format: (file name, bytes)} from one ``build_report`` call (maps and charts drawn once)."""
+    with tempfile.TemporaryDirectory(prefix="servicecircle_app_report_") as tmp:
+        paths = _api.build_report(_result, list(fmts), lang, tmp, siting=_siting, inputs=_inputs)
+        return {fmt: (p.name, p.read_bytes()) for fmt, p in paths.items()}
 
 
 def render(s) -> None:
@@ -25,6 +79,45 @@ def render(s) -> None:
     if api is None:
         st.info(t("reports_coming", lang))
         return
-    from ui import report_panel  # written when the report API exists
+    with st.spinner(t("loading_city", lang)):
+        ds = state.dataset()
+        base = state.current_coverage(ds, s.minutes, s.speed_kmh, s.include_stations)
+    is_demo = bool(base.summary.get("is_demo"))
+    if is_demo:
+        st.info(t("demo_label", lang))
+    st.caption(t("report_settings", lang, m=int(s.minutes) if float(s.minutes).is_integer() else s.minutes,
+                 v=s.speed_kmh, st=t("yes" if s.include_stations else "no", lang)))
 
-    report_panel.render(s, api)
+    items = state.proposals()
+    options = ["none"] + (["whatif"] if items else [])
+    proposal = choice(st.radio, t("report_proposal", lang), options, "report_proposal", lang,
+                      format_func=lambda o: t("report_proposal_" + o, lang, n=len(items)))
+    rlang = choice(st.radio, t("report_lang", lang), ["zh", "en"], "report_lang", lang, default=lang,
+                   horizontal=True, format_func=lambda v: "中文" if v == "zh" else "English")
+    fmts = [f for f in FORMATS if st.checkbox(f.upper(), value=True, key=f"report_fmt_{f}")]
+
+    siting, pkey = None, ""
+    if proposal == "whatif" and items:
+        after, _ = state.current_whatif(ds, s.minutes, s.speed_kmh, s.include_stations)
+        siting = whatif_siting(items, after, rlang)
+        pkey = str(state.proposals_key(items))
+    key = hashlib.sha1(f"{ds.key}|{s.minutes}|{s.speed_kmh}|{s.include_stations}|{pkey}".encode()).hexdigest()[:16]
+
+    if st.button(t("make_report", lang), type="primary", key="make_report", disabled=not fmts):
+        inputs = report_inputs(ds, api, is_demo)
+        t0 = time.perf_counter()
+        with st.spinner(t("report_progress", lang, fmt=" / ".join(f.upper() for f in fmts))):
+            files = _report_files(key, tuple(fmts), rlang, base, siting, inputs, api)
+        st.session_state["report_files"] = {"key": key, "lang": rlang, "files": files,
+                                            "secs": time.perf_counter() - t0}
+
+    made = st.session_state.get("report_files")
+    if made and made["key"] == key and made["lang"] == rlang:
+        st.success(t("report_done", lang, s=f"{made['secs']:.1f}"))
+        cols = st.columns(max(1, len(made["files"])))
+        for col, (fmt, (name, data)) in zip(cols, made["files"].items()):
+            col.download_button(t("download", lang, fmt=fmt.upper()), data=data, file_name=name, mime=MIME[fmt],
+                                key=f"dl_{fmt}")
+            col.caption(f"{name} · {len(data) / 1024:,.0f} KB")
+    elif made:
+        st.caption(t("report_stale", lang))
