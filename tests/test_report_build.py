@@ -7,8 +7,11 @@ geopandas).
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +23,8 @@ from PIL import Image
 
 from analysis.report import FORMATS, ReportInputs, build_report
 from analysis.report.labels import fmt_int, fmt_min, fmt_pct, label
+
+HTML_VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "leaflet-1.9.4"
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +214,72 @@ def test_gpkg_metadata_has_parameters_dates_and_version(zh):
     assert kv["report_language"] == "zh" and kv["report_software"].startswith("servicecircle")
     assert any(k.startswith("source:") and "2015-02" in v for k, v in kv.items())
     assert "OpenStreetMap" in kv["osm_attribution"]
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+URL = re.compile(r"https?://[^\s\"'<>)]+", re.I)
+
+
+def test_html_refers_to_no_external_resource(zh):
+    _, paths = zh
+    text = paths["html"].read_text(encoding="utf-8")
+    leaflet = (HTML_VENDOR / "leaflet.js").read_text(encoding="utf-8")
+    assert leaflet in text  # the vendored library, verbatim
+    own = text.replace(leaflet, "")
+    # nothing is loaded from elsewhere: no src/href/url()/@import pointing off the file
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)|@import\s+["']?([^"';\s]*)""", own)
+    targets = [next(x for x in r if x) for r in refs if any(r)]
+    assert targets and all(t.startswith(("data:", "#")) for t in targets), [t[:40] for t in targets if not t.startswith("data:")]
+    # the OSM copyright link is the only web address outside Leaflet, whose own strings are the
+    # SVG XML namespace and its home page (the attribution prefix with that link is switched off)
+    assert set(URL.findall(own)) == {"https://www.openstreetmap.org/copyright"}
+    assert set(URL.findall(leaflet)) <= {"http://www.w3.org/2000/svg", "https://leafletjs.com"}
+    assert "setPrefix(false)" in text
+    assert "<link" not in text.lower()
+
+
+def test_html_has_the_same_numbers_tables_and_layers(zh):
+    result, paths = zh
+    text = paths["html"].read_text(encoding="utf-8")
+    s = result.summary
+    for v in (fmt_int(s["covered_pop"]), fmt_pct(s["covered_share"]), fmt_int(s["uncovered_pop"])):
+        assert v in text
+    assert "示例数据，非真实点位" in text and "© OpenStreetMap contributors" in text
+    rows = re.search(r'<table class="t-communities">.*?<tbody>(.*?)</tbody>', text, re.S).group(1)
+    assert rows.count("<tr") == len(result.communities) + 1  # + totals row
+    data = json.loads(re.search(r"var D = (\{.*?\});\n", text, re.S).group(1).replace("<\\/", "</"))
+    by_key = {layer["key"]: layer for layer in data["layers"]}
+    assert len(by_key["centers"]["data"]["features"]) == len(result.centers)
+    assert len(by_key["gaps"]["data"]["features"]) == len(result.gaps)
+    assert {"iso5", "iso8", "iso10", "iso15", "circles", "grids", "stations", "streets", "water"} <= set(by_key)
+
+
+def test_html_map_draws_offline_in_a_browser(zh, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    _, paths = zh
+    requests, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 800})
+            page.route("**/*", lambda r: (requests.append(r.request.url), r.abort())
+                       if not r.request.url.startswith(("file:", "data:")) else r.continue_())
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(paths["html"].as_uri())
+            page.wait_for_selector("#sc-map canvas", timeout=15000)
+            page.wait_for_timeout(300)
+            overlays = page.evaluate("document.querySelectorAll('.leaflet-control-layers-overlays input').length")
+            attribution = page.inner_text(".leaflet-control-attribution")
+            page.locator("#sc-map").screenshot(path=str(tmp_path / "map.png"))
+        finally:
+            browser.close()
+    assert requests == [] and errors == []
+    assert overlays >= 8 and "© OpenStreetMap contributors" in attribution
+    img = np.asarray(Image.open(tmp_path / "map.png").convert("RGB")).astype(int)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    assert ((g > r + 25) & (g > b + 15)).mean() > 0.01   # isochrones drawn
+    assert ((r > g + 40) & (r > b + 30)).mean() > 0.005  # gaps / centers drawn

@@ -55,16 +55,17 @@ def build_report(
     content = build_content(result, lang, inputs, siting)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    proposals, siting_layers = None, None
+    proposals, siting_layers, after = None, None, None
     if siting is not None:
-        from analysis.report.siting_lists import proposal_points, siting_gis_layers
+        from analysis.report.siting_lists import as_report_siting, proposal_points, siting_gis_layers
 
-        proposals, siting_layers = proposal_points(siting), siting_gis_layers(siting)
+        siting = as_report_siting(siting)
+        proposals, siting_layers, after = proposal_points(siting), siting_gis_layers(siting), siting.after
     figures = None
     if "pdf" in fmts or "html" in fmts:
         from analysis.report.figures import build_figures
 
-        figures = build_figures(result, content, inputs, proposals)
+        figures = build_figures(result, content, inputs, proposals, after)
     paths: dict[str, Path] = {}
     for fmt in fmts:
         path = out_dir / report_filename(fmt, lang, stem)

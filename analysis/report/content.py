@@ -18,8 +18,9 @@ from analysis.coverage import GAP_CELL_M, CoverageResult, coverage_curve, time_h
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import fmt_int, fmt_min, fmt_num, fmt_pct, label
 
-#: Column kinds: text, int (residents, rounded), pct (0–1 share), num1 (one decimal), bool.
-KINDS = ("text", "int", "pct", "num1", "bool")
+#: Column kinds: text, int (residents, rounded), pct (0–1 share), num1 (one decimal), bool,
+#: auto (whole numbers without decimals, others with one: rows of mixed units).
+KINDS = ("text", "int", "pct", "num1", "bool", "auto")
 HIST_MAX_MIN = 30.0
 
 
@@ -65,6 +66,8 @@ def format_value(v, kind: str, lang: str) -> str:
         return fmt_pct(v)
     if kind == "num1":
         return fmt_num(v, 1)
+    if kind == "auto":
+        return fmt_num(v, 0 if float(v).is_integer() else 1)
     if kind == "bool":
         return label("yes" if bool(v) else "no", lang)
     return str(v)

@@ -109,9 +109,10 @@ def map_data(result: CoverageResult, content: ReportContent, inputs: ReportInput
         g = result.grids.copy()
         idx = np.clip(np.digitize(g["covered_share"].fillna(0).to_numpy(), SHARE_BINS) - 1, 0, len(SHARE_COLOURS) - 1)
         g["_fill"] = np.array(SHARE_COLOURS)[idx]
-        g["_popup"] = [f"{n}（{c}）<br>{label('c_population', lang)}: {fmt_int(p)}<br>{label('c_covered_share', lang)}: {fmt_pct(s)}"
+        g["_popup"] = [f"{esc(n)}（{esc(c)}）<br>{label('c_population', lang)}: {fmt_int(p)}<br>{label('c_covered_share', lang)}: {fmt_pct(s)}"
                        for n, c, p, s in zip(g.get("name", g["grid_id"]), g["grid_id"], g["population"], g["covered_share"])]
         add("grids", label("map_grids", lang).split("  ")[-1], _geojson(g, ["_fill", "_popup"]), {"color": "#555", "weight": 0.6, "fillOpacity": 0.55}, show=False)
+        layers[-1]["legend"] = [[SHARE_COLOURS[i], f"{SHARE_BINS[i] * 100:.0f}–{min(SHARE_BINS[i + 1], 1) * 100:.0f}%"] for i in range(len(SHARE_COLOURS))]
     for _, row in dissolved_isochrones(result).iterrows():
         m = float(row["minutes"])
         colour = ISO_COLOURS.get(m, FALLBACK_ISO)
@@ -122,19 +123,19 @@ def map_data(result: CoverageResult, content: ReportContent, inputs: ReportInput
     add("circles", label("leg_circle", lang, m=result.params.minutes, r=result.params.reach_m()),
         _geojson(circ, ["center_id"], 2), {"color": "#283593", "weight": 1.5, "dashArray": "6 4", "fill": False}, show=False)
     gaps = result.gaps.copy()
-    gaps["_popup"] = [f"{gid} · {c}<br>{label('c_population', lang)}: {fmt_int(p)}" for gid, c, p in zip(gaps["gap_id"], gaps["community"], gaps["population"])] if len(gaps) else []
+    gaps["_popup"] = [f"{esc(gid)} · {esc(c)}<br>{label('c_population', lang)}: {fmt_int(p)}" for gid, c, p in zip(gaps["gap_id"], gaps["community"], gaps["population"])] if len(gaps) else []
     add("gaps", label("leg_gap", lang), _geojson(gaps, ["_popup"]), {"color": GAP_COLOUR, "fillColor": GAP_COLOUR, "weight": 0.8, "fillOpacity": 0.3})
     if inputs.stations is not None and len(inputs.stations):
         st = inputs.stations.copy()
-        st["_popup"] = st["name"].astype(str) if "name" in st else ""
+        st["_popup"] = st["name"].astype(str).map(esc) if "name" in st else ""
         add("stations", label("leg_station", lang), _geojson(st, ["_popup"], 0), {"radius": 4, "color": "#000", "weight": 0.6, "fillColor": STATION_COLOUR, "fillOpacity": 1, "point": True})
     c = result.centers.copy()
-    c["_popup"] = [f"<b>{n}</b> ({i})<br>{label('c_load_pop', lang)}: {fmt_int(p)}" for n, i, p in zip(c["name"], c["center_id"], c["load_pop"])]
+    c["_popup"] = [f"<b>{esc(n)}</b> ({esc(i)})<br>{label('c_load_pop', lang)}: {fmt_int(p)}" for n, i, p in zip(c["name"], c["center_id"], c["load_pop"])]
     add("centers", label("leg_center", lang), _geojson(c, ["_popup"], 0), {"radius": 7, "color": "#000", "weight": 1, "fillColor": CENTER_COLOUR, "fillOpacity": 1, "point": True})
     if proposals is not None and len(proposals):
         p = proposals.copy()
         p = p.set_geometry(p.geometry.representative_point())
-        p["_popup"] = p["name"].astype(str) if "name" in p else ""
+        p["_popup"] = p["name"].astype(str).map(esc) if "name" in p else ""
         add("proposals", label("leg_proposal", lang), _geojson(p, ["_popup"], 0), {"radius": 7, "color": "#fff", "weight": 1.5, "fillColor": PROPOSAL_COLOUR, "fillOpacity": 1, "point": True})
     return {"layers": layers, "attribution": label("osm_attribution", lang), "osm_link": OSM_COPYRIGHT,
             "demo": label("demo_note", lang) if content.is_demo else ""}
@@ -167,7 +168,13 @@ MAP_JS = """
       var c = l.style.fillColor || l.style.color;
       var shape = l.style.point ? 'border-radius:50%%;' : '';
       var border = l.style.fill === false ? 'background:none;border:2px dashed ' + c + ';' : 'background:' + c + ';';
-      div.innerHTML += '<div><span style="display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;' + shape + border + '"></span>' + l.name + '</div>';
+      var sw = 'display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;';
+      if (l.legend) {
+        div.innerHTML += '<div>' + l.name + '</div>' + l.legend.map(function (e) {
+          return '<div style="margin-left:8px"><span style="' + sw + 'background:' + e[0] + '"></span>' + e[1] + '</div>'; }).join('');
+        return;
+      }
+      div.innerHTML += '<div><span style="' + sw + shape + border + '"></span>' + l.name + '</div>';
     });
     return div;
   };

@@ -91,6 +91,7 @@ _S: dict[str, tuple[str, str]] = {
     "map_coverage": ("图1  服务中心、步行等时圈与覆盖缺口", "Map 1. Centers, walking isochrones and gaps"),
     "map_circles": ("图2  直线圆圈与实际步行范围对比", "Map 2. Straight-line circles against the real walking reach"),
     "map_grids": ("图3  分网格覆盖率", "Map 3. Coverage share by grid"),
+    "map_siting": ("图6  建议新增点位及补点后的步行范围", "Map 6. Proposed sites and the walking reach after adding them"),
     "chart_curve": ("图4  不同步行时间阈值下的覆盖率", "Figure 4. Coverage against minutes"),
     "chart_hist": ("图5  居民步行时间分布", "Figure 5. Walking times of residents"),
     "leg_center": ("党群服务中心", "Service center"),
@@ -172,7 +173,24 @@ _S: dict[str, tuple[str, str]] = {
         "lives there), the resource list (candidate sites such as idle public buildings) and the project "
         "list (proposed sites and what each adds).",
     ),
-    "siting_method": ("选址方法", "Siting method"),
+    "siting_method": ("选址方法：{m}", "Siting method: {m}"),
+    "siting_kind_mclp": ("最大覆盖模型（MCLP）", "maximal covering (MCLP)"),
+    "siting_kind_lscp": ("最少站点全覆盖模型（LSCP）", "set covering (LSCP)"),
+    "siting_kind_pmedian": ("p-中位模型（总步行距离最短）", "p-median (least total walking)"),
+    "siting_exact": ("精确求解（HiGHS）", "exact (HiGHS)"),
+    "siting_greedy": ("贪心算法（近似）", "greedy (approximate)"),
+    "siting_optimal": ("已证明最优", "proven optimal"),
+    "siting_gap": ("与最优解差距不超过 {g}", "within {g} of the optimum"),
+    "c_remaining_pop": ("补点后仍未覆盖（人）", "Still not covered after"),
+    "c_owner": ("权属单位", "Owner"),
+    "c_area_m2": ("面积（平方米）", "Area (m²)"),
+    "c_cum_share": ("累计覆盖率", "Cumulative share covered"),
+    "ba_covered": ("阈值内可达居民（人）", "Residents within the threshold"),
+    "ba_share": ("覆盖率", "Share covered"),
+    "ba_uncovered": ("未覆盖居民（人）", "Residents not covered"),
+    "ba_median": ("步行时间中位数（分钟）", "Median walking time (min)"),
+    "ba_p90": ("90%居民步行时间（分钟）", "90th-percentile walking time (min)"),
+    "ba_centers": ("服务点位数", "Service sites"),
     # method note
     "method_network": (
         "覆盖按实际步行路网计算，而不是按直线半径画圆：从每个服务中心沿可步行街道（OpenStreetMap）"

@@ -146,7 +146,7 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
         parts += [pb, f'<h2>{esc(label("sec_siting", lang))}</h2>', f"<p>{esc(label('siting_intro', lang))}</p>"]
         if c.siting_note:
             parts.append(f'<p class="note">{esc(c.siting_note)}</p>')
-        parts.append(figure_html(figures, "map_siting", label("t_project_list", lang)))
+        parts.append(figure_html(figures, "map_siting", label("map_siting", lang)))
         parts += [table_html(tb, lang) for tb in c.siting.values()]
     parts += [f'<h2>{esc(label("sec_method", lang))}</h2><div class="method">',
               *(f"<p>{esc(p)}</p>" for p in c.method), "</div>"]

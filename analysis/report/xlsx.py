@@ -71,9 +71,11 @@ def write_table(wb: Workbook, table: Table, lang: str, used: set[str], demo_note
     for j, col in enumerate(table.columns, start=1):
         fmt = NUMBER_FORMATS.get(col.kind)
         letter = get_column_letter(j)
-        if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+        for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+            if fmt:
                 cell.number_format = fmt
+            elif col.kind == "auto" and isinstance(cell.value, (int, float)):
+                cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.0"
         width = max([len(str(col.label))] + [len(str(v)) for v in table.df[col.key].head(200).tolist()]) if len(table.df) else len(col.label)
         ws.column_dimensions[letter].width = min(max(8, width * 1.6 + 2), 60)
     ws.freeze_panes = "A2"

@@ -1,0 +1,56 @@
+"""Report inputs from a loaded study (``analysis.study``): area name, sources with dates, basemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from analysis.report.inputs import DataSource, ReportInputs
+from analysis.report.labels import label
+
+#: layer kind -> label key for the sources table
+_LAYER_LABELS = {"centers": "src_centers", "demand": "src_demand", "grids": "src_grids",
+                 "communities": "src_communities", "stations": "src_stations", "candidates": "src_candidates"}
+
+
+def _file_date(path) -> str:
+    """Modification date of a file (YYYY-MM-DD), or '' when it cannot be read."""
+    try:
+        return dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
+    except (OSError, TypeError, ValueError):
+        return ""
+
+
+def inputs_from_study(study, lang: str = "zh", with_basemap: bool = True) -> ReportInputs:
+    """A :class:`ReportInputs` for ``study``: sources (file names and dates, demo notes), basemap, layers."""
+    from analysis.sample_city import OSM_DATA_DATE, SAMPLE_OSM
+
+    is_sample_osm = Path(study.osm_path).resolve() == Path(SAMPLE_OSM).resolve()
+    osm_date = OSM_DATA_DATE if is_sample_osm else _file_date(study.osm_path)
+    demo = label("demo_note", lang)
+    sources = [DataSource(f"{label('src_osm', lang)} ({Path(study.osm_path).name})", osm_date, label("osm_licence", lang))]
+    layers = {"centers": study.centers, "demand": study.demand, "grids": study.grids, "communities": study.communities,
+              "stations": study.stations, "candidates": study.candidates}
+    for kind, gdf in layers.items():
+        if gdf is None:
+            continue
+        name = label(_LAYER_LABELS[kind], lang)
+        rep = study.read_reports.get(kind)
+        if rep is not None:
+            src = getattr(getattr(rep, "report", None), "source", None) or getattr(rep, "source", None) or ""
+            sources.append(DataSource(f"{name} ({Path(str(src)).name})" if src else name, _file_date(src), ""))
+        elif kind == "demand" and study.population_is_estimate:
+            sources.append(DataSource(name, osm_date, label("pop_estimate", lang)))
+        else:
+            is_demo = "demo" in gdf and gdf["demo"].fillna(False).astype(bool).any()
+            sources.append(DataSource(name, "", demo if is_demo else ""))
+    features = None
+    if with_basemap:
+        from geo.osm_features import load_osm_features
+
+        features = load_osm_features(study.osm_path)
+    return ReportInputs(
+        study_area=study.name_zh if lang == "zh" else study.name_en,
+        sources=sources, features=features, network=study.network, stations=study.stations,
+        candidates=study.candidates, is_demo=bool(study.is_demo) or None, osm_date=osm_date,
+    )
