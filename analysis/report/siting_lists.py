@@ -160,11 +160,18 @@ def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
     for name in ("id", "name", "kind", "community", "address"):
         p[name] = _col(p, name, "").fillna("").astype(str)
     total = result.summary["total_pop"]
-    p["cum_share"] = (result.summary["covered_pop"] + np.nancumsum(p["added_pop"].to_numpy(dtype=float))) / total if total else np.nan
+    added = p["added_pop"].to_numpy(dtype=float)  # NaN when the run gives no per-site gains (what-if)
+    p["cum_share"] = (result.summary["covered_pop"] + np.cumsum(added)) / total if total else np.nan
     cols = [Column("order", label("c_rank", lang), "int"), Column("id", label("c_site_id", lang)), Column("name", label("c_name", lang)),
             Column("kind", label("c_kind", lang)), Column("community", label("c_community", lang)),
             Column("added_pop", label("c_added_pop", lang), "int"), Column("cum_share", label("c_cum_share", lang), "pct")]
-    totals = {"order": np.nan, "id": "合计" if lang == "zh" else "Total", "added_pop": float(np.nansum(p["added_pop"]))}
+    if np.isfinite(added).all():
+        sum_added = float(added.sum())
+    elif s.after is not None:  # per-site gains unknown: the total from the rerun
+        sum_added = float(s.after.summary["covered_pop"] - result.summary["covered_pop"])
+    else:
+        sum_added = np.nan
+    totals = {"order": np.nan, "id": "合计" if lang == "zh" else "Total", "added_pop": sum_added}
     return Table("projects", label("t_project_list", lang), "项目清单" if lang == "zh" else "project_list", p, cols, totals)
 
 
