@@ -239,7 +239,7 @@ def test_upload_good_file_shows_what_was_read_then_is_used_in_the_analysis():
     _no_crash(at)
     shown = {m.label: m.value for m in at.metric}
     assert shown["要素数量"] == "2"
-    assert "EPSG:4326" in shown["识别的坐标系"]
+    assert any("识别的坐标系" in m.value and "EPSG:4326" in m.value and "WGS-84" in m.value for m in at.markdown)
     assert "未发现问题" in _texts(at) or "提示" in _texts(at)
     preview = at.dataframe[-1].value
     assert list(preview["name"]) == ["测试驿站A", "测试驿站B"]

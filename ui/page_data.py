@@ -97,10 +97,11 @@ def show_report(gdf, report, lang: str) -> None:
     """What was read, the coordinate system and every problem."""
     st.markdown(f"##### {t('read_result', lang)}")
     n = 0 if gdf is None else len(gdf)
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     c1.metric(t("n_features", lang), f"{n:,}")
     c2.metric(t("rows_read", lang), f"{report.rows_read:,}" if report is not None else "—")
-    c3.metric(t("detected_crs", lang), crs_text(report, gdf, lang))
+    st.markdown(f"**{t('detected_crs', lang)}**：{crs_text(report, gdf, lang)}" if lang != "en"
+                else f"**{t('detected_crs', lang)}:** {crs_text(report, gdf, lang)}")
     if report is not None:
         notes = report.conversions if lang == "en" else report.conversions_zh
         for note in notes:
@@ -142,7 +143,7 @@ def render(s) -> None:
     with st.spinner(t("loading_city", lang)):
         ds = state.dataset()
     if ds.is_demo:
-        st.info(t("use_sample", lang) + " · " + t("demo_label", lang))
+        st.info(t("use_sample", lang))
     flash = st.session_state.pop("data_flash", None)
     if flash:
         st.success(flash)

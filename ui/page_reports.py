@@ -94,7 +94,8 @@ def render(s) -> None:
                       format_func=lambda o: t("report_proposal_" + o, lang, n=len(items)))
     rlang = choice(st.radio, t("report_lang", lang), ["zh", "en"], "report_lang", lang, default=lang,
                    horizontal=True, format_func=lambda v: "中文" if v == "zh" else "English")
-    fmts = [f for f in FORMATS if st.checkbox(f.upper(), value=True, key=f"report_fmt_{f}")]
+    fcols = st.columns(len(FORMATS))
+    fmts = [f for f, col in zip(FORMATS, fcols) if col.checkbox(f.upper(), value=True, key=f"report_fmt_{f}")]
 
     siting, pkey = None, ""
     if proposal == "whatif" and items:
