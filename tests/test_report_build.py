@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -40,18 +41,26 @@ def sample():
     return result, inputs
 
 
+def build_checked(result, formats, lang, out, inputs):
+    """build_report, failing on any matplotlib 'Glyph ... missing from font' warning (boxes)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = build_report(result, formats, lang, out, inputs=inputs)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    return paths
+
+
 @pytest.fixture(scope="module")
 def zh(sample, tmp_path_factory):
     result, inputs = sample
-    out = tmp_path_factory.mktemp("report_zh")
-    return result, build_report(result, FORMATS, "zh", out, inputs=inputs)
+    return result, build_checked(result, FORMATS, "zh", tmp_path_factory.mktemp("report_zh"), inputs)
 
 
 @pytest.fixture(scope="module")
 def en(sample, tmp_path_factory):
     result, inputs = sample
-    out = tmp_path_factory.mktemp("report_en")
-    return result, build_report(result, ["pdf", "xlsx"], "en", out, inputs=inputs)
+    return result, build_checked(result, ["pdf", "xlsx"], "en", tmp_path_factory.mktemp("report_en"), inputs)
 
 
 def pdf_text(path) -> str:

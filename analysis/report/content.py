@@ -192,7 +192,10 @@ def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_de
     osm_date = inputs.osm_date or ("2015-02" if is_demo else "")
     rows = [DataSource(label("src_osm", lang), osm_date, label("osm_licence", lang))]
     if inputs.sources:
-        rows += list(inputs.sources)
+        given = list(inputs.sources)
+        if any("OpenStreetMap" in f"{s.name} {s.note}" for s in given):
+            rows = []  # the caller's list already credits OSM
+        rows += given
     else:
         rows.append(DataSource(label("src_centers", lang), "", demo))
         pop_note = label("src_estimate", lang) if result.summary.get("population_is_estimate") else ""

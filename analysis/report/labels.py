@@ -203,8 +203,8 @@ _S: dict[str, tuple[str, str]] = {
         "Isochrones are the reached streets with {f:g} m of frontage on each side.",
     ),
     "method_population": (
-        "人口估算：{method}。人口数字用于比较不同区域，不宜作为统计口径引用。",
-        "Population: {method}. Use the figures to compare areas, not as official counts.",
+        "{method}。人口数字用于比较不同区域，不宜作为统计口径引用。",
+        "{method}. Use the figures to compare areas, not as official counts.",
     ),
     "method_population_given": ("人口：{method}。", "Population: {method}."),
     "method_circles": (

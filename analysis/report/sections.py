@@ -33,7 +33,7 @@ table { border-collapse: collapse; width: 100%%; margin: 1mm 0 3mm 0; font-size:
 th, td { border: 0.6px solid #bbb; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #f3e5e5; }
 td.n { text-align: right; white-space: nowrap; }
-td.s, th { white-space: nowrap; }
+td.s { white-space: nowrap; }
 tr.total td { font-weight: bold; background: #fafafa; }
 figure { margin: 1mm 0 4mm 0; page-break-inside: avoid; break-inside: avoid; }
 figure img { width: 100%%; }
@@ -49,7 +49,7 @@ PDF_CSS = """
   @bottom-right { content: "%(page_prefix)s" counter(page) "%(page_suffix)s"; font-family: %(font)s; font-size: 7.5pt; color: #666; } }
 h2 { break-after: avoid; page-break-after: avoid; }
 h3 { break-after: avoid; page-break-after: avoid; }
-.first-map img { max-height: 138mm; width: auto; max-width: 100%%; display: block; margin: 0 auto; }
+.first-map img { max-height: 125mm; width: auto; max-width: 100%%; display: block; margin: 0 auto; }
 .map img { max-height: 150mm; width: auto; max-width: 100%%; display: block; margin: 0 auto; }
 .pagebreak { break-before: page; page-break-before: always; }
 thead { display: table-header-group; }
@@ -94,9 +94,10 @@ def _cell(v: str, kind: str) -> str:
 def header_html(c: ReportContent) -> str:
     """Title, study area, date and (for demo layers) the illustrative-data banner."""
     demo = f'<div class="demo">{esc(label("demo_note", c.lang))} — {esc(label("demo_note_long", c.lang))}</div>' if c.is_demo else ""
+    colon, sep = ("：", "　|　") if c.lang == "zh" else (": ", "  |  ")
     return (f"<h1>{esc(c.title)}</h1>"
-            f'<div class="subtitle">{esc(label("study_area", c.lang))}：{esc(c.study_area)}　|　'
-            f'{esc(label("report_date", c.lang))}：{esc(c.date)}　|　{esc(c.software)}</div>{demo}')
+            f'<div class="subtitle">{esc(label("study_area", c.lang))}{colon}{esc(c.study_area)}{sep}'
+            f'{esc(label("report_date", c.lang))}{colon}{esc(c.date)}{sep}{esc(c.software)}</div>{demo}')
 
 
 def headline_html(c: ReportContent) -> str:
