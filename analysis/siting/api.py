@@ -1,0 +1,328 @@
+"""Siting on a walking network: where do the next K service centers or red stations go?
+
+:func:`run_siting` is the one code path used by the CLI (``servicecircle site``) and the app's
+siting page. Steps (distances in metres along the network, times in minutes):
+
+1. demand: residents (service centers) or street segments weighted by the outdoor-work proxy
+   of :mod:`analysis.siting.workers` (red stations);
+2. candidates: the planner's layer, or generated street positions (:mod:`.candidates`);
+   candidates off the network or closer than ``min_distance_to_existing_m`` to an existing site
+   are excluded (kept in the output with the reason);
+3. one multi-source Dijkstra from the existing sites (they stay open and count), and one
+   cutoff-limited run per candidate batch for the coverage sets, stored as a sparse long table;
+4. MCLP / LSCP / p-median solved exactly (HiGHS) or greedily (:mod:`.solvers`);
+5. the chosen sites in greedy order of marginal gain, with snapped street position and street
+   name, before/after coverage overall, per community and per grid, and the new sites' reach
+   areas (isochrones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.coverage import UNASSIGNED, assign_areas, prepare_demand
+from analysis.isochrones import isochrones
+from analysis.params import WalkParams
+from analysis.siting.candidates import DEFAULT_CLASSES, exclusion_mask, generate_candidates, prepare_candidates
+from analysis.siting.problem import CoverageProblem
+from analysis.siting.solvers import SitingSolution, solve_lscp, solve_mclp, solve_pmedian
+from analysis.siting.workers import weights_table, worker_demand
+from analysis.travel_time import nearest_source_distances, point_distances, points_reach
+from geo.crs import WGS84, to_crs_checked
+from geo.errors import ParameterError
+from geo.network import WalkNetwork
+from geo.snapping import snap_points
+
+KINDS = ("center", "red-station")
+PROBLEMS = ("mclp", "lscp", "pmedian")
+#: red-station coverage: network distance a worker walks to a station. An assumption (about
+#: 12-15 minutes on foot, a few minutes by e-bike), configurable.
+STATION_RADIUS_M = 1000.0
+NEW_PREFIX = "NEW"
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class SitingParams:
+    """Settings of a siting run.
+
+    walk: walking speed and threshold for service centers (default 8 min at 4.5 km/h).
+    station_radius_m: red-station coverage distance along the network (metres).
+    spacing_m: minimum straight-line spacing of generated candidates (metres).
+    street_classes: OSM highway classes generated candidates may stand on.
+    min_distance_to_existing_m: candidates nearer than this (network metres) to an existing
+        site are excluded (0 keeps them all).
+    pmedian_cutoff_factor: p-median considers walks up to this many times the threshold;
+        farther demand counts at that distance.
+    """
+
+    walk: WalkParams = field(default_factory=WalkParams)
+    station_radius_m: float = STATION_RADIUS_M
+    spacing_m: float = 150.0
+    street_classes: tuple[str, ...] = DEFAULT_CLASSES
+    min_distance_to_existing_m: float = 200.0
+    pmedian_cutoff_factor: float = 2.0
+
+    def threshold_m(self, kind: str) -> float:
+        return self.walk.reach_m() if kind == "center" else float(self.station_radius_m)
+
+
+@dataclass
+class SitingResult:
+    """Everything a planner sees; layers in the network CRS (``to_wgs84`` for maps/files)."""
+
+    kind: str
+    problem: str
+    params: SitingParams
+    crs: str
+    solution: SitingSolution
+    sites: gpd.GeoDataFrame  # chosen sites in greedy order (rank 1 adds most)
+    candidates: gpd.GeoDataFrame  # every candidate with status chosen / available / excluded
+    demand: gpd.GeoDataFrame  # weight, covered_before, covered_after, dist_before_m, community, grid_id
+    communities: pd.DataFrame  # before/after per community (worst after first)
+    grids: gpd.GeoDataFrame | None  # before/after per grid
+    isochrones: gpd.GeoDataFrame  # reach areas of the new sites
+    summary: dict
+    weights: pd.DataFrame | None  # red stations: the outdoor-work proxy's weights table
+    notes: list[str]
+
+    def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
+        out = {"sites": self.sites, "candidates": self.candidates, "isochrones": self.isochrones,
+               "demand": self.demand}
+        if self.grids is not None:
+            out["grids"] = self.grids
+        return {k: v.to_crs(WGS84) for k, v in out.items()}
+
+
+def _check(kind: str, problem: str, k: int | None) -> None:
+    if kind not in KINDS:
+        raise ParameterError(f"Unknown site kind '{kind}': use 'center' (service center) or 'red-station' (红色驿站).")
+    if problem not in PROBLEMS:
+        raise ParameterError(f"Unknown siting problem '{problem}': use mclp, lscp or pmedian.")
+    if problem != "lscp" and (k is None or int(k) != k or k < 1):
+        raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+
+
+def _street_names(network: WalkNetwork, edge: np.ndarray, x: np.ndarray, y: np.ndarray, within_m: float = 150.0):
+    """Name of the snapped street, else of the nearest named street within ``within_m`` metres."""
+    names = np.where(edge >= 0, network.edge_name[np.clip(edge, 0, None)], "").astype(object)
+    missing = np.flatnonzero(names == "")
+    named = np.flatnonzero(network.edge_name != "")
+    if len(missing) and len(named):
+        tree = shapely.STRtree(network.edge_geometry[named])
+        pts = shapely.points(x[missing], y[missing])
+        idx, dist = tree.query_nearest(pts, max_distance=within_m, return_distance=True, all_matches=False)
+        names[missing[idx[0]]] = network.edge_name[named[idx[1]]]
+    return names
+
+
+def _area_before_after(d: pd.DataFrame, key: str) -> pd.DataFrame:
+    g = d.groupby(key, dropna=False)
+    t = pd.DataFrame({
+        "demand": g["weight"].sum(),
+        "covered_before": g["w_before"].sum(),
+        "covered_after": g["w_after"].sum(),
+    }).reset_index()
+    t["share_before"] = np.where(t["demand"] > 0, t["covered_before"] / t["demand"].where(t["demand"] > 0, 1), np.nan)
+    t["share_after"] = np.where(t["demand"] > 0, t["covered_after"] / t["demand"].where(t["demand"] > 0, 1), np.nan)
+    t["gain"] = t["covered_after"] - t["covered_before"]
+    return t.sort_values(["share_after", "demand"], ascending=[True, False]).reset_index(drop=True)
+
+
+def run_siting(
+    network: WalkNetwork,
+    kind: str,
+    existing: gpd.GeoDataFrame | None,
+    demand: gpd.GeoDataFrame | None,
+    candidates: gpd.GeoDataFrame | None = None,
+    k: int | None = 5,
+    *,
+    problem: str = "mclp",
+    solver: str = "exact",
+    params: SitingParams = SitingParams(),
+    time_limit_s: float = 60.0,
+    grids: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    pois: gpd.GeoDataFrame | None = None,
+    hotspots: gpd.GeoDataFrame | None = None,
+    progress: Callable[[str], None] = _quiet,
+) -> SitingResult:
+    """Site ``k`` new service centers (``kind="center"``) or red stations (``"red-station"``).
+
+    ``existing``: sites that stay open (counted). ``demand``: residents with ``population``
+    (centers); for red stations leave it None to use the OSM outdoor-work proxy built from
+    ``pois`` (+ optional ``hotspots``), or pass points with a ``weight``/``population``.
+    ``candidates``: the planner's candidate layer; None generates street positions.
+    """
+    _check(kind, problem, k)
+    crs = network.crs
+    threshold = params.threshold_m(kind)
+    cutoff = threshold * (params.pmedian_cutoff_factor if problem == "pmedian" else 1.0)
+    walk = params.walk
+    notes: list[str] = []
+    weights_df = None
+
+    # 1. demand
+    if kind == "red-station" and demand is None:
+        progress("Building outdoor-worker demand from OSM streets and POIs…")
+        d = worker_demand(network, pois, hotspots)
+        weights_df = weights_table()
+        notes.append("Red-station demand is a proxy of outdoor work (street class, shops, restaurants, markets, "
+                      "courier depots from OSM) in relative units, not a count of workers.")
+    else:
+        d = demand
+        if d is not None and "population" not in d and "weight" in d:
+            d = d.assign(population=d["weight"])
+        d = prepare_demand(d, crs)
+    d["geometry"] = d.geometry.representative_point()
+    d["weight"] = d["population"].astype(float)
+    unit = "residents" if kind == "center" else "outdoor-work units"
+
+    # 2. candidates
+    if candidates is None or len(candidates) == 0:
+        progress("Generating candidate street positions…")
+        cand = generate_candidates(network, street_classes=params.street_classes, spacing_m=params.spacing_m)
+        notes.append(f"Candidates generated on streets ({', '.join(params.street_classes)}) at least "
+                     f"{params.spacing_m:g} m apart; give your own candidate layer for real sites.")
+    else:
+        cand = prepare_candidates(candidates, crs)
+    c_snap = snap_points(network, cand, walk.max_access_m)
+    d_snap = snap_points(network, d, walk.max_access_m)
+
+    # 3. existing sites: one multi-source run for demand and candidates
+    has_existing = existing is not None and len(existing) > 0
+    if has_existing:
+        ex = to_crs_checked(existing, crs, "existing sites layer").copy()
+        ex["geometry"] = ex.geometry.representative_point()
+        e_snap = snap_points(network, ex, walk.max_access_m)
+        nd, ns = nearest_source_distances(network, e_snap, limit_m=max(cutoff, params.min_distance_to_existing_m))
+        d_exist, _ = point_distances(network, nd, ns, d_snap, e_snap)
+        c_exist, _ = point_distances(network, nd, ns, c_snap, e_snap)
+    else:
+        d_exist = np.full(len(d), np.inf)
+        c_exist = np.full(len(cand), np.inf)
+    status = np.full(len(cand), "available", dtype=object)
+    status[~c_snap.on_network] = f"excluded: more than {walk.max_access_m:g} m from a street"
+    near = exclusion_mask(c_exist, params.min_distance_to_existing_m) & c_snap.on_network
+    status[near] = f"excluded: within {params.min_distance_to_existing_m:g} m of an existing site"
+    allowed = np.flatnonzero(status == "available")
+    if len(allowed) == 0:
+        raise ParameterError(
+            "No candidate site is left after excluding those off the street network or near existing sites: "
+            "add candidates or lower the minimum distance to existing sites."
+        )
+
+    # 4. coverage sets and solve
+    progress(f"Coverage sets: {len(allowed):,} candidates x {len(d):,} demand points within {cutoff:,.0f} m…")
+    reach = points_reach(network, c_snap.subset(allowed), d_snap, cutoff)
+    prob = CoverageProblem.from_pairs(reach.target, reach.source, reach.dist_m, d["weight"].to_numpy(),
+                                      threshold, len(allowed), d_exist)
+    progress(f"Solving {problem.upper()} ({solver})…")
+    if problem == "mclp":
+        sol = solve_mclp(prob, int(k), solver=solver, time_limit_s=time_limit_s)
+    elif problem == "lscp":
+        sol = solve_lscp(prob, solver=solver, time_limit_s=time_limit_s, unit=unit)
+    else:
+        sol = solve_pmedian(prob, int(k), solver=solver, time_limit_s=time_limit_s, far_m=cutoff)
+    notes.extend(sol.notes)
+    if problem == "mclp" and len(sol.chosen) < int(k):
+        notes.append(f"Only {len(sol.chosen)} new site(s) add coverage; more sites from these candidates "
+                     f"would cover nothing new.")
+    chosen = allowed[sol.chosen]  # candidate rows, greedy order
+
+    # 5. outputs
+    d["dist_before_m"] = d_exist
+    d["covered_before"] = prob.covered_by_existing
+    d["covered_after"] = prob.covered_mask(sol.chosen)
+    d["w_before"] = d["weight"] * d["covered_before"]
+    d["w_after"] = d["weight"] * d["covered_after"]
+    d = assign_areas(d, grids, communities)
+    total = float(d["weight"].sum())
+
+    ids = [f"{NEW_PREFIX}{i + 1:02d}" for i in range(len(chosen))]
+    sn = c_snap.subset(chosen)
+    street = _street_names(network, sn.edge, sn.x, sn.y)  # OSM name; the layer's 街道 column is the sub-district
+    address = (cand["address"].fillna("").astype(str).to_numpy()[chosen] if "address" in cand
+               else np.full(len(chosen), "", dtype=object))
+    snapped = gpd.GeoSeries(gpd.points_from_xy(sn.x, sn.y), crs=crs).to_crs(WGS84)
+    cum = np.cumsum(sol.marginal)
+    sites = gpd.GeoDataFrame(
+        {
+            "rank": np.arange(1, len(chosen) + 1),
+            "site_id": ids,
+            "candidate_id": cand["candidate_id"].to_numpy()[chosen],
+            "name": cand["name"].to_numpy()[chosen],
+            "street": street,
+            "address": address,
+            "description": [f"{s}附近 near {s}" if s else "无名道路旁 on an unnamed street" for s in street],
+            "access_m": sn.access_m,
+            "snap_lon": snapped.x.to_numpy(),
+            "snap_lat": snapped.y.to_numpy(),
+            "marginal": sol.marginal,
+            "marginal_share": sol.marginal / total if total > 0 and problem != "pmedian" else np.nan,
+            "cumulative": cum,
+        },
+        geometry=cand.geometry.to_numpy()[chosen],
+        crs=crs,
+    )
+    cand_out = cand.copy()
+    cand_out["status"] = status
+    cand_out.loc[chosen, "status"] = "chosen"
+    cand_out["dist_to_existing_m"] = c_exist
+    cand_out["access_m"] = c_snap.access_m
+
+    comm = _area_before_after(d, "community")
+    grid_out = None
+    if grids is not None and len(grids):
+        g = to_crs_checked(grids, crs, "grids layer").copy()
+        t = _area_before_after(d.dropna(subset=["grid_id"]), "grid_id").set_index("grid_id")
+        for col in ("demand", "covered_before", "covered_after", "share_before", "share_after", "gain"):
+            g[col] = g["grid_id"].map(t[col]).to_numpy()
+        grid_out = g
+
+    if len(chosen):
+        minutes = walk.minutes if kind == "center" else threshold / walk.metres_per_minute
+        iso_params = walk.with_(minutes=minutes, thresholds=(minutes,))
+        iso = isochrones(network, sn, np.asarray(ids), iso_params, minutes=(minutes,))
+        iso = iso.rename(columns={"center_id": "site_id"})
+        iso["reach_m"] = threshold
+    else:
+        iso = gpd.GeoDataFrame({"site_id": [], "minutes": [], "reach_m": []}, geometry=[], crs=crs)
+
+    before = float(d["w_before"].sum())
+    after = float(d["w_after"].sum())
+    summary = {
+        "kind": kind, "problem": problem, "solver": solver, "status": sol.status,
+        "k": k, "n_new_sites": int(len(chosen)), "unit": unit,
+        "threshold_m": threshold, "threshold_min": threshold / walk.metres_per_minute,
+        "total_demand": total, "covered_before": before, "covered_after": after,
+        "share_before": before / total if total else float("nan"),
+        "share_after": after / total if total else float("nan"),
+        "objective": sol.objective, "bound": sol.bound, "gap": sol.gap,
+        "greedy_objective": sol.greedy_objective, "greedy_gap": sol.greedy_gap,
+        "solve_s": sol.solve_s, "greedy_s": sol.greedy_s,
+        "n_candidates": int(len(cand)), "n_candidates_used": int(len(allowed)),
+        "n_excluded": int(len(cand) - len(allowed)),
+        "n_uncoverable": sol.n_uncoverable, "uncoverable_weight": sol.uncoverable_weight,
+        "model_rows": sol.model_rows, "model_cols": sol.model_cols, "n_dominated": sol.n_dominated,
+        "candidates_generated": bool(cand["generated"].all()),
+        "is_demo": bool(any(x is not None and "demo" in x and x["demo"].fillna(False).astype(bool).any()
+                            for x in (existing, candidates, grids))),
+    }
+    if problem == "pmedian":
+        mpm = walk.metres_per_minute
+        summary["mean_min_before"] = sol.before / total / mpm if total else float("nan")
+        summary["mean_min_after"] = sol.objective / total / mpm if total else float("nan")
+    d = d.drop(columns=["w_before", "w_after"])
+    d["community"] = d["community"].fillna(UNASSIGNED)
+    return SitingResult(kind, problem, params, crs, sol, sites, cand_out, d, comm, grid_out, iso, summary,
+                        weights_df, notes)
