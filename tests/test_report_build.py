@@ -292,3 +292,18 @@ def test_html_map_draws_offline_in_a_browser(zh, tmp_path):
     r, g, b = img[..., 0], img[..., 1], img[..., 2]
     assert ((g > r + 25) & (g > b + 15)).mean() > 0.01   # isochrones drawn
     assert ((r > g + 40) & (r > b + 30)).mean() > 0.005  # gaps / centers drawn
+
+
+def test_bytes_variant_for_download_buttons(sample):
+    import io
+
+    from analysis.report import build_report_bytes
+
+    result, inputs = sample
+    data = build_report_bytes(result, "xlsx", "zh", inputs=inputs)
+    assert data[:2] == b"PK"
+    wb = load_workbook(io.BytesIO(data))
+    head = {r[0]: r[1] for r in wb["主要结论"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert head["覆盖率"] == pytest.approx(result.summary["covered_share"])
+    gpkg = build_report_bytes(result, "gpkg", "en", inputs=inputs)
+    assert gpkg[:16] == b"SQLite format 3\x00"

@@ -38,7 +38,7 @@ BASE_STYLE = {
     "buildings": dict(color="#d9d0c9", linewidth=0),
     "streets": dict(color="#9e9e9e", linewidth=0.5),
 }
-FIG_WIDTH_IN = 6.0
+FIG_WIDTH_IN = 4.6
 #: Height/width range of map frames: tall or flat study areas get more context around them.
 MIN_RATIO, MAX_RATIO = 0.6, 1.25
 NICE_LENGTHS_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
@@ -73,7 +73,7 @@ def new_map(extent, layers: dict[str, gpd.GeoDataFrame]):
     use_cjk_font()
     minx, miny, maxx, maxy = extent
     ratio = (maxy - miny) / (maxx - minx)
-    fig, ax = plt.subplots(figsize=(FIG_WIDTH_IN, min(max(FIG_WIDTH_IN * ratio, 3.5), 9.0)), dpi=100)
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH_IN, min(max(FIG_WIDTH_IN * ratio, 2.8), 7.0)), dpi=100)
     ax.set_facecolor("#fbfaf7")
     for name in ("landuse", "green", "water", "buildings", "streets"):
         if name in layers:
