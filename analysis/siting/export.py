@@ -1,0 +1,53 @@
+"""Write a siting run as one GeoPackage (atomic, WGS-84): chosen sites, candidates, new reach
+areas, demand and grids with coverage before/after, community table, proxy weights, metadata."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.export import software_version, write_gpkg
+from analysis.siting.api import SitingResult
+
+
+def siting_layers(result: SitingResult) -> dict[str, pd.DataFrame]:
+    """Layers (GeoDataFrames, WGS-84) and tables (DataFrames) of a siting run."""
+    layers: dict[str, pd.DataFrame] = dict(result.to_wgs84())
+    layers["community_table"] = result.communities
+    if result.weights is not None:
+        layers["demand_weights"] = result.weights
+    return layers
+
+
+def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None) -> dict[str, str]:
+    """Parameters, solver evidence and data sources as text key/values."""
+    p = result.params
+    s = result.summary
+    meta = {
+        "software": f"ServiceCircle {software_version()}",
+        "created_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "kind": result.kind,
+        "problem": result.problem,
+        "threshold_m": f"{s['threshold_m']:g}",
+        "speed_kmh": f"{p.walk.speed_kmh:g}",
+        "distance": "walking network distance (not straight-line)",
+        "min_distance_to_existing_m": f"{p.min_distance_to_existing_m:g}",
+        "candidate_spacing_m": f"{p.spacing_m:g}",
+        "measuring_crs": result.crs,
+        "notes": " | ".join(result.notes),
+        "summary": json.dumps({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                               for k, v in s.items()}, ensure_ascii=False, default=str),
+    }
+    if s.get("is_demo"):
+        meta["demo_note"] = "示例数据，非真实点位 / illustrative sample data, not real sites"
+    meta.update(sources or {})
+    return meta
+
+
+def write_siting_gpkg(result: SitingResult, path: str | Path, sources: dict[str, str] | None = None) -> Path:
+    """Write the run to ``path`` (GeoPackage, replaced atomically)."""
+    return write_gpkg(siting_layers(result), path, siting_metadata(result, sources))

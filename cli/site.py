@@ -1,0 +1,174 @@
+"""``servicecircle site``: where do the next K service centers or red stations go?
+
+Writes one GeoPackage (chosen sites, candidates, new reach areas, before/after per grid and
+community, demand) and prints the chosen sites in order of what each adds. Defaults: the bundled
+sample city with its demo candidates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from analysis.params import ELDERLY_SPEED_KMH, WalkParams
+from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
+from analysis.study import load_study
+from geo.errors import ParameterError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("site", help="choose new service centers or red stations (MCLP / LSCP / p-median)")
+    p.add_argument("--kind", choices=KINDS, default="center",
+                   help="center: 党群服务中心 for residents; red-station: 红色驿站 for outdoor workers")
+    p.add_argument("--k", type=int, default=5, help="number of new sites (MCLP, p-median; default 5)")
+    p.add_argument("--problem", choices=PROBLEMS, default="mclp",
+                   help="mclp: most demand covered by K sites; lscp: fewest sites covering all coverable "
+                        "demand; pmedian: least total walking distance")
+    p.add_argument("--solver", choices=("exact", "greedy"), default="exact",
+                   help="exact: HiGHS MILP with proven gap; greedy: instant heuristic")
+    p.add_argument("--time-limit", type=float, default=60.0, help="exact solver time limit, seconds (default 60)")
+    p.add_argument("--candidates", help="candidate sites layer (CSV/XLSX/GeoJSON/GPKG/zipped SHP/KML)")
+    p.add_argument("--generate", action="store_true",
+                   help="generate candidates on streets instead of using a candidate layer")
+    p.add_argument("--spacing", type=float, default=150.0, help="spacing of generated candidates, metres")
+    p.add_argument("--min-distance", type=float, default=200.0,
+                   help="exclude candidates within this network distance of an existing site, metres (0: keep all)")
+    p.add_argument("--osm", help="local OSM file; default: bundled Hangzhou extract")
+    p.add_argument("--existing", help="existing sites that stay open (default: the study's centers or red stations)")
+    p.add_argument("--demand", help="residents layer (centers) or worker points with a weight (red stations)")
+    p.add_argument("--hotspots", help="red stations: points where outdoor workers gather (optional 'weight')")
+    p.add_argument("--grids", help="governance grids (网格) polygons")
+    p.add_argument("--communities", help="communities (社区) polygons")
+    p.add_argument("--coords", default="auto", choices=["auto", "wgs84", "gcj02", "bd09"],
+                   help="datum of lon/lat in your files")
+    p.add_argument("--minutes", type=float, default=8.0, help="service-center walking threshold, minutes")
+    p.add_argument("--speed", type=float, default=None, help="walking speed km/h (default 4.5)")
+    p.add_argument("--elderly", action="store_true", help=f"elderly walking speed ({ELDERLY_SPEED_KMH} km/h)")
+    p.add_argument("--radius", type=float, default=STATION_RADIUS_M,
+                   help="red-station coverage, network metres (default 1000; an assumption)")
+    p.add_argument("--out", default="out/site.gpkg", help="output GeoPackage (default out/site.gpkg)")
+    p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the table")
+    p.set_defaults(func=run)
+
+
+def _progress(start: float):
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - start:5.1f} s] {msg}", file=sys.stderr, flush=True)
+    return say
+
+
+def format_result(r: SitingResult, lang: str = "zh") -> str:
+    """The chosen sites (greedy order of marginal gain) and the before/after headline as text."""
+    zh = lang == "zh"
+    s = r.summary
+    unit = ("居民" if s["unit"] == "residents" else "户外劳动权重") if zh else s["unit"]
+    lines = []
+    reach = (f"{s['threshold_min']:.0f}分钟步行（{s['threshold_m']:,.0f} 米）" if r.kind == "center"
+             else f"路网距离 {s['threshold_m']:,.0f} 米") if zh else \
+        (f"{s['threshold_min']:.0f} min walk ({s['threshold_m']:,.0f} m)" if r.kind == "center"
+         else f"{s['threshold_m']:,.0f} m along the network")
+    lines.append((f"选址：{'党群服务中心' if r.kind == 'center' else '红色驿站'}，{r.problem.upper()}，覆盖 = {reach}"
+                  if zh else f"Siting {r.kind}s, {r.problem.upper()}, coverage = {reach}"))
+    hdr = ("序", "新点位", "候选点", "名称", "道路", "新增覆盖", "累计") if zh else \
+        ("#", "site", "candidate", "name", "street", "adds", "cumulative")
+    rows = [hdr] + [
+        (str(x.rank), x.site_id, str(x.candidate_id), str(x.name)[:16], str(x.street or "—")[:12],
+         f"{x.marginal:,.0f}", f"{x.cumulative:,.0f}")
+        for x in r.sites.itertuples()
+    ]
+    widths = [max(len(row[i]) for row in rows) + 2 for i in range(len(hdr))]
+    lines += ["".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
+    pct = lambda v: f"{v * 100:.1f}%"  # noqa: E731
+    lines.append((f"覆盖{unit}：{s['covered_before']:,.0f}（{pct(s['share_before'])}）→ "
+                  f"{s['covered_after']:,.0f}（{pct(s['share_after'])}），共 {s['total_demand']:,.0f}")
+                 if zh else f"Covered {unit}: {s['covered_before']:,.0f} ({pct(s['share_before'])}) -> "
+                 f"{s['covered_after']:,.0f} ({pct(s['share_after'])}) of {s['total_demand']:,.0f}")
+    if "mean_min_before" in s:
+        lines.append((f"平均步行 {s['mean_min_before']:.1f} → {s['mean_min_after']:.1f} 分钟" if zh else
+                      f"Mean walk {s['mean_min_before']:.1f} -> {s['mean_min_after']:.1f} min"))
+    gap = s["gap"]
+    sol = (f"求解：{s['solver']}，状态 {s['status']}，最优性差距 {gap * 100:.3f}%，用时 {s['solve_s']:.2f} 秒"
+           if zh else f"Solver: {s['solver']}, status {s['status']}, optimality gap {gap * 100:.3f}%, "
+           f"{s['solve_s']:.2f} s") if gap == gap else \
+        (f"求解：贪心算法（无最优性证明），用时 {s['greedy_s'] * 1000:.0f} 毫秒" if zh
+         else f"Solver: greedy (no optimality proof), {s['greedy_s'] * 1000:.0f} ms")
+    lines.append(sol)
+    if s["solver"] == "exact" and s["greedy_gap"] == s["greedy_gap"]:
+        lines.append((f"贪心解 {s['greedy_objective']:,.0f}，与最优相差 {s['greedy_gap'] * 100:.2f}%" if zh else
+                      f"Greedy answer {s['greedy_objective']:,.0f}, {s['greedy_gap'] * 100:.2f}% from the optimum"))
+    lines.append((f"候选点 {s['n_candidates']} 个，排除 {s['n_excluded']} 个（离路网过远或距现有点位过近）" if zh else
+                  f"{s['n_candidates']} candidates, {s['n_excluded']} excluded (off the network or near existing sites)"))
+    if r.weights is not None:
+        lines.append(weights_text(r, zh))
+    lines += [f"注 Note: {n}" for n in r.notes]
+    if s.get("is_demo"):
+        lines.append("注意：现有点位/候选点为示例数据，非真实点位。" if zh else
+                     "Note: existing sites / candidates are illustrative sample data, not real sites.")
+    return "\n".join(lines)
+
+
+def weights_text(r: SitingResult, zh: bool) -> str:
+    """The outdoor-work proxy's weights and how much each source contributes."""
+    w = r.weights
+    parts = []
+    for source, g in w.groupby("source", sort=False):
+        items = ", ".join(f"{t.split('=', 1)[-1]} {v:g}" for t, v in zip(g["tag"], g["weight"]))
+        parts.append(f"  {source} ({g['unit'].iloc[0]}): {items}")
+    d = r.demand
+    head = ("户外劳动需求权重（来源：OSM 道路等级与兴趣点，另可加热点图层）：" if zh else
+            "Outdoor-work demand weights (sources: OSM street class and POIs, optional hotspot layer):")
+    share = (f"  合计：道路 {d['class_weight'].sum():,.0f}，兴趣点 {d['poi_weight'].sum():,.0f}，热点 "
+             f"{d['hotspot_weight'].sum():,.0f}" if zh else
+             f"  totals: streets {d['class_weight'].sum():,.0f}, POIs {d['poi_weight'].sum():,.0f}, "
+             f"hotspots {d['hotspot_weight'].sum():,.0f}") if "class_weight" in d else ""
+    return "\n".join([head, *parts, share])
+
+
+def run(args: argparse.Namespace) -> int:
+    say = _progress(time.perf_counter())
+    if args.time_limit <= 0:
+        raise ParameterError("--time-limit must be a positive number of seconds.")
+    speed = ELDERLY_SPEED_KMH if args.elderly else (args.speed if args.speed is not None else 4.5)
+    walk = WalkParams(minutes=args.minutes, speed_kmh=speed)
+    params = SitingParams(walk=walk, station_radius_m=args.radius, spacing_m=args.spacing,
+                          min_distance_to_existing_m=args.min_distance)
+    red = args.kind == "red-station"
+    study = load_study(
+        args.osm, centers=None if red else args.existing, stations=args.existing if red else None,
+        demand=args.demand, grids=args.grids, communities=args.communities,
+        candidates=args.candidates, coords=args.coords, progress=say,
+    ) if not (red and args.osm and not args.existing) else None
+    if study is None:
+        raise ParameterError("With your own OSM file, give your existing red stations too (--existing FILE).")
+    for res in study.read_reports.values():
+        print(res.render(args.lang), file=sys.stderr)
+    existing = study.stations if red else study.centers
+    candidates = None if args.generate else study.candidates
+    pois = hotspots = None
+    demand = study.demand
+    if red:
+        demand = study.demand if args.demand else None
+        if demand is None:
+            from geo.osm_features import load_osm_features
+
+            say("读取 OSM 兴趣点 Reading OSM POIs…")
+            pois = load_osm_features(study.osm_path).pois
+        if args.hotspots:
+            from geo.readers import read_layer
+
+            hs = read_layer(args.hotspots, "demand", coords=args.coords, streets=study.network.edges_gdf())
+            hotspots = hs.gdf.rename(columns={"population": "weight"})
+    result = run_siting(
+        study.network, args.kind, existing, demand, candidates, args.k, problem=args.problem,
+        solver=args.solver, params=params, time_limit_s=args.time_limit, grids=study.grids,
+        communities=study.communities, pois=pois, hotspots=hotspots, progress=say,
+    )
+    from analysis.siting.export import write_siting_gpkg
+
+    say(f"写入 Writing {args.out}")
+    path = write_siting_gpkg(result, Path(args.out), study.sources())
+    print(format_result(result, args.lang))
+    print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
+    return 0
