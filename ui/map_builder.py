@@ -997,3 +997,27 @@ def layer_preview_map(
             name=t("kind_" + kind, ctx.lang),
         ).add_to(m)
     return m
+
+
+def add_candidates(m, candidates: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium.FeatureGroup:
+    """Candidate sites as small dots: available grey, excluded pale (status from the siting run)."""
+    ctx = ctx or MapContext()
+    fg = folium.FeatureGroup(name=t("candidates_src", ctx.lang), show=True)
+    if candidates is not None and len(candidates):
+        c = candidates.copy()
+        c["geometry"] = c.geometry.representative_point()
+        status = c["status"].astype(str) if "status" in c else pd.Series("available", index=c.index)
+        c = c.assign(status=status.where(~status.str.startswith("excluded"), "excluded"))
+        c = c[c["status"] != "chosen"]
+        cols = [x for x in ("name", "status") if x in c.columns]
+        folium.GeoJson(
+            small_geojson(c, cols, ctx=ctx),
+            marker=folium.CircleMarker(radius=3, weight=1, fill=True),
+            style_function=lambda f: ({"color": "#757575", "fillColor": "#9e9e9e", "fillOpacity": 0.9}
+                                      if f["properties"].get("status") != "excluded"
+                                      else {"color": "#bdbdbd", "fillColor": "#eeeeee", "fillOpacity": 0.6}),
+            tooltip=folium.GeoJsonTooltip(fields=cols[:1], labels=False) if cols[:1] else None,
+            control=False,
+        ).add_to(fg)
+    fg.add_to(m)
+    return fg

@@ -34,22 +34,11 @@ def report_api():
     return mod if mod is not None and hasattr(mod, "build_report_bytes") else None
 
 
-def report_inputs(ds, api, is_demo: bool):
-    """Context for the report: study name, sources, basemap layers, stations, candidates."""
-    study = state.sample_study()
-    city = state.sample_city()
-    sources = [api.DataSource(name=f"{t('kind_' + k, 'zh')} / {k}: {src}")
-               for k, src in sorted(ds.sources.items()) if src != "sample"]
-    return api.ReportInputs(
-        study_area=study.name_zh if is_demo else None,
-        sources=sources,
-        features=city.features,
-        network=ds.network,
-        stations=ds.layers.get("stations"),
-        candidates=ds.layers.get("candidates"),
-        is_demo=is_demo,
-        osm_date=getattr(state.sample_city_mod, "OSM_DATA_DATE", None),
-    )
+def report_inputs(ds, s, lang: str):
+    """Context for the report as the CLI builds it (``inputs_from_study``): area, sources, basemap."""
+    from analysis.report.study_inputs import inputs_from_study
+
+    return inputs_from_study(state.study_for(ds, s.include_stations), lang)
 
 
 def whatif_siting(items: list[dict], after, lang: str):
@@ -89,9 +78,13 @@ def render(s) -> None:
                  v=s.speed_kmh, st=t("yes" if s.include_stations else "no", lang)))
 
     items = state.proposals()
-    options = ["none"] + (["whatif"] if items else [])
+    from ui.page_siting import current_siting
+
+    sited = current_siting(ds, s)
+    n_sited = len(sited["result"].sites) if sited else 0
+    options = ["none"] + (["whatif"] if items else []) + (["siting"] if sited else [])
     proposal = choice(st.radio, t("report_proposal", lang), options, "report_proposal", lang,
-                      format_func=lambda o: t("report_proposal_" + o, lang, n=len(items)))
+                      format_func=lambda o: t("report_proposal_" + o, lang, n=n_sited if o == "siting" else len(items)))
     rlang = choice(st.radio, t("report_lang", lang), ["zh", "en"], "report_lang", lang, default=lang,
                    horizontal=True, format_func=lambda v: "中文" if v == "zh" else "English")
     fcols = st.columns(len(FORMATS))
@@ -102,10 +95,15 @@ def render(s) -> None:
         after, _ = state.current_whatif(ds, s.minutes, s.speed_kmh, s.include_stations)
         siting = whatif_siting(items, after, rlang)
         pkey = str(state.proposals_key(items))
+    elif proposal == "siting" and sited:
+        from ui.page_siting import report_siting
+
+        siting = report_siting(sited["result"], base, ds.network)
+        pkey = "siting|" + str(sorted(sited["opts"].items()))
     key = hashlib.sha1(f"{ds.key}|{s.minutes}|{s.speed_kmh}|{s.include_stations}|{pkey}".encode()).hexdigest()[:16]
 
     if st.button(t("make_report", lang), type="primary", key="make_report", disabled=not fmts):
-        inputs = report_inputs(ds, api, is_demo)
+        inputs = report_inputs(ds, s, rlang)
         t0 = time.perf_counter()
         with st.spinner(t("report_progress", lang, fmt=" / ".join(f.upper() for f in fmts))):
             files = _report_files(key, tuple(fmts), rlang, base, siting, inputs, api)

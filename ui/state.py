@@ -171,6 +171,13 @@ def params_from(minutes: float, speed_kmh: float) -> WalkParams:
     return WalkParams(minutes=float(minutes), speed_kmh=float(speed_kmh))
 
 
+def _read_reports() -> dict:
+    """The uploaded layers' read reports (file names for the report's sources table)."""
+    from geo.readers import LayerReadResult
+
+    return {k: LayerReadResult(up["gdf"], up["report"]) for k, up in uploads().items() if up.get("report") is not None}
+
+
 def study_for(ds: Dataset, include_stations: bool):
     """The ``analysis.study.Study`` of the data in use (centers, plus red stations if they count)."""
     base = sample_study()
@@ -181,7 +188,7 @@ def study_for(ds: Dataset, include_stations: bool):
         name_zh=base.name_zh, name_en=base.name_en, osm_path=base.osm_path, network=ds.network,
         centers=sites, demand=ds.layers["demand"], grids=ds.layers.get("grids"),
         communities=ds.layers.get("communities"), stations=ds.layers.get("stations"),
-        candidates=ds.layers.get("candidates"), is_demo=bool(is_demo),
+        candidates=ds.layers.get("candidates"), is_demo=bool(is_demo), read_reports=_read_reports(),
         population_is_estimate=ds.sources.get("demand") == "sample",
     )
 
