@@ -246,7 +246,7 @@ def test_popups_hold_the_chinese_fields_and_are_wide_enough():
     assert "Station amenities" in en and "water dispenser, phone charging" in en
     assert mb.site_kind(L["stations"].iloc[0]) == "station" and mb.site_kind(row) == "center"
     html = mb.map_html(_full_map())
-    assert '"maxWidth": 340' in html
+    assert "maxWidth: 340" in html
     assert _in("湖滨街道党群服务中心", html)
     # no folium.Icon (Bootstrap / Font Awesome): SVG div icons instead
     assert "AwesomeMarkers" not in html and _in("<svg", html)
