@@ -114,7 +114,7 @@ def weights_text(r: SitingResult, zh: bool) -> str:
     w = r.weights
     parts = []
     for source, g in w.groupby("source", sort=False):
-        items = ", ".join(f"{t.split('=', 1)[-1]} {v:g}" for t, v in zip(g["tag"], g["weight"]))
+        items = ", ".join(f"{t.removeprefix('highway=')} {v:g}" for t, v in zip(g["tag"], g["weight"]))
         parts.append(f"  {source} ({g['unit'].iloc[0]}): {items}")
     d = r.demand
     head = ("户外劳动需求权重（来源：OSM 道路等级与兴趣点，另可加热点图层）：" if zh else
