@@ -106,3 +106,37 @@ def test_cli_writes_the_spreadsheet_and_refuses_a_bad_format(tmp_path, capsys):
     assert "communities" in load_workbook(path).sheetnames
     assert main(["report", "--format", "pdf,docx", "--out", str(tmp_path)]) == 2
     assert "docx" in capsys.readouterr().err
+
+
+def test_small_run_without_grids_or_gaps_gives_every_format(tmp_path):
+    """A hand-built street cross, one center, everyone covered: no grids, no gaps, no audits."""
+    import subprocess
+
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    from analysis.coverage import run_coverage
+    from analysis.params import WalkParams
+    from analysis.report import FORMATS, build_report
+    from geo.network import WalkNetwork
+
+    crs = "EPSG:32651"
+    arms = [(0, 500), (1000, 500), (500, 0), (500, 1000)]
+    streets = gpd.GeoDataFrame(geometry=[shapely.LineString([(500, 500), a]) for a in arms], crs=crs)
+    net = WalkNetwork.from_lines(streets)
+    center = gpd.GeoDataFrame({"name": ["<b>中心</b>"]}, geometry=[shapely.Point(500, 510)], crs=crs)
+    demand = gpd.GeoDataFrame({"population": [120.0, 80.0]},
+                              geometry=[shapely.Point(700, 520), shapely.Point(500, 300)], crs=crs)
+    result = run_coverage(net, center, demand, WalkParams())
+    assert result.summary["covered_share"] == 1.0 and len(result.gaps) == 0 and result.grids is None
+    paths = build_report(result, FORMATS, "en", tmp_path)
+    text = subprocess.run(["pdftotext", str(paths["pdf"]), "-"], check=True, capture_output=True, text=True).stdout
+    assert "No resident is outside the threshold." in text and "100.0%" in text
+    assert "This layer was not given" in text  # audits left out, said so
+    html_text = paths["html"].read_text(encoding="utf-8")
+    assert "<b>中心</b>" not in html_text and "&lt;b&gt;中心&lt;/b&gt;" in html_text  # names escaped
+    layers = dict(pyogrio.list_layers(paths["gpkg"]))
+    assert {"centers", "demand", "gaps", "isochrones", "circles", "metadata"} <= set(layers)
+    assert len(gpd.read_file(paths["gpkg"], layer="gaps")) == 0  # an empty gap layer, still there
+    assert len(gpd.read_file(paths["gpkg"], layer="demand")) == 2

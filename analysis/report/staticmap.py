@@ -44,9 +44,16 @@ MIN_RATIO, MAX_RATIO = 0.6, 1.25
 NICE_LENGTHS_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
 
 
-def map_extent(result: CoverageResult, margin: float = 0.04) -> tuple[float, float, float, float]:
-    """(minx, miny, maxx, maxy) in metres around demand and centers, with a relative margin."""
+def map_extent(result: CoverageResult, margin: float = 0.04, with_circles: bool = False) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) in metres around demand, centers and the threshold's isochrones
+    (and straight-line circles when ``with_circles``), with a relative margin."""
     parts = [result.demand.total_bounds, result.centers.total_bounds]
+    m = float(result.params.minutes)
+    for layer, use in ((result.isochrones, True), (result.circles, with_circles)):
+        if use and layer is not None and len(layer):
+            sel = layer[np.isclose(layer["minutes"], m)]
+            if len(sel):
+                parts.append(sel.total_bounds)
     b = np.array(parts, dtype=float)
     minx, miny = np.nanmin(b[:, 0]), np.nanmin(b[:, 1])
     maxx, maxy = np.nanmax(b[:, 2]), np.nanmax(b[:, 3])
@@ -190,7 +197,7 @@ def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None 
 def map_circles(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
     """Map 2: straight-line circles of the threshold against the real walking reach."""
     inputs = inputs or ReportInputs()
-    ext = map_extent(result)
+    ext = map_extent(result, with_circles=True)
     fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
     m = float(result.params.minutes)
     iso = result.isochrones[np.isclose(result.isochrones["minutes"], m)]
