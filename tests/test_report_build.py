@@ -257,6 +257,8 @@ def test_html_has_the_same_numbers_tables_and_layers(zh):
     assert "示例数据，非真实点位" in text and "© OpenStreetMap contributors" in text
     rows = re.search(r'<table class="t-communities">.*?<tbody>(.*?)</tbody>', text, re.S).group(1)
     assert rows.count("<tr") == len(result.communities) + 1  # + totals row
+    grid_rows = re.search(r'<table class="t-grids">.*?<tbody>(.*?)</tbody>', text, re.S).group(1)
+    assert grid_rows.count("<tr") == int((result.grids["population"] > 0).sum()) + 1  # every grid, unlike the PDF
     data = json.loads(re.search(r"var D = (\{.*?\});\n", text, re.S).group(1).replace("<\\/", "</"))
     by_key = {layer["key"]: layer for layer in data["layers"]}
     assert len(by_key["centers"]["data"]["features"]) == len(result.centers)

@@ -67,7 +67,7 @@ def img_tag(png: bytes, alt: str) -> str:
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
 
 
-def table_html(table: Table, lang: str, limit: int | None = MAX_ROWS) -> str:
+def _table_html(table: Table, lang: str, limit: int | None = MAX_ROWS) -> str:
     """A table with its title; numbers right-aligned; a totals row; a note when rows are cut."""
     kinds = [c.kind for c in table.columns]
     head = "".join(f"<th>{esc(c.label)}</th>" for c in table.columns)
@@ -121,6 +121,11 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
     lang = c.lang
     pb = '<div class="pagebreak"></div>' if pdf else ""
     t = c.tables
+    limit = MAX_ROWS if pdf else None  # the HTML page shows every row
+
+    def table_html(table: Table, lang: str) -> str:
+        return _table_html(table, lang, limit)
+
     parts = [header_html(c), headline_html(c)]
     parts.append(first_map if first_map is not None else figure_html(figures, "map_coverage", label("map_coverage", lang), "first-map"))
     parts += [pb, f'<h2>{esc(label("sec_sources", lang))}</h2>', _plain_table(c.sources, lang),
