@@ -289,3 +289,22 @@ def test_missing_values_in_uploaded_columns_do_not_break_popups():
                      "opening_hours": None, "demonstration": pd.NA})
     pop = mb.site_popup_html(row, "station", "zh")
     assert "厕所" in pop and "饮水机" not in pop and "手机充电" not in pop and "开放时间" not in pop and "示范点" not in pop
+
+
+def test_layer_control_comes_after_every_group_it_lists():
+    """Leaflet fails ("reading 'setZIndex'") when the control names a group defined after it."""
+    import re
+
+    L = _layers()
+    m = mb.coverage_map(bounds=_bounds(L), features={"streets": L["streets"]}, sites=L["centers"],
+                        isochrones=L["iso"], gaps=L["gaps"], layer_control=False)
+    cand = L["stations"].assign(status=["available"])
+    mb.add_candidates(m, cand)
+    mb.proposals_group(L["stations"].assign(kind="station"), L["iso"].assign(center_id="s1"), 8.0).add_to(m)
+    mb.add_layer_control(m)
+    html = mb.map_html(m)
+    control_at = html.index("overlays :")
+    groups = [mm.start() for mm in re.finditer(r"var feature_group_\w+ = L\.featureGroup", html)]
+    assert len(groups) >= 5 and max(groups) < control_at
+    names = re.findall(r'"[^"]*" : (feature_group_\w+)', html[control_at:])
+    assert names and all(f"var {n} = L.featureGroup" in html[:control_at] for n in names)

@@ -901,8 +901,12 @@ def coverage_map(
     demo: bool = False,
     assets: str = "served",
     height: int | str = "100%",
+    layer_control: bool = True,
 ) -> folium.Map:
     """The coverage page's map: basemap, analysis layers and sites, in drawing order.
+
+    ``layer_control=False`` when the caller adds more groups: call :func:`add_layer_control`
+    last, as Leaflet's layer control must come after every group it lists.
 
     ``sites`` holds centers and stations with a ``kind`` column ("center"/"station") and, from a
     coverage run, ``load_pop``; ``stations_extra`` are stations not counted in the run (drawn only).
@@ -937,7 +941,8 @@ def coverage_map(
         add_sites(m, stations_extra, "station", ctx)
     add_legend(m, thresholds, ctx.lang, grids="grids" in layers, gaps="gaps" in layers,
                circles="circles" in layers, proposals=True)
-    add_layer_control(m)
+    if layer_control:
+        add_layer_control(m)
     return m
 
 

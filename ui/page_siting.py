@@ -121,11 +121,13 @@ def show_map(ds, base, res, s) -> None:
         isochrones=base.isochrones if res.kind == "center" else None, gaps=base.gaps if res.kind == "center" else None,
         communities=ds.layers.get("communities"), minutes=s.minutes, thresholds=(s.minutes,),
         layers=("basemap", "centers", "stations", "isochrones", "gaps", "communities"), ctx=ctx, demo=ds.is_demo,
+        layer_control=False,
     )
     mb.add_candidates(m, res.candidates, ctx)
     new = res.sites.rename(columns={"site_id": "center_id"}).assign(kind="center" if res.kind == "center" else "station")
     iso = res.isochrones.rename(columns={"site_id": "center_id"})
     mb.proposals_group(new, iso, float(iso["minutes"].iloc[0]) if len(iso) else s.minutes, ctx).add_to(m)
+    mb.add_layer_control(m)
     st.caption(t("siting_map_hint", s.lang))
     st_folium(m, key="siting_map", height=540, use_container_width=True, returned_objects=[])
 
