@@ -59,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
         from analysis.report.proposal import propose_sites
 
         say(f"选址 Choosing {args.sites} new sites from the candidates…")
-        siting = propose_sites(result, study.network, study.candidates, args.sites, centers=study.centers,
-                               demand=study.demand, grids=study.grids, communities=study.communities)
+        siting = propose_sites(study, result, args.sites)
     say("生成报告 Writing the report…")
     inputs = inputs_from_study(study, args.lang)
     paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs)

@@ -24,8 +24,7 @@ def proposal():
 
     study = load_study()
     result = run_study(study)
-    siting = propose_sites(result, study.network, study.candidates, K, centers=study.centers, demand=study.demand,
-                           grids=study.grids, communities=study.communities)
+    siting = propose_sites(study, result, K)
     return study, result, siting
 
 
@@ -106,3 +105,28 @@ def test_duck_typed_siting_result_is_accepted(proposal):
     assert ba.loc["Residents within the threshold", "after"] == round(result.summary["covered_pop"] + sum(siting.added_pop))
     with pytest.raises(TypeError, match="candidates"):
         as_report_siting(SimpleNamespace(chosen=[1]))
+
+
+def test_siting_result_from_run_siting_without_a_rerun(proposal, tmp_path):
+    """A run_siting result straight into the report: lists, before/after from its own coverage."""
+    from analysis.siting.api import run_siting
+
+    study, result, _ = proposal
+    sr = run_siting(study.network, "center", study.centers, study.demand, study.candidates, 2,
+                    grids=study.grids, communities=study.communities)
+    content = build_content(result, "zh", ReportInputs(), siting=sr)
+    ba = content.siting["before_after"].df.set_index("item")
+    assert ba.loc["阈值内可达居民（人）", "after"] == round(sr.summary["covered_after"])
+    assert np.isnan(ba.loc["步行时间中位数（分钟）", "after"])  # not known without a rerun: shown as —
+    proj = content.siting["projects"].df
+    assert list(proj["id"]) == list(sr.sites["candidate_id"]) and list(proj["added_pop"]) == pytest.approx(list(sr.sites["marginal"]))
+    res = content.siting["resources"].df
+    excluded = sr.candidates["status"].str.startswith("excluded").sum()
+    assert res["status_text"].str.startswith("已排除").sum() == excluded > 0
+    needs = content.siting["needs"]
+    assert needs.totals["remaining_pop"] == pytest.approx(result.summary["total_pop"] - sr.summary["covered_after"], rel=1e-6)
+    paths = build_report(result, ["gpkg"], "zh", tmp_path, siting=sr)
+    reach = gpd.read_file(paths["gpkg"], layer="isochrones_new_sites")
+    assert sorted(reach["site_id"]) == sorted(sr.sites["site_id"])
+    with pytest.raises(TypeError, match="red-station"):
+        as_report_siting(SimpleNamespace(kind="red-station", solution=None, sites=None, candidates=None))

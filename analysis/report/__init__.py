@@ -52,20 +52,21 @@ def build_report(
     fmts = parse_formats(formats)
     lang = check_lang(lang)
     inputs = inputs or ReportInputs()
-    content = build_content(result, lang, inputs, siting)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    proposals, siting_layers, after = None, None, None
+    proposals, siting_layers, after, reach = None, None, None, None
     if siting is not None:
         from analysis.report.siting_lists import as_report_siting, proposal_points, siting_gis_layers
 
-        siting = as_report_siting(siting)
+        siting = as_report_siting(siting)  # once: a SitingResult is converted here
         proposals, siting_layers, after = proposal_points(siting), siting_gis_layers(siting), siting.after
+        reach = (siting.layers or {}).get("isochrones_new_sites")
+    content = build_content(result, lang, inputs, siting)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     figures = None
     if "pdf" in fmts or "html" in fmts:
         from analysis.report.figures import build_figures
 
-        figures = build_figures(result, content, inputs, proposals, after)
+        figures = build_figures(result, content, inputs, proposals, after, reach)
     paths: dict[str, Path] = {}
     for fmt in fmts:
         path = out_dir / report_filename(fmt, lang, stem)

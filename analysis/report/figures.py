@@ -14,10 +14,11 @@ DPI = 170
 
 def build_figures(result: CoverageResult, content: ReportContent, inputs: ReportInputs | None = None,
                   proposals: gpd.GeoDataFrame | None = None, after: CoverageResult | None = None,
-                  dpi: int = DPI) -> dict[str, bytes | None]:
+                  proposal_reach: gpd.GeoDataFrame | None = None, dpi: int = DPI) -> dict[str, bytes | None]:
     """PNG bytes by key: map_coverage, map_circles, map_grids (None without grids), chart_curve,
     chart_hist, and map_siting when ``proposals`` (proposed sites) are given (drawn on the
-    ``after`` run's isochrones and gaps when it is given)."""
+    ``after`` run's isochrones and gaps when it is given, else with ``proposal_reach``, the new
+    sites' walking reach areas)."""
     lang, demo = content.lang, content.is_demo
     m = result.params.minutes
     grids = staticmap.map_grids(result, lang, inputs, demo)
@@ -29,5 +30,7 @@ def build_figures(result: CoverageResult, content: ReportContent, inputs: Report
         "chart_hist": staticmap.figure_png(charts.chart_histogram(content, m), dpi),
     }
     if proposals is not None and len(proposals):
-        out["map_siting"] = staticmap.figure_png(staticmap.map_coverage(after if after is not None else result, lang, inputs, demo, proposals=proposals), dpi)
+        out["map_siting"] = staticmap.figure_png(staticmap.map_coverage(
+            after if after is not None else result, lang, inputs, demo, proposals=proposals,
+            proposal_reach=None if after is not None else proposal_reach), dpi)
     return out

@@ -1,55 +1,47 @@
-"""A quick siting proposal for reports: k new sites from the candidates by maximal covering.
+"""A siting proposal for the report: ``analysis.siting.run_siting`` plus a coverage rerun.
 
-Uses the siting engine (``analysis.siting``: coverage problem, exact MCLP on HiGHS) and reruns
-coverage with the proposed sites added for the before/after figures. Walking distances along
-the network in metres; coverage within the run's threshold.
+The siting run chooses K new service centers from the candidates (maximal covering, exact on
+HiGHS); the coverage run is then repeated with the new sites added, so the before/after table
+also has walking-time percentiles and the needs list says who stays uncovered in each gap.
+Distances in metres along the walking network, times in minutes.
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from analysis.coverage import CoverageResult, run_coverage
-from analysis.report.siting_lists import ReportSiting, from_solution
-from analysis.siting.problem import CoverageProblem
-from analysis.siting.solvers import solve_mclp
-from analysis.travel_time import points_reach
-from geo.errors import LayerError, ParameterError
-from geo.snapping import snap_points
+from analysis.report.siting_lists import ReportSiting, from_siting_result
+from geo.errors import LayerError
 
 
-def propose_sites(result: CoverageResult, network, candidates: gpd.GeoDataFrame, k: int, *,
-                  centers: gpd.GeoDataFrame | None = None, demand: gpd.GeoDataFrame | None = None,
-                  grids=None, communities=None, solver: str = "exact", time_limit_s: float = 30.0) -> ReportSiting:
-    """Choose ``k`` candidates covering the most uncovered residents; rerun coverage with them added.
+def rerun_with_sites(result: CoverageResult, network, centers: gpd.GeoDataFrame, demand: gpd.GeoDataFrame,
+                     sites: gpd.GeoDataFrame, grids=None, communities=None) -> CoverageResult:
+    """The coverage run again, with ``sites`` (points, any CRS) added to ``centers``."""
+    crs = network.crs
+    base = result.centers[["center_id", "name", "geometry"]]
+    new = sites.to_crs(crs)
+    ids = new["site_id"].astype(str) if "site_id" in new else pd.Series([f"NEW{i + 1:02d}" for i in range(len(new))])
+    added = gpd.GeoDataFrame({"center_id": ids.to_numpy(), "name": new["name"].astype(str).to_numpy() if "name" in new else ids.to_numpy()},
+                             geometry=new.geometry.representative_point().to_numpy(), crs=crs)
+    both = gpd.GeoDataFrame(pd.concat([base, added], ignore_index=True), crs=crs)
+    return run_coverage(network, both, demand, result.params, grids=grids, communities=communities,
+                        is_demo=bool(result.summary.get("is_demo")),
+                        population_is_estimate=bool(result.summary.get("population_is_estimate")))
 
-    ``centers``/``demand``/``grids``/``communities`` are the run's inputs (for the rerun); without
-    them the after-figures come from the marginal gains only.
-    """
-    if candidates is None or not len(candidates):
-        raise LayerError("A proposal needs candidate sites (候选点位): give a candidates layer.")
-    if k < 1:
-        raise ParameterError(f"The number of proposed sites must be 1 or more (got {k}).")
-    p = result.params
-    cand = candidates.to_crs(network.crs).reset_index(drop=True)
-    snaps = snap_points(network, cand, p.max_access_m)
-    reach = points_reach(network, snaps, result.demand_snaps, p.reach_m())
-    existing = result.demand["time_min"].to_numpy(dtype=float) * p.metres_per_minute
-    problem = CoverageProblem.from_pairs(reach.target, reach.source, reach.dist_m, result.demand["population"].to_numpy(dtype=float),
-                                         p.reach_m(), len(cand), existing_dist_m=existing)
-    sol = solve_mclp(problem, min(int(k), len(cand)), solver=solver, time_limit_s=time_limit_s)
-    after = None
-    if centers is not None and demand is not None and len(sol.chosen):
-        new = cand.iloc[sol.chosen]
-        ids = new["id"].astype(str).to_numpy() if "id" in new else np.array([f"P{i + 1}" for i in range(len(new))])
-        added = gpd.GeoDataFrame({"center_id": [f"NEW_{i}" for i in ids],
-                                  "name": new["name"].astype(str).to_numpy() if "name" in new else ids},
-                                 geometry=new.geometry.to_numpy(), crs=network.crs)
-        base = result.centers[["center_id", "name", "geometry"]]
-        both = gpd.GeoDataFrame(pd.concat([base, added], ignore_index=True), crs=network.crs)
-        after = run_coverage(network, both, demand, p, grids=grids, communities=communities,
-                             is_demo=bool(result.summary.get("is_demo")),
-                             population_is_estimate=bool(result.summary.get("population_is_estimate")))
-    return from_solution(sol, candidates, after)
+
+def propose_sites(study, result: CoverageResult, k: int, *, solver: str = "exact", time_limit_s: float = 30.0) -> ReportSiting:
+    """K new service centers from ``study.candidates`` (MCLP), with the coverage rerun attached."""
+    from analysis.siting.api import SitingParams, run_siting
+
+    if study.candidates is None or not len(study.candidates):
+        raise LayerError("A proposal needs candidate sites (候选点位): give a candidates layer (--candidates FILE).")
+    sr = run_siting(study.network, "center", study.centers, study.demand, study.candidates, int(k), problem="mclp",
+                    solver=solver, params=SitingParams(walk=result.params), time_limit_s=time_limit_s,
+                    grids=study.grids, communities=study.communities)
+    siting = from_siting_result(sr)
+    if len(sr.sites):
+        siting.after = rerun_with_sites(result, study.network, study.centers, study.demand, sr.sites,
+                                        study.grids, study.communities)
+    return siting

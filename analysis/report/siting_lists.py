@@ -2,13 +2,15 @@
 
 A siting run reaches the report as a :class:`ReportSiting` (candidate sites, the chosen ones in
 pick order with the residents each adds, and optionally the coverage run with the proposed
-sites added, for before/after figures). :func:`from_solution` builds one from
-``analysis.siting.solvers.SitingSolution``; :func:`as_report_siting` also accepts any object with
-the same attributes (``candidates``, ``chosen``, ``added_pop``, ``after``).
+sites added, for before/after figures). :func:`from_siting_result` builds one from
+``analysis.siting.api.SitingResult`` (``run_siting``), :func:`from_solution` from a bare
+``SitingSolution``; :func:`as_report_siting` accepts either of those, or any object with the
+same attributes (``candidates``, ``chosen``, ``added_pop``, ``after``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -42,6 +44,15 @@ class ReportSiting:
     status: str = ""    # "optimal" | "time_limit" | "greedy" | "trivial"
     gap: float = float("nan")
     method: str = ""    # free text; replaces the line built from kind/solver/status
+    #: figures after the proposal when no coverage rerun exists (covered_pop, covered_share,
+    #: uncovered_pop, n_centers; median_min/p90_min may be NaN)
+    after_summary: dict | None = None
+    #: per demand_id: covered after the proposal (for the needs list without a rerun)
+    covered_after: pd.Series | None = None
+    #: the proposed sites as given by the siting run (name, street, ...), replaces candidate rows
+    sites: gpd.GeoDataFrame | None = None
+    #: extra GIS layers of the siting run (e.g. the new sites' reach areas)
+    layers: dict | None = None
 
     def method_text(self, lang: str) -> str:
         """The model and solver in words, in ``lang``."""
@@ -65,10 +76,44 @@ def from_solution(solution, candidates: gpd.GeoDataFrame, after: CoverageResult 
                         kind=solution.kind, solver=solution.solver, status=solution.status, gap=float(solution.gap))
 
 
+def from_siting_result(sr) -> ReportSiting:
+    """A :class:`ReportSiting` from ``analysis.siting.api.SitingResult`` (service-center siting).
+
+    The before/after figures come from the run's own demand (covered before/after within the
+    threshold); walking-time percentiles after the proposal are not known without a rerun.
+    """
+    if getattr(sr, "kind", "center") != "center":
+        raise TypeError("The report's proposal lists residents; give a service-center siting (kind='center'), "
+                        "not a red-station run.")
+    cand = sr.candidates.reset_index(drop=True)
+    pos = {cid: i for i, cid in enumerate(cand["candidate_id"].astype(str))}
+    chosen = np.array([pos[str(c)] for c in sr.sites["candidate_id"]], dtype=np.int64)
+    sol = sr.solution
+    added = sr.sites["marginal"].to_numpy(dtype=float) if sr.problem in ("mclp", "lscp") else np.full(len(chosen), np.nan)
+    sm = sr.summary
+    total = float(sm["total_demand"])
+    after_summary = {"covered_pop": float(sm["covered_after"]), "covered_share": float(sm["share_after"]),
+                     "uncovered_pop": total - float(sm["covered_after"]), "median_min": np.nan, "p90_min": np.nan,
+                     "n_new": int(sm["n_new_sites"])}
+    covered_after = None
+    if "demand_id" in sr.demand and "covered_after" in sr.demand:
+        covered_after = pd.Series(sr.demand["covered_after"].to_numpy(dtype=bool), index=sr.demand["demand_id"].to_numpy())
+    sites = sr.sites.copy()
+    sites["id"] = sites["candidate_id"].astype(str)
+    for col in ("kind", "community", "owner", "area_m2"):
+        if col in cand and col not in sites:
+            sites[col] = cand[col].to_numpy()[chosen]
+    return ReportSiting(cand, chosen, added, None, kind=sr.problem, solver=sol.solver, status=sol.status,
+                        gap=float(sol.gap), after_summary=after_summary, covered_after=covered_after, sites=sites,
+                        layers={"isochrones_new_sites": sr.isochrones})
+
+
 def as_report_siting(siting) -> ReportSiting:
-    """Accept a :class:`ReportSiting` or any object with the same attribute names."""
+    """Accept a :class:`ReportSiting`, a ``SitingResult``, or any object with the same attribute names."""
     if isinstance(siting, ReportSiting):
         return siting
+    if hasattr(siting, "solution") and hasattr(siting, "sites") and hasattr(siting, "candidates"):
+        return from_siting_result(siting)
     try:
         return ReportSiting(
             candidates=siting.candidates,
@@ -88,7 +133,7 @@ def as_report_siting(siting) -> ReportSiting:
 def proposal_points(siting) -> gpd.GeoDataFrame:
     """The proposed sites (rows of the candidates) with ``order`` and ``added_pop``."""
     s = as_report_siting(siting)
-    p = s.candidates.iloc[s.chosen].copy()
+    p = s.sites.copy() if s.sites is not None else s.candidates.iloc[s.chosen].copy()
     p["order"] = np.arange(1, len(p) + 1)
     p["added_pop"] = s.added_pop[: len(p)]
     return p.reset_index(drop=True)
@@ -101,6 +146,9 @@ def siting_gis_layers(siting) -> dict[str, gpd.GeoDataFrame]:
     cand["selected"] = False
     cand.iloc[s.chosen, cand.columns.get_loc("selected")] = True
     out = {"candidates": cand, "proposals": proposal_points(s)}
+    for name, gdf in (s.layers or {}).items():
+        if gdf is not None and len(gdf):
+            out[name] = gdf
     if s.after is not None:
         out["gaps_after"] = s.after.gaps
         if s.after.isochrones is not None:
@@ -119,17 +167,21 @@ def needs_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
     cols = [Column("gap_id", label("c_gap_id", lang)), Column("community", label("c_community", lang)),
             Column("population", label("c_population", lang), "int"), Column("area_ha", label("c_area_ha", lang), "num1")]
     totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()) if len(g) else 0.0}
-    if s.after is not None and len(g):
-        g["remaining_pop"] = remaining_in_gaps(result, s.after)
+    covered_after = s.after.demand.set_index("demand_id")["covered"] if s.after is not None else s.covered_after
+    if covered_after is not None and len(g):
+        g["remaining_pop"] = remaining_in_gaps(result, covered_after)
         cols.append(Column("remaining_pop", label("c_remaining_pop", lang), "int"))
         totals["remaining_pop"] = float(g["remaining_pop"].sum())
     return Table("needs", label("t_demand_list", lang), "需求清单" if lang == "zh" else "needs_list", g, cols, totals)
 
 
-def remaining_in_gaps(before: CoverageResult, after: CoverageResult) -> np.ndarray:
-    """Residents of each gap (before) still uncovered after the proposal (same demand rows)."""
-    d0, d1 = before.demand, after.demand
-    still = d1.set_index("demand_id")["covered"].reindex(d0["demand_id"]).fillna(False).to_numpy() == False  # noqa: E712
+def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.ndarray:
+    """Residents of each gap (before) still uncovered after the proposal.
+
+    ``covered_after``: bool per ``demand_id`` (the same demand rows as ``before``).
+    """
+    d0 = before.demand
+    still = ~covered_after.reindex(d0["demand_id"].to_numpy()).fillna(False).astype(bool).to_numpy()
     un = d0[(~d0["covered"].to_numpy()) & still]
     pts = gpd.GeoDataFrame({"population": un["population"].to_numpy()}, geometry=un.geometry.representative_point().to_numpy(), crs=d0.crs)
     gaps = before.gaps.reset_index(drop=True)
@@ -140,7 +192,10 @@ def remaining_in_gaps(before: CoverageResult, after: CoverageResult) -> np.ndarr
 def resources_list(s: ReportSiting, lang: str) -> Table:
     """资源清单: every candidate site, proposed ones first."""
     c = pd.DataFrame(s.candidates.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
-    c["id"] = _col(c, "id", "").astype(str) if "id" in c else [f"K{i + 1:02d}" for i in range(len(c))]
+    ids = c["id"] if "id" in c else (c["candidate_id"] if "candidate_id" in c else None)
+    c["id"] = ids.astype(str) if ids is not None else [f"K{i + 1:02d}" for i in range(len(c))]
+    if "address" not in c and "street" in c:  # generated street positions: the street is the address
+        c["address"] = c["street"]
     for name in ("name", "kind", "community", "address", "owner"):
         c[name] = _col(c, name, "").fillna("").astype(str)
     c["area_m2"] = pd.to_numeric(_col(c, "area_m2", np.nan), errors="coerce")
@@ -151,7 +206,27 @@ def resources_list(s: ReportSiting, lang: str) -> Table:
             Column("community", label("c_community", lang)), Column("address", label("c_address", lang)),
             Column("area_m2", label("c_area_m2", lang), "int"), Column("owner", label("c_owner", lang)),
             Column("selected", label("c_selected", lang), "bool")]
+    if "status" in c:  # siting runs say why a candidate was left out
+        c["status_text"] = c["status"].astype(str).map(lambda v: status_text(v, lang))
+        cols.append(Column("status_text", label("c_status", lang)))
     return Table("resources", label("t_resource_list", lang), "资源清单" if lang == "zh" else "resource_list", c, cols)
+
+
+def status_text(status: str, lang: str) -> str:
+    """A candidate's status from the siting run in words (chosen / available / excluded: reason)."""
+    if status == "chosen":
+        return label("st_chosen", lang)
+    if status == "available":
+        return label("st_available", lang)
+    if status.startswith("excluded"):
+        m = re.search(r"within ([\d.]+) m of an existing site", status)
+        if m:
+            return label("st_near", lang, m=m.group(1))
+        m = re.search(r"more than ([\d.]+) m from a street", status)
+        if m:
+            return label("st_off", lang, m=m.group(1))
+        return label("st_excluded", lang)
+    return status
 
 
 def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
@@ -169,6 +244,8 @@ def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
         sum_added = float(added.sum())
     elif s.after is not None:  # per-site gains unknown: the total from the rerun
         sum_added = float(s.after.summary["covered_pop"] - result.summary["covered_pop"])
+    elif s.after_summary is not None:
+        sum_added = float(s.after_summary["covered_pop"] - result.summary["covered_pop"])
     else:
         sum_added = np.nan
     totals = {"order": np.nan, "id": "合计" if lang == "zh" else "Total", "added_pop": sum_added}
@@ -180,6 +257,8 @@ def before_after(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
     b = result.summary
     if s.after is not None:
         a = s.after.summary
+    elif s.after_summary is not None:  # the siting run's own before/after coverage
+        a = {**s.after_summary, "n_centers": b["n_centers"] + s.after_summary.get("n_new", len(s.chosen))}
     else:  # no rerun: covered residents from the marginal gains only
         cov = b["covered_pop"] + float(np.nansum(s.added_pop))
         a = {"covered_pop": cov, "covered_share": cov / b["total_pop"] if b["total_pop"] else np.nan,

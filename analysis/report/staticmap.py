@@ -165,8 +165,11 @@ def dissolved_isochrones(result: CoverageResult) -> gpd.GeoDataFrame:
 
 
 def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False,
-                 proposals: gpd.GeoDataFrame | None = None):
-    """Map 1: centers, walking isochrones at every threshold, and gap areas."""
+                 proposals: gpd.GeoDataFrame | None = None, proposal_reach: gpd.GeoDataFrame | None = None):
+    """Map 1: centers, walking isochrones at every threshold, and gap areas.
+
+    With ``proposals`` (and their walking reach areas ``proposal_reach``) it is the proposal map.
+    """
     inputs = inputs or ReportInputs()
     ext = map_extent(result)
     fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
@@ -188,6 +191,11 @@ def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None 
     handles.reverse()  # shortest walk first
     if len(result.gaps):
         handles.append(Patch(facecolor=GAP_COLOUR, alpha=0.30, edgecolor=GAP_COLOUR, label=label("leg_gap", lang)))
+    if proposal_reach is not None and len(proposal_reach):
+        proposal_reach.to_crs(result.crs).plot(ax=ax, facecolor=PROPOSAL_COLOUR, alpha=0.35, edgecolor=PROPOSAL_COLOUR,
+                                               linewidth=0.8, zorder=4)
+        handles.append(Patch(facecolor=PROPOSAL_COLOUR, alpha=0.35, edgecolor=PROPOSAL_COLOUR,
+                             label=label("leg_proposal_reach", lang, m=result.params.minutes)))
     _draw_points(ax, result, inputs.stations, proposals)
     handles += _center_handles(lang, inputs.stations is not None and len(inputs.stations) > 0, proposals is not None and len(proposals) > 0)
     _finish(ax, handles, lang, is_demo)
