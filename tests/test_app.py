@@ -491,3 +491,30 @@ def test_siting_page_proposes_sites_with_the_engine_and_feeds_whatif_and_report(
     _no_crash(at)
     cells = _xlsx_cells(at.session_state["report_files"]["files"]["xlsx"][1])
     assert all(n in cells for n in names)
+
+
+def test_every_interface_string_exists_in_both_languages():
+    """A missing key would show its raw name on a page: check every key the pages use."""
+    import re
+
+    from ui import i18n, page_coverage, page_data, page_siting, shell
+
+    root = Path(__file__).resolve().parent.parent / "ui"
+    used = set()
+    for f in root.glob("*.py"):
+        used |= set(re.findall(r'\bt\(\s*"([a-z0-9_\-]+)"\s*[,)]', f.read_text(encoding="utf-8")))
+    dynamic = (
+        [f"page_{p}" for p in shell.PAGES] + [f"layer_{k}" for k in shell.LAYER_CHOICES]
+        + [f"basemap_{b}" for b in shell.BASEMAPS] + [f"speed_{v}" for v in ("normal", "elderly", "custom")]
+        + [f"mode_{m}" for m in page_coverage.MODES] + [f"kind_{k}" for k in page_data.KINDS + ("center", "station")]
+        + [f"coords_{c}" for c in page_data.COORD_CHOICES] + [f"siting_kind_{k}" for k in page_siting.KINDS]
+        + [f"problem_{p}" for p in page_siting.PROBLEMS] + [f"solver_{s}" for s in page_siting.SOLVERS]
+        + [f"cand_{c}" for c in page_siting.CAND_SOURCES] + [f"covered_share_kind_{k}" for k in page_siting.KINDS]
+        + [f"status_{s}" for s in ("optimal", "time_limit", "greedy", "trivial")]
+        + [f"report_proposal_{o}" for o in ("none", "whatif", "siting")]
+    )
+    missing = sorted(k for k in used | set(dynamic) if not i18n.has(k))
+    assert not missing, missing
+    for k in used | set(dynamic):
+        zh, en = i18n.t(k, "zh"), i18n.t(k, "en")
+        assert zh and en, k
