@@ -518,3 +518,13 @@ def test_every_interface_string_exists_in_both_languages():
     for k in used | set(dynamic):
         zh, en = i18n.t(k, "zh"), i18n.t(k, "en")
         assert zh and en, k
+
+
+def test_every_page_in_english():
+    at = _app()
+    at.radio(key="lang").set_value("en").run()
+    for page, title in (("data", "Data"), ("siting", "Siting"), ("reports", "Reports"), ("coverage", "Coverage")):
+        at.radio(key="page_en").set_value(page).run()
+        _no_crash(at)
+        assert at.title[0].value == title
+        assert not at.error, [e.value for e in at.error]
