@@ -9,7 +9,7 @@ from analysis.report import charts, staticmap
 from analysis.report.content import ReportContent
 from analysis.report.inputs import ReportInputs
 
-DPI = 170
+DPI = 150
 
 
 def build_figures(result: CoverageResult, content: ReportContent, inputs: ReportInputs | None = None,
