@@ -37,7 +37,7 @@ from analysis.travel_time import nearest_source_distances, point_distances, poin
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
 from geo.network import WalkNetwork
-from geo.snapping import snap_points
+from geo.snapping import SnappedPoints, snap_points
 
 KINDS = ("center", "red-station")
 PROBLEMS = ("mclp", "lscp", "pmedian")
@@ -138,39 +138,48 @@ def _area_before_after(d: pd.DataFrame, key: str) -> pd.DataFrame:
     return t.sort_values(["share_after", "demand"], ascending=[True, False]).reset_index(drop=True)
 
 
-def run_siting(
+@dataclass
+class SitingInputs:
+    """Demand, candidates and coverage sets of a siting run (reusable when only K or the solver changes)."""
+
+    kind: str
+    params: SitingParams
+    threshold_m: float
+    cutoff_m: float
+    demand: gpd.GeoDataFrame  # network CRS, one point per demand row, ``weight``
+    candidates: gpd.GeoDataFrame  # network CRS, with ``status``
+    c_snap: SnappedPoints
+    d_snap: SnappedPoints
+    c_exist_m: np.ndarray  # network metres from each candidate to the nearest existing site
+    allowed: np.ndarray  # candidate rows usable (= columns of ``problem``)
+    problem: CoverageProblem
+    unit: str
+    weights: pd.DataFrame | None
+    notes: list[str]
+    is_demo: bool
+
+
+def prepare_siting(
     network: WalkNetwork,
     kind: str,
     existing: gpd.GeoDataFrame | None,
     demand: gpd.GeoDataFrame | None,
     candidates: gpd.GeoDataFrame | None = None,
-    k: int | None = 5,
     *,
     problem: str = "mclp",
-    solver: str = "exact",
     params: SitingParams = SitingParams(),
-    time_limit_s: float = 60.0,
-    grids: gpd.GeoDataFrame | None = None,
-    communities: gpd.GeoDataFrame | None = None,
     pois: gpd.GeoDataFrame | None = None,
     hotspots: gpd.GeoDataFrame | None = None,
     progress: Callable[[str], None] = _quiet,
-) -> SitingResult:
-    """Site ``k`` new service centers (``kind="center"``) or red stations (``"red-station"``).
-
-    ``existing``: sites that stay open (counted). ``demand``: residents with ``population``
-    (centers); for red stations leave it None to use the OSM outdoor-work proxy built from
-    ``pois`` (+ optional ``hotspots``), or pass points with a ``weight``/``population``.
-    ``candidates``: the planner's candidate layer; None generates street positions.
-    """
-    _check(kind, problem, k)
+) -> SitingInputs:
+    """Steps 1-3 of the module docstring: demand, candidates, exclusion and coverage sets."""
+    _check(kind, problem, 1)
     crs = network.crs
     threshold = params.threshold_m(kind)
     cutoff = threshold * (params.pmedian_cutoff_factor if problem == "pmedian" else 1.0)
     walk = params.walk
     notes: list[str] = []
     weights_df = None
-
     # 1. demand
     if kind == "red-station" and demand is None:
         progress("Building outdoor-worker demand from OSM streets and POIs…")
@@ -226,6 +235,72 @@ def run_siting(
     reach = points_reach(network, c_snap.subset(allowed), d_snap, cutoff)
     prob = CoverageProblem.from_pairs(reach.target, reach.source, reach.dist_m, d["weight"].to_numpy(),
                                       threshold, len(allowed), d_exist)
+    cand = cand.copy()
+    cand["status"] = status
+    is_demo = bool(any(x is not None and "demo" in x and x["demo"].fillna(False).astype(bool).any()
+                       for x in (existing, candidates)))
+    return SitingInputs(kind, params, threshold, cutoff, d, cand, c_snap, d_snap, c_exist, allowed, prob, unit,
+                        weights_df, notes, is_demo)
+
+
+def run_siting(
+    network: WalkNetwork,
+    kind: str,
+    existing: gpd.GeoDataFrame | None,
+    demand: gpd.GeoDataFrame | None,
+    candidates: gpd.GeoDataFrame | None = None,
+    k: int | None = 5,
+    *,
+    problem: str = "mclp",
+    solver: str = "exact",
+    params: SitingParams = SitingParams(),
+    time_limit_s: float = 60.0,
+    grids: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    pois: gpd.GeoDataFrame | None = None,
+    hotspots: gpd.GeoDataFrame | None = None,
+    progress: Callable[[str], None] = _quiet,
+) -> SitingResult:
+    """Site ``k`` new service centers (``kind="center"``) or red stations (``"red-station"``).
+
+    ``existing``: sites that stay open (counted). ``demand``: residents with ``population``
+    (centers); for red stations leave it None to use the OSM outdoor-work proxy built from
+    ``pois`` (+ optional ``hotspots``), or pass points with a ``weight``/``population``.
+    ``candidates``: the planner's candidate layer; None generates street positions.
+    ``k`` is ignored by LSCP (pass None). Raises ParameterError / LayerError with a fix-it message.
+    """
+    _check(kind, problem, k)
+    inputs = prepare_siting(network, kind, existing, demand, candidates, problem=problem, params=params,
+                            pois=pois, hotspots=hotspots, progress=progress)
+    return solve_siting(network, inputs, k, problem=problem, solver=solver, time_limit_s=time_limit_s,
+                        grids=grids, communities=communities, progress=progress)
+
+
+def solve_siting(
+    network: WalkNetwork,
+    inputs: SitingInputs,
+    k: int | None = 5,
+    *,
+    problem: str = "mclp",
+    solver: str = "exact",
+    time_limit_s: float = 60.0,
+    grids: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    progress: Callable[[str], None] = _quiet,
+) -> SitingResult:
+    """Steps 4-5: solve on prepared inputs and build the planner's outputs."""
+    kind = inputs.kind
+    _check(kind, problem, k)
+    if problem == "pmedian" and inputs.cutoff_m <= inputs.threshold_m and inputs.params.pmedian_cutoff_factor > 1:
+        raise ParameterError("These inputs were prepared for coverage; prepare them with problem='pmedian'.")
+    params, crs, walk = inputs.params, network.crs, inputs.params.walk
+    threshold, cutoff, unit = inputs.threshold_m, inputs.cutoff_m, inputs.unit
+    prob, allowed, cand, c_snap = inputs.problem, inputs.allowed, inputs.candidates, inputs.c_snap
+    d = inputs.demand.copy()
+    notes = list(inputs.notes)
+    weights_df = inputs.weights
+    c_exist, status = inputs.c_exist_m, inputs.candidates["status"].to_numpy()
+    d_exist = prob.existing_dist_m
     progress(f"Solving {problem.upper()} ({solver})…")
     if problem == "mclp":
         sol = solve_mclp(prob, int(k), solver=solver, time_limit_s=time_limit_s)
@@ -315,8 +390,8 @@ def run_siting(
         "n_uncoverable": sol.n_uncoverable, "uncoverable_weight": sol.uncoverable_weight,
         "model_rows": sol.model_rows, "model_cols": sol.model_cols, "n_dominated": sol.n_dominated,
         "candidates_generated": bool(cand["generated"].all()),
-        "is_demo": bool(any(x is not None and "demo" in x and x["demo"].fillna(False).astype(bool).any()
-                            for x in (existing, candidates, grids))),
+        "is_demo": bool(inputs.is_demo or (grids is not None and "demo" in grids
+                                           and grids["demo"].fillna(False).astype(bool).any())),
     }
     if problem == "pmedian":
         mpm = walk.metres_per_minute

@@ -84,7 +84,8 @@ def _check(k: int | None, solver: str, time_limit_s: float, n_candidates: int) -
 def _rel_gap(a: float, b: float) -> float:
     if not np.isfinite(a) or not np.isfinite(b):
         return float("inf")
-    return abs(a - b) / max(abs(a), 1e-12)
+    gap = abs(a - b) / max(abs(a), 1e-12)
+    return 0.0 if gap < 1e-12 else gap
 
 
 def _mclp_exact(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
