@@ -308,3 +308,13 @@ def test_layer_control_comes_after_every_group_it_lists():
     assert len(groups) >= 5 and max(groups) < control_at
     names = re.findall(r'"[^"]*" : (feature_group_\w+)', html[control_at:])
     assert names and all(f"var {n} = L.featureGroup" in html[:control_at] for n in names)
+
+
+def test_only_the_chosen_isochrone_thresholds_are_drawn():
+    L = _layers()
+    m = mb.coverage_map(bounds=_bounds(L), features={}, sites=L["centers"], isochrones=L["iso"], thresholds=(8,))
+    html = mb.map_html(m)
+    assert mb.ISO_COLOURS[8] in html and mb.ISO_COLOURS[5] not in html
+    none = mb.map_html(mb.coverage_map(bounds=_bounds(L), features={}, sites=L["centers"], isochrones=L["iso"],
+                                       thresholds=()))
+    assert mb.ISO_COLOURS[8] not in none and mb.ISO_COLOURS[5] not in none

@@ -40,6 +40,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "speed_custom": ("自定义", "Custom"),
     "speed_kmh": ("速度（km/h）", "Speed (km/h)"),
     "include_stations": ("红色驿站计入覆盖", "Count red stations as service points"),
+    "iso_thresholds": ("地图上的等时圈", "Isochrones on the map"),
     "layers": ("显示图层", "Layers to show"),
     "basemap": ("底图", "Basemap"),
     "basemap_local": ("本地矢量底图（离线）", "Local vector basemap (offline)"),

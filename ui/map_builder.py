@@ -913,7 +913,7 @@ def coverage_map(
     """
     ctx = ctx or MapContext()
     layers = set(layers)
-    thresholds = sorted(set(float(x) for x in thresholds) | {float(minutes)})
+    thresholds = sorted(set(float(x) for x in thresholds))
     m = new_map(bounds, ctx=ctx, tianditu_key=tianditu_key, assets=assets, demo=demo, height=height)
     if "basemap" in layers:
         add_local_basemap(m, features, ctx)

@@ -167,7 +167,7 @@ def build_map(ds, base, s):
     return mb.coverage_map(
         bounds=ds.bounds_wgs84(), features=ds.features, sites=res_sites, stations_extra=stations_extra,
         isochrones=base.isochrones, circles=base.circles, grids=base.grids, gaps=base.gaps,
-        communities=ds.layers.get("communities"), minutes=s.minutes, thresholds=base.params.thresholds,
+        communities=ds.layers.get("communities"), minutes=s.minutes, thresholds=s.iso_thresholds,
         layers=s.layers, ctx=ctx, tianditu_key=s.tianditu_key or None, demo=ds.is_demo,
     ), ctx
 
