@@ -24,7 +24,7 @@ def chart_curve(content: ReportContent, threshold_min: float):
     for x, y in zip(df["minutes"], share):
         ax.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
     ax.axvline(threshold_min, color="#c62828", linestyle="--", linewidth=1)
-    ax.text(threshold_min, 3, f" {threshold_min:g} {label('unit_min', lang)}", color="#c62828", fontsize=8)
+    ax.text(threshold_min, 97, f" {threshold_min:g} {label('unit_min', lang)}", color="#c62828", fontsize=8, va="top")
     ax.set_xlabel(label("axis_minutes", lang))
     ax.set_ylabel(label("axis_share", lang))
     ax.set_ylim(0, 105)
