@@ -101,10 +101,52 @@ def report(name: str, inst: SyntheticSiting, k: int, time_limit_s: float, with_s
         print("spopt: skipped on this instance (use --spopt-full)")
 
 
-def sample_city(k: int, time_limit_s: float) -> None:
-    from analysis.siting.api import bench_sample_city
+def run_spopt_problem(problem: CoverageProblem, k: int) -> dict:
+    """spopt MCLP on the dense cost matrix of a CoverageProblem (existing sites = one predefined column)."""
+    import pulp
+    from spopt.locate import MCLP
 
-    bench_sample_city(k=k, time_limit_s=time_limit_s)
+    t0 = time.perf_counter()
+    cost = np.full((problem.n_demand, problem.n_candidates + 1), 1.0e9)
+    cost[:, 0] = np.minimum(problem.existing_dist_m, 1.0e9)
+    cost[problem.pair_demand, problem.pair_cand + 1] = problem.pair_dist_m
+    predefined = np.r_[1, np.zeros(problem.n_candidates)].astype(int)
+    model = MCLP.from_cost_matrix(cost, problem.weights, problem.threshold_m, p_facilities=k + 1,
+                                  predefined_facilities_arr=predefined)
+    model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
+    return dict(objective=float(pulp.value(model.problem.objective)), wall=time.perf_counter() - t0,
+                status=pulp.LpStatus[model.problem.status])
+
+
+def sample_city(k: int, time_limit_s: float) -> None:
+    """The bundled sample city: generated street candidates, estimated residents / worker proxy."""
+    from analysis.sample_city import load_sample_city
+    from analysis.siting.api import prepare_siting, solve_siting
+    from analysis.study import clip_to_area
+
+    city = load_sample_city()
+    demand = clip_to_area(city.demand, city.grids)
+    for kind, existing, dem in (("center", city.centers, demand), ("red-station", city.stations, None)):
+        t0 = time.perf_counter()
+        inputs = prepare_siting(city.network, kind, existing, dem, None, pois=city.features.pois)
+        prep_s = time.perf_counter() - t0
+        p = inputs.problem
+        print(f"\n== sample city, {kind}: {len(inputs.allowed):,} generated candidates x {p.n_demand:,} demand points, "
+              f"K = {k}, {p.threshold_m:,.0f} m; coverage sets {prep_s:.2f} s ({len(p.pair_dist_m):,} pairs)")
+        t0 = time.perf_counter()
+        e = solve_siting(city.network, inputs, k, solver="exact", time_limit_s=time_limit_s).solution
+        exact_wall = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        g = solve_siting(city.network, inputs, k, solver="greedy").solution
+        greedy_wall = time.perf_counter() - t0
+        print(f"ours exact : objective {e.objective:,.1f}  status {e.status}  gap {e.gap:.4%}  solve {e.solve_s:.2f} s  "
+              f"(with outputs {exact_wall:.2f} s)")
+        print(f"ours greedy: objective {g.objective:,.1f}  solve {g.greedy_s * 1000:.1f} ms (with outputs "
+              f"{greedy_wall:.2f} s)  gap to optimum {e.greedy_gap:.4%}")
+        s = run_spopt_problem(p, k)
+        same = abs(s["objective"] - e.objective) <= 1e-6 * max(1.0, abs(e.objective))
+        print(f"spopt MCLP : objective {s['objective']:,.1f}  status {s['status']}  wall {s['wall']:.1f} s; "
+              f"objectives equal: {same}; speed-up (solve only) {s['wall'] / max(e.solve_s, 1e-9):.0f}x")
 
 
 def main(argv=None) -> int:
