@@ -277,6 +277,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "report_proposal": ("拟建方案", "Proposal in the report"),
     "report_proposal_none": ("不含拟建站点（现状评估）", "None (current situation)"),
     "report_proposal_whatif": ("新增站点推演中的 {n} 个拟建站点", "The {n} proposed site(s) from the what-if"),
+    "report_no_station_siting": (
+        "选址页的红色驿站方案不进入报告：报告按居民统计，驿站服务户外劳动者。",
+        "The red-station siting is not put in the report: the report counts residents; stations serve outdoor workers.",
+    ),
     "report_lang": ("报告语言", "Report language"),
     "report_progress": ("正在生成报告（{fmt}），绘制地图与图表约需十几秒…", "Building the report ({fmt}); maps and charts take a few seconds…"),
     "report_done": ("报告已生成（用时 {s} 秒），可下载：", "The report is ready ({s} s); download:"),

@@ -81,6 +81,9 @@ def render(s) -> None:
     from ui.page_siting import current_siting
 
     sited = current_siting(ds, s)
+    if sited and sited["result"].kind != "center":  # the report's lists are about residents
+        st.caption(t("report_no_station_siting", lang))
+        sited = None
     n_sited = len(sited["result"].sites) if sited else 0
     options = ["none"] + (["whatif"] if items else []) + (["siting"] if sited else [])
     proposal = choice(st.radio, t("report_proposal", lang), options, "report_proposal", lang,

@@ -98,20 +98,15 @@ def communities_table(res, lang: str) -> pd.DataFrame:
 
 
 def report_siting(res, base, network):
-    """The run as the report's proposal (``analysis.report`` lists and before/after figures)."""
-    from analysis.report.siting_lists import ReportSiting
+    """A service-center run as the report's proposal: the report's own adapter for the lists,
+    plus the coverage rerun with the new sites (``with_new_sites``) for full before/after figures."""
+    from analysis.report.siting_lists import from_siting_result
 
-    cand = res.candidates.reset_index(drop=True)
-    pos = {cid: i for i, cid in enumerate(cand["candidate_id"].astype(str))}
-    chosen = np.array([pos[str(c)] for c in res.sites["candidate_id"]], dtype=np.int64)
-    after = None
-    if res.kind == "center" and len(res.sites):
-        wi = state.whatif_mod.with_new_sites
-        after = wi(base, network, res.sites[["site_id", "name", "geometry"]].rename(columns={"site_id": "center_id"}))
-    added = res.sites["marginal"].to_numpy(dtype=float) if res.problem != "pmedian" else np.full(len(chosen), np.nan)
-    sol = res.solution
-    return ReportSiting(candidates=cand, chosen=chosen, added_pop=added, after=after, kind=res.problem,
-                        solver=sol.solver, status=sol.status, gap=float(sol.gap))
+    rs = from_siting_result(res)
+    if len(res.sites):
+        new = res.sites[["site_id", "name", "geometry"]].rename(columns={"site_id": "center_id"})
+        rs.after = state.whatif_mod.with_new_sites(base, network, new)
+    return rs
 
 
 def show_map(ds, base, res, s) -> None:
