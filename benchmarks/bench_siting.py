@@ -1,7 +1,8 @@
 """Siting benchmark: our exact MCLP (HiGHS on the reduced sparse model) and greedy vs spopt.
 
     .venv/bin/python benchmarks/bench_siting.py                 # synthetic city + small instance, spopt on the small one
-    .venv/bin/python benchmarks/bench_siting.py --spopt-full    # also spopt on the city-scale instance (~10+ min)
+    .venv/bin/python benchmarks/bench_siting.py --spopt-full    # also spopt on the city-scale instance (>30 min)
+    .venv/bin/python benchmarks/bench_siting.py --spopt-full --spopt-time-limit 600   # cap spopt's CBC time
     .venv/bin/python benchmarks/bench_siting.py --sample-city   # also the bundled sample city (network engine)
 
 Synthetic city: jittered 17 km street lattice (110 m blocks, 8% of segments missing), demand
@@ -61,7 +62,7 @@ def run_ours(inst: SyntheticSiting, k: int, time_limit_s: float) -> dict:
                 exact_wall=exact_wall)
 
 
-def run_spopt(inst: SyntheticSiting, k: int) -> dict:
+def run_spopt(inst: SyntheticSiting, k: int, time_limit_s: float | None = None) -> dict:
     import pulp
     from spopt.locate import MCLP
 
@@ -72,14 +73,15 @@ def run_spopt(inst: SyntheticSiting, k: int) -> dict:
                                   predefined_facilities_arr=predefined)
     build_s = time.perf_counter() - t0
     t1 = time.perf_counter()
-    model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s), results=False)
     solve_s = time.perf_counter() - t1
     status = pulp.LpStatus[model.problem.status]
     return dict(objective=float(pulp.value(model.problem.objective)), build_s=build_s, solve_s=solve_s,
                 wall=time.perf_counter() - t0, status=status)
 
 
-def report(name: str, inst: SyntheticSiting, k: int, time_limit_s: float, with_spopt: bool) -> None:
+def report(name: str, inst: SyntheticSiting, k: int, time_limit_s: float, with_spopt: bool,
+           spopt_limit_s: float | None = None) -> None:
     print(f"\n== {name}: {inst.n_candidates:,} candidates + {inst.n_existing} existing x {inst.n_demand:,} demand, "
           f"K = {k}, {inst.cutoff_m:,.0f} m, {len(inst.dist_m):,} pairs within the cutoff")
     ours = run_ours(inst, k, time_limit_s)
@@ -92,7 +94,8 @@ def report(name: str, inst: SyntheticSiting, k: int, time_limit_s: float, with_s
           f"gap to {'optimum' if e.is_optimal else 'bound'} {e.greedy_gap:.4%}")
     print(f"peak memory (RSS, before spopt): {peak_rss_mb():,.0f} MB")
     if with_spopt:
-        s = run_spopt(inst, k)
+        s = run_spopt(inst, k, spopt_limit_s)
+        print(f"peak memory (RSS, after spopt): {peak_rss_mb():,.0f} MB")
         print(f"spopt MCLP : objective {s['objective']:,.0f}  status {s['status']}  wall {s['wall']:.1f} s "
               f"(model build {s['build_s']:.1f} s, CBC solve {s['solve_s']:.1f} s)")
         same = abs(s["objective"] - e.objective) <= 1e-6 * max(1.0, abs(e.objective))
@@ -154,6 +157,8 @@ def main(argv=None) -> int:
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--time-limit", type=float, default=300.0, help="exact solver time limit, seconds")
     ap.add_argument("--spopt-full", action="store_true", help="run spopt on the city-scale instance too")
+    ap.add_argument("--spopt-time-limit", type=float, default=None,
+                    help="CBC time limit for spopt on the city-scale instance, seconds (default: none)")
     ap.add_argument("--sample-city", action="store_true", help="also run on the bundled sample city")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
@@ -162,7 +167,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     city = make_instance(seed=args.seed)
     print(f"\n(city instance generated in {time.perf_counter() - t0:.1f} s)")
-    report("synthetic city", city, args.k, args.time_limit, with_spopt=args.spopt_full)
+    report("synthetic city", city, args.k, args.time_limit, with_spopt=args.spopt_full,
+           spopt_limit_s=args.spopt_time_limit)
     if args.sample_city:
         sample_city(5, args.time_limit)
     return 0
