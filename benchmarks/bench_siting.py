@@ -1,9 +1,9 @@
 """Siting benchmark: our exact MCLP (HiGHS on the reduced sparse model) and greedy vs spopt.
 
-    .venv/bin/python benchmarks/bench_siting.py                 # synthetic city + small instance, spopt on the small one
+    .venv/bin/python benchmarks/bench_siting.py                 # sample city, small and city-scale synthetic;
+                                                                # spopt on all but the city-scale one
     .venv/bin/python benchmarks/bench_siting.py --spopt-full    # also spopt on the city-scale instance (>30 min)
     .venv/bin/python benchmarks/bench_siting.py --spopt-full --spopt-time-limit 600   # cap spopt's CBC time
-    .venv/bin/python benchmarks/bench_siting.py --sample-city   # also the bundled sample city (network engine)
 
 Synthetic city: jittered 17 km street lattice (110 m blocks, 8% of segments missing), demand
 clustered around six centres with log-normal weights, 2,000 candidate + 30 existing sites on
@@ -159,7 +159,7 @@ def main(argv=None) -> int:
     ap.add_argument("--spopt-full", action="store_true", help="run spopt on the city-scale instance too")
     ap.add_argument("--spopt-time-limit", type=float, default=None,
                     help="CBC time limit for spopt on the city-scale instance, seconds (default: none)")
-    ap.add_argument("--sample-city", action="store_true", help="also run on the bundled sample city")
+    ap.add_argument("--no-sample-city", action="store_true", help="skip the bundled sample city")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
     small = make_instance(n_candidates=300, n_demand=3000, n_existing=5, side_m=6000.0, seed=args.seed)
@@ -169,7 +169,7 @@ def main(argv=None) -> int:
     print(f"\n(city instance generated in {time.perf_counter() - t0:.1f} s)")
     report("synthetic city", city, args.k, args.time_limit, with_spopt=args.spopt_full,
            spopt_limit_s=args.spopt_time_limit)
-    if args.sample_city:
+    if not args.no_sample_city:
         sample_city(5, args.time_limit)
     return 0
 
