@@ -130,3 +130,24 @@ def test_cli_red_station_greedy_and_bad_k(tmp_path, capsys):
     assert len(gpd.read_file(out, layer="sites")) == 2
     assert main(["site", "--k", "0", "--out", str(tmp_path / "x.gpkg")]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_prepared_inputs_reused_for_k_lscp_and_pmedian():
+    from analysis.siting.api import prepare_siting, solve_siting
+
+    net = _street_network()
+    demand = _pts(np.arange(25, 3000, 50), population=np.full(60, 100.0))
+    params = SitingParams(walk=WalkParams(minutes=4.0), min_distance_to_existing_m=0.0, spacing_m=300.0)
+    cands = _pts(np.arange(0.0, 3001.0, 100.0))
+    inputs = prepare_siting(net, "center", None, demand, cands, params=params)
+    covered = [solve_siting(net, inputs, k).summary["covered_after"] for k in (1, 2, 3)]
+    assert covered == [1200.0, 2400.0, 3600.0]
+    lscp = solve_siting(net, inputs, None, problem="lscp")
+    assert lscp.summary["covered_after"] == pytest.approx(6000.0)  # every resident is coverable
+    assert lscp.summary["n_new_sites"] == 5  # 3 km of road / 600 m per site (e.g. at 300, 900, ... 2700 m)
+    assert lscp.summary["status"] == "optimal"
+    pm_inputs = prepare_siting(net, "center", None, demand, cands, problem="pmedian", params=params)
+    pm = solve_siting(net, pm_inputs, 2, problem="pmedian")
+    assert pm.summary["mean_min_after"] < pm.summary["mean_min_before"]
+    with pytest.raises(ParameterError, match="prepare them with problem='pmedian'"):
+        solve_siting(net, inputs, 2, problem="pmedian")
