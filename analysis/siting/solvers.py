@@ -285,7 +285,9 @@ def solve_pmedian(
     greedy_s = time.perf_counter() - t0
     g_obj = before - greedy.total
     cols, saving, bound_saving, status, solve_s = greedy.cols, greedy.total, float("nan"), "greedy", 0.0
-    if solver == "exact" and len(pr):
+    if solver == "exact" and not len(pr):
+        bound_saving, status = 0.0, "trivial"  # no candidate improves on the existing sites
+    elif solver == "exact":
         cols, saving, bound_saving, status, solve_s = _pmedian_exact(pr, pc, pdist, w, base, k, greedy, time_limit_s)
     obj = before - saving
     bound = before - bound_saving
@@ -313,6 +315,8 @@ def solve_pmedian(
         solve_s=solve_s, greedy_s=greedy_s, before=before,
         uncoverable_weight=float(w[~(problem.existing_dist_m <= far) & ~np.isin(np.arange(problem.n_demand), pr)].sum()),
         n_uncoverable=0, model_rows=len(np.unique(pr)), model_cols=len(np.unique(pc)), n_dominated=0,
+        notes=(f"Walking distances are known up to {far:,.0f} m; demand farther than that from every site "
+               f"counts at {far:,.0f} m in the p-median total.",),
     )
 
 
