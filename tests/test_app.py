@@ -38,8 +38,8 @@ def _sites(city, stations=None) -> gpd.GeoDataFrame:  # city: SampleCity or Stud
     return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
 
 
-def _expected(minutes=8.0, speed=4.5, stations=None, include_stations=True):
-    """What the CLI computes (load_study + run_study), with the red stations counted as sites."""
+def _expected(minutes=8.0, speed=4.5, stations=None, include_stations=False):
+    """What the CLI computes (load_study + run_study); red stations counted as sites only if asked."""
     study = load_study()
     sites = _sites(study, stations) if include_stations else study.centers.assign(center_id=study.centers["id"].astype(str))
     return run_study(replace(study, centers=sites), WalkParams(minutes=minutes, speed_kmh=speed))
@@ -118,16 +118,16 @@ def _gap_point_wgs84(result, i: int = 0) -> tuple[float, float]:
     return float(p.x.iloc[0]), float(p.y.iloc[0])
 
 
-def test_whatif_click_adds_a_station_and_the_figures_follow_the_engine(base):
+def test_whatif_click_adds_a_center_and_the_figures_follow_the_engine(base):
     at = _app()
-    at.radio(key="whatif_mode_zh").set_value("station").run()
+    at.radio(key="whatif_mode_zh").set_value("center").run()
     lon, lat = _gap_point_wgs84(base)
     # what st_folium hands back after a click on the map
     at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon}}
     at.run()
     _no_crash(at)
     props = at.session_state["proposals"]
-    assert len(props) == 1 and props[0]["kind"] == "station"
+    assert len(props) == 1 and props[0]["kind"] == "center"
     # snapped onto a street near the click
     city = load_sample_city()
     snapped = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
@@ -253,8 +253,10 @@ def test_upload_good_file_shows_what_was_read_then_is_used_in_the_analysis():
     _no_crash(at)
     from geo.readers import read_layer_bytes
 
+    at.checkbox(key="include_stations").check().run()
+    _no_crash(at)
     up = read_layer_bytes(GOOD_CSV.encode("utf-8"), "my_stations.csv", "stations").gdf
-    exp = _expected(stations=up)
+    exp = _expected(stations=up, include_stations=True)
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
 
 
@@ -352,13 +354,27 @@ def test_whatif_site_can_be_moved_by_clicking(base):
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
 
 
-def test_centers_only_when_red_stations_do_not_count():
+def test_default_is_the_clis_run_and_red_stations_count_only_when_asked(base):
     at = _app()
-    at.checkbox(key="include_stations").uncheck().run()
-    _no_crash(at)
-    exp = run_study(load_study(), WalkParams())  # exactly the CLI's default run
+    exp = run_study(load_study(), WalkParams())  # exactly the CLI's default run: service centers only
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
     assert exp.summary["n_centers"] == len(load_sample_city().centers)
+    # a proposed red station does not change the residents' figures while stations do not count
+    at.radio(key="whatif_mode_zh").set_value("station").run()
+    lon, lat = _gap_point_wgs84(base)
+    at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon}}
+    at.run()
+    _no_crash(at)
+    assert len(at.session_state["proposals"]) == 1
+    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    at.checkbox(key="include_stations").check().run()
+    _no_crash(at)
+    with_stations = _expected(include_stations=True)
+    assert with_stations.summary["covered_pop"] > exp.summary["covered_pop"]
+    city = load_sample_city()
+    p = at.session_state["proposals"][0]
+    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([p["lon"]], [p["lat"]]), crs=4326)
+    assert _shown_headline(at) == fmt.headline(with_new_sites(with_stations, city.network, pt).summary, "zh")
 
 
 # --------------------------------------------------------------------------- reports
@@ -421,7 +437,7 @@ def test_report_download_holds_the_engine_figures(base):
 
 def test_report_with_the_whatif_sites_as_the_proposal(base):
     at = _app()
-    at.radio(key="whatif_mode_zh").set_value("station").run()
+    at.radio(key="whatif_mode_zh").set_value("center").run()
     lon, lat = _gap_point_wgs84(base)
     at.session_state["covmap"] = {"last_clicked": {"lat": lat, "lng": lon}}
     at.run()
@@ -440,7 +456,7 @@ def test_report_with_the_whatif_sites_as_the_proposal(base):
     after = with_new_sites(base, city.network,
                            gpd.GeoDataFrame(geometry=gpd.points_from_xy([p["lon"]], [p["lat"]]), crs=4326))
     data = at.session_state["report_files"]["files"]["xlsx"][1]
-    assert "拟建红色驿站1" in _xlsx_cells(data)  # the proposed site is listed
+    assert "拟建党群服务中心1" in _xlsx_cells(data)  # the proposed site is listed
     # the before/after row: the base run and the engine's what-if run (residents, rounded)
     rows = _xlsx_rows(data)
     covered = next(r for r in rows if str(r[0]).startswith("阈值内可达居民") and len(r) >= 3)
@@ -468,7 +484,9 @@ def test_siting_page_proposes_sites_with_the_engine_and_feeds_whatif_and_report(
     at.button(key="run_siting").click().run()
     _no_crash(at)
     study = load_study()
-    exp = run_siting(study.network, "center", _sites(study), study.demand, study.candidates, 2, problem="mclp",
+    existing = study.centers.to_crs(study.network.crs).assign(  # service centers only, the default
+        center_id=lambda d: d["id"].astype(str), kind="center")
+    exp = run_siting(study.network, "center", existing, study.demand, study.candidates, 2, problem="mclp",
                      solver="greedy", params=SitingParams(walk=WalkParams()), grids=study.grids,
                      communities=study.communities)
     table = at.dataframe[0].value

@@ -2,7 +2,7 @@
 
 Starts ``streamlit run app.py`` on 127.0.0.1, blocks and records every request that would leave
 the machine (a closed government network), waits for the Leaflet map, checks the isochrone layer
-and the headline figures, clicks on the map to add a red station, switches to English and saves
+and the headline figures, clicks on the map to add a service center, switches to English and saves
 screenshots under tests/output/ (gitignored).
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import replace
 import subprocess
 import sys
 import time
@@ -18,7 +17,6 @@ import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 
 from analysis.params import WalkParams
@@ -75,13 +73,8 @@ def server():
 
 
 def _expected():
-    """The CLI's run (load_study + run_study) with centers and red stations as sites, like the app."""
-    study = load_study()
-    crs = study.network.crs
-    c = study.centers.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str))
-    s = study.stations.to_crs(crs).assign(center_id=lambda d: d["id"].astype(str))
-    sites = gpd.GeoDataFrame(pd.concat([c, s], ignore_index=True), geometry="geometry", crs=crs)
-    return run_study(replace(study, centers=sites), WalkParams())
+    """The CLI's default run (load_study + run_study: service centers), as the app's default."""
+    return run_study(load_study(), WalkParams())
 
 
 JS_ISOCHRONES_DRAWN = """() => {
@@ -152,8 +145,8 @@ def test_app_in_headless_chromium_offline(server):
         assert popup.bounding_box()["width"] >= 200
         frame.locator(".leaflet-popup-close-button").click()
 
-        # what-if: add a red station by clicking on the map inside the largest gap
-        page.get_by_text("新增红色驿站").click()
+        # what-if: add a service center by clicking on the map inside the largest gap
+        page.get_by_text("新增服务中心").click()
         page.wait_for_timeout(1200)  # the rerun after the mode change
         box = frame_el.bounding_box()
         pt = map_frame.evaluate("([lat, lng]) => window.map.latLngToContainerPoint([lat, lng])", [gap_lat, gap_lng])

@@ -34,7 +34,7 @@ class Settings:
     minutes: float = 8.0
     speed_preset: str = "normal"
     speed_kmh: float = 4.5
-    include_stations: bool = True
+    include_stations: bool = False  # the residents' circle counts service centers (as the CLI)
     layers: tuple[str, ...] = DEFAULT_LAYERS
     basemap: str = "local"
     tianditu_key: str = ""
@@ -61,7 +61,7 @@ def sidebar() -> Settings:
         speed = state.SPEED_PRESETS[preset]
     include_stations = sb.checkbox(
         t("include_stations", lang),
-        value=True, key="include_stations",
+        value=False, key="include_stations",
     )
     s = Settings(lang=lang, page=page, minutes=float(minutes), speed_preset=preset, speed_kmh=float(speed),
                  include_stations=bool(include_stations))

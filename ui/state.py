@@ -230,6 +230,8 @@ def whatif(key: str, minutes: float, speed_kmh: float, include_stations: bool, p
     ds = _ds
     base = coverage(key, minutes, speed_kmh, include_stations, ds)
     new = proposals_gdf(list(_items), ds.network.crs)
+    if not include_stations:  # proposed red stations serve outdoor workers, not residents
+        new = new[new["kind"] != "station"]
     res = whatif_mod.with_new_sites(base, ds.network, new)
     return res, time.perf_counter() - t0
 
