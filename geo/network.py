@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from scipy.sparse import csgraph
 
 from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
+from geo.disk_cache import cache_root, read_cached, write_cached
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 #: OSM ``highway`` values people can walk on. Motorways and trunk roads (in Chinese cities
@@ -237,11 +236,6 @@ def _components(net: WalkNetwork) -> np.ndarray:
 # -- building from OSM -------------------------------------------------------------------------
 
 
-def _default_cache_dir() -> Path:
-    env = os.environ.get("SERVICECIRCLE_CACHE")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / ".cache"
-
-
 def _write_walkable_xml(path: Path, out: Path, highways: frozenset[str]) -> int:
     """Copy walkable ways (and the nodes they use) of ``path`` to OSM XML ``out``; return the way count."""
     import osmium
@@ -348,28 +342,15 @@ def load_walk_network(
     digest = file_sha256(p)
     key_src = json.dumps({"sha": digest, "hw": sorted(highways), "v": CACHE_VERSION}, sort_keys=True)
     key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
-    cache = Path(cache_dir) if cache_dir else _default_cache_dir()
-    cached = cache / "networks" / f"{key}.pkl"
-    if use_cache and cached.exists():
-        try:
-            with open(cached, "rb") as f:
-                net = pickle.load(f)
-            if isinstance(net, WalkNetwork):
-                return net
-        except Exception:  # a damaged cache file is rebuilt, never trusted
-            pass
+    cached = Path(cache_dir or cache_root()) / "networks" / f"{key}.pkl"
+    if use_cache:
+        net = read_cached(cached, lambda o: isinstance(o, WalkNetwork))
+        if net is not None:
+            return net
     net = build_walk_network(p, highways)
     object.__setattr__(net, "source_sha256", digest)
     if use_cache:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(net, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_cached(net, cached)
     return net
 
 

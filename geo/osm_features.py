@@ -10,9 +10,6 @@ Results are cached on disk (pickle keyed by the file's SHA-256 and the format ve
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import OSMFileError
+from geo.disk_cache import cache_root, read_cached, write_cached
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 CACHE_VERSION = 1
@@ -334,12 +332,6 @@ def _polygonal(geom):
 # -- cache -----------------------------------------------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    """``$SERVICECIRCLE_CACHE`` or ``<repo>/.cache``."""
-    env = os.environ.get("SERVICECIRCLE_CACHE")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / ".cache"
-
-
 def load_osm_features(path: str | Path, *, cache_dir: str | Path | None = None, use_cache: bool = True) -> OSMFeatures:
     """Context layers of a local OSM file, from the on-disk cache when possible.
 
@@ -349,27 +341,15 @@ def load_osm_features(path: str | Path, *, cache_dir: str | Path | None = None, 
     p = check_osm_file(path)
     digest = file_sha256(p)
     key = hashlib.sha256(f"{digest}:features:v{CACHE_VERSION}".encode()).hexdigest()[:24]
-    cached = Path(cache_dir or default_cache_dir()) / "features" / f"{key}.pkl"
-    if use_cache and cached.exists():
-        try:
-            with open(cached, "rb") as f:
-                obj = pickle.load(f)
-            if isinstance(obj, OSMFeatures) and obj.source_sha256 == digest:
-                return obj
-        except Exception:  # never trust a damaged cache file
-            pass
+    cached = Path(cache_dir or cache_root()) / "features" / f"{key}.pkl"
+    if use_cache:
+        obj = read_cached(cached, lambda o: isinstance(o, OSMFeatures) and o.source_sha256 == digest)
+        if obj is not None:
+            return obj
     feats = read_osm_features(p)
     feats.source_sha256 = digest
     if use_cache:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".features.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(feats, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_cached(feats, cached)
     return feats
 
 
