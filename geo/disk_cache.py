@@ -37,3 +37,13 @@ def write_cached(obj: Any, path: Path) -> None:
     with atomic_write_path(path) as tmp:
         with open(tmp, "wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def code_fingerprint(*files: str | Path) -> str:
+    """Short hash of source files, part of cache keys so that changed builder code rebuilds."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:12]

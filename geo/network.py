@@ -24,7 +24,7 @@ from scipy.sparse import csgraph
 
 from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
-from geo.disk_cache import cache_root, read_cached, write_cached
+from geo.disk_cache import cache_root, code_fingerprint, read_cached, write_cached
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 #: OSM ``highway`` values people can walk on. Motorways and trunk roads (in Chinese cities
@@ -340,7 +340,8 @@ def load_walk_network(
     """
     p = check_osm_file(path)
     digest = file_sha256(p)
-    key_src = json.dumps({"sha": digest, "hw": sorted(highways), "v": CACHE_VERSION}, sort_keys=True)
+    key_src = json.dumps({"sha": digest, "hw": sorted(highways), "v": CACHE_VERSION,
+                          "code": code_fingerprint(__file__)}, sort_keys=True)
     key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
     cached = Path(cache_dir or cache_root()) / "networks" / f"{key}.pkl"
     if use_cache:

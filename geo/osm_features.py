@@ -20,7 +20,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import OSMFileError
-from geo.disk_cache import cache_root, read_cached, write_cached
+from geo.disk_cache import cache_root, code_fingerprint, read_cached, write_cached
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 CACHE_VERSION = 1
@@ -340,7 +340,7 @@ def load_osm_features(path: str | Path, *, cache_dir: str | Path | None = None, 
     """
     p = check_osm_file(path)
     digest = file_sha256(p)
-    key = hashlib.sha256(f"{digest}:features:v{CACHE_VERSION}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{digest}:features:v{CACHE_VERSION}:{code_fingerprint(__file__)}".encode()).hexdigest()[:24]
     cached = Path(cache_dir or cache_root()) / "features" / f"{key}.pkl"
     if use_cache:
         obj = read_cached(cached, lambda o: isinstance(o, OSMFeatures) and o.source_sha256 == digest)
