@@ -8,38 +8,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from analysis.export import write_coverage_gpkg
-from analysis.params import ELDERLY_SPEED_KMH, WalkParams
 from analysis.study import load_study, run_study
+from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("coverage", help="walking coverage of service centers (default: bundled sample city)")
-    p.add_argument("--osm", help="local OSM file (.osm.pbf, .osm, .osm.bz2); default: bundled Hangzhou extract")
     p.add_argument("--centers", help="service centers layer (CSV/XLSX/GeoJSON/GPKG/zipped SHP/KML)")
     p.add_argument("--demand", help="demand layer: points or polygons with a population (人口) column; "
                                     "default: the sample city's resident estimate")
-    p.add_argument("--grids", help="governance grids (网格) polygons")
-    p.add_argument("--communities", help="communities (社区) polygons")
-    p.add_argument("--coords", default="auto", choices=["auto", "wgs84", "gcj02", "bd09"],
-                   help="datum of lon/lat in your files (auto: detect Amap/Baidu shifts against the streets)")
-    p.add_argument("--minutes", type=float, default=8.0, help="service-circle threshold in minutes (default 8)")
-    p.add_argument("--speed", type=float, default=None, help="walking speed km/h (default 4.5)")
-    p.add_argument("--elderly", action="store_true", help=f"elderly walking speed ({ELDERLY_SPEED_KMH} km/h)")
-    p.add_argument("--max-access", type=float, default=300.0,
-                   help="points farther than this many metres from any street are 'off network' (default 300)")
+    add_area_options(p)
+    add_walk_options(p)
     p.add_argument("--out", default="out/coverage.gpkg", help="output GeoPackage (default out/coverage.gpkg)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the summary")
     p.set_defaults(func=run)
-
-
-def _progress(start: float):
-    def say(msg: str) -> None:
-        print(f"[{time.perf_counter() - start:5.1f} s] {msg}", file=sys.stderr, flush=True)
-    return say
 
 
 def format_summary(s: dict, lang: str = "zh") -> str:
@@ -76,9 +61,8 @@ def format_summary(s: dict, lang: str = "zh") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    say = _progress(time.perf_counter())
-    speed = ELDERLY_SPEED_KMH if args.elderly else (args.speed if args.speed is not None else 4.5)
-    params = WalkParams(minutes=args.minutes, speed_kmh=speed, max_access_m=args.max_access)
+    say = progress_printer()
+    params = walk_params(args)
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
                        communities=args.communities, coords=args.coords, progress=say)
     for kind, res in study.read_reports.items():

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
-from analysis.params import ELDERLY_SPEED_KMH, WalkParams
 from analysis.report import FORMATS, build_report, parse_formats
 from analysis.report.study_inputs import inputs_from_study
 from analysis.study import load_study, run_study
+from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,31 +23,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="out/report", help="output folder (default out/report)")
     p.add_argument("--sites", type=int, default=0, metavar="K",
                    help="add a proposal of K new sites chosen from the candidates (maximal covering); default none")
-    p.add_argument("--osm", help="local OSM file (.osm.pbf, .osm, .osm.bz2); default: bundled Hangzhou extract")
     p.add_argument("--centers", help="service centers layer (CSV/XLSX/GeoJSON/GPKG/zipped SHP/KML)")
     p.add_argument("--demand", help="demand layer with a population (人口) column; default: the sample city's estimate")
-    p.add_argument("--grids", help="governance grids (网格) polygons")
-    p.add_argument("--communities", help="communities (社区) polygons")
     p.add_argument("--stations", help="red stations (红色驿站) points")
     p.add_argument("--candidates", help="candidate sites (候选点位) points, used with --sites")
-    p.add_argument("--coords", default="auto", choices=["auto", "wgs84", "gcj02", "bd09"],
-                   help="datum of lon/lat in your files (auto: detect Amap/Baidu shifts)")
-    p.add_argument("--minutes", type=float, default=8.0, help="service-circle threshold in minutes (default 8)")
-    p.add_argument("--speed", type=float, default=None, help="walking speed km/h (default 4.5)")
-    p.add_argument("--elderly", action="store_true", help=f"elderly walking speed ({ELDERLY_SPEED_KMH} km/h)")
-    p.add_argument("--max-access", type=float, default=300.0, help="access distance cap in metres (default 300)")
+    add_area_options(p)
+    add_walk_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    start = time.perf_counter()
-
-    def say(msg: str) -> None:
-        print(f"[{time.perf_counter() - start:5.1f} s] {msg}", file=sys.stderr, flush=True)
-
+    say = progress_printer()
     formats = parse_formats(args.format)
-    speed = ELDERLY_SPEED_KMH if args.elderly else (args.speed if args.speed is not None else 4.5)
-    params = WalkParams(minutes=args.minutes, speed_kmh=speed, max_access_m=args.max_access)
+    params = walk_params(args)
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids, communities=args.communities,
                        stations=args.stations, candidates=args.candidates, coords=args.coords, progress=say)
     for res in study.read_reports.values():

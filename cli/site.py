@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from analysis.params import ELDERLY_SPEED_KMH, WalkParams
 from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
 from analysis.study import load_study
+from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
 from geo.errors import ParameterError
 
 
@@ -35,28 +34,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--spacing", type=float, default=150.0, help="spacing of generated candidates, metres")
     p.add_argument("--min-distance", type=float, default=200.0,
                    help="exclude candidates within this network distance of an existing site, metres (0: keep all)")
-    p.add_argument("--osm", help="local OSM file; default: bundled Hangzhou extract")
     p.add_argument("--existing", help="existing sites that stay open (default: the study's centers or red stations)")
     p.add_argument("--demand", help="residents layer (centers) or worker points with a weight (red stations)")
     p.add_argument("--hotspots", help="red stations: points where outdoor workers gather (optional 'weight')")
-    p.add_argument("--grids", help="governance grids (网格) polygons")
-    p.add_argument("--communities", help="communities (社区) polygons")
-    p.add_argument("--coords", default="auto", choices=["auto", "wgs84", "gcj02", "bd09"],
-                   help="datum of lon/lat in your files")
-    p.add_argument("--minutes", type=float, default=8.0, help="service-center walking threshold, minutes")
-    p.add_argument("--speed", type=float, default=None, help="walking speed km/h (default 4.5)")
-    p.add_argument("--elderly", action="store_true", help=f"elderly walking speed ({ELDERLY_SPEED_KMH} km/h)")
+    add_area_options(p)
+    add_walk_options(p, max_access=False)
     p.add_argument("--radius", type=float, default=STATION_RADIUS_M,
                    help="red-station coverage, network metres (default 1000; an assumption)")
     p.add_argument("--out", default="out/site.gpkg", help="output GeoPackage (default out/site.gpkg)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the table")
     p.set_defaults(func=run)
-
-
-def _progress(start: float):
-    def say(msg: str) -> None:
-        print(f"[{time.perf_counter() - start:5.1f} s] {msg}", file=sys.stderr, flush=True)
-    return say
 
 
 def format_result(r: SitingResult, lang: str = "zh") -> str:
@@ -127,11 +114,10 @@ def weights_text(r: SitingResult, zh: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    say = _progress(time.perf_counter())
+    say = progress_printer()
     if args.time_limit <= 0:
         raise ParameterError("--time-limit must be a positive number of seconds.")
-    speed = ELDERLY_SPEED_KMH if args.elderly else (args.speed if args.speed is not None else 4.5)
-    walk = WalkParams(minutes=args.minutes, speed_kmh=speed)
+    walk = walk_params(args)
     params = SitingParams(walk=walk, station_radius_m=args.radius, spacing_m=args.spacing,
                           min_distance_to_existing_m=args.min_distance)
     red = args.kind == "red-station"
