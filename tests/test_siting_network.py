@@ -151,3 +151,17 @@ def test_prepared_inputs_reused_for_k_lscp_and_pmedian():
     assert pm.summary["mean_min_after"] < pm.summary["mean_min_before"]
     with pytest.raises(ParameterError, match="prepare them with problem='pmedian'"):
         solve_siting(net, inputs, 2, problem="pmedian")
+
+
+def test_red_station_demand_and_generated_candidates_stay_in_the_study_area():
+    """With grids given, worker demand and generated candidates lie inside them (sample city)."""
+    from analysis.sample_city import load_sample_city
+    from analysis.siting.api import SitingParams, prepare_siting
+
+    study = load_sample_city()
+    inputs = prepare_siting(study.network, "red-station", None, None, None, params=SitingParams(),
+                            pois=study.features.pois, study_area=study.grids)
+    area = study.grids.to_crs(study.network.crs).geometry.union_all().buffer(1.0)
+    assert len(inputs.demand) > 100
+    assert inputs.demand.geometry.within(area).all()
+    assert inputs.candidates.geometry.representative_point().within(area).all()

@@ -159,6 +159,13 @@ class SitingInputs:
     is_demo: bool
 
 
+def _inside(gdf: gpd.GeoDataFrame, area: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rows of ``gdf`` whose representative point lies inside the union of ``area``."""
+    union = to_crs_checked(area, gdf.crs, "study area").geometry.union_all()
+    keep = gdf.geometry.representative_point().within(union).to_numpy()
+    return gdf[keep].reset_index(drop=True)
+
+
 def prepare_siting(
     network: WalkNetwork,
     kind: str,
@@ -170,9 +177,14 @@ def prepare_siting(
     params: SitingParams = SitingParams(),
     pois: gpd.GeoDataFrame | None = None,
     hotspots: gpd.GeoDataFrame | None = None,
+    study_area: gpd.GeoDataFrame | None = None,
     progress: Callable[[str], None] = _quiet,
 ) -> SitingInputs:
-    """Steps 1-3 of the module docstring: demand, candidates, exclusion and coverage sets."""
+    """Steps 1-3 of the module docstring: demand, candidates, exclusion and coverage sets.
+
+    ``study_area`` (polygons, e.g. the grids): red-station demand built from OSM and generated
+    candidates are kept inside it, so sites are not proposed outside the planner's area.
+    """
     _check(kind, problem, 1)
     crs = network.crs
     threshold = params.threshold_m(kind)
@@ -184,6 +196,8 @@ def prepare_siting(
     if kind == "red-station" and demand is None:
         progress("Building outdoor-worker demand from OSM streets and POIs…")
         d = worker_demand(network, pois, hotspots)
+        if study_area is not None and len(study_area):
+            d = _inside(d, study_area)
         weights_df = weights_table()
         notes.append("Red-station demand is a proxy of outdoor work (street class, shops, restaurants, markets, "
                       "courier depots from OSM) in relative units, not a count of workers.")
@@ -200,6 +214,8 @@ def prepare_siting(
     if candidates is None or len(candidates) == 0:
         progress("Generating candidate street positions…")
         cand = generate_candidates(network, street_classes=params.street_classes, spacing_m=params.spacing_m)
+        if study_area is not None and len(study_area):
+            cand = _inside(cand, study_area)
         notes.append(f"Candidates generated on streets ({', '.join(params.street_classes)}) at least "
                      f"{params.spacing_m:g} m apart; give your own candidate layer for real sites.")
     else:
@@ -271,7 +287,7 @@ def run_siting(
     """
     _check(kind, problem, k)
     inputs = prepare_siting(network, kind, existing, demand, candidates, problem=problem, params=params,
-                            pois=pois, hotspots=hotspots, progress=progress)
+                            pois=pois, hotspots=hotspots, study_area=grids, progress=progress)
     return solve_siting(network, inputs, k, problem=problem, solver=solver, time_limit_s=time_limit_s,
                         grids=grids, communities=communities, progress=progress)
 
