@@ -52,7 +52,7 @@ class Study:
         """Data sources for report metadata."""
         out = {"osm_file": self.osm_path.name, "osm_attribution": "© OpenStreetMap contributors, ODbL 1.0"}
         for k, r in self.read_reports.items():
-            out[f"{k}_file"] = str(getattr(r.report, "source", "") or k)
+            out[f"{k}_file"] = Path(str(r.report.file)).name
         return out
 
 

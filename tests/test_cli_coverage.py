@@ -90,6 +90,8 @@ def test_amap_coordinates_in_a_gbk_csv_are_detected_and_give_the_same_answer(tmp
     assert main(["coverage", "--centers", str(csv), "--out", str(out_user)]) == 0
     printed = capsys.readouterr()
     assert "GCJ-02" in printed.err  # the read report says what it detected and did
+    meta = gpd.read_file(out_user, layer="metadata").set_index("key")["value"]
+    assert meta["centers_file"] == "中心.csv"  # the planner's own file is named as the source
     assert main(["coverage", "--out", str(out_demo)]) == 0
     a = gpd.read_file(out_user, layer="demand")["time_min"].to_numpy()
     b = gpd.read_file(out_demo, layer="demand")["time_min"].to_numpy()
