@@ -11,7 +11,7 @@ import sys
 
 from geo.errors import ServiceCircleError
 
-TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand")
+TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand", "units", "needs", "projects", "demo_areas")
 
 
 def add_parser(subparsers) -> None:

@@ -1,8 +1,8 @@
 """``servicecircle report``: the coverage report as PDF, HTML, XLSX and GeoPackage.
 
 Defaults: the bundled sample city, Chinese, all four formats, written to ``out/report``.
-With ``--sites K`` the report adds a proposal of K new sites from the candidates (需求清单,
-资源清单, 项目清单, before/after).
+With ``--sites K`` the report adds a proposal of K new sites from the candidates (覆盖缺口清单,
+候选用房清单, 新增站点方案, before/after).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Schemas of the planners' layers: fields, units, Chinese/English header aliases, examples.
 
 One :class:`LayerSchema` per layer type in :data:`LAYER_SCHEMAS` ("centers", "stations", "grids",
-"communities", "candidates", "demand"). Readers use the aliases to map whatever headers a file
+"communities", "candidates", "demand"; regional party building: "units" 驻区单位, "needs" 需求,
+"projects" 项目, "demo_areas" 示范区). Readers use the aliases to map whatever headers a file
 has onto canonical English column names; the templates under ``data/templates/`` are written
 from the same definitions (:mod:`geo.templates`).
 """
@@ -192,7 +193,131 @@ DEMAND = LayerSchema(
     example_lonlat=(120.1700, 30.2700),
 )
 
-LAYER_SCHEMAS: dict[str, LayerSchema] = {s.layer_type: s for s in (CENTERS, STATIONS, GRIDS, COMMUNITIES, CANDIDATES, DEMAND)}
+# ----------------------------------------------------------------------------- regional party building
+# (区域化党建, Changsha / Ningbo seed documents): resident units and what they offer, residents'
+# needs, co-building projects, demonstration areas.
+
+#: Resource kinds a resident unit (驻区单位) can offer: key, zh, en, unit of capacity (zh, en).
+RESOURCE_KINDS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("meeting_room", "会议室", "meeting room", "人", "seats"),
+    ("venue", "活动场地", "activity venue", "人", "people"),
+    ("parking", "停车位", "parking spaces", "个", "spaces"),
+    ("volunteers", "志愿服务", "volunteers", "人", "volunteers"),
+    ("medical", "医疗服务", "medical service", "人次", "visits"),
+    ("teaching", "教育培训", "teaching / training", "人", "learners"),
+    ("canteen", "助餐", "meals", "份", "meals"),
+    ("sports", "文体设施", "sports and culture facilities", "人", "people"),
+)
+RESOURCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "meeting_room": ("会议室", "议事室", "会议厅", "报告厅", "meeting room", "meeting_room"),
+    "venue": ("活动场地", "场地", "活动室", "礼堂", "大讲堂", "venue", "activity venue"),
+    "parking": ("停车位", "车位", "停车场", "夜间停车", "错时停车", "parking"),
+    "volunteers": ("志愿服务", "志愿者", "帮扶", "结对帮扶", "volunteers", "volunteer"),
+    "medical": ("医疗服务", "义诊", "医疗", "健康服务", "medical"),
+    "teaching": ("教育培训", "讲课", "课堂", "党课", "培训", "辅导", "teaching", "training"),
+    "canteen": ("助餐", "食堂", "就餐", "老年食堂", "canteen", "meals"),
+    "sports": ("文体设施", "运动场", "体育场地", "球场", "sports"),
+}
+#: Need categories (需求类别) and the resource kinds that can meet each; 微心愿 (micro wishes) are
+#: met by volunteers, 议事 by a meeting room or a venue (the product's own assumption).
+NEED_CATEGORIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("meeting_room", "议事场地", "meeting space", ("meeting_room", "venue")),
+    ("venue", "活动场地", "activity space", ("venue", "meeting_room", "sports")),
+    ("parking", "停车", "parking", ("parking",)),
+    ("micro_wish", "微心愿", "micro wish", ("volunteers",)),
+    ("volunteers", "志愿帮扶", "volunteer help", ("volunteers",)),
+    ("medical", "助医", "medical help", ("medical",)),
+    ("teaching", "助学", "learning", ("teaching",)),
+    ("canteen", "助餐", "meals", ("canteen",)),
+    ("sports", "文体", "sports and culture", ("sports", "venue")),
+)
+_NEED_ALIASES: dict[str, tuple[str, ...]] = {
+    "meeting_room": ("议事场地", "会议室", "议事", "开会"),
+    "venue": ("活动场地", "场地", "活动室"),
+    "parking": ("停车", "停车难", "停车位", "车位"),
+    "micro_wish": ("微心愿", "心愿", "micro wish", "wish"),
+    "volunteers": ("志愿帮扶", "帮扶", "志愿服务", "帮困", "助困", "助残"),
+    "medical": ("助医", "看病", "医疗", "义诊", "健康"),
+    "teaching": ("助学", "教育", "课堂", "辅导", "培训"),
+    "canteen": ("助餐", "就餐", "吃饭", "食堂"),
+    "sports": ("文体", "文体活动", "运动", "健身"),
+}
+
+UNITS = LayerSchema(
+    "units", "驻区单位", "resident units", ("point", "polygon"),
+    (
+        _ID,
+        FieldSpec("name", "单位名称", required=True, aliases=("名称", "单位", "驻区单位", "name", "unit", "unit_name"), example="市成人教育学院"),
+        FieldSpec("unit_type", "单位类型", "enum", aliases=("类型", "性质", "单位性质", "type", "unit_type"),
+                  choices={"agency": ("机关", "机关单位", "事业单位", "agency", "government"),
+                           "school": ("学校", "院校", "高校", "school"),
+                           "hospital": ("医院", "卫生院", "卫生服务中心", "hospital"),
+                           "enterprise": ("企业", "公司", "银行", "国企", "enterprise", "company"),
+                           "social_org": ("社会组织", "协会", "social organisation", "ngo"),
+                           "other": ("其他", "other")}, example="学校"),
+        FieldSpec("party_org", "党组织", aliases=("党组织名称", "所属党组织", "党支部", "party_org", "party organisation"), example="市成人教育学院党委"),
+        _ADDRESS, _COMMUNITY, _STREET,
+        FieldSpec("offers", "可共享资源", "list", aliases=("资源", "共享资源", "资源清单", "提供资源", "offers", "resources"),
+                  example="会议室(60)、停车位(40)",
+                  doc_en="resources offered as kind(capacity), e.g. 会议室(60)、停车位(40); kinds: "
+                         + ", ".join(f"{zh} {en}" for _, zh, en, _, _ in RESOURCE_KINDS)),
+        FieldSpec("offer_hours", "开放时段", aliases=("资源开放时间", "共享时段", "开放时间", "hours", "offer_hours"), example="工作日 18:00-次日07:00"),
+        FieldSpec("contact", "联系人", aliases=("联系方式", "联络员", "contact"), example="张老师"),
+        _NOTES,
+    ),
+    example_lonlat=(120.1650, 30.2570),
+)
+
+NEEDS = LayerSchema(
+    "needs", "需求", "needs", ("point", "polygon"),
+    (
+        _ID,
+        FieldSpec("name", "需求内容", required=True, aliases=("需求", "内容", "需求描述", "描述", "名称", "name", "description"), example="老旧小区夜间停车难"),
+        FieldSpec("category", "需求类别", "enum", required=True, aliases=("类别", "类型", "分类", "category", "kind"),
+                  choices={k: (zh, *_NEED_ALIASES.get(k, ()), en) for k, zh, en, _ in NEED_CATEGORIES}, example="停车"),
+        FieldSpec("quantity", "需求数量", "float", aliases=("数量", "人数", "规模", "quantity", "amount"),
+                  doc_en="in the capacity unit of the matching resource (people, spaces, meals…); blank = 1", example=20),
+        FieldSpec("compound", "所在小区", aliases=("小区", "院落", "小区名称", "compound", "estate"), example="划船小区"),
+        _COMMUNITY,
+        FieldSpec("status", "状态", "enum", aliases=("办理状态", "进度", "status"),
+                  choices={"open": ("待认领", "未认领", "待办", "open"), "claimed": ("已认领", "办理中", "claimed", "in progress"),
+                           "done": ("已完成", "已办结", "完成", "done", "closed")}, example="待认领"),
+        _NOTES,
+    ),
+    example_lonlat=(120.1700, 30.2600),
+)
+
+PROJECTS = LayerSchema(
+    "projects", "项目", "projects", ("point", "polygon"),
+    (
+        _ID,
+        FieldSpec("name", "项目名称", required=True, aliases=("项目", "名称", "共建项目", "title", "name"), example="夜间错时停车共享"),
+        FieldSpec("claimed_by", "认领单位", aliases=("认领", "承接单位", "共建单位", "claimed_by", "unit"), example="市成人教育学院"),
+        _COMMUNITY,
+        FieldSpec("status", "项目状态", "enum", aliases=("状态", "进度", "status"),
+                  choices={"unclaimed": ("待认领", "未认领", "unclaimed"), "claimed": ("已认领", "claimed"),
+                           "ongoing": ("实施中", "进行中", "ongoing"), "done": ("已完成", "完成", "done")}, example="实施中"),
+        FieldSpec("start_date", "开始日期", aliases=("开始时间", "start", "start_date"), example="2024-03-01"),
+        FieldSpec("end_date", "结束日期", aliases=("完成时间", "结束时间", "end", "end_date"), example="2024-12-31"),
+        _NOTES,
+    ),
+    example_lonlat=(120.1655, 30.2575),
+)
+
+DEMO_AREAS = LayerSchema(
+    "demo_areas", "示范区", "demonstration areas", ("polygon",),
+    (
+        _ID,
+        FieldSpec("name", "示范区名称", required=True, aliases=("名称", "示范区", "name"), example="湖滨党建综合示范区"),
+        _STREET,
+        FieldSpec("lead", "牵头单位", aliases=("核心社区", "牵头", "lead"), example="东坡路社区党委"),
+        _NOTES,
+    ),
+    example_wkt="POLYGON ((120.1600 30.2550, 120.1700 30.2550, 120.1700 30.2640, 120.1600 30.2640, 120.1600 30.2550))",
+)
+
+LAYER_SCHEMAS: dict[str, LayerSchema] = {s.layer_type: s for s in (CENTERS, STATIONS, GRIDS, COMMUNITIES, CANDIDATES, DEMAND,
+                                                                    UNITS, NEEDS, PROJECTS, DEMO_AREAS)}
 
 
 def normalize_header(text: object) -> str:

@@ -502,7 +502,7 @@ def test_siting_page_proposes_sites_with_the_engine_and_feeds_whatif_and_report(
     at.button(key="siting_to_whatif").click().run()
     _no_crash(at)
     assert [p["name"] for p in at.session_state["proposals"]] == names
-    # ... and into the report as its proposal (项目清单 with before/after)
+    # ... and into the report as its proposal (新增站点方案 with before/after)
     at = _reports_page(at)
     at.radio(key="report_proposal_zh").set_value("siting").run()
     at.button(key="make_report").click().run()

@@ -60,17 +60,17 @@ def test_pdf_has_the_three_lists_and_the_added_residents(proposal, built):
 def test_xlsx_lists_and_before_after(proposal, built):
     _, result, siting = proposal
     sheets = pd.read_excel(built["xlsx"], sheet_name=None)
-    assert {"需求清单", "资源清单", "项目清单", "补点前后"} <= set(sheets)
-    res = sheets["资源清单"].dropna(subset=["点位编号"])
+    assert {"覆盖缺口清单", "候选用房清单", "新增站点方案", "补点前后"} <= set(sheets)
+    res = sheets["候选用房清单"].dropna(subset=["点位编号"])
     res = res[res["点位编号"].astype(str).str.match(r"^K\d+$")]
     assert len(res) == len(siting.candidates) and (res["是否选中"] == "是").sum() == K
-    proj = sheets["项目清单"]
+    proj = sheets["新增站点方案"]
     body = proj[pd.to_numeric(proj["顺序"], errors="coerce").between(1, K)]
     assert list(body["新增覆盖人口（人）"]) == pytest.approx(list(siting.added_pop))
     ba = sheets["补点前后"].set_index("项目")
     row = ba.loc["阈值内可达居民（人）"]
     assert row["补点前"] == round(result.summary["covered_pop"]) and row["补点后"] == round(siting.after.summary["covered_pop"])
-    needs = sheets["需求清单"]
+    needs = sheets["覆盖缺口清单"]
     total = needs[needs["缺口编号"] == "合计"].iloc[0]
     assert total["补点后仍未覆盖（人）"] == pytest.approx(siting.after.summary["uncovered_pop"], rel=1e-6)
 

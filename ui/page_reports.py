@@ -2,7 +2,7 @@
 
 The report describes the coverage run of the current settings (sidebar). The proposed sites of
 the what-if (or of the siting page) can go in as the proposal: the report then shows the
-before/after figures and the sites as its 项目清单. Files are built by
+before/after figures and the sites as its 新增站点方案. Files are built by
 ``analysis.report.build_report_bytes``; this page only collects the choices.
 """
 

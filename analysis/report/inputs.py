@@ -31,7 +31,7 @@ class ReportInputs:
     stations: red stations layer (points), shown on maps.
     center_audit, station_audit: tables from ``analysis.audit``; computed here when that module
         exists and the layers are given.
-    candidates: candidate sites (资源清单) when no siting result carries them.
+    candidates: candidate sites (候选用房清单) when no siting result carries them.
     population_method: one sentence on how residents were counted or estimated.
     is_demo: force the illustrative-data note on or off (default: from the result).
     osm_date: date of the OSM data, e.g. "2015-02".

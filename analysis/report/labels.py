@@ -37,7 +37,7 @@ _S: dict[str, tuple[str, str]] = {
     "sec_centers": ("七、服务中心负荷与重复覆盖", "7. Center load and redundancy"),
     "sec_audit": ("八、阵地功能与驿站设施", "8. Center functions and red-station amenities"),
     "sec_charts": ("九、覆盖率与步行时间分布", "9. Coverage by minutes and walking times"),
-    "sec_siting": ("十、补点建议（三张清单）", "10. Proposal (three lists)"),
+    "sec_siting": ("十、补点建议（缺口、候选用房、新增站点）", "10. Proposal (gaps, candidate buildings, new sites)"),
     "sec_method": ("方法说明", "Method note"),
     # sources table
     "src_name": ("数据", "Data"),
@@ -122,9 +122,9 @@ _S: dict[str, tuple[str, str]] = {
     "t_station_audit": ("红色驿站配套设施核查", "Red-station amenity audit"),
     "t_summary": ("主要结论", "Headline figures"),
     "t_params": ("参数与数据来源", "Parameters and sources"),
-    "t_demand_list": ("需求清单", "Needs list (需求清单)"),
-    "t_resource_list": ("资源清单", "Resource list (资源清单)"),
-    "t_project_list": ("项目清单", "Project list (项目清单)"),
+    "t_demand_list": ("覆盖缺口清单", "Coverage gaps (覆盖缺口清单)"),
+    "t_resource_list": ("候选用房清单", "Candidate buildings (候选用房清单)"),
+    "t_project_list": ("新增站点方案", "Proposed new sites (新增站点方案)"),
     "t_before_after": ("补点前后对比", "Before and after"),
     "c_community": ("社区", "Community"),
     "c_grid_id": ("网格编号", "Grid id"),
@@ -168,11 +168,12 @@ _S: dict[str, tuple[str, str]] = {
     "more_rows": ("（另有 {n} 行见 Excel 表格）", "({n} more rows in the spreadsheet)"),
     "no_audit": ("未提供该图层，本节从略。", "This layer was not given; section left out."),
     "siting_intro": (
-        "以下三张清单按街道常用格式整理补点建议：需求清单列出缺口及其居民，资源清单列出可用的候选点位"
-        "（如闲置公共用房），项目清单列出建议点位及各自新增覆盖人口。",
-        "The proposal is organised as the three lists street offices use: the needs list (gaps and who "
-        "lives there), the resource list (candidate sites such as idle public buildings) and the project "
-        "list (proposed sites and what each adds).",
+        "补点建议分三张表：覆盖缺口清单列出未覆盖区域及其居民，候选用房清单列出可用的候选点位"
+        "（如闲置公共用房），新增站点方案列出建议点位及各自新增覆盖人口。（区域化党建的需求清单、资源清单、"
+        "项目清单见“三张清单”一节，二者不是一回事。）",
+        "The proposal has three tables: coverage gaps (uncovered areas and who lives there), candidate "
+        "buildings (such as idle public buildings) and proposed new sites (and what each adds). The "
+        "needs, resources and projects lists of regional party building are a separate section.",
     ),
     "siting_method": ("选址方法：{m}", "Siting method: {m}"),
     "siting_kind_mclp": ("最大覆盖模型（MCLP）", "maximal covering (MCLP)"),

@@ -1,4 +1,6 @@
-"""The siting proposal as the three lists street offices use: 需求清单, 资源清单, 项目清单.
+"""The siting proposal as three tables: 覆盖缺口清单 (coverage gaps), 候选用房清单 (candidate
+buildings), 新增站点方案 (proposed new sites). Not the 需求/资源/项目清单 of regional party
+building, which are :mod:`analysis.lists`.
 
 A siting run reaches the report as a :class:`ReportSiting` (candidate sites, the chosen ones in
 pick order with the residents each adds, and optionally the coverage run with the proposed
@@ -27,7 +29,7 @@ from analysis.report.labels import fmt_pct, label
 class ReportSiting:
     """A siting run for the report.
 
-    candidates: every candidate site (资源清单), any CRS, columns such as id, name, kind,
+    candidates: every candidate site (候选用房清单), any CRS, columns such as id, name, kind,
         address, community, area_m2, owner.
     chosen: row positions in ``candidates`` of the proposed sites, in pick order.
     added_pop: residents each proposed site adds to coverage (pick order, marginal).
@@ -161,7 +163,7 @@ def _col(df: pd.DataFrame, name: str, default="") -> pd.Series:
 
 
 def needs_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
-    """需求清单: the gaps and their residents, and how many stay uncovered after the proposal."""
+    """覆盖缺口清单: the gaps and their residents, and how many stay uncovered after the proposal."""
     g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore")).copy()
     g["area_ha"] = g["area_m2"].astype(float) / 10_000 if len(g) else []
     cols = [Column("gap_id", label("c_gap_id", lang)), Column("community", label("c_community", lang)),
@@ -172,7 +174,7 @@ def needs_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
         g["remaining_pop"] = remaining_in_gaps(result, covered_after)
         cols.append(Column("remaining_pop", label("c_remaining_pop", lang), "int"))
         totals["remaining_pop"] = float(g["remaining_pop"].sum())
-    return Table("needs", label("t_demand_list", lang), "需求清单" if lang == "zh" else "needs_list", g, cols, totals)
+    return Table("needs", label("t_demand_list", lang), "覆盖缺口清单" if lang == "zh" else "coverage_gaps", g, cols, totals)
 
 
 def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.ndarray:
@@ -190,7 +192,7 @@ def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.nd
 
 
 def resources_list(s: ReportSiting, lang: str) -> Table:
-    """资源清单: every candidate site, proposed ones first."""
+    """候选用房清单: every candidate site, proposed ones first."""
     c = pd.DataFrame(s.candidates.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
     ids = c["id"] if "id" in c else (c["candidate_id"] if "candidate_id" in c else None)
     c["id"] = ids.astype(str) if ids is not None else [f"K{i + 1:02d}" for i in range(len(c))]
@@ -209,7 +211,7 @@ def resources_list(s: ReportSiting, lang: str) -> Table:
     if "status" in c:  # siting runs say why a candidate was left out
         c["status_text"] = c["status"].astype(str).map(lambda v: status_text(v, lang))
         cols.append(Column("status_text", label("c_status", lang)))
-    return Table("resources", label("t_resource_list", lang), "资源清单" if lang == "zh" else "resource_list", c, cols)
+    return Table("resources", label("t_resource_list", lang), "候选用房清单" if lang == "zh" else "candidate_buildings", c, cols)
 
 
 def status_text(status: str, lang: str) -> str:
@@ -230,7 +232,7 @@ def status_text(status: str, lang: str) -> str:
 
 
 def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
-    """项目清单: the proposed sites in pick order with the residents each adds and the running share."""
+    """新增站点方案: the proposed sites in pick order with the residents each adds and the running share."""
     p = pd.DataFrame(proposal_points(s).drop(columns="geometry", errors="ignore"))
     for name in ("id", "name", "kind", "community", "address"):
         p[name] = _col(p, name, "").fillna("").astype(str)
@@ -249,7 +251,7 @@ def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
     else:
         sum_added = np.nan
     totals = {"order": np.nan, "id": "合计" if lang == "zh" else "Total", "added_pop": sum_added}
-    return Table("projects", label("t_project_list", lang), "项目清单" if lang == "zh" else "project_list", p, cols, totals)
+    return Table("projects", label("t_project_list", lang), "新增站点方案" if lang == "zh" else "proposed_sites", p, cols, totals)
 
 
 def before_after(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
