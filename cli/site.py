@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.siting.facts import STATE_IDLE_BONUS_SHARE
 from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
 from analysis.study import load_study
 from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
@@ -41,6 +42,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_walk_options(p, max_access=False)
     p.add_argument("--radius", type=float, default=STATION_RADIUS_M,
                    help="red-station coverage, network metres (default 1000; an assumption)")
+    p.add_argument("--budget", type=float, default=None,
+                   help="MCLP: total cost of the chosen candidates at most this many 万元 (candidates need a 费用 column)")
+    p.add_argument("--min-area", type=float, default=0.0,
+                   help="minimum floor area of a candidate building, m² (candidates need a 面积 column; default 0: none)")
+    p.add_argument("--no-state-idle-preference", action="store_true",
+                   help="do not prefer state-owned idle property (国有闲置; default: preferred, see analysis/siting/facts.py)")
     p.add_argument("--out", default="out/site.gpkg", help="output GeoPackage (default out/site.gpkg)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the table")
     p.set_defaults(func=run)
@@ -67,6 +74,20 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     ]
     widths = [max(len(row[i]) for row in rows) + 2 for i in range(len(hdr))]
     lines += ["".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
+    why = "reason_zh" if zh else "reason_en"
+    if why in r.sites:
+        lines.append("选址理由：" if zh else "Why each site:")
+        lines += [f"  {x.site_id} {x.name}: {getattr(x, why)}" for x in r.sites.itertuples()]
+    if s.get("budget_wan") is not None:
+        lines.append((f"预算 {s['budget_wan']:,.1f} 万元，已用 {s['total_cost_wan']:,.1f} 万元" if zh else
+                      f"Budget {s['budget_wan']:,.1f} 万元, used {s['total_cost_wan']:,.1f} 万元"))
+    if s.get("min_area_m2"):
+        lines.append((f"候选用房面积不少于 {s['min_area_m2']:,.0f} ㎡" if zh else
+                      f"Candidate buildings of at least {s['min_area_m2']:,.0f} m²"))
+    if s.get("state_idle_bonus_share"):
+        lines.append((f"国有闲置用房优先：每处加分为总需求的 {s['state_idle_bonus_share'] * 100:g}%（覆盖相差在此之内时选国有闲置）"
+                      if zh else f"State-owned idle property preferred: a bonus of {s['state_idle_bonus_share'] * 100:g}% "
+                      f"of total demand per such site (it wins unless another covers more than that)"))
     pct = lambda v: f"{v * 100:.1f}%"  # noqa: E731
     lines.append((f"覆盖{unit}：{s['covered_before']:,.0f}（{pct(s['share_before'])}）→ "
                   f"{s['covered_after']:,.0f}（{pct(s['share_after'])}），共 {s['total_demand']:,.0f}")
@@ -85,8 +106,9 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     if s["solver"] == "exact" and s["greedy_gap"] == s["greedy_gap"]:
         lines.append((f"贪心解 {s['greedy_objective']:,.0f}，与最优相差 {s['greedy_gap'] * 100:.2f}%" if zh else
                       f"Greedy answer {s['greedy_objective']:,.0f}, {s['greedy_gap'] * 100:.2f}% from the optimum"))
-    lines.append((f"候选点 {s['n_candidates']} 个，排除 {s['n_excluded']} 个（离路网过远或距现有点位过近）" if zh else
-                  f"{s['n_candidates']} candidates, {s['n_excluded']} excluded (off the network or near existing sites)"))
+    lines.append((f"候选点 {s['n_candidates']} 个，排除 {s['n_excluded']} 个（离路网过远、距现有点位过近、面积不足或缺少费用）" if zh else
+                  f"{s['n_candidates']} candidates, {s['n_excluded']} excluded (off the network, near existing sites, "
+                  f"below the minimum floor area or without a cost under a budget)"))
     if r.weights is not None:
         lines.append(weights_text(r, zh))
     lines += [f"注 Note: {n}" for n in r.notes]
@@ -118,8 +140,11 @@ def run(args: argparse.Namespace) -> int:
     if args.time_limit <= 0:
         raise ParameterError("--time-limit must be a positive number of seconds.")
     walk = walk_params(args)
+    area = {"min_area_center_m2" if args.kind == "center" else "min_area_station_m2": args.min_area}
     params = SitingParams(walk=walk, station_radius_m=args.radius, spacing_m=args.spacing,
-                          min_distance_to_existing_m=args.min_distance)
+                          min_distance_to_existing_m=args.min_distance, budget_wan=args.budget,
+                          state_idle_bonus_share=0.0 if args.no_state_idle_preference else STATE_IDLE_BONUS_SHARE,
+                          **area)
     red = args.kind == "red-station"
     study = load_study(
         args.osm, centers=None if red else args.existing, stations=args.existing if red else None,

@@ -72,6 +72,16 @@ CANDIDATE_KINDS = (
     ("国企闲置物业", "某市属国企", "可租用，需协商"),
     ("沿街商铺", "私人业主", "临街商铺，可租用"),
 )
+#: per candidate kind: owner type (geo.schemas candidates 产权类型) and an invented cost rate, 万元 per m²
+#: (renovation of idle public rooms; a share of a partner's fit-out; rent plus fit-out for shops)
+CANDIDATE_FACTS = {
+    "闲置公房": ("state_idle", 0.06),
+    "合作单位底层用房": ("other", 0.05),
+    "待改造社区用房": ("collective", 0.10),
+    "国企闲置物业": ("state_idle", 0.08),
+    "沿街商铺": ("private", 0.20),
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -317,7 +327,8 @@ def _street_site(target, edges: gpd.GeoDataFrame, within, water, offset_m: float
 
 
 def _nearest_name(pt, edges: gpd.GeoDataFrame) -> str:
-    named = edges[edges["name"].astype(str) != ""]
+    """Chinese name of the nearest street with one (names without any Chinese, e.g. 'Cu', are skipped)."""
+    named = edges[edges["name"].astype(str).str.contains(_CJK)]
     if not len(named):
         return ""
     i = int(np.argmin(shapely.distance(named.geometry.to_numpy(), pt)))
@@ -487,8 +498,12 @@ def build_candidates(demand: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, centers: 
     c["community"], c["street"] = _locate(c.geometry.to_numpy(), comm)
     c["area_m2"] = (rng.integers(6, 80, len(c)) * 10).astype(float)
     c["owner"] = [CANDIDATE_KINDS[k][1] for k in kinds]
+    c["owner_type"] = [CANDIDATE_FACTS[CANDIDATE_KINDS[k][0]][0] for k in kinds]
+    rate = np.array([CANDIDATE_FACTS[CANDIDATE_KINDS[k][0]][1] for k in kinds])
+    c["cost_wan"] = np.round(c["area_m2"].to_numpy() * rate * rng.uniform(0.8, 1.2, len(c)), 1)
     c["notes"] = [f"{CANDIDATE_KINDS[k][2]}；{DEMO_NOTE}" for k in kinds]
-    return c[["id", "name", "kind", "address", "community", "street", "area_m2", "owner", "notes", "geometry"]]
+    return c[["id", "name", "kind", "address", "community", "street", "area_m2", "owner", "owner_type", "cost_wan",
+              "notes", "geometry"]]
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from analysis.coverage import UNASSIGNED, assign_areas, prepare_demand
 from analysis.isochrones import isochrones
 from analysis.params import WalkParams
 from analysis.siting.candidates import DEFAULT_CLASSES, exclusion_mask, generate_candidates, prepare_candidates
+from analysis.siting.facts import STATE_IDLE_BONUS_SHARE, numeric, owner_types, reasons, state_idle_bonus
 from analysis.siting.problem import CoverageProblem
 from analysis.siting.solvers import SitingSolution, solve_lscp, solve_mclp, solve_pmedian
 from analysis.siting.workers import weights_table, worker_demand
@@ -63,6 +64,12 @@ class SitingParams:
         site are excluded (0 keeps them all).
     pmedian_cutoff_factor: p-median considers walks up to this many times the threshold;
         farther demand counts at that distance.
+    min_area_center_m2, min_area_station_m2: minimum floor area (m²) of a candidate building per
+        kind; candidates below it or without an area are excluded (0: no minimum).
+    budget_wan: MCLP only: the chosen candidates' costs (万元) add up to at most this (None: no
+        budget); candidates without a cost are excluded while a budget is set.
+    state_idle_bonus_share: MCLP preference for 国有闲置 candidates (share of total demand added
+        per chosen one, see :mod:`analysis.siting.facts`; 0 turns it off).
     """
 
     walk: WalkParams = field(default_factory=WalkParams)
@@ -71,9 +78,17 @@ class SitingParams:
     street_classes: tuple[str, ...] = DEFAULT_CLASSES
     min_distance_to_existing_m: float = 200.0
     pmedian_cutoff_factor: float = 2.0
+    min_area_center_m2: float = 0.0
+    min_area_station_m2: float = 0.0
+    budget_wan: float | None = None
+    state_idle_bonus_share: float = STATE_IDLE_BONUS_SHARE
 
     def threshold_m(self, kind: str) -> float:
         return self.walk.reach_m() if kind == "center" else float(self.station_radius_m)
+
+    def min_area_m2(self, kind: str) -> float:
+        """Minimum floor area (m²) of a candidate building for ``kind`` (0: no minimum)."""
+        return float(self.min_area_center_m2 if kind == "center" else self.min_area_station_m2)
 
 
 @dataclass
@@ -110,6 +125,20 @@ def _check(kind: str, problem: str, k: int | None) -> None:
         raise ParameterError(f"Unknown siting problem '{problem}': use mclp, lscp or pmedian.")
     if problem != "lscp" and (k is None or int(k) != k or k < 1):
         raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+
+
+def _check_facts(params: SitingParams, problem: str) -> None:
+    """Building-fact settings: minimum areas >= 0, a budget >= 0 and only for MCLP."""
+    for v in (params.min_area_center_m2, params.min_area_station_m2):
+        if not (np.isfinite(v) and v >= 0):
+            raise ParameterError(f"最小面积必须是不小于 0 的平方米数。 The minimum floor area must be m² >= 0, got {v}.")
+    if params.budget_wan is not None:
+        if not (np.isfinite(params.budget_wan) and params.budget_wan >= 0):
+            raise ParameterError(f"预算必须是不小于 0 的万元数。 The budget must be 万元 >= 0, got {params.budget_wan}.")
+        if problem != "mclp":
+            raise ParameterError("预算只用于最大覆盖（MCLP）选址。 A budget applies to MCLP siting only (--problem mclp).")
+    if not (np.isfinite(params.state_idle_bonus_share) and params.state_idle_bonus_share >= 0):
+        raise ParameterError("国有闲置偏好加分必须不小于 0。 The state-owned idle preference must be >= 0.")
 
 
 def _street_names(network: WalkNetwork, edge: np.ndarray, x: np.ndarray, y: np.ndarray, within_m: float = 150.0):
@@ -186,6 +215,7 @@ def prepare_siting(
     candidates are kept inside it, so sites are not proposed outside the planner's area.
     """
     _check(kind, problem, 1)
+    _check_facts(params, problem)
     crs = network.crs
     threshold = params.threshold_m(kind)
     cutoff = threshold * (params.pmedian_cutoff_factor if problem == "pmedian" else 1.0)
@@ -236,14 +266,25 @@ def prepare_siting(
         d_exist = np.full(len(d), np.inf)
         c_exist = np.full(len(cand), np.inf)
     status = np.full(len(cand), "available", dtype=object)
+    min_area = params.min_area_m2(kind)
+    area = numeric(cand, "area_m2")
+    if min_area > 0:
+        small = ~(area >= min_area)
+        status[small] = np.where(np.isnan(area[small]), f"excluded: no floor area given (minimum {min_area:g} m²)",
+                                 f"excluded: floor area below the minimum {min_area:g} m²")
+    if params.budget_wan is not None and problem == "mclp":
+        no_cost = ~np.isfinite(numeric(cand, "cost_wan")) & (status == "available")
+        status[no_cost] = "excluded: no cost (万元) given while a budget is set"
     status[~c_snap.on_network] = f"excluded: more than {walk.max_access_m:g} m from a street"
     near = exclusion_mask(c_exist, params.min_distance_to_existing_m) & c_snap.on_network
     status[near] = f"excluded: within {params.min_distance_to_existing_m:g} m of an existing site"
     allowed = np.flatnonzero(status == "available")
     if len(allowed) == 0:
         raise ParameterError(
-            "No candidate site is left after excluding those off the street network or near existing sites: "
-            "add candidates or lower the minimum distance to existing sites."
+            "没有可用的候选点（离路网过远、距现有点位过近、面积不足或缺少费用）。 "
+            "No candidate site is left after excluding those off the street network, near existing sites, "
+            "below the minimum floor area or without a cost under a budget: "
+            "add candidates, lower the minimum distance or area, or fill in areas and costs."
         )
 
     # 4. coverage sets and solve
@@ -318,8 +359,14 @@ def solve_siting(
     c_exist, status = inputs.c_exist_m, inputs.candidates["status"].to_numpy()
     d_exist = prob.existing_dist_m
     progress(f"Solving {problem.upper()} ({solver})…")
+    owner = owner_types(cand)
+    area_m2 = numeric(cand, "area_m2")
+    cost_wan = numeric(cand, "cost_wan")
+    _check_facts(params, problem)
     if problem == "mclp":
-        sol = solve_mclp(prob, int(k), solver=solver, time_limit_s=time_limit_s)
+        bonus = state_idle_bonus(owner[allowed], float(prob.weights.sum()), params.state_idle_bonus_share)
+        sol = solve_mclp(prob, int(k), solver=solver, time_limit_s=time_limit_s, cost=cost_wan[allowed],
+                         budget=params.budget_wan, bonus=bonus)
     elif problem == "lscp":
         sol = solve_lscp(prob, solver=solver, time_limit_s=time_limit_s, unit=unit)
     else:
@@ -327,7 +374,7 @@ def solve_siting(
     notes.extend(sol.notes)
     if problem == "mclp" and len(sol.chosen) < int(k):
         notes.append(f"Only {len(sol.chosen)} new site(s) add coverage; more sites from these candidates "
-                     f"would cover nothing new.")
+                     f"would cover nothing new" + (" or exceed the budget." if params.budget_wan is not None else "."))
     chosen = allowed[sol.chosen]  # candidate rows, greedy order
 
     # 5. outputs
@@ -346,6 +393,18 @@ def solve_siting(
                else np.full(len(chosen), "", dtype=object))
     snapped = gpd.GeoSeries(gpd.points_from_xy(sn.x, sn.y), crs=crs).to_crs(WGS84)
     cum = np.cumsum(sol.marginal)
+    if problem == "pmedian":
+        adds = sol.marginal / walk.metres_per_minute
+        verb = ("缩短步行", "saves")
+        units = ("（人·分钟）" if kind == "center" else "（权重·分钟）",
+                 "resident-minutes of walking" if kind == "center" else "weight-minutes of walking")
+        share = np.full(len(chosen), np.nan)
+    else:
+        adds = sol.marginal
+        verb = ("新增覆盖", "adds")
+        units = ("居民" if kind == "center" else "户外劳动权重", unit)
+        share = sol.marginal / total if total > 0 else np.full(len(chosen), np.nan)
+    why_zh, why_en = reasons(adds, share, *units, owner[chosen], area_m2[chosen], cost_wan[chosen], verb=verb)
     sites = gpd.GeoDataFrame(
         {
             "rank": np.arange(1, len(chosen) + 1),
@@ -361,6 +420,11 @@ def solve_siting(
             "marginal": sol.marginal,
             "marginal_share": sol.marginal / total if total > 0 and problem != "pmedian" else np.nan,
             "cumulative": cum,
+            "owner_type": owner[chosen],
+            "area_m2": area_m2[chosen],
+            "cost_wan": cost_wan[chosen],
+            "reason_zh": why_zh,
+            "reason_en": why_en,
         },
         geometry=cand.geometry.to_numpy()[chosen],
         crs=crs,
@@ -406,6 +470,10 @@ def solve_siting(
         "n_uncoverable": sol.n_uncoverable, "uncoverable_weight": sol.uncoverable_weight,
         "model_rows": sol.model_rows, "model_cols": sol.model_cols, "n_dominated": sol.n_dominated,
         "candidates_generated": bool(cand["generated"].all()),
+        "min_area_m2": params.min_area_m2(kind), "budget_wan": params.budget_wan,
+        "total_cost_wan": float(np.nansum(cost_wan[chosen])) if len(chosen) else 0.0,
+        "n_state_idle": int((owner[chosen] == "state_idle").sum()),
+        "state_idle_bonus_share": params.state_idle_bonus_share if problem == "mclp" else 0.0,
         "is_demo": bool(inputs.is_demo or (grids is not None and "demo" in grids
                                            and grids["demo"].fillna(False).astype(bool).any())),
     }

@@ -34,11 +34,20 @@ def greedy_cover(
     k: int | None,
     allowed: np.ndarray | None = None,
     stop_when_no_gain: bool = True,
+    *,
+    cost: np.ndarray | None = None,
+    budget: float | None = None,
+    bonus: np.ndarray | None = None,
 ) -> GreedySequence:
     """Pick up to ``k`` columns (all needed if ``k`` is None) maximising covered ``weights``.
 
     ``allowed`` restricts picks to a subset of columns (used to order a given solution).
     With ``k=None`` and unit weights this is greedy set cover (LSCP heuristic).
+
+    Building facts (MCLP): with ``budget``, each pick must fit in what is left of it (``cost`` per
+    column, e.g. 万元; the sum of picked costs never exceeds the budget); ``bonus`` (weight units,
+    >= 0) is added to a column's score (state-owned idle property preferred) but a column is only
+    picked when it covers new weight. ``gains`` stay the covered weight only.
     """
     csr = sp.csr_matrix(cover, dtype=np.float64)
     csc = csr.tocsc()
@@ -52,12 +61,22 @@ def greedy_cover(
     limit = csr.shape[1] if k is None else int(k)
     cols: list[int] = []
     got: list[float] = []
+    extra = np.zeros(csr.shape[1]) if bonus is None else np.asarray(bonus, dtype=np.float64)
+    costs = None if budget is None else np.nan_to_num(np.asarray(cost, dtype=np.float64), nan=np.inf)
+    left = np.inf if budget is None else float(budget)
     for _ in range(limit):
-        j = int(np.argmax(gains)) if len(gains) else -1
-        if j < 0 or not np.isfinite(gains[j]) or (stop_when_no_gain and gains[j] <= 0):
+        score = gains + extra
+        if stop_when_no_gain:
+            score = np.where(gains > 0, score, -np.inf)
+        if costs is not None:
+            score = np.where(costs <= left + 1e-9, score, -np.inf)
+        j = int(np.argmax(score)) if len(score) else -1
+        if j < 0 or not np.isfinite(score[j]):
             break
         cols.append(j)
         got.append(float(gains[j]))
+        if costs is not None:
+            left -= costs[j]
         rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
         rows = rows[uncovered[rows]]
         uncovered[rows] = False

@@ -88,49 +88,88 @@ def _rel_gap(a: float, b: float) -> float:
     return 0.0 if gap < 1e-12 else gap
 
 
-def _mclp_exact(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
-    """Exact MCLP on a reduced model. Returns (cols, objective without fixed, bound, status)."""
+def _mclp_exact(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float,
+                cost: np.ndarray | None = None, budget: float | None = None, bonus: np.ndarray | None = None):
+    """Exact MCLP on a reduced model. Returns (cols, objective without fixed, bound, status).
+
+    Building facts: ``budget`` adds the row sum(cost_j x_j) <= budget (``cost`` per reduced
+    column); ``bonus`` (per reduced column, weight units) is added to the objective for each
+    chosen column. The objective and bound returned then include the chosen columns' bonus.
+    """
     c = red.cover.astype(np.float64)
     nr, nc = c.shape
+    bon = np.zeros(nc) if bonus is None else np.asarray(bonus, dtype=np.float64)
     # columns: x (nc candidates, binary) then y (nr rows, continuous 0..1)
-    a = sp.vstack(
-        [
-            sp.hstack([-c, sp.identity(nr, format="csr")]),
-            sp.hstack([sp.csr_matrix(np.ones((1, nc))), sp.csr_matrix((1, nr))]),
-        ]
-    ).tocsr()
-    cost = np.concatenate([np.zeros(nc), red.weights])
+    blocks = [
+        sp.hstack([-c, sp.identity(nr, format="csr")]),
+        sp.hstack([sp.csr_matrix(np.ones((1, nc))), sp.csr_matrix((1, nr))]),
+    ]
+    row_hi_list = [np.zeros(nr), [float(k)]]
     lo, hi = np.zeros(nc + nr), np.ones(nc + nr)
-    row_lo = np.full(nr + 1, -INF)
-    row_hi = np.concatenate([np.zeros(nr), [float(k)]])
+    if budget is not None:
+        cst = np.asarray(cost, dtype=np.float64)
+        unknown = ~np.isfinite(cst) | (cst > budget)  # never affordable: fixed to 0
+        hi[:nc][unknown] = 0.0
+        blocks.append(sp.hstack([sp.csr_matrix(np.where(unknown, 0.0, cst).reshape(1, nc)), sp.csr_matrix((1, nr))]))
+        row_hi_list.append([float(budget)])
+    a = sp.vstack(blocks).tocsr()
+    obj_coef = np.concatenate([bon, red.weights])
+    row_hi = np.concatenate(row_hi_list)
+    row_lo = np.full(len(row_hi), -INF)
+
+    def value(xb: np.ndarray) -> float:
+        return float(red.weights @ (c @ xb > 0) + bon @ xb)
+
     t0 = time.perf_counter()
-    lp = solve_highs(a, cost, lo, hi, row_lo, row_hi, integer=None, maximize=True,
+    lp = solve_highs(a, obj_coef, lo, hi, row_lo, row_hi, integer=None, maximize=True,
                      time_limit_s=time_limit_s, options={"solver": "ipm", "run_crossover": "on"})
     bound = lp.bound if lp.status == "optimal" else INF
     if lp.x is not None and lp.status == "optimal":
         x = lp.x[:nc]
         if np.all(np.minimum(x, 1 - x) <= INTEGRAL_TOL):
             cols = np.flatnonzero(x > 0.5)
-            return cols, float(red.weights @ (c @ (x > 0.5) > 0)), bound, "optimal"
+            return cols, value((x > 0.5).astype(np.float64)), bound, "optimal"
     left = time_limit_s - (time.perf_counter() - t0)
     start = np.zeros(nc + nr)
     start[start_cols] = 1.0
     start[nc:] = (c @ start[:nc]) > 0
-    start_obj = float(red.weights @ start[nc:])
+    start_obj = value(start[:nc])
     if left <= 0.05:
         return start_cols, start_obj, bound, "time_limit"
     integer = np.zeros(nc + nr, dtype=bool)
     integer[:nc] = True
-    mip = solve_highs(a, cost, lo, hi, row_lo, row_hi, integer=integer, maximize=True, time_limit_s=left,
+    mip = solve_highs(a, obj_coef, lo, hi, row_lo, row_hi, integer=integer, maximize=True, time_limit_s=left,
                       options={"mip_rel_gap": rel_gap, "mip_abs_gap": 1e-9, **MIP_OPTIONS}, start=start)
     bound = min(bound, mip.bound) if np.isfinite(mip.bound) else bound
     if mip.x is None or mip.objective < start_obj:
         cols, obj = start_cols, start_obj
     else:
         cols = np.flatnonzero(mip.x[:nc] > 0.5)
-        obj = float(red.weights @ (c @ (mip.x[:nc] > 0.5) > 0))
+        obj = value((mip.x[:nc] > 0.5).astype(np.float64))
     status = "optimal" if mip.status == "optimal" or _rel_gap(obj, bound) <= rel_gap else "time_limit"
     return cols, obj, max(bound, obj), status
+
+
+def _building_facts(problem: CoverageProblem, cost, budget, bonus) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Validated per-candidate cost (inf when unknown) and bonus arrays, or None when unused."""
+    n = problem.n_candidates
+    c = b = None
+    if budget is not None:
+        if not (np.isfinite(budget) and budget >= 0):
+            raise ParameterError(f"预算必须是不小于 0 的数（万元）。 The budget must be a number >= 0 (万元), got {budget}.")
+        if cost is None:
+            raise ParameterError("设置预算时需要每个候选点的费用（万元）。 A budget needs a cost (万元) per candidate.")
+        c = np.asarray(cost, dtype=np.float64)
+        if c.shape != (n,) or np.any(c[np.isfinite(c)] < 0):
+            raise ParameterError("候选点费用必须每点一个、不小于 0。 Candidate costs need one value >= 0 per candidate.")
+        c = np.where(np.isfinite(c), c, np.inf)
+    if bonus is not None:
+        b = np.asarray(bonus, dtype=np.float64)
+        if b.shape != (n,) or np.any(~np.isfinite(b)) or np.any(b < 0):
+            raise ParameterError("偏好加分必须每点一个、不小于 0。 Preference bonuses need one finite value >= 0 per candidate.")
+        if not b.any():
+            b = None
+    return c, b
 
 
 def solve_mclp(
@@ -140,22 +179,37 @@ def solve_mclp(
     solver: str = "exact",
     time_limit_s: float = 60.0,
     rel_gap: float = 1e-6,
+    cost: np.ndarray | None = None,
+    budget: float | None = None,
+    bonus: np.ndarray | None = None,
 ) -> SitingSolution:
     """Maximal covering: choose ``k`` new candidates maximising covered weight (existing counted).
 
     Fewer than ``k`` sites are returned when the others would add nothing (all coverable demand
     is already covered); the planner is told so by the caller.
+
+    Building facts (both solvers): ``budget`` (e.g. 万元) with ``cost`` per candidate (``inf`` or
+    NaN = unknown, never chosen) keeps sum(cost of chosen) <= budget; ``bonus`` per candidate
+    (weight units, >= 0) is added to the objective for each chosen candidate — the documented
+    preference for state-owned idle property (:mod:`analysis.siting.facts`). ``objective`` and
+    ``greedy_objective`` stay the covered weight; the exact solver's optimality (``status``,
+    ``gap``) is for covered weight plus bonus. With either, dominated candidates are not dropped
+    (a dominated candidate may be cheaper or preferred).
     """
     _check(k, solver, time_limit_s, problem.n_candidates)
-    red = reduce_coverage(problem)
+    cost, bonus = _building_facts(problem, cost, budget, bonus)
+    facts = cost is not None or bonus is not None
+    red = reduce_coverage(problem, drop_dominated=not facts)
+    col_cost = None if cost is None else cost[red.cand_of_col]
+    col_bonus = None if bonus is None else bonus[red.cand_of_col]
     t0 = time.perf_counter()
-    greedy = greedy_cover(red.cover, red.weights, k)
+    greedy = greedy_cover(red.cover, red.weights, k, cost=col_cost, budget=budget, bonus=col_bonus)
     greedy_s = time.perf_counter() - t0
     g_obj = red.fixed_weight + greedy.total
     unc = red.uncoverable & (problem.weights > 0)
     n_unc = int(unc.sum())
     unc_w = float(problem.weights[unc].sum())
-    if solver == "greedy" or red.n_cols <= k or red.n_rows == 0:
+    if solver == "greedy" or (red.n_cols <= k and not facts) or red.n_rows == 0:
         status = "greedy" if solver == "greedy" else "trivial"
         cols, obj, bound = greedy.cols, greedy.total, greedy.total
         if status == "greedy":
@@ -163,8 +217,12 @@ def solve_mclp(
         solve_s = 0.0
     else:
         t1 = time.perf_counter()
-        cols, obj, bound, status = _mclp_exact(red, k, greedy.cols, time_limit_s, rel_gap)
+        cols, obj, bound, status = _mclp_exact(red, k, greedy.cols, time_limit_s, rel_gap,
+                                               col_cost, budget, col_bonus)
         solve_s = time.perf_counter() - t1
+        if col_bonus is not None:  # back to covered weight: bound stays >= objective
+            chosen_bonus = float(col_bonus[cols].sum())
+            obj, bound = obj - chosen_bonus, bound - chosen_bonus
     seq = order_by_marginal_gain(red.cover, red.weights, cols)
     keep = seq.gains > 0
     total = red.fixed_weight + obj

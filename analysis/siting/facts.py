@@ -1,0 +1,79 @@
+"""Building facts of candidate sites: owner type, floor area (m²), cost (万元), and the rules using them.
+
+The documents (``shared/seeds``, Huzhou) say idle state-owned property goes to communities first
+("闲置的国有资产用房优先提供社区使用") and set functions that need floor space. Siting uses:
+
+* **minimum floor area per kind** (m², :class:`analysis.siting.api.SitingParams`): a candidate
+  with less floor area, or none given, is excluded (kept in the output with the reason);
+* **budget** (万元): the chosen candidates' costs add up to at most the budget; a candidate with
+  no cost given is excluded while a budget is set;
+* **state-owned idle property preferred** — the rule: every chosen 国有闲置 candidate adds a bonus
+  of :data:`STATE_IDLE_BONUS_SHARE` (0.1 %) of the total demand weight to the MCLP objective, in
+  the exact and the greedy solver alike. So a 国有闲置 building wins over another building unless
+  that one covers more than 0.1 % of all demand more; between equal options it always wins.
+  Figures reported (covered residents / workers) never include the bonus.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: owner type -> (Chinese label, English label); the candidates layer's 产权类型 column
+OWNER_TYPES: dict[str, tuple[str, str]] = {
+    "state_idle": ("国有闲置", "state-owned, idle"),
+    "state": ("国有", "state-owned (in use)"),
+    "collective": ("集体", "collective"),
+    "private": ("私人", "private"),
+    "other": ("其他", "other"),
+}
+# accepted spellings: geo.schemas.CANDIDATES.field("owner_type").choices (the reader maps them to these keys)
+#: bonus of one chosen 国有闲置 candidate, as a share of the total demand weight
+STATE_IDLE_BONUS_SHARE = 0.001
+UNKNOWN_OWNER = ("未填", "not given")
+
+
+def owner_types(candidates: pd.DataFrame) -> np.ndarray:
+    """Owner type key per candidate ('' when not given)."""
+    if "owner_type" not in candidates:
+        return np.full(len(candidates), "", dtype=object)
+    return candidates["owner_type"].fillna("").astype(str).to_numpy(dtype=object)
+
+
+def numeric(candidates: pd.DataFrame, col: str) -> np.ndarray:
+    """A numeric column as float (NaN when missing or not a number)."""
+    if col not in candidates:
+        return np.full(len(candidates), np.nan)
+    return pd.to_numeric(candidates[col], errors="coerce").to_numpy(dtype=float)
+
+
+def state_idle_bonus(owner: np.ndarray, total_weight: float, share: float = STATE_IDLE_BONUS_SHARE) -> np.ndarray:
+    """Objective bonus per candidate (weight units): ``share`` x total demand for 国有闲置, else 0."""
+    return np.where(np.asarray(owner, dtype=object) == "state_idle", share * max(float(total_weight), 0.0), 0.0)
+
+
+def owner_label(key: str, lang: str) -> str:
+    """Owner type in Chinese or English ('未填' / 'not given' when blank)."""
+    pair = OWNER_TYPES.get(str(key), UNKNOWN_OWNER)
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def _num(v: float, unit: str) -> str:
+    return "—" if not np.isfinite(v) else f"{v:,.0f} {unit}" if float(v).is_integer() else f"{v:,.1f} {unit}"
+
+
+def reasons(adds: np.ndarray, share: np.ndarray, unit_zh: str, unit_en: str, owner: np.ndarray,
+            area_m2: np.ndarray, cost_wan: np.ndarray, verb: tuple[str, str] = ("新增覆盖", "adds"),
+            ) -> tuple[list[str], list[str]]:
+    """Why each chosen site was chosen: what it adds, owner, floor area, cost (zh, en)."""
+    zh, en = [], []
+    for a, s, o, ar, c in zip(adds, share, owner, area_m2, cost_wan):
+        pct = f"（{s * 100:.1f}%）" if np.isfinite(s) else ""
+        pct_en = f" ({s * 100:.1f}%)" if np.isfinite(s) else ""
+        pref_zh = "；国有闲置用房优先" if o == "state_idle" else ""
+        pref_en = "; state-owned idle property preferred" if o == "state_idle" else ""
+        zh.append(f"{verb[0]}{unit_zh} {a:,.0f}{pct}；产权：{owner_label(o, 'zh')}；面积 {_num(ar, '㎡')}；"
+                  f"费用 {_num(c, '万元')}{pref_zh}")
+        en.append(f"{verb[1]} {a:,.0f} {unit_en}{pct_en}; owner: {owner_label(o, 'en')}; floor area {_num(ar, 'm²')}; "
+                  f"cost {_num(c, '万元 (10k CNY)')}{pref_en}")
+    return zh, en
