@@ -1,4 +1,4 @@
-"""``servicecircle`` command line: coverage, check, site, report.
+"""``servicecircle`` command line: coverage, check, site, report, scenario, batch.
 
 Every command catches the project's own errors and prints a one-line message (no traceback),
 exiting with 2 for bad input and 1 for unexpected failures (``--debug`` shows the traceback).
@@ -14,7 +14,7 @@ import traceback
 from geo.errors import ServiceCircleError
 
 #: sub-command name -> module in cli/ providing add_parser(subparsers) and run(args) -> int
-COMMANDS = ("coverage", "check", "site", "report")
+COMMANDS = ("coverage", "check", "site", "report", "scenario", "batch")
 
 
 def build_parser() -> argparse.ArgumentParser:

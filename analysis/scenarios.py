@@ -1,0 +1,306 @@
+"""Scenarios (方案): save a set of proposed sites with its results, reopen it, compare several.
+
+A scenario keeps the proposed sites with their snapped street positions (edge index, offset in
+metres from the edge's node u, and the network's SHA-256): reopening it on the same network puts
+the sites back at exactly those positions without snapping again; only when the network file
+changed are the stored lon/lat snapped anew (and the caller is told). It also keeps the layers
+(paths + SHA-256), the walking parameters (:class:`analysis.params.WalkParams`) and the results:
+headline summary with and without the proposed sites, uncovered areas (gaps) and the
+per-community table. Storage is :mod:`geo.scenario_store` (GeoPackage or PostGIS).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.coverage import CoverageResult
+from analysis.params import WalkParams
+from analysis.sample_city import DEMO_DIR, DEMO_FILES
+from analysis.study import Study, run_study
+from analysis.whatif import with_new_sites
+from geo.crs import WGS84
+from geo.errors import LayerError
+from geo.network import WalkNetwork
+from geo.osm_file import file_sha256
+from geo.scenario_store import SITE_COLUMNS, ScenarioRecord, ScenarioStore
+from geo.snapping import snap_points
+
+SITE_KINDS = ("center", "station")
+
+
+def summary_dict(summary) -> dict:
+    """The coverage summary as a plain dict (works for a dict or a summary dataclass)."""
+    if dataclasses.is_dataclass(summary) and not isinstance(summary, type):
+        d = dataclasses.asdict(summary)
+    elif isinstance(summary, Mapping):
+        d = dict(summary)
+    elif hasattr(summary, "__dict__"):
+        d = dict(vars(summary))
+    else:
+        raise TypeError(f"cannot read a coverage summary of type {type(summary).__name__}")
+    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
+
+
+def params_dict(params: WalkParams) -> dict:
+    """WalkParams as plain JSON-able values."""
+    d = dataclasses.asdict(params)
+    d["thresholds"] = list(d["thresholds"])
+    return d
+
+
+def params_from_dict(d: Mapping) -> WalkParams:
+    """WalkParams back from :func:`params_dict` (unknown keys ignored)."""
+    names = {f.name for f in dataclasses.fields(WalkParams)}
+    kw = {k: (tuple(v) if k == "thresholds" else v) for k, v in d.items() if k in names}
+    return WalkParams(**kw)
+
+
+def network_sha256(network: WalkNetwork) -> str:
+    """The network's source file SHA-256 ('' for a hand-built network without a file)."""
+    if network.source_sha256:
+        return str(network.source_sha256)
+    if network.source_path and Path(network.source_path).exists():
+        return file_sha256(network.source_path)
+    return ""
+
+
+# --------------------------------------------------------------------------- sites
+
+
+def snapped_sites(network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: float) -> pd.DataFrame:
+    """Proposed sites with their snapped positions (``SITE_COLUMNS``).
+
+    ``sites``: points in any CRS with optional ``center_id``/``site_id``, ``name``, ``kind``.
+    lon/lat and x/y are the SNAPPED position (on the street), WGS-84 and network CRS (metres).
+    Refuses sites farther than ``max_access_m`` from every street.
+    """
+    if sites is None or len(sites) == 0:
+        return pd.DataFrame(columns=SITE_COLUMNS)
+    sp = snap_points(network, sites, max_access_m)
+    off = ~sp.on_network | (sp.edge < 0)
+    if off.any():
+        raise LayerError(
+            f"{int(off.sum())} 个拟建点位离步行道路超过 {max_access_m:g} 米，请放在街道旁。 "
+            f"{int(off.sum())} proposed site(s) are more than {max_access_m:g} m from any walkable street; "
+            "put them beside a street."
+        )
+    ids = sites["site_id"] if "site_id" in sites else sites.get("center_id")
+    ids = [str(v) for v in ids] if ids is not None else [f"P{i + 1}" for i in range(len(sites))]
+    names = [str(v) for v in sites["name"]] if "name" in sites else ids
+    kinds = [str(v) for v in sites["kind"]] if "kind" in sites else ["center"] * len(sites)
+    ll = gpd.GeoSeries(shapely.points(sp.x, sp.y), crs=network.crs).to_crs(WGS84)
+    return pd.DataFrame({
+        "site_id": ids, "name": names, "kind": kinds, "lon": ll.x.to_numpy(), "lat": ll.y.to_numpy(),
+        "x": sp.x, "y": sp.y, "edge": sp.edge.astype("int64"), "offset_m": sp.offset_m, "access_m": sp.access_m,
+        "network_sha256": network_sha256(network),
+    })
+
+
+def sites_on_network(record: ScenarioRecord, network: WalkNetwork) -> tuple[gpd.GeoDataFrame, bool]:
+    """The scenario's sites as points in the network CRS, and whether they had to be snapped again.
+
+    Same network (SHA-256 equal, edge indices valid): the points are put at the stored edge +
+    offset (no snapping). Otherwise the stored lon/lat are snapped onto ``network`` and the
+    returned ``edge``/``offset_m`` columns are the new positions.
+    """
+    s = record.sites.reset_index(drop=True).copy()
+    cols = {"center_id": s["site_id"].astype(str), "site_id": s["site_id"].astype(str), "name": s["name"],
+            "kind": s["kind"], "proposed": True}
+    sha = network_sha256(network)
+    edges = s["edge"].to_numpy("int64") if len(s) else np.zeros(0, "int64")
+    same = bool(len(s)) and sha != "" and (s["network_sha256"] == sha).all() and \
+        ((edges >= 0) & (edges < network.n_edges)).all()
+    if len(s) == 0:
+        return gpd.GeoDataFrame({k: [] for k in cols}, geometry=[], crs=network.crs), False
+    if same:
+        geoms = network.edge_geometry[edges]
+        pts = shapely.line_interpolate_point(geoms, s["offset_m"].to_numpy(float))
+        out = gpd.GeoDataFrame({**cols, "edge": edges, "offset_m": s["offset_m"].to_numpy(float)},
+                               geometry=pts, crs=network.crs)
+        return out, False
+    ll = gpd.GeoSeries(shapely.points(s["lon"].to_numpy(float), s["lat"].to_numpy(float)), crs=WGS84)
+    proj = ll.to_crs(network.crs)
+    sp = snap_points(network, proj, float(record.params.get("max_access_m", 300.0)))
+    out = gpd.GeoDataFrame({**cols, "edge": sp.edge, "offset_m": sp.offset_m},
+                           geometry=shapely.points(sp.x, sp.y), crs=network.crs)
+    return out, True
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def study_layers(study: Study) -> list[dict]:
+    """The files a study used: kind, path and SHA-256 (sample layers point at data/demo/)."""
+    out = [{"kind": "network", "path": str(study.osm_path), "sha256": network_sha256(study.network)}]
+    for kind in ("centers", "stations", "grids", "communities", "candidates", "demand"):
+        rep = study.read_reports.get(kind)
+        if rep is not None:
+            path = Path(str(rep.report.file))
+        elif kind in DEMO_FILES and getattr(study, kind, None) is not None:
+            path = DEMO_DIR / DEMO_FILES[kind]
+        elif kind == "demand":
+            out.append({"kind": "demand", "path": "(estimate from the OSM file 由OSM估算)", "sha256": ""})
+            continue
+        else:
+            continue
+        out.append({"kind": kind, "path": str(path), "sha256": file_sha256(path) if path.is_file() else ""})
+    return out
+
+
+# --------------------------------------------------------------------------- building, saving
+
+
+def community_change(before: CoverageResult, after: CoverageResult) -> pd.DataFrame:
+    """Per community: population, covered / uncovered / share after, covered and share before."""
+    a = after.communities.set_index("community")
+    b = before.communities.set_index("community")
+    t = pd.DataFrame({
+        "community": a.index.astype(str),
+        "population": a["population"].to_numpy(float),
+        "covered_pop": a["covered_pop"].to_numpy(float),
+        "uncovered_pop": a["uncovered_pop"].to_numpy(float),
+        "covered_share": a["covered_share"].to_numpy(float),
+        "covered_pop_before": b["covered_pop"].reindex(a.index).to_numpy(float),
+        "covered_share_before": b["covered_share"].reindex(a.index).to_numpy(float),
+    })
+    return t.reset_index(drop=True)
+
+
+def build_record(
+    name: str, *, network: WalkNetwork, params: WalkParams, base: CoverageResult, after: CoverageResult,
+    sites: pd.DataFrame, layers: Sequence[dict], notes: str = "", count_stations: bool = False,
+) -> ScenarioRecord:
+    """A :class:`ScenarioRecord` from a base run, the run with the sites, and the snapped sites."""
+    gaps = after.gaps
+    gaps_wgs = gaps.to_crs(WGS84) if len(gaps) and gaps.crs is not None else gpd.GeoDataFrame(
+        {c: [] for c in ("gap_id", "population", "area_m2", "community")}, geometry=[], crs=WGS84)
+    return ScenarioRecord(
+        name=str(name).strip(), params={**params_dict(params), "count_stations": bool(count_stations)},
+        crs=str(network.crs),
+        network_path=str(network.source_path or ""), network_sha256=network_sha256(network),
+        sites=sites.reset_index(drop=True), summary=summary_dict(after.summary),
+        baseline_summary=summary_dict(base.summary), gaps=gaps_wgs, communities=community_change(base, after),
+        layers=list(layers), notes=notes,
+    )
+
+
+def evaluate_sites(base: CoverageResult, network: WalkNetwork, sites: gpd.GeoDataFrame,
+                   grids: gpd.GeoDataFrame | None = None) -> CoverageResult:
+    """Coverage with ``sites`` added (:func:`analysis.whatif.with_new_sites`); ``base`` when none."""
+    if sites is None or len(sites) == 0:
+        return base
+    return with_new_sites(base, network, sites, grids)
+
+
+def save_scenario(
+    store: ScenarioStore, name: str, study: Study, params: WalkParams, sites: gpd.GeoDataFrame, *,
+    notes: str = "", replace: bool = False, base: CoverageResult | None = None, count_stations: bool = False,
+) -> ScenarioRecord:
+    """Snap ``sites``, run coverage without and with them, and save everything as one scenario.
+
+    Proposed red stations (``kind == "station"``) serve outdoor workers: as in the app and the
+    ``coverage`` command they are kept in the scenario but count for residents only with
+    ``count_stations`` (then ``base`` should also count the existing stations).
+    """
+    snapped = snapped_sites(study.network, sites, params.max_access_m)
+    base = base if base is not None else run_study(study, params)
+    pts = sites_on_network(_bare_record(snapped, params), study.network)[0]
+    after = evaluate_sites(base, study.network, counted_sites(pts, count_stations), study.grids)
+    record = build_record(name, network=study.network, params=params, base=base, after=after, sites=snapped,
+                          layers=study_layers(study), notes=notes, count_stations=count_stations)
+    store.save(record, replace=replace)
+    return record
+
+
+def with_stations_counted(study: Study) -> Study:
+    """The study with its red stations counted as service points for residents (ids S-…, C-…)."""
+    if study.stations is None or len(study.stations) == 0:
+        return study
+    parts = []
+    for g, prefix in ((study.centers, "C"), (study.stations, "S")):
+        g = g.to_crs(WGS84).copy()
+        ids = g["id"].astype(str) if "id" in g else pd.Series([f"{i + 1:03d}" for i in range(len(g))], index=g.index)
+        g["center_id"] = prefix + "-" + ids
+        parts.append(g)
+    both = pd.concat(parts, ignore_index=True)
+    return dataclasses.replace(study, centers=gpd.GeoDataFrame(both, geometry=both.geometry.name, crs=WGS84))
+
+
+def counted_sites(sites: gpd.GeoDataFrame, count_stations: bool) -> gpd.GeoDataFrame:
+    """The proposed sites that count for residents' coverage (stations only when asked)."""
+    if count_stations or "kind" not in sites:
+        return sites
+    return sites[sites["kind"].astype(str) != "station"]
+
+
+def _bare_record(sites: pd.DataFrame, params: WalkParams) -> ScenarioRecord:
+    return ScenarioRecord(name="", params=params_dict(params), crs="", network_path="", network_sha256="",
+                          sites=sites, summary={}, baseline_summary={}, gaps=gpd.GeoDataFrame(),
+                          communities=pd.DataFrame())
+
+
+def reopen(record: ScenarioRecord, study: Study) -> tuple[CoverageResult, CoverageResult, bool]:
+    """Re-run a saved scenario on ``study``: (base, with sites, whether the sites were snapped again)."""
+    params = params_from_dict(record.params)
+    base = run_study(study, params)
+    pts, resnapped = sites_on_network(record, study.network)
+    pts = counted_sites(pts, bool(record.params.get("count_stations", False)))
+    return base, evaluate_sites(base, study.network, pts, study.grids), resnapped
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def compare(records: Sequence[ScenarioRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two or more scenarios side by side.
+
+    Returns (headline, communities):
+    * headline: one row per scenario — name, created_utc, added sites (n_sites, centers,
+      stations), covered share and uncovered residents with the sites, the same without
+      them, the gain (residents) and the change in share (percentage points);
+    * communities: one row per community, for each scenario its covered share (%) and change
+      (percentage points) against the same run without the proposed sites.
+    """
+    if len(records) < 2:
+        raise LayerError("比较至少需要两个方案。 Give at least two scenarios to compare.")
+    rows = []
+    for r in records:
+        s, b = r.summary, r.baseline_summary
+        kinds = r.sites["kind"].astype(str) if len(r.sites) else pd.Series([], dtype=str)
+        rows.append({
+            "name": r.name, "created_utc": r.created_utc, "n_sites": int(len(r.sites)),
+            "new_centers": int((kinds == "center").sum()), "new_stations": int((kinds == "station").sum()),
+            "minutes": float(r.params.get("minutes", np.nan)), "speed_kmh": float(r.params.get("speed_kmh", np.nan)),
+            "total_pop": float(s.get("total_pop", np.nan)),
+            "covered_share": float(s.get("covered_share", np.nan)),
+            "uncovered_pop": float(s.get("uncovered_pop", np.nan)),
+            "covered_share_before": float(b.get("covered_share", np.nan)),
+            "uncovered_pop_before": float(b.get("uncovered_pop", np.nan)),
+            "gain_pop": float(s.get("covered_pop", np.nan)) - float(b.get("covered_pop", np.nan)),
+            "change_pp": (float(s.get("covered_share", np.nan)) - float(b.get("covered_share", np.nan))) * 100.0,
+        })
+    head = pd.DataFrame(rows)
+    comm = None
+    for r in records:
+        c = r.communities.set_index("community")
+        part = pd.DataFrame({
+            ("population", ""): c["population"],
+            (r.name, "share_pct"): c["covered_share"] * 100.0,
+            (r.name, "change_pp"): (c["covered_share"] - c["covered_share_before"]) * 100.0,
+            (r.name, "gain_pop"): c["covered_pop"] - c["covered_pop_before"],
+        })
+        if comm is None:
+            comm = part
+        else:
+            comm = comm.join(part.drop(columns=[("population", "")]), how="outer")
+            comm[("population", "")] = comm[("population", "")].fillna(part[("population", "")])
+    comm.index.name = "community"
+    comm.columns = [a if b == "" else f"{a} · {b}" for a, b in comm.columns]
+    return head, comm.reset_index()

@@ -1,0 +1,268 @@
+"""``servicecircle scenario save|list|show|compare|delete``: named, dated plans (方案).
+
+The store is a GeoPackage file (``--store FILE``) or a PostGIS database (``--store
+postgresql://user@host:port/db``); default ``$SERVICECIRCLE_STORE`` or
+``~/.local/share/servicecircle/scenarios.gpkg`` (``$XDG_DATA_HOME``). The app reads the same setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis import scenarios as sc
+from analysis.study import load_study
+from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
+from geo.crs import WGS84
+from geo.errors import ParameterError
+from geo.scenario_store import STORE_ENV, default_store_location, open_store, redact
+
+
+def _store_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", default=None,
+                   help=f"scenario store: a .gpkg file or postgresql://… URL (default ${STORE_ENV} or "
+                        f"{default_store_location()})")
+    p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the tables")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scenario", help="save, list, show, compare and delete scenarios (方案) of proposed sites")
+    ssub = p.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
+
+    s = ssub.add_parser("save", help="evaluate proposed sites and save them with their results as a scenario")
+    s.add_argument("name", help="scenario name, e.g. 方案A")
+    s.add_argument("--site", action="append", default=[], metavar="LON,LAT[,KIND[,NAME]]",
+                   help="a proposed site in WGS-84 (repeatable); KIND center (default) or station")
+    s.add_argument("--sites", help="a layer of proposed sites (CSV/XLSX/GeoJSON/GPKG; read as candidate sites)")
+    s.add_argument("--kind", choices=sc.SITE_KINDS, default="center", help="kind of the sites in --sites")
+    s.add_argument("--centers", help="service centers layer (default: the sample city's)")
+    s.add_argument("--demand", help="demand layer (default: the sample city's resident estimate)")
+    s.add_argument("--notes", default="", help="a note kept with the scenario")
+    s.add_argument("--replace", action="store_true", help="overwrite a scenario of the same name")
+    s.add_argument("--count-stations", action="store_true",
+                   help="red stations (existing and proposed) count for residents too (default: only centers, "
+                        "as in `coverage`; proposed stations are still saved)")
+    add_area_options(s)
+    add_walk_options(s)
+    _store_option(s)
+    s.set_defaults(func=run_save)
+
+    ls = ssub.add_parser("list", help="list the saved scenarios")
+    _store_option(ls)
+    ls.set_defaults(func=run_list)
+
+    sh = ssub.add_parser("show", help="show one scenario: parameters, layers, sites, results")
+    sh.add_argument("name")
+    _store_option(sh)
+    sh.set_defaults(func=run_show)
+
+    cp = ssub.add_parser("compare", help="compare two or more scenarios side by side")
+    cp.add_argument("names", nargs="+")
+    cp.add_argument("--xlsx", help="also write the comparison to this Excel file")
+    _store_option(cp)
+    cp.set_defaults(func=run_compare)
+
+    dl = ssub.add_parser("delete", help="delete a scenario")
+    dl.add_argument("name")
+    _store_option(dl)
+    dl.set_defaults(func=run_delete)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def parse_site(text: str, i: int) -> dict:
+    """``LON,LAT[,KIND[,NAME]]`` -> dict (refuses anything else with a bilingual message)."""
+    parts = [x.strip() for x in str(text).replace("，", ",").split(",")]
+    try:
+        lon, lat = float(parts[0]), float(parts[1])
+    except (ValueError, IndexError):
+        raise ParameterError(f"--site “{text}” 应写成 经度,纬度[,类型[,名称]]。 "
+                             f"--site '{text}' must be LON,LAT[,KIND[,NAME]] (WGS-84 degrees).") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ParameterError(f"--site “{text}”：经纬度超出范围。 --site '{text}': longitude/latitude out of range.")
+    kind = parts[2] if len(parts) > 2 and parts[2] else "center"
+    if kind not in sc.SITE_KINDS:
+        raise ParameterError(f"--site 类型只能是 center 或 station（得到 {kind}）。 "
+                             f"--site KIND must be center or station (got {kind}).")
+    name = parts[3] if len(parts) > 3 and parts[3] else f"P{i}"
+    return {"site_id": f"P{i}", "name": name, "kind": kind, "lon": lon, "lat": lat}
+
+
+def proposed_sites(args: argparse.Namespace, streets=None) -> gpd.GeoDataFrame:
+    """The sites given with --site and --sites as one WGS-84 point layer."""
+    rows = [parse_site(t, i + 1) for i, t in enumerate(args.site)]
+    parts = []
+    if rows:
+        df = pd.DataFrame(rows)
+        parts.append(gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=WGS84))
+    if args.sites:
+        from geo.readers import read_layer
+
+        g = read_layer(args.sites, "candidates", coords=args.coords, streets=streets).gdf.to_crs(WGS84)
+        n0 = len(rows)
+        g = g.assign(site_id=[f"P{n0 + i + 1}" for i in range(len(g))], kind=args.kind)
+        if "name" not in g:
+            g["name"] = g["site_id"]
+        g["name"] = g["name"].fillna(g["site_id"]).astype(str)
+        parts.append(g[["site_id", "name", "kind", "geometry"]])
+    if not parts:
+        raise ParameterError("请用 --site 经度,纬度 或 --sites 文件 给出拟建点位。 "
+                             "Give the proposed sites with --site LON,LAT or --sites FILE.")
+    out = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
+
+
+def _pct(x) -> str:
+    return "—" if x != x else f"{x * 100:.1f}%"
+
+
+def _people(x) -> str:
+    return "—" if x != x else f"{x:,.0f}"
+
+
+def _print_table(df: pd.DataFrame) -> None:
+    with pd.option_context("display.max_columns", None, "display.width", 200, "display.unicode.east_asian_width", True):
+        print(df.to_string(index=False))
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def run_save(args: argparse.Namespace) -> int:
+    say = progress_printer()
+    params = walk_params(args)
+    store = open_store(args.store)
+    try:
+        study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
+                           communities=args.communities, coords=args.coords, progress=say)
+        sites = proposed_sites(args, study.network.edges_gdf())
+        base = None
+        if args.count_stations and study.stations is not None:
+            study = sc.with_stations_counted(study)
+        say(f"评估 {len(sites)} 个拟建点位 Evaluating {len(sites)} proposed site(s)…")
+        rec = sc.save_scenario(store, args.name, study, params, sites, notes=args.notes, replace=args.replace,
+                               base=base, count_stations=args.count_stations)
+    finally:
+        store.close()
+    zh = args.lang == "zh"
+    s, b = rec.summary, rec.baseline_summary
+    print((f"已保存方案“{rec.name}”（{rec.created_utc}）到 {redact(store.location)}" if zh else
+           f"Saved scenario '{rec.name}' ({rec.created_utc}) to {redact(store.location)}"))
+    print((f"拟建点位 {len(rec.sites)} 个；{s['minutes']:g}分钟覆盖 {_pct(b['covered_share'])} → {_pct(s['covered_share'])}；"
+           f"未覆盖居民 {_people(b['uncovered_pop'])} → {_people(s['uncovered_pop'])}") if zh else
+          (f"{len(rec.sites)} proposed site(s); within {s['minutes']:g} min {_pct(b['covered_share'])} → "
+           f"{_pct(s['covered_share'])}; uncovered residents {_people(b['uncovered_pop'])} → {_people(s['uncovered_pop'])}"))
+    if s.get("is_demo"):
+        print("注意：示例数据，非真实点位。" if zh else "Note: illustrative sample data, not real sites.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_store(args.store) as store:
+        df = store.list()
+        loc = redact(store.location)
+    zh = args.lang == "zh"
+    if df.empty:
+        print(f"{loc}：还没有方案。" if zh else f"{loc}: no scenarios yet.")
+        return 0
+    out = pd.DataFrame({
+        ("方案" if zh else "scenario"): df["name"],
+        ("保存时间(UTC)" if zh else "saved (UTC)"): df["created_utc"],
+        ("拟建点位" if zh else "sites"): df["n_sites"],
+        ("覆盖率" if zh else "covered"): df["covered_share"].map(_pct),
+        ("原覆盖率" if zh else "covered before"): df["covered_share_before"].map(_pct),
+        ("未覆盖居民" if zh else "uncovered residents"): df["uncovered_pop"].map(_people),
+        ("备注" if zh else "notes"): df["notes"],
+    })
+    print(loc)
+    _print_table(out)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_store(args.store) as store:
+        rec = store.load(args.name)
+    zh = args.lang == "zh"
+    s, b = rec.summary, rec.baseline_summary
+    p = rec.params
+    print(f"{'方案' if zh else 'Scenario'}: {rec.name}   {'保存于' if zh else 'saved'} {rec.created_utc} UTC")
+    if rec.notes:
+        print(f"{'备注' if zh else 'Notes'}: {rec.notes}")
+    print((f"参数：{p['minutes']:g} 分钟，步速 {p['speed_kmh']:g} km/h，离路网上限 {p['max_access_m']:g} 米" if zh else
+           f"Parameters: {p['minutes']:g} min, {p['speed_kmh']:g} km/h, off-network beyond {p['max_access_m']:g} m"))
+    print(f"{'路网' if zh else 'Network'}: {rec.network_path}  sha256 {rec.network_sha256[:16]}…  ({rec.crs})")
+    for lay in rec.layers:
+        print(f"  {lay['kind']:<12} {lay['path']}  {(lay['sha256'] or '')[:16]}")
+    print((f"覆盖率 {_pct(b['covered_share'])} → {_pct(s['covered_share'])}；未覆盖居民 {_people(b['uncovered_pop'])} → "
+           f"{_people(s['uncovered_pop'])}；未覆盖区域 {len(rec.gaps)} 处") if zh else
+          (f"Covered {_pct(b['covered_share'])} → {_pct(s['covered_share'])}; uncovered residents "
+           f"{_people(b['uncovered_pop'])} → {_people(s['uncovered_pop'])}; {len(rec.gaps)} uncovered areas"))
+    print("拟建点位 Proposed sites:" if zh else "Proposed sites:")
+    sites = rec.sites[["site_id", "name", "kind", "lon", "lat", "edge", "offset_m", "access_m"]].copy()
+    sites[["lon", "lat"]] = sites[["lon", "lat"]].round(6)
+    sites[["offset_m", "access_m"]] = sites[["offset_m", "access_m"]].round(1)
+    _print_table(sites)
+    c = rec.communities.copy()
+    print("社区 Communities:" if zh else "Communities:")
+    _print_table(pd.DataFrame({
+        ("社区" if zh else "community"): c["community"],
+        ("居民" if zh else "residents"): c["population"].map(_people),
+        ("原覆盖率" if zh else "before"): c["covered_share_before"].map(_pct),
+        ("覆盖率" if zh else "after"): c["covered_share"].map(_pct),
+        ("未覆盖" if zh else "uncovered"): c["uncovered_pop"].map(_people),
+    }))
+    if s.get("is_demo"):
+        print("注意：示例数据，非真实点位。" if zh else "Note: illustrative sample data, not real sites.")
+    return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    names = list(dict.fromkeys(args.names))
+    if len(names) < 2:
+        raise ParameterError("比较至少需要两个不同的方案名称。 Give at least two different scenario names to compare.")
+    with open_store(args.store) as store:
+        recs = [store.load(n) for n in names]
+    head, comm = sc.compare(recs)
+    zh = args.lang == "zh"
+    shares = {r.params.get("minutes") for r in recs}
+    if len(shares) > 1:
+        print("注意：各方案的分钟阈值不同。" if zh else "Note: the scenarios use different minute thresholds.")
+    out = pd.DataFrame({
+        ("方案" if zh else "scenario"): head["name"],
+        ("新增点位" if zh else "added sites"): head["n_sites"],
+        ("覆盖率" if zh else "covered"): head["covered_share"].map(_pct),
+        ("变化(百分点)" if zh else "change (pp)"): head["change_pp"].map(lambda v: f"{v:+.1f}"),
+        ("未覆盖居民" if zh else "uncovered residents"): head["uncovered_pop"].map(_people),
+        ("新增覆盖居民" if zh else "residents gained"): head["gain_pop"].map(_people),
+    })
+    _print_table(out)
+    print()
+    print("各社区覆盖率(%)与变化(百分点) Per community: covered % and change (pp)" if zh else
+          "Per community: covered % and change (percentage points)")
+    _print_table(comm.round(1))
+    if args.xlsx:
+        from geo.safe_io import atomic_write_path
+
+        with atomic_write_path(args.xlsx) as tmp:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                head.to_excel(xw, sheet_name="scenarios", index=False)
+                comm.to_excel(xw, sheet_name="communities", index=False)
+        print(("已写入 " if zh else "Written to ") + str(args.xlsx))
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with open_store(args.store) as store:
+        gone = store.delete(args.name)
+        loc = redact(store.location)
+    zh = args.lang == "zh"
+    if not gone:
+        print(f"{loc} 中没有名为“{args.name}”的方案。" if zh else f"No scenario named '{args.name}' in {loc}.",
+              file=sys.stderr)
+        return 2
+    print(f"已删除方案“{args.name}”。" if zh else f"Deleted scenario '{args.name}'.")
+    return 0
