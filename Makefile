@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Debian packages: Chromium for the browser test, a CJK font for maps/PDFs, poppler for PDF checks.
+# Debian packages: Chromium for the browser test, a CJK font for maps/PDFs, poppler for PDF checks,
+# PostgreSQL 15 + PostGIS 3 for the scenario-store tests.
 system-deps:
 	@bash scripts/install_system_deps.sh
 
@@ -29,8 +30,9 @@ run: setup
 coverage: setup
 	$(VENV)/bin/servicecircle coverage
 
+# SERVICECIRCLE_REQUIRE_POSTGIS=1: the PostGIS tests fail (never skip) when the server cannot start
 test: setup system-deps
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	SERVICECIRCLE_REQUIRE_POSTGIS=1 $(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'

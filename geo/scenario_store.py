@@ -586,6 +586,18 @@ class PostgisStore(_SqlStore):
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
 
+    def save(self, record: ScenarioRecord, *, replace: bool = False) -> None:
+        """As :meth:`_SqlStore.save`; a name saved at the same moment by another process is refused."""
+        import psycopg
+
+        try:
+            super().save(record, replace=replace)
+        except psycopg.errors.UniqueViolation as err:
+            raise StoreError(
+                f"另一个用户刚刚保存了名为“{record.name}”的方案；请换一个名称。 "
+                f"Another user has just saved a scenario named '{record.name}'; choose another name."
+            ) from err
+
     def _encode(self, geom):
         return None if geom is None or shapely.is_empty(geom) else shapely.to_wkb(geom, flavor="iso")
 

@@ -3,6 +3,8 @@
 #   fonts-noto-cjk  Chinese text in maps, PNG and PDF reports (always)
 #   poppler-utils   PDF checks in the tests            (skipped with --app)
 #   chromium        the browser test                   (skipped with --app)
+#   postgresql-15-postgis-3  PostgreSQL 15 + PostGIS 3 for the scenario-store tests (skipped with --app;
+#                   the tests start their own throw-away server; a district's shared store runs on one)
 # With --app (used by `make run`) a failure only warns: the app still starts, PDF text may lack CJK glyphs.
 set -euo pipefail
 mode="${1:-}"
@@ -11,6 +13,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 if [ "$mode" != "--app" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/postgis.control ] \
+    || need+=(postgresql-15-postgis-3)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 fail() {
