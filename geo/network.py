@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +27,9 @@ from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
 from geo.disk_cache import cache_root, code_fingerprint, read_cached, write_cached
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
+
+if TYPE_CHECKING:
+    from geo.snap_index import SnapIndex
 
 #: OSM ``highway`` values people can walk on. Motorways and trunk roads (in Chinese cities
 #: mostly elevated or fenced expressways) are excluded; so are construction and proposed ways.
@@ -102,6 +106,13 @@ class WalkNetwork:
     def edge_tree(self) -> shapely.STRtree:
         """Spatial index of the edge geometries (for snapping)."""
         return shapely.STRtree(self.edge_geometry)
+
+    @cached_property
+    def snap_index(self) -> "SnapIndex":
+        """Exact nearest-segment index for snapping many points (built once, kept with the network)."""
+        from geo.snap_index import SnapIndex
+
+        return SnapIndex(self.edge_geometry)
 
     # -- tables ------------------------------------------------------------------------------
     def edges_gdf(self) -> gpd.GeoDataFrame:

@@ -51,7 +51,9 @@ def snap_points(
 ) -> SnappedPoints:
     """Snap ``points`` (any CRS; polygons use their representative point) onto ``network``.
 
-    Vectorised: one STRtree nearest query for all points, then ``line_locate_point``.
+    Vectorised and exact: the network's :class:`~geo.snap_index.SnapIndex` (built on first use and
+    kept with the network) finds every point's nearest segment; equally near segments (a point
+    at a street corner) go to the lowest segment index.
     """
     if max_access_m < 0:
         raise LayerError("The access distance cap must be zero or more metres.")
@@ -68,21 +70,16 @@ def snap_points(
     if network.n_edges == 0:
         nan = np.full(n, np.nan)
         return SnappedPoints(np.full(n, -1, np.int64), nan, nan.copy(), np.zeros(n, bool), nan.copy(), nan.copy())
-    idx_in, idx_edge = network.edge_tree.query_nearest(geoms, all_matches=False)
-    edge = np.full(n, -1, dtype=np.int64)
-    edge[idx_in] = idx_edge
-    lines = network.edge_geometry[edge]
-    offset = shapely.line_locate_point(lines, geoms)
-    snapped = shapely.line_interpolate_point(lines, offset)
-    access = shapely.distance(geoms, snapped)
-    xy = shapely.get_coordinates(snapped)
+    xy = shapely.get_coordinates(geoms)
+    near = network.snap_index.nearest(xy[:, 0], xy[:, 1])
+    edge, access = near.edge, near.distance
     # keep offsets consistent with the stored segment length (metres)
-    offset = np.clip(offset, 0.0, network.edge_length[edge])
+    offset = np.clip(near.offset, 0.0, network.edge_length[edge])
     return SnappedPoints(
         edge=edge,
         offset_m=offset,
         access_m=access,
         on_network=access <= max_access_m,
-        x=xy[:, 0],
-        y=xy[:, 1],
+        x=near.x,
+        y=near.y,
     )
