@@ -17,7 +17,25 @@ from geo.errors import ServiceCircleError
 COMMANDS = ("coverage", "check", "site", "report", "scenario", "batch")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: one-line help of each sub-command, so that ``servicecircle --help`` imports no sub-command module
+#: (they pull in geopandas, SciPy, ...: 3 s against 0.1 s). tests/test_cli_main.py checks that each
+#: equals the module's own help; a command missing here is simply imported for the listing.
+COMMAND_HELP = {
+    "coverage": "walking coverage of service centers (default: bundled sample city)",
+    "check": "检查图层文件（中心、驿站、网格、候选点、需求点） / check a layer file",
+    "site": "choose new service centers or red stations (MCLP / LSCP / p-median)",
+    "report": "coverage report: PDF, HTML, XLSX, GeoPackage (default: bundled sample city)",
+    "scenario": "save, list, show, compare and delete scenarios (方案) of proposed sites",
+}
+ALL = "*"
+
+
+def build_parser(command: str | None = ALL) -> argparse.ArgumentParser:
+    """The ``servicecircle`` parser.
+
+    ``command``: the sub-command to build in full (its module is imported); the others are listed
+    with their help line only. ``ALL`` (default) builds every sub-command in full.
+    """
     parser = argparse.ArgumentParser(
         prog="servicecircle",
         description="8分钟党群连心服务圈 walking-network coverage analysis (offline). "
@@ -26,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
+        if command not in (ALL, name) and name in COMMAND_HELP:
+            sub.add_parser(name, help=COMMAND_HELP[name])
+            continue
         try:
             module = importlib.import_module(f"cli.{name}")
         except ModuleNotFoundError as err:
@@ -36,8 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_in(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv`` (the first word not starting with '-'), if a known one."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
