@@ -9,7 +9,7 @@ a long straight street adopts exactly 2 × 100 m of it; at a junction the 100 m 
 every branch.
 
 River adoption (巡河责任段, Daguan): when a river layer is given, a unit within
-``river_max_m`` metres (straight line, default 300 m) of a river adopts the river line
+``river_max_m`` metres (straight line, default 150 m) of a river adopts the river line
 ``distance_m`` metres either way from its nearest point on that line — measured **along the
 river line**, not along streets (the product's own assumption: patrols walk the bank).
 
@@ -19,6 +19,8 @@ All lengths are metres in the network's metric CRS.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +37,7 @@ from geo.snapping import DEFAULT_MAX_ACCESS_M, SnappedPoints, snap_points
 #: Default adoption distance (metres along the network), from the Baizhang document.
 DEFAULT_ADOPT_M = 100.0
 #: Units farther than this (straight line, metres) from a river do not adopt it (product assumption).
-DEFAULT_RIVER_MAX_M = 300.0
+DEFAULT_RIVER_MAX_M = 150.0
 UNNAMED_ZH = "未命名道路"
 _TOL = 1e-6
 
@@ -77,6 +79,14 @@ class AdoptionResult:
             "overlap_m": float(self.overlaps["shared_m"].sum()) if len(self.overlaps) else 0.0,
             "river_adopted_m": float(self.rivers["length_m"].sum()) if self.rivers is not None and len(self.rivers) else 0.0,
         }
+
+
+def street_label(name: object) -> str:
+    """Display name of a street: the first of several OSM names ("平海路;清吟街" → 平海路), without
+    an English part ("西湖大道 Xihu Avenue" → 西湖大道); blank → 未命名道路."""
+    text = str(name or "").split(";")[0].strip()
+    text = re.split(r"\s+(?=[A-Za-z])", text)[0].strip() if re.search(r"[\u4e00-\u9fff]", text) else text
+    return text or UNNAMED_ZH
 
 
 def merge_intervals(iv: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -187,7 +197,8 @@ def adopt_roads(network: WalkNetwork, units: gpd.GeoDataFrame, distance_m: float
     names = units["name"].astype(str).to_numpy() if "name" in units.columns else ids
     snapped = snap_points(network, units, max_access_m=max_access_m)
     iv = edge_intervals(network, snapped, distance_m)
-    street_names = np.where(network.edge_name == "", UNNAMED_ZH, network.edge_name).astype(object)
+    uniq, inv = np.unique(network.edge_name.astype(str), return_inverse=True)
+    street_names = np.array([street_label(n) for n in uniq], dtype=object)[inv.ravel()]
 
     # per (unit, segment): merged intervals and the cut geometry (a few rows per unit; not a hot path)
     merged = [merge_intervals([(0.0, a), (L - b, L), (c1, c2)])
@@ -251,16 +262,22 @@ def adopt_roads(network: WalkNetwork, units: gpd.GeoDataFrame, distance_m: float
 
     river_gdf, river_sum = (None, None)
     if rivers is not None and len(rivers):
-        river_gdf, river_sum = adopt_rivers(rivers, units, ids, names, network.crs, distance_m, river_max_m)
+        clip = area_geom
+        if clip is None:
+            ok = snapped.on_network
+            clip = (shapely.convex_hull(shapely.multipoints(np.c_[snapped.x[ok], snapped.y[ok]])).buffer(river_max_m + distance_m)
+                    if ok.any() else None)
+        river_gdf, river_sum = adopt_rivers(rivers, units, ids, names, network.crs, distance_m, river_max_m, clip)
     return AdoptionResult(float(distance_m), network.crs, segments, units_df, streets, unadopted, overlaps,
                           river_gdf, river_sum)
 
 
 def adopt_rivers(rivers: gpd.GeoDataFrame, units: gpd.GeoDataFrame, ids: np.ndarray, names: np.ndarray, crs: str,
-                 distance_m: float, river_max_m: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+                 distance_m: float, river_max_m: float, clip=None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """River stretches ``distance_m`` either way along the river line from each unit's nearest
     point on it (units within ``river_max_m`` metres straight line). Lines of the same name are
-    merged first. Returns (stretches, per-river adopted/unadopted lengths in metres)."""
+    merged first, then cut to ``clip`` (the area, network CRS) when given. Returns (stretches,
+    per-river adopted/unadopted lengths in metres)."""
     r = to_crs_checked(gpd.GeoDataFrame(rivers[["name"]] if "name" in rivers.columns else None,
                                         geometry=rivers.geometry.values, crs=rivers.crs), crs, "rivers")
     r = r[r.geometry.geom_type.isin(["LineString", "MultiLineString"])]
@@ -269,8 +286,10 @@ def adopt_rivers(rivers: gpd.GeoDataFrame, units: gpd.GeoDataFrame, ids: np.ndar
     lines, line_name = [], []
     for nm, grp in r.groupby(rname.to_numpy()):
         m = shapely.line_merge(shapely.union_all(grp.geometry.values))
+        if clip is not None:
+            m = shapely.line_merge(shapely.intersection(m, clip))
         for part in getattr(m, "geoms", [m]):
-            if part.length > 0:
+            if part.geom_type == "LineString" and part.length > 0:
                 lines.append(part)
                 line_name.append(nm)
     cols = ["unit_id", "unit_name", "river", "length_m", "distance_to_river_m"]

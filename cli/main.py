@@ -1,4 +1,5 @@
-"""``servicecircle`` command line: coverage, check, site, report, scenario, batch.
+"""``servicecircle`` command line: coverage, check, site, report, scenario, batch, lists, adoption,
+demo-area, guide-map.
 
 Every command catches the project's own errors and prints a one-line message (no traceback),
 exiting with 2 for bad input and 1 for unexpected failures (``--debug`` shows the traceback).
@@ -13,8 +14,9 @@ import traceback
 
 from geo.errors import ServiceCircleError
 
-#: sub-command name -> module in cli/ providing add_parser(subparsers) and run(args) -> int
-COMMANDS = ("coverage", "check", "site", "report", "scenario", "batch")
+#: sub-command name -> module in cli/ (hyphens as underscores: guide-map -> cli.guide_map)
+#: providing add_parser(subparsers) and run(args) -> int
+COMMANDS = ("coverage", "check", "site", "report", "scenario", "batch", "lists", "adoption", "demo-area", "guide-map")
 
 
 #: one-line help of each sub-command, so that ``servicecircle --help`` imports no sub-command module
@@ -26,6 +28,10 @@ COMMAND_HELP = {
     "site": "choose new service centers or red stations (MCLP / LSCP / p-median)",
     "report": "coverage report: PDF, HTML, XLSX, GeoPackage (default: bundled sample city)",
     "scenario": "save, list, show, compare and delete scenarios (方案) of proposed sites",
+    "lists": "需求清单、资源清单、项目清单 / needs, resources and projects lists",
+    "adoption": "门前三包：驻区单位认领道路 / road adoption by resident units",
+    "demo-area": "党建示范区概况 / demonstration-area figures",
+    "guide-map": "党建导引图（A3，PDF+PNG） / printable A3 guide map",
 }
 ALL = "*"
 
@@ -48,13 +54,18 @@ def build_parser(command: str | None = ALL) -> argparse.ArgumentParser:
             sub.add_parser(name, help=COMMAND_HELP[name])
             continue
         try:
-            module = importlib.import_module(f"cli.{name}")
+            module = importlib.import_module(module_name(name))
         except ModuleNotFoundError as err:
-            if err.name != f"cli.{name}":
+            if err.name != module_name(name):
                 raise
             continue
         module.add_parser(sub)
     return parser
+
+
+def module_name(command: str) -> str:
+    """The module of a sub-command: ``guide-map`` -> ``cli.guide_map``."""
+    return "cli." + command.replace("-", "_")
 
 
 def command_in(argv: list[str]) -> str | None:

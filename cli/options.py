@@ -46,3 +46,38 @@ def progress_printer() -> Callable[[str], None]:
         print(f"[{time.perf_counter() - start:5.1f} s] {msg}", file=sys.stderr, flush=True)
 
     return say
+
+
+def add_party_options(p: argparse.ArgumentParser, *, rivers: bool = False) -> None:
+    """--units, --needs, --projects, --demo-areas (and --rivers): regional party-building layers.
+
+    Layers not given come from the sample city's demo files (示例数据) when no --osm is given.
+    """
+    p.add_argument("--units", help="resident units (驻区单位) layer: points with name, type, offers (e.g. 会议室(60)、停车位(40))")
+    p.add_argument("--needs", help="needs (需求) layer: points with content, category (停车/微心愿/助餐…), quantity, status")
+    p.add_argument("--projects", help="projects (项目) layer: title, claiming unit, community, status, dates")
+    p.add_argument("--demo-areas", dest="demo_areas", help="demonstration areas (示范区) polygons")
+    if rivers:
+        p.add_argument("--rivers", help="river lines (GeoJSON/GPKG/SHP; optional name column); "
+                                        "default for the sample city: its OSM waterways")
+
+
+def load_party(args: argparse.Namespace, say: Callable[[str], None]):
+    """(network, party layers, OSM features or None, sample?) for a party-building sub-command."""
+    from analysis.party_inputs import load_party_layers
+    from analysis.sample_city import SAMPLE_OSM, load_sample_city
+    from geo.network import load_walk_network
+    from geo.osm_features import load_osm_features
+    from geo.osm_file import check_osm_file
+
+    say("读取步行路网 Loading the walking network…")
+    if args.osm:
+        check_osm_file(args.osm)
+    sample = not args.osm or str(args.osm) == str(SAMPLE_OSM)
+    net = load_sample_city().network if sample else load_walk_network(args.osm)
+    feats = load_sample_city().features if sample else load_osm_features(args.osm)
+    layers = load_party_layers(units=args.units, needs=getattr(args, "needs", None), projects=getattr(args, "projects", None),
+                               demo_areas=getattr(args, "demo_areas", None), rivers=getattr(args, "rivers", None),
+                               coords=getattr(args, "coords", "auto"), streets=net.edges_gdf().geometry, sample=sample,
+                               osm_features=feats if getattr(args, "rivers", None) is None and hasattr(args, "rivers") else None)
+    return net, layers, feats, sample

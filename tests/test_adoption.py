@@ -87,7 +87,8 @@ def test_configurable_distance_and_off_network_unit():
 def test_river_stretch_along_the_river_line():
     net = net_from([[(0, 0), (1000, 0)]])
     river = gpd.GeoDataFrame({"name": ["中河"]}, geometry=[shapely.LineString([(0, 100), (1000, 100)])], crs=CRS)
-    res = adopt_roads(net, units(("近河", 300, 60), ("远河", 800, -500)), rivers=river)
+    area = gpd.GeoSeries([shapely.box(0, -600, 1000, 600)], crs=CRS)
+    res = adopt_roads(net, units(("近河", 300, 60), ("远河", 800, -500)), rivers=river, area=area)
     assert len(res.rivers) == 1
     row = res.rivers.iloc[0]
     assert row["unit_name"] == "近河" and row["length_m"] == pytest.approx(200.0)
@@ -104,11 +105,9 @@ def test_sample_city_units_adopt_about_200_m_each(hangzhou):
     """On real streets each unit adopts at least the 200 m of a through street (more at junctions)."""
     from analysis.sample_city import DEMO_DIR
 
-    path = DEMO_DIR / "units.geojson"
-    if not path.exists():
-        pytest.skip("demo units not generated")
-    u = gpd.read_file(path)
+    u = gpd.read_file(DEMO_DIR / "units.geojson")
     res = adopt_roads(hangzhou, u)
+    assert len(res.units) == 22
     on = res.units[res.units["on_network"]]
     assert (on["adopted_m"] >= 100.0 - 1e-6).all()
     assert res.summary["adopted_union_m"] <= res.summary["adopted_m"] + 1e-6

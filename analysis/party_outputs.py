@@ -1,0 +1,97 @@
+"""Files of the regional party-building analyses (used by the CLI and the app's downloads).
+
+``write_lists_outputs``: 需求/资源/项目清单 as XLSX + GeoPackage; ``write_adoption_outputs``:
+road adoption as XLSX + GeoPackage + PNG map; ``write_demo_area_outputs``: demonstration-area
+figures as XLSX. Every file is written atomically; demo data is labelled 示例数据.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+
+from analysis.adoption import DEFAULT_ADOPT_M, DEFAULT_RIVER_MAX_M, AdoptionResult, adopt_roads
+from analysis.coverage import CoverageResult
+from analysis.demo_area import demo_area_figures
+from analysis.lists import DEFAULT_MATCH_M, ListsResult, build_lists
+from analysis.party_inputs import PartyLayers
+from analysis.sample_city import DEMO_NOTE_ZH, OSM_ATTRIBUTION
+from geo.errors import LayerError
+from geo.network import WalkNetwork
+
+
+def _need(layers: PartyLayers, *kinds: str) -> None:
+    missing = [k for k in kinds if getattr(layers, k) is None]
+    if missing:
+        names = {"units": ("驻区单位", "--units"), "needs": ("需求", "--needs"), "demo_areas": ("示范区", "--demo-areas")}
+        raise LayerError("缺少图层：" + "、".join(f"{names[k][0]}（{names[k][1]}）" for k in missing)
+                         + "。 Missing layer(s): " + ", ".join(names[k][1] for k in missing) + ".")
+
+
+def _meta(kind: str, layers: PartyLayers, extra: dict) -> dict[str, str]:
+    m = {"analysis": kind, "osm_attribution": OSM_ATTRIBUTION, **{f"source: {k}": v for k, v in layers.sources.items()},
+         **{k: str(v) for k, v in extra.items()}}
+    if layers.is_demo:
+        m["demo_note"] = DEMO_NOTE_ZH
+    return m
+
+
+def write_lists_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: str | Path, lang: str = "zh",
+                        distance_m: float = DEFAULT_MATCH_M) -> tuple[ListsResult, dict[str, Path]]:
+    """The three lists: ``three_lists_<lang>.xlsx`` and ``three_lists.gpkg`` in ``out_dir``."""
+    from analysis.report.party import lists_layers, lists_tables, write_party_gpkg, write_party_xlsx
+
+    _need(layers, "units", "needs")
+    res = build_lists(network, layers.units, layers.needs, layers.projects, distance_m=distance_m)
+    out = Path(out_dir)
+    tables = lists_tables(res, lang)
+    order = ["needs_by_community", "needs", "resources_by_kind", "resources", "projects", "matches"]
+    paths = {
+        "xlsx": write_party_xlsx([tables[k] for k in order], out / f"three_lists_{lang}.xlsx", lang, layers.is_demo),
+        "gpkg": write_party_gpkg(lists_layers(res, layers.units), out / "three_lists.gpkg",
+                                 _meta("three lists", layers, {"match_distance_m": distance_m, "distance": "walking network"})),
+    }
+    return res, paths
+
+
+def write_adoption_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: str | Path, lang: str = "zh",
+                           distance_m: float = DEFAULT_ADOPT_M, river_max_m: float = DEFAULT_RIVER_MAX_M,
+                           features=None) -> tuple[AdoptionResult, dict[str, Path]]:
+    """Road adoption: ``adoption_<lang>.xlsx``, ``adoption.gpkg`` and ``adoption_map_<lang>.png``."""
+    from analysis.report.inputs import ReportInputs
+    from analysis.report.party import adoption_layers, adoption_tables, map_adoption, write_party_gpkg, write_party_xlsx
+    from analysis.report.staticmap import figure_png
+    from analysis.report.writing import atomic_write_bytes
+
+    _need(layers, "units")
+    res = adopt_roads(network, layers.units, distance_m, area=layers.demo_areas, rivers=layers.rivers,
+                      river_max_m=river_max_m)
+    out = Path(out_dir)
+    paths = {
+        "xlsx": write_party_xlsx(list(adoption_tables(res, lang).values()), out / f"adoption_{lang}.xlsx", lang, layers.is_demo),
+        "gpkg": write_party_gpkg(adoption_layers(res), out / "adoption.gpkg",
+                                 _meta("road adoption", layers, {"adoption_distance_m": distance_m,
+                                                                 "distance": "walking network from the entrance's street position",
+                                                                 "river_max_m": river_max_m})),
+    }
+    fig = map_adoption(res, layers.units, lang, ReportInputs(features=features, network=network),
+                       area=layers.demo_areas, is_demo=layers.is_demo, rivers=layers.rivers)
+    png = out / f"adoption_map_{lang}.png"
+    atomic_write_bytes(png, figure_png(fig, dpi=150))
+    paths["png"] = png
+    return res, paths
+
+
+def write_demo_area_outputs(result: CoverageResult, layers: PartyLayers, out_dir: str | Path, lang: str = "zh", *,
+                            stations: gpd.GeoDataFrame | None = None, communities: gpd.GeoDataFrame | None = None,
+                            grids: gpd.GeoDataFrame | None = None):
+    """Demonstration-area figures: ``demo_areas_<lang>.xlsx``; returns (figures, paths)."""
+    from analysis.report.party import demo_area_table, write_party_xlsx
+
+    _need(layers, "demo_areas")
+    fig = demo_area_figures(layers.demo_areas, result, units=layers.units, stations=stations,
+                            communities=communities, grids=grids)
+    path = write_party_xlsx([demo_area_table(fig, lang)], Path(out_dir) / f"demo_areas_{lang}.xlsx", lang,
+                            layers.is_demo or bool(result.summary.get("is_demo")))
+    return fig, {"xlsx": path}

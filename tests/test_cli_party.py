@@ -1,0 +1,64 @@
+"""`servicecircle lists | adoption | demo-area | guide-map` on the sample city write their outputs."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import openpyxl
+import pyogrio
+import pytest
+
+from analysis.party_inputs import PARTY_DEMO_FILES
+from analysis.sample_city import DEMO_DIR
+from cli.main import main
+from geo.readers import read_layer
+
+
+@pytest.mark.parametrize("kind", sorted(PARTY_DEMO_FILES))
+def test_demo_layers_read_cleanly_and_are_labelled(kind):
+    r = read_layer(DEMO_DIR / PARTY_DEMO_FILES[kind], kind, coords="wgs84")
+    assert r.report.rows_used == r.report.rows_read > 0
+    assert not r.report.errors
+    assert r.gdf["demo"].astype(bool).all()
+    assert (r.gdf["notes"].astype(str).str.contains("示例数据")).all()
+
+
+def test_lists_cli(tmp_path, capsys):
+    assert main(["lists", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "示例数据" in out and "1,000 m" in out
+    wb = openpyxl.load_workbook(tmp_path / "three_lists_zh.xlsx")
+    assert {"需求清单", "资源清单", "项目清单"} <= set(wb.sheetnames)
+    needs = gpd.read_file(tmp_path / "three_lists.gpkg", layer="needs_list")
+    assert len(needs) == 36
+    # a matched need's nearest resource is within the stated distance
+    m = needs[needs["matched"].astype(bool)]
+    assert len(m) and (m["nearest_m"] <= 1000.0).all()
+    assert {"needs_list", "resources_list", "projects_list", "needs_matches", "metadata"} <= {n for n, _ in pyogrio.list_layers(tmp_path / "three_lists.gpkg")}
+
+
+def test_adoption_cli(tmp_path, capsys):
+    assert main(["adoption", "--out", str(tmp_path), "--distance", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "100 m" in out
+    seg = gpd.read_file(tmp_path / "adoption.gpkg", layer="adopted_segments")
+    per_unit = seg.to_crs(32651).groupby("unit_id")["length_m"].sum()
+    assert len(per_unit) == 22 and (per_unit >= 100.0).all()
+    # geometry lengths agree with the stated lengths (cut exactly)
+    assert seg.to_crs(32651).length.sum() == pytest.approx(seg["length_m"].sum(), rel=1e-3)
+    assert (tmp_path / "adoption_map_zh.png").stat().st_size > 10_000
+    wb = openpyxl.load_workbook(tmp_path / "adoption_zh.xlsx")
+    assert "道路认领情况（按路名）" in wb.sheetnames
+
+
+def test_demo_area_cli(tmp_path, capsys):
+    assert main(["demo-area", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "平方千米" in out and "区内" in out
+    ws = openpyxl.load_workbook(tmp_path / "demo_areas_zh.xlsx")["示范区概况"]
+    assert ws.cell(2, 1).value == "湖滨党建综合示范区（示例）"
+    assert ws.cell(2, 2).value == pytest.approx(1.0, rel=1e-3)
+
+
+def test_bad_distance_exits_2(tmp_path, capsys):
+    assert main(["adoption", "--out", str(tmp_path), "--distance", "-5"]) == 2
+    assert "认领距离" in capsys.readouterr().err
