@@ -12,6 +12,7 @@ import sys
 
 from analysis.report import FORMATS, build_report, parse_formats
 from analysis.report.study_inputs import inputs_from_study
+from analysis.standards import load_standard
 from analysis.study import load_study, run_study
 from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
 
@@ -27,6 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demand", help="demand layer with a population (人口) column; default: the sample city's estimate")
     p.add_argument("--stations", help="red stations (红色驿站) points")
     p.add_argument("--candidates", help="candidate sites (候选点位) points, used with --sites")
+    p.add_argument("--standard", metavar="FILE",
+                   help="audit standard (TOML) for centers' functions and red stations' amenities "
+                        "(default data/standards/default.toml, from the documents)")
     add_area_options(p)
     add_walk_options(p)
     p.set_defaults(func=run)
@@ -36,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     say = progress_printer()
     formats = parse_formats(args.format)
     params = walk_params(args)
+    standard = load_standard(args.standard)  # checked first: a bad file stops before any work
+    say(f"核查标准 Audit standard: {standard.label(args.lang)}")
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids, communities=args.communities,
                        stations=args.stations, candidates=args.candidates, coords=args.coords, progress=say)
     for res in study.read_reports.values():
@@ -49,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         siting = propose_sites(study, result, args.sites)
     say("生成报告 Writing the report…")
     inputs = inputs_from_study(study, args.lang)
+    inputs.standard = standard
     paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs)
     for fmt, path in paths.items():
         print(f"{fmt}\t{path}")

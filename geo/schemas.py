@@ -84,11 +84,11 @@ def _bool(name: str, zh: str, *aliases: str, example: object = "是") -> FieldSp
 CENTER_FUNCTIONS: tuple[tuple[str, str, str], ...] = (
     ("func_convenience", "便民服务", "convenience services"),
     ("func_office", "办公议事", "office / deliberation"),
-    ("func_activity", "活动", "activities"),
+    ("func_activity", "党群活动", "party-masses activities"),
 )
 STATION_AMENITIES: tuple[tuple[str, str, str], ...] = (
     ("water_dispenser", "饮水机", "water dispenser"),
-    ("fridge", "冰箱", "fridge"),
+    ("fridge", "电冰箱", "fridge"),
     ("microwave", "微波炉", "microwave"),
     ("air_conditioning", "空调", "air conditioning"),
     ("phone_charging", "手机充电", "phone charging"),
@@ -99,6 +99,7 @@ STATION_AMENITIES: tuple[tuple[str, str, str], ...] = (
 
 _AMENITY_ALIASES = {
     "water_dispenser": ("饮水", "热水", "饮用水"),
+    "fridge": ("冰箱",),
     "phone_charging": ("充电", "充电桩", "充电设施"),
     "toilet": ("卫生间", "公厕", "厕所/卫生间"),
     "first_aid_kit": ("医药箱", "急救包", "应急药箱"),
@@ -118,7 +119,7 @@ CENTERS = LayerSchema(
         _HOURS,
         _bool("func_convenience", "便民服务", "便民服务功能", "convenience"),
         _bool("func_office", "办公议事", "议事", "办公", "office", "deliberation"),
-        _bool("func_activity", "活动", "活动空间", "活动功能", "activities", "activity"),
+        _bool("func_activity", "党群活动", "活动", "活动空间", "活动功能", "党群活动空间", "activities", "activity"),
         FieldSpec("featured_space", "特色空间", aliases=("1个特色空间", "特色", "featured", "featured_space"), example="红色书房"),
         FieldSpec("flexible_spaces", "灵活空间", "list", aliases=("N个灵活空间", "多功能空间", "拓展空间", "flexible", "flexible_spaces"), example="老年食堂、儿童托管"),
         FieldSpec("functions", "功能", "list", aliases=("服务功能", "功能设置", "functions"), example=""),
@@ -136,6 +137,8 @@ STATIONS = LayerSchema(
         FieldSpec("host_unit", "依托单位", aliases=("主办单位", "承建单位", "运营单位", "host", "host_unit"), example="湖滨街道"),
         _ADDRESS, _COMMUNITY, _STREET, _HOURS,
         *(_bool(k, zh, en, en.replace(" ", "_"), *_AMENITY_ALIASES.get(k, ())) for k, zh, en in STATION_AMENITIES),
+        FieldSpec("area_m2", "面积", "float", unit="㎡", aliases=("建筑面积", "使用面积", "面积(m2)", "面积(平方米)", "面积㎡", "area", "floor_area", "area_m2"),
+                  example=300, doc_en="floor area, m² (the Daguan 运河城市驿站 is about 300 m²)"),
         FieldSpec("amenities", "配套设施", "list", aliases=("设施", "服务设施", "amenities"), example=""),
         _NOTES,
     ),

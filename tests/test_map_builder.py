@@ -235,7 +235,7 @@ def test_popups_hold_the_chinese_fields_and_are_wide_enough():
     row = L["centers"].iloc[0]
     pop = mb.site_popup_html(row, "center", "zh")
     for text in ("湖滨街道党群服务中心", "层级", "街道级", "开放时间", "8:30-20:00", "3+1+N 功能",
-                 "便民服务、办公议事、活动、特色空间：红色书房、灵活空间：老年食堂、儿童托管",
+                 "便民服务、办公议事、党群活动、特色空间：红色书房、灵活空间：老年食堂、儿童托管",
                  "服务居民（估算）", "1,234", "示范点"):
         assert text in pop, text
     small = mb.site_popup_html(L["centers"].iloc[1], "center", "zh")

@@ -53,6 +53,22 @@ def whatif_siting(items: list[dict], after, lang: str):
     )
 
 
+def chosen_standard(lang: str):
+    """The audit standard: an uploaded TOML file, else the shipped default; None (error shown) when invalid."""
+    from analysis.standards import load_standard, parse_standard
+    from geo.errors import ServiceCircleError
+
+    up = st.file_uploader(t("report_standard", lang), type=["toml"], key="report_standard",
+                          help=t("report_standard_help", lang))
+    try:
+        std = parse_standard(up.getvalue(), up.name) if up is not None else load_standard()
+    except ServiceCircleError as err:
+        st.error(str(err))
+        return None
+    st.caption(t("report_standard_used", lang, name=std.label(lang)))
+    return std
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _report_files(key: str, fmts: tuple[str, ...], lang: str, _result, _siting, _inputs, _api) -> dict:
     """{format: (file name, bytes)} from one ``build_report`` call (maps and charts drawn once)."""
@@ -92,6 +108,9 @@ def render(s) -> None:
                    horizontal=True, format_func=lambda v: "中文" if v == "zh" else "English")
     fcols = st.columns(len(FORMATS))
     fmts = [f for f, col in zip(FORMATS, fcols) if col.checkbox(f.upper(), value=True, key=f"report_fmt_{f}")]
+    standard = chosen_standard(lang)
+    if standard is None:
+        return
 
     siting, pkey = None, ""
     if proposal == "whatif" and items:
@@ -103,10 +122,12 @@ def render(s) -> None:
 
         siting = report_siting(sited["result"], base, ds.network)
         pkey = "siting|" + str(sorted(sited["opts"].items()))
-    key = hashlib.sha1(f"{ds.key}|{s.minutes}|{s.speed_kmh}|{s.include_stations}|{pkey}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{ds.key}|{s.minutes}|{s.speed_kmh}|{s.include_stations}|{pkey}|{standard.sha256}"
+                       .encode()).hexdigest()[:16]
 
     if st.button(t("make_report", lang), type="primary", key="make_report", disabled=not fmts):
         inputs = report_inputs(ds, s, rlang)
+        inputs.standard = standard
         t0 = time.perf_counter()
         with st.spinner(t("report_progress", lang, fmt=" / ".join(f.upper() for f in fmts))):
             files = _report_files(key, tuple(fmts), rlang, base, siting, inputs, api)

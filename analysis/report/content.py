@@ -135,11 +135,12 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         tables["grids"] = grids_table(result, lang)
     tables["gaps"] = gaps_table(result, lang)
     tables["centers"] = centers_table(result, lang)
-    ca, sa = _audits(inputs, result)
+    std = _standard(inputs)
+    ca, sa = _audits(inputs, result, std)
     if ca is not None:
-        tables["center_audit"] = audit_table(ca, "center_audit", lang)
+        tables["center_audit"] = audit_table(ca, "center_audit", lang, std)
     if sa is not None:
-        tables["station_audit"] = audit_table(sa, "station_audit", lang)
+        tables["station_audit"] = audit_table(sa, "station_audit", lang, std)
     tables["curve"] = curve_table(result, lang)
     tables["histogram"] = histogram_table(result, lang)
     content = ReportContent(
@@ -229,6 +230,7 @@ def params_table(result: CoverageResult, lang: str, inputs: ReportInputs) -> Tab
         (label("p_frontage", lang), f"{p.frontage_m:g} {u_m}"),
         (label("p_population", lang), population_method(result, lang, inputs)),
     ]
+    rows.append((label("p_standard", lang), _standard(inputs).label(lang)))
     net = inputs.network
     if net is not None and hasattr(net, "edge_length"):
         rows.append((label("p_network", lang), label("network_desc", lang, edges=f"{net.n_edges:,}", km=float(np.sum(net.edge_length)) / 1000)))
@@ -361,17 +363,22 @@ def histogram_table(result: CoverageResult, lang: str) -> Table:
                  {"from_min": np.nan, "population": float(df["population"].sum())})
 
 
-def _audits(inputs: ReportInputs, result: CoverageResult) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Audit tables given by the caller, else computed with ``analysis.audit`` when it exists."""
+def _standard(inputs: ReportInputs):
+    """The audit standard of the report (the shipped default unless the caller gave one)."""
+    from analysis.standards import load_standard
+
+    return inputs.standard if inputs.standard is not None else load_standard()
+
+
+def _audits(inputs: ReportInputs, result: CoverageResult, standard) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Audit tables given by the caller, else computed with ``analysis.audit`` against ``standard``."""
+    from analysis import audit
+
     ca, sa = inputs.center_audit, inputs.station_audit
-    try:
-        from analysis import audit  # written by another engineer; optional
-    except ImportError:
-        return ca, sa
-    if ca is None and hasattr(audit, "audit_service_centers"):
-        ca = _as_frame(audit.audit_service_centers(result.centers))
-    if sa is None and inputs.stations is not None and hasattr(audit, "audit_red_stations"):
-        sa = _as_frame(audit.audit_red_stations(inputs.stations))
+    if ca is None:
+        ca = _as_frame(audit.audit_service_centers(result.centers, standard))
+    if sa is None and inputs.stations is not None:
+        sa = _as_frame(audit.audit_red_stations(inputs.stations, standard))
     return ca, sa
 
 
@@ -385,11 +392,20 @@ def _as_frame(x) -> pd.DataFrame | None:
     return pd.DataFrame(x)
 
 
-def audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
+def audit_table(df: pd.DataFrame, key: str, lang: str, standard=None) -> Table:
     """An audit table from ``analysis.audit``: id, name, (level), summary, missing, complete.
 
-    Tables of another shape are shown as given (their own column names).
+    The title names the ``standard`` used (name, file, SHA-256 prefix). Tables of another shape
+    are shown as given (their own column names).
     """
+    table = _audit_table(df, key, lang)
+    if standard is not None:
+        table.title += ("（核查标准：" + standard.label("zh") + "）" if lang == "zh"
+                        else f" (standard: {standard.label('en')})")
+    return table
+
+
+def _audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
     sheet = {"center_audit": ("功能核查", "center_audit"), "station_audit": ("驿站设施", "station_audit")}[key]
     sheet_name = sheet[0] if lang == "zh" else sheet[1]
     summary, missing = f"summary_{lang}", f"missing_{lang}"

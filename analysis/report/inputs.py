@@ -35,6 +35,8 @@ class ReportInputs:
     population_method: one sentence on how residents were counted or estimated.
     is_demo: force the illustrative-data note on or off (default: from the result).
     osm_date: date of the OSM data, e.g. "2015-02".
+    standard: the audit standard (``analysis.standards.load_standard(path)``); its name and file
+        hash are printed with the audits and in the parameters.
     """
 
     study_area: str | None = None
@@ -49,3 +51,4 @@ class ReportInputs:
     population_method: str | None = None
     is_demo: bool | None = None
     osm_date: str | None = None
+    standard: object | None = None  # analysis.standards.Standard (default: data/standards/default.toml)

@@ -60,6 +60,7 @@ _S: dict[str, tuple[str, str]] = {
     "p_frontage": ("街道两侧覆盖宽度", "Street frontage width"),
     "p_population": ("人口方法", "Population method"),
     "p_network": ("路网", "Walking network"),
+    "p_standard": ("核查标准", "Audit standard"),
     "unit_min": ("分钟", "min"),
     "unit_m": ("米", "m"),
     "unit_kmh": ("千米/小时", "km/h"),
