@@ -1,0 +1,100 @@
+"""``servicecircle batch MANIFEST``: every study area of a manifest as a task on Dask distributed.
+
+A local cluster by default (2 worker processes, 1 thread each), or ``--scheduler ADDRESS`` for an
+existing one. Resumable: areas finished by an earlier run (done marker matching the row) are
+skipped. An area that fails is reported and the others go on (exit code 2 if any failed).
+Output: ``OUT/areas/<out>.gpkg`` per area and ``OUT/summary.gpkg`` + ``OUT/summary.xlsx``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from analysis.batch import default_out_dir, env_threads_one, read_manifest, run_batch
+from geo.errors import ParameterError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batch", help="run many study areas (a CSV/XLSX manifest) on Dask distributed")
+    p.add_argument("manifest", help="CSV/XLSX, one row per area: area, osm, centers, demand, grids, communities, "
+                                    "minutes, speed_kmh, max_access_m, coords, out (paths relative to the manifest)")
+    p.add_argument("--out", help="output folder (default out/batch/<manifest name>)")
+    p.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                                       "(default: start a local cluster)")
+    p.add_argument("--workers", type=int, default=2, help="local cluster: worker processes (default 2)")
+    p.add_argument("--threads", type=int, default=1, help="local cluster: threads per worker (default 1)")
+    p.add_argument("--memory-limit", default="auto", help="local cluster: memory per worker, e.g. 2GB (default auto)")
+    p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the summary")
+    p.set_defaults(func=run)
+
+
+def progress_bar(zh: bool, width: int = 30):
+    """A text progress bar on stderr: one line per finished area."""
+    start = time.perf_counter()
+
+    def show(done: int, total: int, fig: dict) -> None:
+        filled = int(width * done / max(total, 1))
+        status = fig.get("status", "")
+        label = {"done": "完成" if zh else "done", "failed": "失败" if zh else "FAILED"}.get(
+            status, "已完成，跳过" if zh else "skipped (done before)")
+        extra = f" — {fig.get('error')}" if status == "failed" else ""
+        print(f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {time.perf_counter() - start:6.1f} s  "
+              f"{fig.get('area')}: {label}{extra}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _client(args: argparse.Namespace):
+    from distributed import Client, LocalCluster
+
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if args.scheduler:
+        try:
+            return Client(args.scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as err:
+            raise ParameterError(f"无法连接 Dask 调度器 {args.scheduler}：{err}。 "
+                                 f"Cannot reach the Dask scheduler {args.scheduler}: {err}.") from None
+    if args.workers < 1 or args.threads < 1:
+        raise ParameterError("--workers 和 --threads 至少为 1。 --workers and --threads must be at least 1.")
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.threads, processes=True,
+                           dashboard_address=None, memory_limit=args.memory_limit, env=env_threads_one(),
+                           silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def run(args: argparse.Namespace) -> int:
+    zh = args.lang == "zh"
+    tasks = read_manifest(args.manifest)
+    out = args.out or str(default_out_dir(args.manifest))
+    print((f"{len(tasks)} 个区域 → {out}" if zh else f"{len(tasks)} areas → {out}"), file=sys.stderr)
+    client, cluster = _client(args)
+    try:
+        where = args.scheduler or (f"本地集群 {args.workers}×{args.threads}" if zh else
+                                    f"local cluster {args.workers} workers × {args.threads} thread")
+        print(("Dask: " + where), file=sys.stderr)
+        res = run_batch(tasks, out, client, progress=progress_bar(zh))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    t = res.table
+    cols = ["area", "status", "total_pop", "covered_share", "uncovered_pop", "n_centers", "n_nodes", "seconds"]
+    view = t[cols].copy()
+    view["covered_share"] = (view["covered_share"] * 100).round(1)
+    view[["total_pop", "uncovered_pop"]] = view[["total_pop", "uncovered_pop"]].round(0)
+    view["seconds"] = view["seconds"].round(1)
+    if zh:
+        view.columns = ["区域", "状态", "居民", "覆盖率%", "未覆盖居民", "服务中心", "路网节点", "用时(秒)"]
+    print(view.to_string(index=False))
+    print((f"运行 {res.n_run} 个，跳过已完成 {res.n_skipped} 个，失败 {res.n_failed} 个；用时 {res.seconds:.1f} 秒" if zh else
+           f"ran {res.n_run}, skipped {res.n_skipped} finished before, {res.n_failed} failed; {res.seconds:.1f} s"))
+    print(("汇总表：" if zh else "Summary: ") + f"{res.gpkg}  {res.xlsx}")
+    if res.n_failed:
+        for _, r in res.failed.iterrows():
+            print(f"失败 FAILED {r['area']} (row {r['row']}): {r['error']}", file=sys.stderr)
+        return 2
+    return 0
