@@ -28,6 +28,7 @@ COMMAND_HELP = {
     "site": "choose new service centers or red stations (MCLP / LSCP / p-median)",
     "report": "coverage report: PDF, HTML, XLSX, GeoPackage (default: bundled sample city)",
     "scenario": "save, list, show, compare and delete scenarios (方案) of proposed sites",
+    "batch": "run many study areas (a CSV/XLSX manifest) on Dask distributed",
     "lists": "需求清单、资源清单、项目清单 / needs, resources and projects lists",
     "adoption": "门前三包：驻区单位认领道路 / road adoption by resident units",
     "demo-area": "党建示范区概况 / demonstration-area figures",
