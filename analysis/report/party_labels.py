@@ -109,6 +109,8 @@ _S: dict[str, tuple[str, str]] = {
     # guide map
     "guide_title": ("{area}党建导引图", "Party-building guide map: {area}"),
     "guide_list": ("阵地一览", "Positions"),
+    "guide_title_short": ("党建导引图", "Party-building guide map"),
+    "guide_facts": ("示范区概况", "The area in figures"),
     "guide_center": ("党群服务中心", "Service center"),
     "guide_station": ("红色驿站", "Red station"),
     "guide_position": ("共建阵地", "Co-building position"),
