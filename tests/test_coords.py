@@ -235,3 +235,30 @@ def test_detection_never_converts_wrongly_on_noisy_sites():
     # three points alone never trigger a conversion
     ev = detect_datum(*wgs84_to_gcj02(*gpd.GeoSeries(shapely.points(mids[:3]), crs=s.crs).to_crs(4326).pipe(lambda q: (q.x, q.y))), s)
     assert not ev.clear
+
+
+def test_signed_rank_asymptotic_equals_scipy():
+    from scipy.stats import wilcoxon
+
+    from geo.detect import _signed_rank_greater_asymptotic
+
+    rng = np.random.default_rng(5)
+    for n, shift, rounding in ((51, 0.0, None), (300, 0.3, None), (2000, -0.05, 1), (5000, 0.02, 0)):
+        d = rng.normal(shift, 1.0, n)
+        if rounding is not None:  # many ties
+            d = np.round(d, rounding)
+        d = d[d != 0]
+        want = wilcoxon(d, alternative="greater", method="asymptotic").pvalue
+        assert _signed_rank_greater_asymptotic(d) == pytest.approx(want, rel=1e-9, abs=1e-300)
+
+
+def test_detection_measures_a_bounded_subset_of_many_features():
+    from geo.detect import MAX_DETECT_FEATURES, _bounded_features
+
+    grp = np.repeat(np.arange(12_000), 3)  # 12,000 features of 3 vertices
+    pick = _bounded_features(grp, 12_000)
+    kept = np.unique(grp[pick])
+    assert len(kept) == MAX_DETECT_FEATURES
+    assert np.all(np.bincount(grp[pick])[kept] == 3)  # whole features, not single vertices
+    assert kept[0] == 0 and kept[-1] == 11_999  # spread over the whole file
+    assert _bounded_features(grp[:30], 10).all()
