@@ -304,3 +304,35 @@ def compare(records: Sequence[ScenarioRecord]) -> tuple[pd.DataFrame, pd.DataFra
     comm.index.name = "community"
     comm.columns = [a if b == "" else f"{a} · {b}" for a, b in comm.columns]
     return head, comm.reset_index()
+
+
+# --------------------------------------------------------------------------- the app's what-if
+
+
+def record_from_runs(
+    name: str, study: Study, base: CoverageResult, after: CoverageResult, sites: gpd.GeoDataFrame, *,
+    notes: str = "", count_stations: bool = False,
+) -> ScenarioRecord:
+    """A scenario from runs already made (the app's base run and what-if run) and their sites."""
+    snapped = snapped_sites(study.network, sites, base.params.max_access_m)
+    return build_record(name, network=study.network, params=base.params, base=base,
+                        after=after if after is not None else base, sites=snapped, layers=study_layers(study),
+                        notes=notes, count_stations=count_stations)
+
+
+def proposal_dicts(record: ScenarioRecord, network: WalkNetwork) -> tuple[list[dict], bool]:
+    """The scenario's sites as the app's proposal entries (id, kind, name, lon, lat, street,
+    access_m, edge, offset_m), and whether they had to be snapped again (network changed)."""
+    pts, resnapped = sites_on_network(record, network)
+    ll = pts.to_crs(WGS84) if len(pts) else pts
+    out = []
+    for i in range(len(pts)):
+        e = int(pts["edge"].iloc[i])
+        out.append({
+            "id": str(pts["site_id"].iloc[i]), "kind": str(pts["kind"].iloc[i]), "name": str(pts["name"].iloc[i]),
+            "lon": float(ll.geometry.x.iloc[i]), "lat": float(ll.geometry.y.iloc[i]),
+            "street": str(network.edge_name[e] or "") if 0 <= e < network.n_edges else "",
+            "access_m": float(record.sites["access_m"].iloc[i]), "edge": e,
+            "offset_m": float(pts["offset_m"].iloc[i]),
+        })
+    return out, resnapped

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ui import fmt, map_builder as mb, state
+from ui import fmt, map_builder as mb, scenario_panel, state
 from ui.i18n import t
 from ui.widgets import choice, widget_key
 
@@ -221,6 +221,8 @@ def render(s) -> None:
 
     st.markdown(f"#### {t('community_table', lang)}")
     st.dataframe(community_table(base, wi, lang), hide_index=True, width="stretch", key="community_table")
+
+    scenario_panel.render(ds, s, base, wi)  # save / open / compare the proposed sites (方案)
 
 
 def show_proposals(ds, s, secs: float) -> None:
