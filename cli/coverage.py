@@ -20,9 +20,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--centers", help="service centers layer (CSV/XLSX/GeoJSON/GPKG/zipped SHP/KML)")
     p.add_argument("--demand", help="demand layer: points or polygons with a population (人口) column; "
                                     "default: the sample city's resident estimate")
+    p.add_argument("--for", dest="for_", choices=["residents", "workers"], default="residents",
+                   help="residents: 8-minute circle of service centers (default); workers: red stations serving "
+                        "outdoor workers (环卫、外卖/快递、公交/出租车司机…)")
+    p.add_argument("--stations", help="--for workers: red stations (红色驿站) layer; default: the sample city's")
+    p.add_argument("--workers", help="--for workers: outdoor workers layer (template data/templates/workers.csv: "
+                                     "类型, 人数); its groups replace the OSM estimate")
+    p.add_argument("--radius", type=float, default=1000.0,
+                   help="--for workers: a station serves workers within this many network metres (default 1000; an assumption)")
     add_area_options(p)
     add_walk_options(p)
-    p.add_argument("--out", default="out/coverage.gpkg", help="output GeoPackage (default out/coverage.gpkg)")
+    p.add_argument("--out", default=None, help="output GeoPackage (default out/coverage.gpkg, "
+                                               "with --for workers out/coverage_workers.gpkg)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the summary")
     p.set_defaults(func=run)
 
@@ -61,6 +70,10 @@ def format_summary(s: dict, lang: str = "zh") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "for_", "residents") == "workers":
+        return run_workers(args)
+    if args.out is None:
+        args.out = "out/coverage.gpkg"
     say = progress_printer()
     params = walk_params(args)
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
@@ -71,5 +84,40 @@ def run(args: argparse.Namespace) -> int:
     say(f"写入 Writing {args.out}")
     path = write_coverage_gpkg(result, Path(args.out), study.sources())
     print(format_summary(result.summary, args.lang))
+    print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
+    return 0
+
+
+def run_workers(args: argparse.Namespace) -> int:
+    """``coverage --for workers``: workers within reach of a red station, by group; busy streets unserved."""
+    from analysis.worker_coverage import run_worker_coverage
+    from analysis.worker_demand import study_worker_points, weights_table
+    from analysis.worker_export import format_worker_summary, write_worker_gpkg
+
+    say = progress_printer()
+    params = walk_params(args)
+    out = args.out or "out/coverage_workers.gpkg"
+    study = load_study(args.osm, centers=args.centers, grids=args.grids, communities=args.communities,
+                       stations=args.stations, coords=args.coords, progress=say)
+    uploaded = None
+    if args.workers:
+        from geo.readers import read_layer
+
+        say(f"读取图层 Reading workers: {Path(args.workers).name}")
+        res = read_layer(args.workers, "workers", coords=args.coords, streets=study.network.edges_gdf())
+        study.read_reports["workers"] = res
+        uploaded = res.gdf
+    for res in study.read_reports.values():
+        print(res.render(args.lang), file=sys.stderr)
+    say("户外劳动者分布 Outdoor-worker demand (OSM estimate and uploaded counts)…")
+    workers = study_worker_points(study, uploaded)
+    is_demo = bool(study.stations is not None and "demo" in study.stations
+                   and study.stations["demo"].fillna(False).astype(bool).any())
+    say(f"驿站可达范围 Station reach ({args.radius:,.0f} m along the network)…")
+    result = run_worker_coverage(study.network, study.stations, workers, args.radius, weights=weights_table(),
+                                 params=params, is_demo=is_demo, study_area=study.grids)
+    say(f"写入 Writing {out}")
+    path = write_worker_gpkg(result, Path(out), study.sources())
+    print(format_worker_summary(result, args.lang))
     print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
     return 0

@@ -332,8 +332,27 @@ DEMO_AREAS = LayerSchema(
     example_wkt="POLYGON ((120.1600 30.2550, 120.1700 30.2550, 120.1700 30.2640, 120.1600 30.2640, 120.1600 30.2550))",
 )
 
+WORKERS = LayerSchema(
+    "workers", "户外劳动者", "outdoor workers", ("point", "polygon"),
+    (
+        _ID,
+        FieldSpec("name", "名称", aliases=("地点", "点位名称", "name"), example="某环卫所"),
+        FieldSpec("group", "类型", "enum", required=True, aliases=("人员类型", "劳动者类型", "group", "type", "worker_type"),
+                  choices={
+                      "sanitation": ("环卫工人", "环卫", "保洁", "sanitation", "cleaner"),
+                      "delivery": ("外卖/快递", "外卖", "快递", "外卖小哥", "外卖骑手", "快递员", "骑手", "delivery", "courier", "rider"),
+                      "drivers": ("公交/出租车司机", "司机", "公交司机", "出租车司机", "公交", "出租车", "drivers", "driver", "bus", "taxi"),
+                      "others": ("其他", "其他户外劳动者", "others", "other"),
+                  }, example="环卫工人", doc_en="worker group: sanitation, delivery/courier, bus/taxi drivers, others"),
+        FieldSpec("count", "人数", "float", required=True, unit="人", aliases=("人员数", "数量", "count", "workers", "n"),
+                  example=25, doc_en="number of workers based at or passing this place (persons)"),
+        _COMMUNITY, _NOTES,
+    ),
+    example_lonlat=(120.1690, 30.2630),
+)
+
 LAYER_SCHEMAS: dict[str, LayerSchema] = {s.layer_type: s for s in (CENTERS, STATIONS, GRIDS, COMMUNITIES, CANDIDATES, DEMAND,
-                                                                    UNITS, NEEDS, PROJECTS, DEMO_AREAS)}
+                                                                    UNITS, NEEDS, PROJECTS, DEMO_AREAS, WORKERS)}
 
 
 def normalize_header(text: object) -> str:
