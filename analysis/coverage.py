@@ -22,6 +22,7 @@ from analysis.travel_time import (
     point_distances,
     points_reach,
 )
+from analysis.sample_city import demo_in_use
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import LayerError
 from geo.network import WalkNetwork
@@ -144,7 +145,7 @@ def run_coverage(
     circles["walk_reach_share"] = walk_reach_share(circles, isos)
 
     if is_demo is None:
-        is_demo = bool(_is_demo(centers) or (grids is not None and _is_demo(grids)))
+        is_demo = demo_in_use(centers, grids, communities)
     if population_is_estimate is None:
         population_is_estimate = bool("is_estimate" in demand and demand["is_estimate"].astype(bool).any())
     result = CoverageResult(
@@ -154,10 +155,6 @@ def run_coverage(
         community_polygons=to_crs_checked(communities, crs, "communities layer") if communities is not None else None,
     )
     return summarise(result, grids, is_demo=is_demo, population_is_estimate=population_is_estimate)
-
-
-def _is_demo(gdf: gpd.GeoDataFrame) -> bool:
-    return "demo" in gdf and gdf["demo"].fillna(False).astype(bool).any()
 
 
 def _within_circle(d: gpd.GeoDataFrame, c: gpd.GeoDataFrame, radius_m: float) -> np.ndarray:
@@ -170,10 +167,33 @@ def _within_circle(d: gpd.GeoDataFrame, c: gpd.GeoDataFrame, radius_m: float) ->
     return out
 
 
+def prepare_grids(grids: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """Grids with a unique string ``grid_id``: kept if present, else the layer's ``id``, else G001….
+
+    The demo grids carry ``grid_id``; a planner's grids read by :func:`geo.readers.read_layer`
+    carry the canonical ``id`` column (编号). Repeated ids get ``#2``, ``#3`` suffixes (the reader
+    already reported them).
+    """
+    if grids is None:
+        return None
+    g = grids.copy()
+    generated = pd.Series([f"G{i + 1:03d}" for i in range(len(g))], index=g.index, dtype=object)
+    ids = g["grid_id"].astype(object) if "grid_id" in g else pd.Series(None, index=g.index, dtype=object)
+    if "id" in g:
+        ids = ids.where(ids.notna(), g["id"].astype(object))
+    ids = ids.where(ids.notna(), generated).astype(str)
+    dup = ids.duplicated(keep="first")
+    if dup.any():
+        ids = ids.where(~dup, ids + "#" + (ids.groupby(ids).cumcount() + 1).astype(str))
+    g["grid_id"] = ids.to_numpy()
+    return g
+
+
 def assign_areas(
     d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None, communities: gpd.GeoDataFrame | None
 ) -> gpd.GeoDataFrame:
     """Give each demand row a ``grid_id`` and ``community`` (kept if present, else by location)."""
+    grids = prepare_grids(grids)
     pts = gpd.GeoDataFrame(geometry=d.geometry.representative_point(), crs=d.crs)
     if "grid_id" not in d:
         d["grid_id"] = None
@@ -233,7 +253,7 @@ def summarise(
     comm = _area_table(d, "community")
     grid_table = None
     if grids is not None and len(grids):
-        g = to_crs_checked(grids, result.crs, "grids layer").copy()
+        g = to_crs_checked(prepare_grids(grids), result.crs, "grids layer")
         t = _area_table(d, "grid_id").set_index("grid_id")
         for col in ("population", "covered_pop", "uncovered_pop", "redundant_pop"):
             g[col] = g["grid_id"].map(t[col]).fillna(0.0).to_numpy()

@@ -52,6 +52,22 @@ class SampleCity:
     osm_path: Path
 
 
+def is_demo_layer(gdf) -> bool:
+    """True when ``gdf`` is (or contains rows of) the bundled illustrative data (``demo = True``).
+
+    The one test of "is demo" used by the CLI, the app and the reports: the 示例数据 note is shown
+    only when a layer for which this is True is actually in use.
+    """
+    if gdf is None or len(gdf) == 0 or "demo" not in gdf:
+        return False
+    return bool(gdf["demo"].fillna(False).astype(bool).any())
+
+
+def demo_in_use(*layers) -> bool:
+    """True when any of the given layers (GeoDataFrames or None) is demo data."""
+    return any(is_demo_layer(g) for g in layers)
+
+
 def read_demo_layer(name: str) -> gpd.GeoDataFrame:
     """One demo layer (EPSG:4326); refuses clearly when the bundled file is missing."""
     path = DEMO_DIR / DEMO_FILES[name]

@@ -19,6 +19,7 @@ from analysis.sample_city import (
     SAMPLE_NAME_EN,
     SAMPLE_NAME_ZH,
     SAMPLE_OSM,
+    demo_in_use,
     estimated_demand,
     load_sample_city,
 )
@@ -110,9 +111,7 @@ def load_study(
         if g is not None:
             d = clip_to_area(d, g)
         estimate = True
-    is_demo = any(
-        x is not None and "demo" in x and x["demo"].fillna(False).astype(bool).any() for x in (c, g, cm)
-    )
+    is_demo = demo_in_use(c, g, cm)
     if user_osm:
         name_zh = name_en = osm_path.name
     else:

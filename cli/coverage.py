@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from analysis.export import write_coverage_gpkg
+from analysis.numfmt import fmt_int, fmt_num, fmt_pct, fmt_pct_value
 from analysis.study import load_study, run_study
 from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
 
@@ -37,32 +38,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def format_summary(s: dict, lang: str = "zh") -> str:
-    """The headline figures as a small aligned text table."""
+    """The headline figures as a small aligned text table (never ``nan`` or ``inf``: see analysis.numfmt)."""
     def mins(x):
-        return "—" if x != x or x == float("inf") else f"{x:.1f}"
+        return fmt_num(x, 1)
 
     zh = lang == "zh"
     rows = [
-        ("居民总数" if zh else "Residents", f"{s['total_pop']:,.0f}"),
+        ("居民总数" if zh else "Residents", fmt_int(s["total_pop"])),
         (f"{s['minutes']:g}分钟内可达" if zh else f"Within {s['minutes']:g} min",
-         f"{s['covered_pop']:,.0f} ({s['covered_share'] * 100:.1f}%)"),
-        ("未覆盖居民" if zh else "Uncovered residents", f"{s['uncovered_pop']:,.0f}"),
-        ("  其中离路网过远" if zh else "  of which off network", f"{s['off_network_pop']:,.0f}"),
-        ("  其中路网不连通" if zh else "  of which on disconnected streets", f"{s['unreachable_pop']:,.0f}"),
+         f"{fmt_int(s['covered_pop'])} ({fmt_pct(s['covered_share'])})"),
+        ("未覆盖居民" if zh else "Uncovered residents", fmt_int(s["uncovered_pop"])),
+        ("  其中离路网过远" if zh else "  of which off network", fmt_int(s["off_network_pop"])),
+        ("  其中路网不连通" if zh else "  of which on disconnected streets", fmt_int(s["unreachable_pop"])),
         ("步行时间中位数（分钟）" if zh else "Median walk (min)", mins(s["median_min"])),
         ("步行时间90分位（分钟）" if zh else "90th percentile walk (min)", mins(s["p90_min"])),
-        ("两个及以上中心覆盖" if zh else "Reached by 2+ centers", f"{s['redundant_pop']:,.0f}"),
+        ("两个及以上中心覆盖" if zh else "Reached by 2+ centers", fmt_int(s["redundant_pop"])),
         ("直线圆覆盖（对比）" if zh else "Straight-line circle (comparison)",
-         f"{s['circle_covered_pop']:,.0f} ({s['circle_covered_share'] * 100:.1f}%)"),
-        ("直线圆高估覆盖" if zh else "Circle overstates coverage by", f"{s['circle_overstatement_pct']:.0f}%"),
+         f"{fmt_int(s['circle_covered_pop'])} ({fmt_pct(s['circle_covered_share'])})"),
+        ("直线圆高估覆盖" if zh else "Circle overstates coverage by", fmt_pct_value(s["circle_overstatement_pct"], 0)),
     ]
     width = max(len(k) for k, _ in rows) + 2
     lines = [f"{k:<{width}}{v}" for k, v in rows]
     speed = f"{s['speed_kmh']:g} km/h"
     lines.insert(0, (f"步行网络距离（非直线），步速 {speed}" if zh else f"Walking-network distance (not straight line), {speed}"))
     if s.get("is_demo"):
-        lines.append("注意：服务中心与网格为示例数据，非真实点位。" if zh else
-                     "Note: centers and grids are illustrative sample data, not real sites.")
+        lines.append("注意：所用图层中含内置示例数据（示例数据，非真实点位）。" if zh else
+                     "Note: some layers in use are the bundled illustrative sample data, not real sites.")
     if s.get("population_is_estimate"):
         lines.append("居民人数为基于OSM建筑与用地的估算。" if zh else
                      "Resident numbers are an estimate from OSM buildings and land use.")

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 import traceback
+import warnings
 
 from geo.errors import ServiceCircleError
 
@@ -78,7 +79,19 @@ def command_in(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command; returns the exit code (0 ok, 2 bad input, 1 unexpected, 130 interrupted).
+
+    Library warnings (pyogrio, NumPy, Matplotlib, pandas, GeoPandas) are silenced here, at the
+    command line's edge, unless ``--debug`` is given: a planner sees the product's own messages only.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
+    with warnings.catch_warnings():
+        if "--debug" not in argv:
+            warnings.simplefilter("ignore")
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     try:

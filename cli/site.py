@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE
+from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
 from analysis.study import load_study
 from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
@@ -59,17 +60,17 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     s = r.summary
     unit = ("居民" if s["unit"] == "residents" else "户外劳动权重") if zh else s["unit"]
     lines = []
-    reach = (f"{s['threshold_min']:.0f}分钟步行（{s['threshold_m']:,.0f} 米）" if r.kind == "center"
-             else f"路网距离 {s['threshold_m']:,.0f} 米") if zh else \
-        (f"{s['threshold_min']:.0f} min walk ({s['threshold_m']:,.0f} m)" if r.kind == "center"
-         else f"{s['threshold_m']:,.0f} m along the network")
+    reach = (f"{s['threshold_min']:.0f}分钟步行（{fmt_int(s['threshold_m'])} 米）" if r.kind == "center"
+             else f"路网距离 {fmt_int(s['threshold_m'])} 米") if zh else \
+        (f"{s['threshold_min']:.0f} min walk ({fmt_int(s['threshold_m'])} m)" if r.kind == "center"
+         else f"{fmt_int(s['threshold_m'])} m along the network")
     lines.append((f"选址：{'党群服务中心' if r.kind == 'center' else '红色驿站'}，{r.problem.upper()}，覆盖 = {reach}"
                   if zh else f"Siting {r.kind}s, {r.problem.upper()}, coverage = {reach}"))
     hdr = ("序", "新点位", "候选点", "名称", "道路", "新增覆盖", "累计") if zh else \
         ("#", "site", "candidate", "name", "street", "adds", "cumulative")
     rows = [hdr] + [
         (str(x.rank), x.site_id, str(x.candidate_id), str(x.name)[:16], str(x.street or "—")[:12],
-         f"{x.marginal:,.0f}", f"{x.cumulative:,.0f}")
+         fmt_int(x.marginal), fmt_int(x.cumulative))
         for x in r.sites.itertuples()
     ]
     widths = [max(len(row[i]) for row in rows) + 2 for i in range(len(hdr))]
@@ -79,33 +80,33 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
         lines.append("选址理由：" if zh else "Why each site:")
         lines += [f"  {x.site_id} {x.name}: {getattr(x, why)}" for x in r.sites.itertuples()]
     if s.get("budget_wan") is not None:
-        lines.append((f"预算 {s['budget_wan']:,.1f} 万元，已用 {s['total_cost_wan']:,.1f} 万元" if zh else
-                      f"Budget {s['budget_wan']:,.1f} 万元, used {s['total_cost_wan']:,.1f} 万元"))
+        lines.append((f"预算 {fmt_num(s['budget_wan'])} 万元，已用 {fmt_num(s['total_cost_wan'])} 万元" if zh else
+                      f"Budget {fmt_num(s['budget_wan'])} 万元, used {fmt_num(s['total_cost_wan'])} 万元"))
     if s.get("min_area_m2"):
-        lines.append((f"候选用房面积不少于 {s['min_area_m2']:,.0f} ㎡" if zh else
-                      f"Candidate buildings of at least {s['min_area_m2']:,.0f} m²"))
+        lines.append((f"候选用房面积不少于 {fmt_int(s['min_area_m2'])} ㎡" if zh else
+                      f"Candidate buildings of at least {fmt_int(s['min_area_m2'])} m²"))
     if s.get("state_idle_bonus_share"):
         lines.append((f"国有闲置用房优先：每处加分为总需求的 {s['state_idle_bonus_share'] * 100:g}%（覆盖相差在此之内时选国有闲置）"
                       if zh else f"State-owned idle property preferred: a bonus of {s['state_idle_bonus_share'] * 100:g}% "
                       f"of total demand per such site (it wins unless another covers more than that)"))
-    pct = lambda v: f"{v * 100:.1f}%"  # noqa: E731
-    lines.append((f"覆盖{unit}：{s['covered_before']:,.0f}（{pct(s['share_before'])}）→ "
-                  f"{s['covered_after']:,.0f}（{pct(s['share_after'])}），共 {s['total_demand']:,.0f}")
-                 if zh else f"Covered {unit}: {s['covered_before']:,.0f} ({pct(s['share_before'])}) -> "
-                 f"{s['covered_after']:,.0f} ({pct(s['share_after'])}) of {s['total_demand']:,.0f}")
+    pct = fmt_pct
+    lines.append((f"覆盖{unit}：{fmt_int(s['covered_before'])}（{pct(s['share_before'])}）→ "
+                  f"{fmt_int(s['covered_after'])}（{pct(s['share_after'])}），共 {fmt_int(s['total_demand'])}")
+                 if zh else f"Covered {unit}: {fmt_int(s['covered_before'])} ({pct(s['share_before'])}) -> "
+                 f"{fmt_int(s['covered_after'])} ({pct(s['share_after'])}) of {fmt_int(s['total_demand'])}")
     if "mean_min_before" in s:
-        lines.append((f"平均步行 {s['mean_min_before']:.1f} → {s['mean_min_after']:.1f} 分钟" if zh else
-                      f"Mean walk {s['mean_min_before']:.1f} -> {s['mean_min_after']:.1f} min"))
+        lines.append((f"平均步行 {fmt_num(s['mean_min_before'])} → {fmt_num(s['mean_min_after'])} 分钟" if zh else
+                      f"Mean walk {fmt_num(s['mean_min_before'])} -> {fmt_num(s['mean_min_after'])} min"))
     gap = s["gap"]
-    sol = (f"求解：{s['solver']}，状态 {s['status']}，最优性差距 {gap * 100:.3f}%，用时 {s['solve_s']:.2f} 秒"
-           if zh else f"Solver: {s['solver']}, status {s['status']}, optimality gap {gap * 100:.3f}%, "
-           f"{s['solve_s']:.2f} s") if gap == gap else \
+    sol = (f"求解：{s['solver']}，状态 {s['status']}，最优性差距 {fmt_pct(gap, 3)}，用时 {fmt_num(s['solve_s'], 2)} 秒"
+           if zh else f"Solver: {s['solver']}, status {s['status']}, optimality gap {fmt_pct(gap, 3)}, "
+           f"{fmt_num(s['solve_s'], 2)} s") if gap == gap else \
         (f"求解：贪心算法（无最优性证明），用时 {s['greedy_s'] * 1000:.0f} 毫秒" if zh
          else f"Solver: greedy (no optimality proof), {s['greedy_s'] * 1000:.0f} ms")
     lines.append(sol)
     if s["solver"] == "exact" and s["greedy_gap"] == s["greedy_gap"]:
-        lines.append((f"贪心解 {s['greedy_objective']:,.0f}，与最优相差 {s['greedy_gap'] * 100:.2f}%" if zh else
-                      f"Greedy answer {s['greedy_objective']:,.0f}, {s['greedy_gap'] * 100:.2f}% from the optimum"))
+        lines.append((f"贪心解 {fmt_int(s['greedy_objective'])}，与最优相差 {fmt_pct(s['greedy_gap'], 2)}" if zh else
+                      f"Greedy answer {fmt_int(s['greedy_objective'])}, {fmt_pct(s['greedy_gap'], 2)} from the optimum"))
     lines.append((f"候选点 {s['n_candidates']} 个，排除 {s['n_excluded']} 个（离路网过远、距现有点位过近、面积不足或缺少费用）" if zh else
                   f"{s['n_candidates']} candidates, {s['n_excluded']} excluded (off the network, near existing sites, "
                   f"below the minimum floor area or without a cost under a budget)"))
@@ -128,10 +129,10 @@ def weights_text(r: SitingResult, zh: bool) -> str:
     d = r.demand
     head = ("户外劳动需求权重（来源：OSM 道路等级与兴趣点，另可加热点图层）：" if zh else
             "Outdoor-work demand weights (sources: OSM street class and POIs, optional hotspot layer):")
-    share = (f"  合计：道路 {d['class_weight'].sum():,.0f}，兴趣点 {d['poi_weight'].sum():,.0f}，热点 "
-             f"{d['hotspot_weight'].sum():,.0f}" if zh else
-             f"  totals: streets {d['class_weight'].sum():,.0f}, POIs {d['poi_weight'].sum():,.0f}, "
-             f"hotspots {d['hotspot_weight'].sum():,.0f}") if "class_weight" in d else ""
+    share = (f"  合计：道路 {fmt_int(d['class_weight'].sum())}，兴趣点 {fmt_int(d['poi_weight'].sum())}，热点 "
+             f"{fmt_int(d['hotspot_weight'].sum())}" if zh else
+             f"  totals: streets {fmt_int(d['class_weight'].sum())}, POIs {fmt_int(d['poi_weight'].sum())}, "
+             f"hotspots {fmt_int(d['hotspot_weight'].sum())}") if "class_weight" in d else ""
     return "\n".join([head, *parts, share])
 
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import math
 
+from analysis import numfmt
 from ui.i18n import t
 
 
 def _bad(x) -> bool:
-    try:
-        return x is None or not math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return True
+    return numfmt.finite(x) is None
 
 
 def pct(share, digits: int = 1) -> str:
     """0.8234 -> "82.3%"."""
-    return "—" if _bad(share) else f"{float(share) * 100:.{digits}f}%"
+    return numfmt.fmt_pct(share, digits)
 
 
 def people(n, lang: str = "zh") -> str:
@@ -41,12 +39,12 @@ def minutes(x, lang: str = "zh") -> str:
 
 def signed_pct_points(delta_share) -> str:
     """Change of a share in percentage points: 0.031 -> "+3.1"."""
-    return "—" if _bad(delta_share) else f"{float(delta_share) * 100:+.1f}"
+    return numfmt.fmt_pp(delta_share)
 
 
 def overstatement(pct_value) -> str:
     """Straight-line overstatement, already in percent: 23.4 -> "23.4%"."""
-    return "—" if _bad(pct_value) else f"{float(pct_value):.1f}%"
+    return numfmt.fmt_pct_value(pct_value)
 
 
 def headline(summary: dict, lang: str = "zh") -> dict[str, str]:

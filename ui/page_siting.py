@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis import numfmt
 from ui import fmt, map_builder as mb, state
 from ui.i18n import t
 from ui.widgets import choice
@@ -191,10 +192,10 @@ def show_result(ds, base, made, s) -> None:
     cols[0].metric(t("n_new_sites", lang), f"{sm['n_new_sites']}")
     if res.problem == "pmedian":
         cols[1].metric(t("mean_walk", lang), fmt.minutes(sm.get("mean_min_after"), lang),
-                       f"{sm['mean_min_after'] - sm['mean_min_before']:+.1f}", delta_color="inverse")
+                       numfmt.fmt_num(sm['mean_min_after'] - sm['mean_min_before'], sign=True), delta_color="inverse")
     label = t("covered_share_kind_" + res.kind, lang)
     cols[2 if res.problem == "pmedian" else 1].metric(
-        label, fmt.pct(sm["share_after"]), f"{(sm['share_after'] - sm['share_before']) * 100:+.1f} pp")
+        label, fmt.pct(sm["share_after"]), numfmt.fmt_pp(sm['share_after'] - sm['share_before']) + " pp")
     if res.problem != "pmedian":
         cols[2].metric(t("share_before", lang), fmt.pct(sm["share_before"]))
     status = t("status_" + str(sm["status"]), lang)

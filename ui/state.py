@@ -74,11 +74,7 @@ class Dataset:
     @property
     def is_demo(self) -> bool:
         """True when any layer in use is the bundled illustrative data (labelled 示例数据)."""
-        for kind in ("centers", "stations", "grids", "demand"):
-            g = self.layers.get(kind)
-            if g is not None and self.sources.get(kind) == "sample" and len(g):
-                return True
-        return False
+        return sample_city_mod.demo_in_use(*(self.layers.get(k) for k in ("centers", "stations", "grids", "communities")))
 
     def bounds_wgs84(self) -> tuple[float, float, float, float]:
         """The study area (grids, else communities, else the network) with a small margin."""
@@ -139,10 +135,6 @@ def dataset() -> Dataset:
     return Dataset(key=key, network=study.network, layers=layers, features=_features_of(city), sources=sources)
 
 
-def _has_demo(g) -> bool:
-    return g is not None and "demo" in g and g["demo"].fillna(False).astype(bool).any()
-
-
 def service_sites(ds: Dataset, include_stations: bool = True) -> gpd.GeoDataFrame:
     """Centers (kind="center") and, if asked, red stations (kind="station") as one point layer."""
     crs = ds.network.crs
@@ -182,8 +174,9 @@ def study_for(ds: Dataset, include_stations: bool):
     """The ``analysis.study.Study`` of the data in use (centers, plus red stations if they count)."""
     base = sample_study()
     sites = service_sites(ds, include_stations)
-    is_demo = any(_has_demo(ds.layers.get(k)) for k in ("centers", "grids", "communities")) or (
-        include_stations and _has_demo(ds.layers.get("stations")))
+    is_demo = sample_city_mod.demo_in_use(
+        *(ds.layers.get(k) for k in ("centers", "grids", "communities")),
+        ds.layers.get("stations") if include_stations else None)
     return study_mod.Study(
         name_zh=base.name_zh, name_en=base.name_en, osm_path=base.osm_path, network=ds.network,
         centers=sites, demand=ds.layers["demand"], grids=ds.layers.get("grids"),

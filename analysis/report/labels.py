@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from analysis import numfmt
+
 LANGS = ("zh", "en")
 
 _S: dict[str, tuple[str, str]] = {
@@ -244,17 +246,13 @@ def check_lang(lang: str) -> str:
 
 
 def fmt_int(x: float) -> str:
-    """Residents or counts: rounded, thousands separators (``12,345``)."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{round(float(x)):,}"
+    """Residents or counts: rounded, thousands separators (``12,345``); "—" for NaN/inf."""
+    return numfmt.fmt_int(x)
 
 
 def fmt_pct(share: float, digits: int = 1) -> str:
-    """A 0–1 share as a percentage (``83.4%``)."""
-    if share is None or not math.isfinite(float(share)):
-        return "—"
-    return f"{float(share) * 100:.{digits}f}%"
+    """A 0–1 share as a percentage (``83.4%``); "—" for NaN/inf."""
+    return numfmt.fmt_pct(share, digits)
 
 
 def fmt_min(x: float, lang: str = "zh") -> str:
@@ -265,7 +263,5 @@ def fmt_min(x: float, lang: str = "zh") -> str:
 
 
 def fmt_num(x: float, digits: int = 1) -> str:
-    """A plain decimal number."""
-    if x is None or not math.isfinite(float(x)):
-        return "—"
-    return f"{float(x):,.{digits}f}"
+    """A plain decimal number; "—" for NaN/inf."""
+    return numfmt.fmt_num(x, digits)

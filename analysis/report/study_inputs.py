@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from analysis.sample_city import is_demo_layer
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import label
 
@@ -42,8 +43,7 @@ def inputs_from_study(study, lang: str = "zh", with_basemap: bool = True) -> Rep
         elif kind == "demand" and study.population_is_estimate:
             sources.append(DataSource(name, osm_date, label("pop_estimate", lang)))
         else:
-            is_demo = "demo" in gdf and gdf["demo"].fillna(False).astype(bool).any()
-            sources.append(DataSource(name, "", demo if is_demo else ""))
+            sources.append(DataSource(name, "", demo if is_demo_layer(gdf) else ""))
     features = None
     if with_basemap:
         from geo.osm_features import load_osm_features

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.coverage import UNASSIGNED, assign_areas, prepare_demand
+from analysis.coverage import UNASSIGNED, assign_areas, prepare_demand, prepare_grids
 from analysis.isochrones import isochrones
 from analysis.params import WalkParams
+from analysis.sample_city import demo_in_use
 from analysis.siting.candidates import DEFAULT_CLASSES, exclusion_mask, generate_candidates, prepare_candidates
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE, numeric, owner_types, reasons, state_idle_bonus
 from analysis.siting.problem import CoverageProblem
@@ -294,8 +295,7 @@ def prepare_siting(
                                       threshold, len(allowed), d_exist)
     cand = cand.copy()
     cand["status"] = status
-    is_demo = bool(any(x is not None and "demo" in x and x["demo"].fillna(False).astype(bool).any()
-                       for x in (existing, candidates)))
+    is_demo = demo_in_use(existing, candidates)
     return SitingInputs(kind, params, threshold, cutoff, d, cand, c_snap, d_snap, c_exist, allowed, prob, unit,
                         weights_df, notes, is_demo)
 
@@ -438,7 +438,7 @@ def solve_siting(
     comm = _area_before_after(d, "community")
     grid_out = None
     if grids is not None and len(grids):
-        g = to_crs_checked(grids, crs, "grids layer").copy()
+        g = to_crs_checked(prepare_grids(grids), crs, "grids layer")
         t = _area_before_after(d.dropna(subset=["grid_id"]), "grid_id").set_index("grid_id")
         for col in ("demand", "covered_before", "covered_after", "share_before", "share_after", "gain"):
             g[col] = g["grid_id"].map(t[col]).to_numpy()
@@ -474,8 +474,7 @@ def solve_siting(
         "total_cost_wan": float(np.nansum(cost_wan[chosen])) if len(chosen) else 0.0,
         "n_state_idle": int((owner[chosen] == "state_idle").sum()),
         "state_idle_bonus_share": params.state_idle_bonus_share if problem == "mclp" else 0.0,
-        "is_demo": bool(inputs.is_demo or (grids is not None and "demo" in grids
-                                           and grids["demo"].fillna(False).astype(bool).any())),
+        "is_demo": bool(inputs.is_demo or demo_in_use(grids)),
     }
     if problem == "pmedian":
         mpm = walk.metres_per_minute
