@@ -541,8 +541,34 @@ def test_every_interface_string_exists_in_both_languages():
 def test_every_page_in_english():
     at = _app()
     at.radio(key="lang").set_value("en").run()
-    for page, title in (("data", "Data"), ("siting", "Siting"), ("reports", "Reports"), ("coverage", "Coverage")):
+    for page, title in (("data", "Data"), ("siting", "Siting"), ("reports", "Reports"),
+                        ("lists", "Three lists · road adoption · demonstration areas"), ("coverage", "Coverage")):
         at.radio(key="page_en").set_value(page).run()
         _no_crash(at)
         assert at.title[0].value == title
         assert not at.error, [e.value for e in at.error]
+
+
+def test_lists_page_shows_the_engines_lists_adoption_and_makes_the_guide_map():
+    """三张清单 page: the figures are build_lists / adopt_roads on the sample layers; guide map on a click."""
+    from analysis.adoption import adopt_roads
+    from analysis.lists import build_lists
+    from analysis.party_inputs import load_party_layers
+
+    city = load_sample_city()
+    layers = load_party_layers(osm_features=city.features)
+    lists = build_lists(city.network, layers.units, layers.needs, layers.projects).summary
+    adopt = adopt_roads(city.network, layers.units, area=layers.demo_areas, rivers=layers.rivers).summary
+    at = _app()
+    at.radio(key="page_zh").set_value("lists").run()
+    _no_crash(at)
+    assert at.title[0].value == "三张清单 · 门前三包 · 示范区"
+    vals = _metrics(at)
+    assert vals[:5] == [str(lists["n_needs"]), str(lists["n_matched"]), str(lists["n_unmatched"]),
+                        str(lists["n_resources"]), f"{lists['n_projects_claimed']} / {lists['n_projects']}"]
+    assert vals[6] == f"{adopt['adopted_union_m']:,.0f} m"
+    assert "示例数据" in _texts(at)
+    at.button(key="guide_make").click().run()
+    _no_crash(at)
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("download_button")) >= 3   # lists XLSX, guide map PDF and PNG

@@ -19,7 +19,7 @@ from ui.widgets import choice, multi
 
 log = logging.getLogger("servicecircle.app")
 
-PAGES = ("coverage", "data", "siting", "reports")
+PAGES = ("coverage", "data", "siting", "reports", "lists")
 LAYER_CHOICES = ("centers", "stations", "isochrones", "circles", "grids", "gaps", "communities", "basemap")
 DEFAULT_LAYERS = ("centers", "stations", "isochrones", "grids", "gaps", "communities", "basemap")
 BASEMAPS = ("local", "osm", "tianditu", "amap")
@@ -105,9 +105,10 @@ def run_app() -> None:
     except Exception as err:  # noqa: BLE001 - the user sees a short message, the log the details
         show_error(err, lang)
         return
-    from ui import page_coverage, page_data, page_reports, page_siting
+    from ui import page_coverage, page_data, page_lists, page_reports, page_siting
 
-    page = {"coverage": page_coverage, "data": page_data, "siting": page_siting, "reports": page_reports}[settings.page]
+    page = {"coverage": page_coverage, "data": page_data, "siting": page_siting, "reports": page_reports,
+            "lists": page_lists}[settings.page]
     try:
         page.render(settings)
     except Exception as err:  # noqa: BLE001

@@ -47,7 +47,7 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
         if len(res.resources_by_kind) else res.resources_by_kind.assign(kind_t=[])
     return {
         "needs": _t("t_needs", lang, n, [
-            ("need_id", "c_need", "text"), ("name", "c_need", "text"), ("category_t", "c_category", "text"),
+            ("need_id", "c_id", "text"), ("name", "c_need", "text"), ("category_t", "c_category", "text"),
             ("quantity", "c_quantity", "auto"), ("community", "c_community", "text"), ("compound", "c_compound", "text"),
             ("status_t", "c_status", "text"), ("matched", "c_matched", "bool"), ("n_matches", "c_n_matches", "int"),
             ("nearest_unit", "c_nearest_unit", "text"), ("nearest_m", "c_nearest_m", "int"),
@@ -65,11 +65,11 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
             ("allocated", "c_allocated", "auto"), ("unused", "c_unused", "auto"), ("capacity_unit", "c_capacity_unit", "text")],
             sheet="资源清单汇总" if lang == "zh" else "resources_summary"),
         "projects": _t("t_projects", lang, p, [
-            ("project_id", "c_project", "text"), ("name", "c_project", "text"), ("claimed_by", "c_claimed_by", "text"),
+            ("project_id", "c_id", "text"), ("name", "c_project", "text"), ("claimed_by", "c_claimed_by", "text"),
             ("claimed", "c_claimed", "bool"), ("unit_known", "c_unit_known", "bool"), ("community", "c_community", "text"),
             ("status_t", "c_status", "text"), ("start_date", "c_start", "text"), ("end_date", "c_end", "text")]),
         "matches": _t("t_matches", lang, res.matches, [
-            ("need_id", "c_need", "text"), ("need", "c_need", "text"), ("unit_name", "c_unit", "text"),
+            ("need_id", "c_id", "text"), ("need", "c_need", "text"), ("unit_name", "c_unit", "text"),
             ("kind_zh", "c_kind", "text"), ("walk_m", "c_nearest_m", "int")],
             sheet="需求资源匹配" if lang == "zh" else "matches"),
     }

@@ -41,6 +41,7 @@ _S: dict[str, tuple[str, str]] = {
         "of its area lies inside; a standardised center has all three basic functions.",
     ),
     # columns
+    "c_id": ("编号", "Id"),
     "c_need": ("需求内容", "Need"),
     "c_category": ("类别", "Category"),
     "c_quantity": ("数量", "Quantity"),
