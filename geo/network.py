@@ -7,8 +7,6 @@ with its geometry in a projected metric CRS (the local UTM zone), and exposes a 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,7 +23,7 @@ from scipy.sparse import csgraph
 
 from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
-from geo.disk_cache import cache_root, code_fingerprint, read_cached, write_cached
+from geo.disk_cache import Packer, Unpacker, cache_key, code_fingerprint, read_entry, write_entry
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 if TYPE_CHECKING:
@@ -346,24 +344,70 @@ def load_walk_network(
     """Load the walking network of a local OSM file, from the on-disk cache when possible.
 
     The cache key is the file's SHA-256 plus the walkable highway set and the cache format
-    version, so an edited file or changed rules rebuild the graph. Cache files are written
-    atomically (temporary file, then rename).
+    version and the builder code's fingerprint, so an edited file, changed rules or changed code
+    rebuild the graph. The cache holds data only (``geo.disk_cache``: NumPy arrays, WKB, JSON),
+    verified by SHA-256 before use.
     """
     p = check_osm_file(path)
     digest = file_sha256(p)
-    key_src = json.dumps({"sha": digest, "hw": sorted(highways), "v": CACHE_VERSION,
-                          "code": code_fingerprint(__file__)}, sort_keys=True)
-    key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
-    cached = Path(cache_dir or cache_root()) / "networks" / f"{key}.pkl"
+    key = cache_key(sha=digest, hw=sorted(highways), v=CACHE_VERSION, code=code_fingerprint(__file__))
     if use_cache:
-        net = read_cached(cached, lambda o: isinstance(o, WalkNetwork))
+        net = _from_cache(read_entry("networks", key, cache_dir), digest)
         if net is not None:
             return net
     net = build_walk_network(p, highways)
     object.__setattr__(net, "source_sha256", digest)
     if use_cache:
-        write_cached(net, cached)
+        arrays, meta = _to_cache(net)
+        write_entry("networks", key, arrays, meta, cache_dir)
     return net
+
+
+_CACHE_ARRAYS = ("node_x", "node_y", "node_osmid", "edge_u", "edge_v", "edge_length", "edge_oneway", "node_component")
+
+
+def _to_cache(net: WalkNetwork) -> tuple[dict[str, np.ndarray], dict]:
+    """Plain arrays (geometries as WKB, tags as UTF-8) and JSON metadata of a network."""
+    pk = Packer()
+    for k in _CACHE_ARRAYS:
+        pk.array(k, getattr(net, k))
+    meta = {"crs": net.crs, "source_path": net.source_path, "source_sha256": net.source_sha256,
+            "edge_geometry": pk.geoms(net.edge_geometry), "edge_highway": pk.text(net.edge_highway),
+            "edge_name": pk.text(net.edge_name)}
+    return pk.finish(), meta
+
+
+def _from_cache(entry, digest: str) -> WalkNetwork | None:
+    """The network of a verified cache entry, or None when it does not fit (then it is rebuilt)."""
+    if entry is None:
+        return None
+    a, meta = entry
+    try:
+        if meta.get("source_sha256") != digest or not isinstance(meta.get("crs"), str):
+            return None
+        up = Unpacker(a)
+
+        def text(name):
+            return up.text(meta[name]).fillna("").to_numpy(dtype=object)
+
+        n_nodes, n_edges = a["node_x"].shape[0], a["edge_u"].shape[0]
+        net = WalkNetwork(
+            crs=meta["crs"], node_x=a["node_x"].astype(float), node_y=a["node_y"].astype(float),
+            node_osmid=a["node_osmid"].astype(np.int64), edge_u=a["edge_u"].astype(np.int64),
+            edge_v=a["edge_v"].astype(np.int64), edge_length=a["edge_length"].astype(float),
+            edge_geometry=up.geoms(meta["edge_geometry"]), edge_highway=text("edge_highway"),
+            edge_name=text("edge_name"), edge_oneway=a["edge_oneway"].astype(bool),
+            node_component=a["node_component"].astype(np.int64), source_path=meta.get("source_path"),
+            source_sha256=digest,
+        )
+        sizes_ok = (net.node_y.shape[0] == net.node_osmid.shape[0] == net.node_component.shape[0] == n_nodes
+                    and all(getattr(net, k).shape[0] == n_edges for k in ("edge_v", "edge_length", "edge_geometry",
+                                                                        "edge_highway", "edge_name", "edge_oneway")))
+        in_range = n_edges == 0 or (net.edge_u.min() >= 0 and net.edge_v.min() >= 0
+                                    and max(net.edge_u.max(), net.edge_v.max()) < n_nodes)
+        return net if sizes_ok and in_range else None
+    except Exception:  # anything unexpected: rebuilt
+        return None
 
 
 def describe(net: WalkNetwork) -> str:

@@ -4,12 +4,12 @@ Read with pyosmium in one pass (areas assembled by libosmium), all geometries in
 (EPSG:4326). Old-style multipolygons (tags on the outer way, relation tagged only
 ``type=multipolygon``, e.g. West Lake 西湖 with its islands as inner rings) are handled: the
 relation gets the outer way's tags and the plain way area is dropped, so lakes keep their holes.
-Results are cached on disk (pickle keyed by the file's SHA-256 and the format version).
+Results are cached on disk in data-only formats (``geo.disk_cache``), keyed by the file's SHA-256,
+the format version and the builder code's fingerprint.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,8 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import OSMFileError
-from geo.disk_cache import cache_root, code_fingerprint, read_cached, write_cached
+from geo.disk_cache import (Packer, Unpacker, cache_key, code_fingerprint, decode_frame, encode_frame, read_entry,
+                             write_entry)
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 CACHE_VERSION = 1
@@ -335,22 +336,45 @@ def _polygonal(geom):
 def load_osm_features(path: str | Path, *, cache_dir: str | Path | None = None, use_cache: bool = True) -> OSMFeatures:
     """Context layers of a local OSM file, from the on-disk cache when possible.
 
-    The cache key is the file's SHA-256 and :data:`CACHE_VERSION`; files are written atomically
-    (temporary file + ``os.replace``). A damaged cache file is ignored and rebuilt.
+    The cache key is the file's SHA-256, :data:`CACHE_VERSION` and the code fingerprint; the
+    cache holds data only (``geo.disk_cache``), verified by SHA-256 before use. A damaged or
+    foreign cache entry is ignored and rebuilt.
     """
     p = check_osm_file(path)
     digest = file_sha256(p)
-    key = hashlib.sha256(f"{digest}:features:v{CACHE_VERSION}:{code_fingerprint(__file__)}".encode()).hexdigest()[:24]
-    cached = Path(cache_dir or cache_root()) / "features" / f"{key}.pkl"
+    key = cache_key(sha=digest, what="features", v=CACHE_VERSION, code=code_fingerprint(__file__))
     if use_cache:
-        obj = read_cached(cached, lambda o: isinstance(o, OSMFeatures) and o.source_sha256 == digest)
+        obj = _from_cache(read_entry("features", key, cache_dir), digest)
         if obj is not None:
             return obj
     feats = read_osm_features(p)
     feats.source_sha256 = digest
     if use_cache:
-        write_cached(feats, cached)
+        pk = Packer()
+        schemas = {name: encode_frame(name, feats[name], pk) for name in LAYERS}
+        meta = {"layers": schemas, "bounds": [float(b) for b in feats.bounds], "source_path": feats.source_path,
+                "source_sha256": digest, "stats": {k: int(v) for k, v in feats.stats.items()}}
+        write_entry("features", key, pk.finish(), meta, cache_dir)
     return feats
+
+
+def _from_cache(entry, digest: str) -> OSMFeatures | None:
+    """The layers of a verified cache entry, or None when it does not fit (then they are rebuilt)."""
+    if entry is None:
+        return None
+    arrays, meta = entry
+    try:
+        if meta.get("source_sha256") != digest or set(meta["layers"]) != set(LAYERS):
+            return None
+        up = Unpacker(arrays)
+        layers = {name: decode_frame(meta["layers"][name], up) for name in LAYERS}
+        bounds = tuple(float(b) for b in meta["bounds"])
+        if len(bounds) != 4:
+            return None
+        return OSMFeatures(**layers, bounds=bounds, source_path=meta.get("source_path"), source_sha256=digest,
+                           stats={str(k): int(v) for k, v in meta.get("stats", {}).items()})
+    except Exception:  # anything unexpected: rebuilt
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover - manual check

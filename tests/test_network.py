@@ -5,6 +5,7 @@ from __future__ import annotations
 import bz2
 
 import numpy as np
+import shapely
 import pytest
 
 import geo.network as network_mod
@@ -36,7 +37,8 @@ def test_xml_bz2_gives_the_same_network_as_pbf(hangzhou, tmp_path):
 
 def test_second_load_comes_from_cache(tmp_path, monkeypatch):
     first = load_walk_network(SAMPLE_PBF, cache_dir=tmp_path)
-    assert list((tmp_path / "networks").glob("*.pkl"))
+    (entry,) = (tmp_path / "networks").iterdir()
+    assert sorted(p.suffix for p in entry.iterdir()) == [".json", ".npz"]  # data only, no pickle
 
     def boom(*a, **k):
         raise AssertionError("rebuilt instead of using the cache")
@@ -44,10 +46,12 @@ def test_second_load_comes_from_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(network_mod, "build_walk_network", boom)
     again = load_walk_network(SAMPLE_PBF, cache_dir=tmp_path)
     assert again.n_edges == first.n_edges and again.source_sha256 == first.source_sha256
+    assert np.array_equal(again.edge_u, first.edge_u) and list(again.edge_name) == list(first.edge_name)
+    assert shapely.equals_exact(again.edge_geometry, first.edge_geometry, 0).all()
     monkeypatch.undo()
     # a damaged cache file is rebuilt, never trusted
-    (cached,) = (tmp_path / "networks").glob("*.pkl")
-    cached.write_bytes(b"not a pickle")
+    (cached,) = entry.glob("*.npz")
+    cached.write_bytes(b"not an npz")
     assert load_walk_network(SAMPLE_PBF, cache_dir=tmp_path).n_edges == first.n_edges
 
 

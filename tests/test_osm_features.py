@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pickle
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
@@ -76,14 +76,20 @@ def test_old_style_outer_ways_are_not_duplicated(feats):
 
 def test_cache_is_written_atomically_reused_and_rebuilt_when_damaged(tmp_path):
     first = load_osm_features(SAMPLE_PBF, cache_dir=tmp_path)
-    files = list((tmp_path / "features").iterdir())
-    assert len(files) == 1 and files[0].suffix == ".pkl"  # no temporary leftovers
+    (entry,) = (tmp_path / "features").iterdir()
+    files = sorted(entry.iterdir())
+    assert [f.suffix for f in files] == [".npz", ".json"]  # data + manifest, no temporary leftovers
     assert first.source_sha256 == "5958ffe8bec56324f9b119dedfd976c609ee7e483e0e5db68236af0c3839a67e"
     again = load_osm_features(SAMPLE_PBF, cache_dir=tmp_path)
     assert {k: len(v) for k, v in again.as_dict().items()} == {k: len(v) for k, v in first.as_dict().items()}
-    with open(files[0], "rb") as f:
-        assert isinstance(pickle.load(f), OSMFeatures)
-    files[0].write_bytes(b"not a pickle")
+    for k in first.keys():
+        assert list(again[k].columns) == list(first[k].columns) and again[k].crs == first[k].crs
+        assert again[k].drop(columns="geometry").equals(first[k].drop(columns="geometry"))
+        assert again[k].geometry.geom_equals_exact(first[k].geometry, 0).all()
+    assert again.stats == first.stats and again.bounds == first.bounds
+    with np.load(files[0], allow_pickle=False) as z:  # plain arrays only
+        assert not any(z[k].dtype.hasobject for k in z.files)
+    files[0].write_bytes(b"not an npz")
     rebuilt = load_osm_features(SAMPLE_PBF, cache_dir=tmp_path)
     assert len(rebuilt.buildings) == len(first.buildings)
 
@@ -91,7 +97,7 @@ def test_cache_is_written_atomically_reused_and_rebuilt_when_damaged(tmp_path):
 def test_env_variable_selects_the_cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("SERVICECIRCLE_CACHE", str(tmp_path))
     load_osm_features(SAMPLE_PBF)
-    assert len(list((tmp_path / "features").glob("*.pkl"))) == 1
+    assert len(list((tmp_path / "features").glob("*/manifest.json"))) == 1
 
 
 def test_bz2_xml_gives_the_same_layers_as_pbf(feats):
