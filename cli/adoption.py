@@ -52,7 +52,7 @@ def format_summary(s: dict, lang: str, is_demo: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     say = progress_printer()
-    net, layers, feats, _ = load_party(args, say)
+    net, layers, feats, _ = load_party(args, say, ("units", "demo_areas"))
     for res in layers.reports.values():
         if res.report.problems:
             print(res.render(args.lang), file=sys.stderr)

@@ -48,7 +48,7 @@ def format_summary(s: dict, lang: str, is_demo: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     say = progress_printer()
-    net, layers, _, _ = load_party(args, say)
+    net, layers, _, _ = load_party(args, say, ("units", "needs", "projects"))
     for res in layers.reports.values():
         if res.report.problems:
             print(res.render(args.lang), file=sys.stderr)

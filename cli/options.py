@@ -62,8 +62,8 @@ def add_party_options(p: argparse.ArgumentParser, *, rivers: bool = False) -> No
                                         "default for the sample city: its OSM waterways")
 
 
-def load_party(args: argparse.Namespace, say: Callable[[str], None]):
-    """(network, party layers, OSM features or None, sample?) for a party-building sub-command."""
+def load_party(args: argparse.Namespace, say: Callable[[str], None], kinds: tuple[str, ...]):
+    """(network, party layers of ``kinds``, OSM features, sample?) for a party-building sub-command."""
     from analysis.party_inputs import load_party_layers
     from analysis.sample_city import SAMPLE_OSM, load_sample_city
     from geo.network import load_walk_network
@@ -79,5 +79,6 @@ def load_party(args: argparse.Namespace, say: Callable[[str], None]):
     layers = load_party_layers(units=args.units, needs=getattr(args, "needs", None), projects=getattr(args, "projects", None),
                                demo_areas=getattr(args, "demo_areas", None), rivers=getattr(args, "rivers", None),
                                coords=getattr(args, "coords", "auto"), streets=net.edges_gdf().geometry, sample=sample,
-                               osm_features=feats if getattr(args, "rivers", None) is None and hasattr(args, "rivers") else None)
+                               osm_features=feats if getattr(args, "rivers", None) is None and hasattr(args, "rivers") else None,
+                               kinds=kinds)
     return net, layers, feats, sample

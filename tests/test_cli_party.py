@@ -62,3 +62,25 @@ def test_demo_area_cli(tmp_path, capsys):
 def test_bad_distance_exits_2(tmp_path, capsys):
     assert main(["adoption", "--out", str(tmp_path), "--distance", "-5"]) == 2
     assert "认领距离" in capsys.readouterr().err
+
+
+def test_templates_go_through_every_party_command(tmp_path, capsys):
+    """The files a planner starts from (data/templates/) never crash lists/adoption/demo-area/guide-map."""
+    from pathlib import Path
+
+    t = Path(__file__).resolve().parent.parent / "data" / "templates"
+    assert main(["lists", "--units", str(t / "units.csv"), "--needs", str(t / "needs.xlsx"),
+                 "--projects", str(t / "projects.csv"), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "示例数据" not in out                     # every layer is the planner's
+    needs = gpd.read_file(tmp_path / "three_lists.gpkg", layer="needs_list")
+    assert needs["matched"].astype(bool).tolist() == [True]   # the example parking need, example unit offers parking
+    assert main(["adoption", "--units", str(t / "units.xlsx"), "--demo-areas", str(t / "demo_areas.csv"),
+                 "--out", str(tmp_path)]) == 0
+    assert "示例数据" not in capsys.readouterr().out
+    assert main(["demo-area", "--demo-areas", str(t / "demo_areas.xlsx"), "--units", str(t / "units.csv"),
+                 "--out", str(tmp_path)]) == 0
+    assert main(["guide-map", "--demo-areas", str(t / "demo_areas.csv"), "--units", str(t / "units.csv"),
+                 "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out.lower() and (tmp_path / "guide_map_zh.pdf").exists()
