@@ -50,7 +50,7 @@ FILE_COLUMNS = ("osm", "centers", "stations", "demand", "grids", "communities")
 _SAFE_OUT = re.compile(r"^[\w\-\u4e00-\u9fff]{1,80}$")
 FIGURES = ["area", "out", "status", "total_pop", "covered_pop", "covered_share", "uncovered_pop", "off_network_pop",
            "unreachable_pop", "median_min", "p90_min", "n_centers", "minutes", "speed_kmh", "n_nodes", "n_edges",
-           "seconds", "peak_rss_mb", "is_demo", "population_is_estimate", "error"]
+           "seconds", "cpu_s", "peak_rss_mb", "is_demo", "population_is_estimate", "error"]
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def run_area(task: AreaTask, out_dir: str) -> dict:
     from analysis.scenarios import summary_dict
     from analysis.study import load_study, run_study
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     paths = area_paths(out_dir, task.out)
     paths["json"].parent.mkdir(parents=True, exist_ok=True)
     base = {"area": task.area, "out": task.out, "row": task.row}
@@ -213,7 +213,7 @@ def run_area(task: AreaTask, out_dir: str) -> dict:
         s = summary_dict(result.summary)
         fig = {**base, "status": "done", **{k: s.get(k) for k in FIGURES if k in s},
                "n_nodes": int(study.network.n_nodes), "n_edges": int(study.network.n_edges),
-               "seconds": time.perf_counter() - t0, "peak_rss_mb": _peak_rss_mb(),
+               "seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, "peak_rss_mb": _peak_rss_mb(),
                "outline_wkt": _area_outline_wkt(study), "error": ""}
         atomic_write_text(paths["json"], json.dumps(fig, ensure_ascii=False, default=float))
         atomic_write_text(paths["done"], task.key)           # last: the area counts as finished
@@ -302,7 +302,7 @@ def summary_table(rows: Iterable[dict]) -> gpd.GeoDataFrame:
     rows = list(rows)
     df = pd.DataFrame([{k: r.get(k) for k in ["row", *FIGURES]} for r in rows])
     for c in ("total_pop", "covered_pop", "covered_share", "uncovered_pop", "off_network_pop", "unreachable_pop",
-              "median_min", "p90_min", "minutes", "speed_kmh", "seconds", "peak_rss_mb"):
+              "median_min", "p90_min", "minutes", "speed_kmh", "seconds", "cpu_s", "peak_rss_mb"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     df["error"] = df["error"].fillna("").astype(str)
     geoms = [shapely.from_wkt(r["outline_wkt"]) if r.get("outline_wkt") else None for r in rows]
