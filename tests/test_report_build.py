@@ -36,9 +36,31 @@ def sample():
     study = load_study()
     result = run_study(study)
     city = load_sample_city()
+    from analysis.report.study_inputs import study_workers
+
     inputs = ReportInputs(study_area=study.name_zh, features=city.features, network=study.network,
-                          stations=study.stations, candidates=study.candidates, osm_date="2015-02")
+                          stations=study.stations, candidates=study.candidates, osm_date="2015-02",
+                          workers=study_workers(study))
     return result, inputs
+
+
+def test_pdf_has_the_worker_section_before_the_amenity_audits(zh, sample):
+    """Issue 15: the red-station / outdoor-worker section, with its figures, precedes the audits."""
+    _, paths = zh
+    w = sample[1].workers
+    text = squash(pdf_text(paths["pdf"]))
+    i_workers, i_audit = text.find(squash(label("sec_workers", "zh"))), text.find(squash(label("sec_audit", "zh")))
+    assert 0 <= i_workers < i_audit
+    section = text[i_workers:i_audit]
+    for needle in ("环卫工人", "外卖骑手/快递员", "公交/出租车司机", squash(label("t_worker_streets", "zh")),
+                   fmt_int(w.summary.total_workers), fmt_int(w.summary.covered_workers), fmt_pct(w.summary.covered_share),
+                   w.busy_streets["street"].iloc[0], squash(label("map_workers", "zh"))):
+        assert needle in section, needle
+    assert "核查标准" in text[i_audit:]
+    import pyogrio
+
+    layers = {n for n, _ in pyogrio.list_layers(paths["gpkg"])}
+    assert {"worker_workers", "worker_groups", "worker_busy_gaps", "worker_busy_streets"} <= layers
 
 
 def build_checked(result, formats, lang, out, inputs):

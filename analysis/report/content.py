@@ -100,6 +100,7 @@ class ReportContent:
     tables: dict[str, Table]
     siting: dict[str, Table] = field(default_factory=dict)
     siting_note: str = ""
+    workers_note: str = ""
     method: list[str] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
@@ -135,6 +136,8 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         tables["grids"] = grids_table(result, lang)
     tables["gaps"] = gaps_table(result, lang)
     tables["centers"] = centers_table(result, lang)
+    if inputs.workers is not None:
+        tables.update(worker_tables(inputs.workers, lang))
     std = _standard(inputs)
     ca, sa = _audits(inputs, result, std)
     if ca is not None:
@@ -159,6 +162,7 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         params=params_table(result, lang, inputs),
         tables=tables,
         method=method_notes(result, lang, inputs),
+        workers_note=worker_sentence(inputs.workers, lang) if inputs.workers is not None else "",
     )
     if siting is not None:
         from analysis.report.siting_lists import siting_tables
@@ -361,6 +365,43 @@ def histogram_table(result: CoverageResult, lang: str) -> Table:
             Column("population", label("c_population", lang), "int")]
     return Table("histogram", label("t_hist", lang), "步行时间分布" if lang == "zh" else "time_histogram", df, cols,
                  {"from_min": np.nan, "population": float(df["population"].sum())})
+
+
+def worker_tables(w, lang: str) -> dict[str, Table]:
+    """The worker section's tables: served by group, busy streets not in reach, weights."""
+    zh = lang == "zh"
+    g = w.groups.copy()
+    g["label"] = g["group_zh"] if zh else g["group_en"]
+    s = w.summary
+    cols = [Column("label", label("c_group", lang)), Column("workers", label("c_workers", lang), "int"),
+            Column("covered", label("c_served", lang), "int"), Column("uncovered", label("c_unserved", lang), "int"),
+            Column("covered_share", label("c_covered_share", lang), "pct")]
+    totals = {"label": "合计" if zh else "Total", "workers": s.total_workers, "covered": s.covered_workers,
+              "uncovered": s.total_workers - s.covered_workers, "covered_share": s.covered_share}
+    out = {"worker_groups": Table("worker_groups", label("t_worker_groups", lang), "户外劳动者" if zh else "workers",
+                                  g, cols, totals)}
+    b = w.busy_streets
+    out["worker_streets"] = Table(
+        "worker_streets", label("t_worker_streets", lang), "驿站未达道路" if zh else "busy_streets_unserved", b,
+        [Column("street", label("c_street", lang)), Column("highway", label("c_highway", lang)),
+         Column("length_m", label("c_length_m", lang), "int"), Column("uncovered_m", label("c_uncovered_m", lang), "int")],
+        {"street": "合计" if zh else "Total", "length_m": float(b["length_m"].sum()), "uncovered_m": float(b["uncovered_m"].sum())})
+    if w.weights is not None:
+        t = w.weights.copy()
+        t["label"] = t["group_zh"] if zh else t["group_en"]
+        out["worker_weights"] = Table(
+            "worker_weights", label("t_worker_weights", lang), "劳动者权重" if zh else "worker_weights", t,
+            [Column("label", label("c_group", lang)), Column("source", label("c_source", lang)),
+             Column("tag", label("c_tag", lang)), Column("weight", label("c_weight", lang), "auto"),
+             Column("unit", "单位" if zh else "Unit"), Column("why", label("c_why", lang))])
+    return out
+
+
+def worker_sentence(w, lang: str) -> str:
+    """The worker section's opening paragraph with its figures and assumptions."""
+    s = w.summary
+    return label("workers_intro", lang, r=f"{s.radius_m:,.0f}", total=fmt_int(s.total_workers),
+                 covered=fmt_int(s.covered_workers), share=fmt_pct(s.covered_share), km=f"{s.busy_uncovered_m / 1000:,.1f}")
 
 
 def _standard(inputs: ReportInputs):

@@ -29,6 +29,8 @@ def build_figures(result: CoverageResult, content: ReportContent, inputs: Report
         "chart_curve": staticmap.figure_png(charts.chart_curve(content, m), dpi),
         "chart_hist": staticmap.figure_png(charts.chart_histogram(content, m), dpi),
     }
+    if inputs is not None and inputs.workers is not None:
+        out["map_workers"] = staticmap.figure_png(staticmap.map_workers(result, inputs.workers, lang, inputs, demo), dpi)
     if proposals is not None and len(proposals):
         out["map_siting"] = staticmap.figure_png(staticmap.map_coverage(
             after if after is not None else result, lang, inputs, demo, proposals=proposals,

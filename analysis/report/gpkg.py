@@ -26,6 +26,10 @@ def report_layers(result: CoverageResult, inputs: ReportInputs | None = None,
         layers["stations"] = inputs.stations
     if inputs.candidates is not None and len(inputs.candidates):
         layers["candidates"] = inputs.candidates
+    if inputs.workers is not None:
+        from analysis.worker_export import worker_layers
+
+        layers.update(worker_layers(inputs.workers))
     for name, gdf in (siting_layers or {}).items():
         if gdf is not None and len(gdf):
             layers[name] = gdf

@@ -37,6 +37,8 @@ class ReportInputs:
     osm_date: date of the OSM data, e.g. "2015-02".
     standard: the audit standard (``analysis.standards.load_standard(path)``); its name and file
         hash are printed with the audits and in the parameters.
+    workers: red-station coverage of outdoor workers (``analysis.worker_coverage``); its section
+        comes before the amenity audits.
     """
 
     study_area: str | None = None
@@ -52,3 +54,4 @@ class ReportInputs:
     is_demo: bool | None = None
     osm_date: str | None = None
     standard: object | None = None  # analysis.standards.Standard (default: data/standards/default.toml)
+    workers: object | None = None  # analysis.worker_coverage.WorkerCoverageResult (the worker section)

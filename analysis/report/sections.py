@@ -140,6 +140,12 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
     parts += [f'<h2>{esc(label("sec_gaps", lang))}</h2>',
               table_html(t["gaps"], lang) if len(t["gaps"].df) else f"<p>{esc(label('no_gaps', lang))}</p>"]
     parts += [f'<h2>{esc(label("sec_centers", lang))}</h2>', table_html(t["centers"], lang)]
+    if "worker_groups" in t:
+        parts += [f'<h2>{esc(label("sec_workers", lang))}</h2>', f"<p>{esc(c.workers_note)}</p>",
+                  figure_html(figures, "map_workers", label("map_workers", lang)),
+                  table_html(t["worker_groups"], lang), table_html(t["worker_streets"], lang)]
+        if "worker_weights" in t:
+            parts.append(table_html(t["worker_weights"], lang))
     parts.append(f'<h2>{esc(label("sec_audit", lang))}</h2>')
     for key in ("center_audit", "station_audit"):
         parts.append(table_html(t[key], lang) if key in t else

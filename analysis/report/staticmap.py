@@ -245,6 +245,36 @@ def map_grids(result: CoverageResult, lang: str, inputs: ReportInputs | None = N
     return fig
 
 
+def map_workers(result: CoverageResult, workers, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
+    """Worker map: red stations and their reach, service centers, workers served / not served
+    (dots sized by persons), busy streets with no station in reach (red lines)."""
+    inputs = inputs or ReportInputs()
+    ext = map_extent(result)
+    fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
+    handles = []
+    reach = workers.reach.to_crs(result.crs) if len(workers.reach) else None
+    if reach is not None:
+        reach.plot(ax=ax, facecolor=STATION_COLOUR, alpha=0.18, edgecolor=STATION_COLOUR, linewidth=0.4, zorder=2)
+        handles.append(Patch(facecolor=STATION_COLOUR, alpha=0.25, edgecolor=STATION_COLOUR,
+                             label=label("leg_station_reach", lang, r=f"{workers.radius_m:,.0f}")))
+    gaps = workers.busy_gaps.to_crs(result.crs)
+    if len(gaps):
+        gaps.plot(ax=ax, color=GAP_COLOUR, linewidth=1.8, zorder=4)
+        handles.append(Line2D([], [], color=GAP_COLOUR, linewidth=1.8, label=label("leg_busy_gap", lang)))
+    w = workers.workers.to_crs(result.crs)
+    size = 6 + 4 * np.sqrt(w["weight"].to_numpy(dtype=float))
+    for served, colour in ((True, "#2e7d32"), (False, "#6a1b9a")):
+        m = (w["covered"] == served).to_numpy()
+        ax.scatter(w.geometry.x[m], w.geometry.y[m], s=size[m], c=colour, alpha=0.7, edgecolors="white", linewidths=0.3, zorder=5)
+        handles.append(Line2D([], [], marker="o", color="none", markerfacecolor=colour, markeredgecolor="white", markersize=6,
+                              label=label("leg_workers_served" if served else "leg_workers_unserved", lang)))
+    stations = workers.stations
+    _draw_points(ax, result, stations, None)
+    handles += _center_handles(lang, len(stations) > 0, False)
+    _finish(ax, handles, lang, is_demo)
+    return fig
+
+
 def _finish(ax, handles, lang: str, is_demo: bool) -> None:
     ax.set_xlabel("")  # geopandas labels the axes with the CRS's axis names
     ax.set_ylabel("")

@@ -53,4 +53,17 @@ def inputs_from_study(study, lang: str = "zh", with_basemap: bool = True) -> Rep
         study_area=study.name_zh if lang == "zh" else study.name_en,
         sources=sources, features=features, network=study.network, stations=study.stations,
         candidates=study.candidates, is_demo=bool(study.is_demo) or None, osm_date=osm_date,
+        workers=study_workers(study) if study.stations is not None and len(study.stations) else None,
     )
+
+
+def study_workers(study, uploaded=None, radius_m: float | None = None, stations=None):
+    """Red-station coverage of the study's outdoor workers (``analysis.worker_coverage``) for the report."""
+    from analysis.worker_coverage import WORKER_RADIUS_M, run_worker_coverage
+    from analysis.worker_demand import study_worker_points, weights_table
+
+    st = study.stations if stations is None else stations
+    is_demo = bool(st is not None and "demo" in st and st["demo"].fillna(False).astype(bool).any())
+    return run_worker_coverage(study.network, st, study_worker_points(study, uploaded),
+                               WORKER_RADIUS_M if radius_m is None else radius_m, weights=weights_table(),
+                               is_demo=is_demo, study_area=study.grids)
