@@ -98,7 +98,7 @@ def load_study(
         return res.gdf
 
     c = layer(centers, "centers", sample.centers if sample else None)
-    g = with_grid_ids(layer(grids, "grids", sample.grids if sample else None))
+    g = layer(grids, "grids", sample.grids if sample else None)
     cm = layer(communities, "communities", sample.communities if sample else None)
     st = layer(stations, "stations", sample.stations if sample else None)
     ca = layer(candidates, "candidates", sample.candidates if sample else None)
@@ -117,19 +117,6 @@ def load_study(
     else:
         name_zh, name_en = SAMPLE_NAME_ZH, SAMPLE_NAME_EN
     return Study(name_zh, name_en, osm_path, net, c, d, g, cm, st, ca, reports, is_demo, estimate)
-
-
-def with_grid_ids(grids: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
-    """Grids with the ``grid_id`` coverage needs: a read file's ``id`` (编号), else G001, G002, …"""
-    if grids is None or "grid_id" in grids:
-        return grids
-    generated = [f"G{i + 1:03d}" for i in range(len(grids))]
-    ids = grids["id"].astype(object).where(grids["id"].notna(), None) if "id" in grids else None
-    ids = [str(v) if v is not None and str(v).strip() else generated[i] for i, v in enumerate(ids)] \
-        if ids is not None else generated
-    if len(set(ids)) < len(ids):
-        ids = generated
-    return grids.assign(grid_id=ids)
 
 
 def clip_to_area(demand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
