@@ -309,7 +309,7 @@ def summary_table(rows: Iterable[dict]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=geoms, crs=WGS84)
 
 
-def _xlsx_safe(v):
+def xlsx_text_safe(v):
     """Text cells that a spreadsheet would run as a formula are written as text ('=…')."""
     if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + v
@@ -331,7 +331,7 @@ def write_summary(table: gpd.GeoDataFrame, out_dir: Path) -> tuple[Path, Path]:
         pyogrio.write_dataframe(t, tmp, layer="areas", driver="GPKG", promote_to_multi=False)
     frame = pd.DataFrame(t.drop(columns="geometry"))
     for c in ("area", "out", "status", "error"):
-        frame[c] = frame[c].map(_xlsx_safe)
+        frame[c] = frame[c].map(xlsx_text_safe)
     with atomic_write_path(xlsx) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             frame.to_excel(xw, sheet_name="areas", index=False)

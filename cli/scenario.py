@@ -247,10 +247,15 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.xlsx:
         from geo.safe_io import atomic_write_path
 
+        from analysis.batch import xlsx_text_safe
+
+        head_x = head.assign(name=head["name"].map(xlsx_text_safe))
+        comm_x = comm.assign(community=comm["community"].map(xlsx_text_safe))
+        comm_x.columns = [xlsx_text_safe(c) for c in comm_x.columns]
         with atomic_write_path(args.xlsx) as tmp:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                head.to_excel(xw, sheet_name="scenarios", index=False)
-                comm.to_excel(xw, sheet_name="communities", index=False)
+                head_x.to_excel(xw, sheet_name="scenarios", index=False)
+                comm_x.to_excel(xw, sheet_name="communities", index=False)
         print(("已写入 " if zh else "Written to ") + str(args.xlsx))
     return 0
 

@@ -252,3 +252,19 @@ def test_sigkill_during_save_loses_no_earlier_scenario(tmp_path):
                 r = st.load(n)
                 assert len(r.sites) in (3, 50) and r.summary["covered_share"] == 0.37
     assert killed_mid_save >= 1, "no kill landed inside a save; the test proved nothing"
+
+
+def test_compare_xlsx_does_not_turn_names_into_formulas(tmp_path, capsys):
+    store = tmp_path / "s.gpkg"
+    with GpkgStore(store) as st:
+        st.save(synthetic_record('=HYPERLINK("http://x","A")'))
+        st.save(synthetic_record("乙"))
+    out = tmp_path / "c.xlsx"
+    assert main(["scenario", "compare", '=HYPERLINK("http://x","A")', "乙", "--store", str(store),
+                 "--xlsx", str(out)]) == 0
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in c.value for c in cells)
+    assert all(c.data_type != "f" and not c.value.startswith("=") for c in cells)
