@@ -9,7 +9,6 @@ reader adds what they leave out, read offline with pyosmium in two passes: nodes
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import WGS84
-from geo.disk_cache import cache_root, code_fingerprint, read_cached, write_cached
+from geo.disk_cache import Packer, Unpacker, cache_key, code_fingerprint, decode_frame, encode_frame, read_entry, write_entry
 from geo.errors import OSMFileError
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
@@ -78,16 +77,26 @@ def read_transport_points(path: str | Path) -> gpd.GeoDataFrame:
 
 
 def load_transport_points(path: str | Path, *, cache_dir: str | Path | None = None, use_cache: bool = True) -> gpd.GeoDataFrame:
-    """:func:`read_transport_points` through the on-disk cache (key: file SHA-256 + code fingerprint)."""
+    """:func:`read_transport_points` through the data-only on-disk cache (``geo.disk_cache``;
+    key: file SHA-256 + code fingerprint). A damaged or foreign entry is ignored and rebuilt."""
     p = check_osm_file(path)
     digest = file_sha256(p)
-    key = hashlib.sha256(f"{digest}:transport:{code_fingerprint(__file__)}".encode()).hexdigest()[:24]
-    cached = Path(cache_dir or cache_root()) / "transport" / f"{key}.pkl"
+    key = cache_key(sha=digest, what="transport", code=code_fingerprint(__file__))
     if use_cache:
-        obj = read_cached(cached, lambda o: isinstance(o, gpd.GeoDataFrame))
-        if obj is not None:
-            return obj
+        entry = read_entry("transport", key, cache_dir)
+        if entry is not None:
+            arrays, meta = entry
+            try:
+                if meta.get("source_sha256") == digest:
+                    out = decode_frame(meta["frame"], Unpacker(arrays))
+                    if list(out.columns[:-1]) == list(COLUMNS):
+                        out["route_end"] = out["route_end"].astype(bool)
+                        return out
+            except Exception:  # anything unexpected: rebuilt
+                pass
     out = read_transport_points(p)
     if use_cache:
-        write_cached(out, cached)
+        pk = Packer()
+        write_entry("transport", key, pk.finish(), {"frame": encode_frame("t", out, pk), "source_sha256": digest},
+                    cache_dir)
     return out
