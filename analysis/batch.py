@@ -266,7 +266,7 @@ def run_batch(
     from distributed import as_completed
 
     t0 = time.perf_counter()
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # workers may run elsewhere: absolute paths (a shared folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     total = len(tasks)
     rows: dict[str, dict] = {}

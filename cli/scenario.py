@@ -18,7 +18,7 @@ from analysis.study import load_study
 from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
 from geo.crs import WGS84
 from geo.errors import ParameterError
-from geo.scenario_store import STORE_ENV, default_store_location, open_store, redact
+from geo.scenario_store import STORE_ENV, StoreError, default_store_location, open_store, redact
 
 
 def _store_option(p: argparse.ArgumentParser) -> None:
@@ -137,6 +137,9 @@ def run_save(args: argparse.Namespace) -> int:
     params = walk_params(args)
     store = open_store(args.store)
     try:
+        if not args.replace and args.name.strip() in set(store.list()["name"]):
+            raise StoreError(f"已有名为“{args.name.strip()}”的方案；换一个名称，或使用 --replace 覆盖。 "
+                             f"A scenario named '{args.name.strip()}' already exists; choose another name or use --replace.")
         study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
                            communities=args.communities, coords=args.coords, progress=say)
         sites = proposed_sites(args, study.network.edges_gdf())
