@@ -201,6 +201,9 @@ class _SqlStore:
     def _begin(self):
         raise NotImplementedError
 
+    def _begin_read(self):
+        raise NotImplementedError
+
     def _register_feature_tables(self, cur) -> None:
         pass
 
@@ -307,24 +310,23 @@ class _SqlStore:
         return pd.DataFrame(out, columns=cols)
 
     def load(self, name: str) -> ScenarioRecord:
-        """The scenario called ``name`` (StoreError when there is none)."""
-        cur = self.conn.cursor()
-        row = self._exec(cur, "SELECT id, name, created_utc, notes, crs, network_path, network_sha256, params_json, "
-                              "summary_json, baseline_json FROM sc_scenarios WHERE name = ?", (name,)).fetchone()
+        """The scenario called ``name`` (StoreError when there is none); read in one snapshot."""
+        with self._begin_read() as cur:
+            row = self._exec(cur, "SELECT id, name, created_utc, notes, crs, network_path, network_sha256, params_json, "
+                                  "summary_json, baseline_json FROM sc_scenarios WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                sid = row[0]
+                layers = [{"kind": k, "path": p, "sha256": s} for k, p, s in self._exec(
+                    cur, "SELECT kind, path, sha256 FROM sc_layers WHERE scenario_id = ? ORDER BY kind", (sid,)).fetchall()]
+                srows = self._exec(cur, f"SELECT {', '.join(SITE_COLUMNS)}, {self.geom_out} FROM sc_sites "
+                                        f"WHERE scenario_id = ? ORDER BY fid", (sid,)).fetchall()
+                grows = self._exec(cur, f"SELECT {', '.join(GAP_COLUMNS)}, {self.geom_out} FROM sc_gaps "
+                                        f"WHERE scenario_id = ? ORDER BY fid", (sid,)).fetchall()
+                crows = self._exec(cur, f"SELECT {', '.join(COMMUNITY_COLUMNS)} FROM sc_communities "
+                                        f"WHERE scenario_id = ? ORDER BY community", (sid,)).fetchall()
         if row is None:
-            self._end_read()
             raise StoreError(f"场景库中没有名为“{name}”的方案（用 scenario list 查看）。 "
                              f"No scenario named '{name}' in {redact(self.location)} (see `scenario list`).")
-        sid = row[0]
-        layers = [{"kind": k, "path": p, "sha256": s} for k, p, s in self._exec(
-            cur, "SELECT kind, path, sha256 FROM sc_layers WHERE scenario_id = ? ORDER BY kind", (sid,)).fetchall()]
-        srows = self._exec(cur, f"SELECT {', '.join(SITE_COLUMNS)}, {self.geom_out} FROM sc_sites "
-                                f"WHERE scenario_id = ? ORDER BY fid", (sid,)).fetchall()
-        grows = self._exec(cur, f"SELECT {', '.join(GAP_COLUMNS)}, {self.geom_out} FROM sc_gaps "
-                                f"WHERE scenario_id = ? ORDER BY fid", (sid,)).fetchall()
-        crows = self._exec(cur, f"SELECT {', '.join(COMMUNITY_COLUMNS)} FROM sc_communities "
-                                f"WHERE scenario_id = ? ORDER BY community", (sid,)).fetchall()
-        self._end_read()
         sites = pd.DataFrame([r[:-1] for r in srows], columns=SITE_COLUMNS)
         for c in ("lon", "lat", "x", "y", "offset_m", "access_m"):
             sites[c] = pd.to_numeric(sites[c]).astype(float)
@@ -434,12 +436,13 @@ _GPKG_LAYERS = {
 
 
 class _SqliteTx:
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE"):
         self.conn = conn
+        self.begin = begin
 
     def __enter__(self):
         self.cur = self.conn.cursor()
-        self.cur.execute("BEGIN IMMEDIATE")
+        self.cur.execute(self.begin)
         return self.cur
 
     def __exit__(self, et, ev, tb):
@@ -482,6 +485,9 @@ class GpkgStore(_SqlStore):
 
     def _begin(self):
         return _SqliteTx(self.conn)
+
+    def _begin_read(self):
+        return _SqliteTx(self.conn, "BEGIN DEFERRED")
 
     def _init(self) -> None:
         c = self.conn
@@ -549,13 +555,16 @@ _PG_INIT_LOCK = 0x5C18  # advisory lock key: only one process creates the tables
 
 
 class _PgTx:
-    def __init__(self, conn):
+    def __init__(self, conn, first: str | None = None):
         self.conn = conn
+        self.first = first
 
     def __enter__(self):
         self.tx = self.conn.transaction()
         self.tx.__enter__()
         self.cur = self.conn.cursor()
+        if self.first:
+            self.cur.execute(self.first)
         return self.cur
 
     def __exit__(self, et, ev, tb):
@@ -606,6 +615,9 @@ class PostgisStore(_SqlStore):
 
     def _begin(self):
         return _PgTx(self.conn)
+
+    def _begin_read(self):
+        return _PgTx(self.conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def _init(self) -> None:
         import psycopg
