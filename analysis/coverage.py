@@ -95,12 +95,40 @@ def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
         raise LayerError("The demand layer needs a 'population' column (人口: residents per point or polygon).")
     d = to_crs_checked(demand, crs, "demand layer").copy()
     pop = pd.to_numeric(d["population"], errors="coerce")
-    if pop.isna().any() or (pop < 0).any():
-        raise LayerError("Population must be a number of residents, zero or more, in every row of the demand layer.")
+    bad = ~np.isfinite(pop.to_numpy(dtype=float, na_value=np.nan)) | (pop < 0).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise LayerError(
+            f"需求图层的人口必须是有限的、不小于 0 的人数：{int(bad.sum())} 行不符（如第 {i + 1} 行：{d['population'].iloc[i]!r}）。\n"
+            f"Population must be a finite number of residents, zero or more, in every row of the demand layer: "
+            f"{int(bad.sum())} row(s) are not (e.g. row {i + 1}: {d['population'].iloc[i]!r})."
+        )
     d["population"] = pop.astype(float)
     if "demand_id" not in d:
         d["demand_id"] = np.arange(len(d))
     return d.reset_index(drop=True)
+
+
+def require_on_network(snaps: SnappedPoints, layer: gpd.GeoDataFrame, max_access_m: float, what: str) -> None:
+    """Stop with a clear message when not one feature of ``layer`` is within ``max_access_m``
+    metres of a walking street: the run would report 0 % instead of saying what is wrong."""
+    on = np.asarray(snaps.on_network, dtype=bool)
+    if len(on) == 0 or on.any():
+        return
+    acc = np.asarray(snaps.access_m, dtype=float)
+    finite = np.isfinite(acc)
+    j = int(np.nanargmin(np.where(finite, acc, np.nan))) if finite.any() else 0
+    near_m = float(acc[j]) if finite.any() else float("nan")
+    names = layer["name"].astype(str).tolist() if "name" in layer else [str(i + 1) for i in range(len(layer))]
+    near_zh = f"最近的“{names[j]}”也相距 {near_m / 1000:,.1f} 公里" if np.isfinite(near_m) else "没有一个能接入路网"
+    near_en = f"the nearest, '{names[j]}', is {near_m / 1000:,.1f} km away" if np.isfinite(near_m) else "none can be snapped"
+    zh_what = {"centers": "服务中心", "demand": "需求点（居民）"}.get(what, what)
+    raise LayerError(
+        f"{len(on)} 个{zh_what}都不在步行路网 {max_access_m:g} 米范围内（{near_zh}），覆盖率会是 0%，已停止。"
+        f"请确认图层与路网文件（--osm）是同一城市，坐标系（--coords）是否选对。\n"
+        f"None of the {len(on)} {what} is within {max_access_m:g} m of a walking street ({near_en}); the coverage would be 0%, "
+        f"so the run stopped. Check that the layer and the street file (--osm) are the same city, and the coordinate system (--coords)."
+    )
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -122,7 +150,9 @@ def run_coverage(
     c = prepare_centers(centers, crs)
     d = prepare_demand(demand, crs)
     c_snap = snap_points(network, c, params.max_access_m)
+    require_on_network(c_snap, c, params.max_access_m, "centers")
     d_snap = snap_points(network, d, params.max_access_m)
+    require_on_network(d_snap, d, params.max_access_m, "demand")
     node_dist, node_src = nearest_source_distances(network, c_snap)
     dist, src = point_distances(network, node_dist, node_src, d_snap, c_snap)
     max_reach = params.reach_m(max(params.all_thresholds))

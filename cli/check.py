@@ -46,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
             from geo.network import load_walk_network
 
             streets = load_walk_network(args.osm).edges_gdf()
+        else:  # what `coverage` would use without --osm: the bundled sample city's streets
+            from geo.detect import sample_street_index
+
+            streets = sample_street_index()
         result = read_layer(args.file, args.layer_type, coords=args.coords, layer=args.layer,
                             crs=getattr(args, "crs", None), max_bytes=max_bytes, streets=streets)
     except ServiceCircleError as err:

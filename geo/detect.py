@@ -135,6 +135,14 @@ class StreetIndex:
         self.crs = crs
         self.tree = shapely.STRtree(geoms) if len(geoms) else None
         self._to_metric = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        if len(geoms):
+            minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+            back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+            #: (minlon, minlat, maxlon, maxlat) of the streets, WGS-84 degrees
+            self.bounds_wgs84: tuple[float, float, float, float] | None = tuple(
+                float(v) for v in back.transform_bounds(minx, miny, maxx, maxy))
+        else:
+            self.bounds_wgs84 = None
 
     def distances(self, lon, lat) -> np.ndarray:
         """Distance in metres from each WGS-84 point to the nearest street (NaN for NaN input)."""

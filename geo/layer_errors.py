@@ -37,6 +37,14 @@ class UnsupportedFormatError(LayerRefusedError):
     """Unknown or unsupported file type (e.g. old .xls, .dwg)."""
 
 
+class EncryptedWorkbookError(UnsupportedFormatError):
+    """A password-protected (encrypted) Excel workbook: an OLE container with an EncryptedPackage."""
+
+
+class MixedEncodingError(LayerRefusedError):
+    """Lines of one text file use different encodings (UTF-8 and GBK)."""
+
+
 class UnsafeFileError(LayerRefusedError):
     """The file could be an attack: XML entities/DTD, unsafe archive."""
 

@@ -43,7 +43,7 @@ from geo.layer_errors import (
 from geo.safe_io import DEFAULT_MAX_MEMBERS, safe_extract_zip
 from geo.schemas import LAYER_SCHEMAS, LayerSchema, header_lookup, match_header
 from geo.tables import Table, parse_coordinates, read_csv_table, read_xlsx_table
-from geo.validation import MAX_ROW_MESSAGES, LayerReport, check_duplicates, check_geometries, parse_fields
+from geo.validation import MAX_ROW_MESSAGES, LayerReport, check_duplicates, check_geometries, check_magnitudes, parse_fields
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024      # 200 MB input cap
 DEFAULT_MAX_UNPACKED = 1024 * 1024 * 1024  # 1 GB unpacked from a zip / xlsx
@@ -95,6 +95,7 @@ class _Raw:
     row_kind: str = "row"
     encoding: str | None = None
     layer_name: str | None = None
+    formula_rows: tuple[int, ...] = ()   # rows with formula cells that have no saved value
 
 
 def _refuse(cls, zh: str, en: str, report: LayerReport | None = None):
@@ -213,7 +214,15 @@ def _read_table(path: Path, kind: str, layer: str | None, report: LayerReport, m
     for zh, en in zip(table.notes_zh, table.notes_en):
         report.note(zh, en)
     report.layer_name = table.sheet
-    return _Raw(table.frame(), None, None, table.rows, "row", table.encoding, table.sheet)
+    formulas = table.formulas or {}
+    for r in sorted(formulas):
+        cells = formulas[r]
+        listed = ", ".join(f"{c} {f}" for c, f in cells[:3]) + (" …" if len(cells) > 3 else "")
+        report.add(r, None, f"单元格是公式但文件中没有保存计算结果（{listed.replace(', ', '、')}），读出来是空的。"
+                            f"请在 Excel/WPS 中打开并保存一次，或把公式列“选择性粘贴为数值”",
+                   f"formula cell(s) without a saved result ({listed}) read as empty. Open and save the workbook once in "
+                   f"Excel/WPS, or paste the formula columns as values")
+    return _Raw(table.frame(), None, None, table.rows, "row", table.encoding, table.sheet, tuple(formulas))
 
 
 def _read_archive(path: Path, kind: str, layer: str | None, report: LayerReport, tmp: Path,
@@ -225,10 +234,11 @@ def _read_archive(path: Path, kind: str, layer: str | None, report: LayerReport,
         exts = {".kml"}
     cands = [f for f in usable if f.suffix.lower() in exts]
     if not cands:
-        listing = "、".join(f.name for f in usable[:10]) or "（空）"
+        listing_zh = "、".join(f.name for f in usable[:10]) or "（空）"
+        listing_en = ", ".join(f.name for f in usable[:10]) or "(nothing)"
         raise UnsupportedFormatError(
-            f"{path.name}：压缩包中没有可读取的图层文件（.shp/.gpkg/.geojson/.kml/.csv/.xlsx）。包内文件：{listing}。",
-            f"{path.name}: no layer file (.shp/.gpkg/.geojson/.kml/.csv/.xlsx) in the archive. It holds: {listing}.",
+            f"{path.name}：压缩包中没有可读取的图层文件（.shp/.gpkg/.geojson/.kml/.csv/.xlsx）。包内文件：{listing_zh}。",
+            f"{path.name}: no layer file (.shp/.gpkg/.geojson/.kml/.csv/.xlsx) in the archive. It holds: {listing_en}.",
         )
     if len(cands) > 1:
         if layer is not None:
@@ -369,8 +379,11 @@ def _swap_xy(geoms: np.ndarray) -> np.ndarray:
 
 
 def _place(raw: _Raw, geoms: np.ndarray, ok: np.ndarray, crs: CRS | None, crs_declared: bool,
-           report: LayerReport, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Units check, reprojection to EPSG:4326, swapped lon/lat, outside China. Returns (geoms, ok)."""
+           report: LayerReport, name: str, chinese_datum: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Units check, reprojection to EPSG:4326, swapped lon/lat, outside China. Returns (geoms, ok).
+
+    ``chinese_datum``: "gcj02"/"bd09" when chosen (--coords) or named by the file; positions
+    outside China are then also told that these datums exist only inside China."""
     rows = raw.rows
     valid = ok & ~shapely.is_missing(geoms) & ~shapely.is_empty(np.where(shapely.is_missing(geoms), shapely.Point(), geoms))
     if not valid.any():
@@ -420,6 +433,14 @@ def _place(raw: _Raw, geoms: np.ndarray, ok: np.ndarray, crs: CRS | None, crs_de
                 report.add(rows[i], "lon/lat", f"经纬度填反了（{x[i]:.5f}, {y[i]:.5f}），已对调", f"longitude/latitude swapped ({x[i]:.5f}, {y[i]:.5f}); swapped back", "repaired")
         x, y = _rep_xy(np.where(valid, geoms, None))
     outside = valid & ~in_china(x, y)
+    if chinese_datum in ("gcj02", "bd09") and outside.any():
+        i0 = int(np.flatnonzero(outside)[0])
+        report.add(None, "geometry",
+                   f"选择了 {_DATUM_ZH[chinese_datum]}，但 {int(outside.sum())} 个位置在中国境外（如第 {rows[i0]} 行：{x[i0]:.4f}, {y[i0]:.4f}）；"
+                   f"GCJ-02/BD-09 只用于中国境内的地图坐标，请检查坐标或坐标系选择",
+                   f"{_DATUM_EN[chinese_datum]} was chosen but {int(outside.sum())} position(s) are outside China "
+                   f"(e.g. row {rows[i0]}: {x[i0]:.4f}, {y[i0]:.4f}); GCJ-02/BD-09 apply only to map coordinates inside China. "
+                   f"Check the coordinates or the coordinate-system choice", "warning")
     for i in np.flatnonzero(outside):
         if abs(x[i]) < 1e-9 and abs(y[i]) < 1e-9:
             zh, en = "坐标为 (0, 0)，即没有位置，请补充坐标", "coordinates are (0, 0), i.e. missing; add the position"
@@ -435,7 +456,7 @@ def _streets_for(points_lon: np.ndarray, points_lat: np.ndarray, streets):
     from geo.detect import StreetIndex, sample_bounds_wgs84, sample_street_index
 
     if streets is not None:
-        return StreetIndex(streets), False
+        return (streets if isinstance(streets, StreetIndex) else StreetIndex(streets)), False
 
     minx, miny, maxx, maxy = sample_bounds_wgs84()
     pad = 0.02  # BD-09 shifts by ~0.012°
@@ -507,35 +528,66 @@ def _study_area_geom(study_area):
     return study_area  # shapely geometry in WGS-84
 
 
+def _km_text(d: float) -> tuple[str, str]:
+    if d >= 10000:
+        return f"{d / 1000:,.0f} 公里", f"{d / 1000:,.0f} km"
+    if d >= 1000:
+        return f"{d / 1000:.1f} 公里", f"{d / 1000:.1f} km"
+    return f"{d:.0f} 米", f"{d:.0f} m"
+
+
 def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, streets, study_area, is_point: bool,
                      report: LayerReport) -> None:
-    """Warnings: points far from every street (water? outside the area?) and outside the study area."""
+    """Warnings with counts and an example row: features outside the street file's extent, points
+    far from every street (water? another city?), positions outside the study area."""
     valid = ok & ~shapely.is_missing(geoms)
     if not valid.any():
         return
+    idx = np.flatnonzero(valid)
+    rep = shapely.point_on_surface(geoms[valid])
+    px, py = shapely.get_x(rep), shapely.get_y(rep)
+    outside_extent = np.zeros(len(idx), dtype=bool)
+    bounds = getattr(streets, "bounds_wgs84", None) if streets is not None else None
+    if bounds is not None:
+        pad = FAR_FROM_STREET_M / 111_000.0  # degrees, about the max access distance
+        minx, miny, maxx, maxy = bounds
+        outside_extent = (px < minx - pad) | (px > maxx + pad) | (py < miny - pad) | (py > maxy + pad)
+        if outside_extent.any():
+            j = int(np.flatnonzero(outside_extent)[0])
+            n, m = int(outside_extent.sum()), len(idx)
+            kind_zh = "要素" if report.row_kind == "feature" else "行"
+            report.add(None, "geometry",
+                       f"{n} / {m} 个位置在路网文件范围之外（经度 {minx:.4f}–{maxx:.4f}，纬度 {miny:.4f}–{maxy:.4f}），"
+                       f"如第 {rows[idx[j]]} {kind_zh}（{px[j]:.4f}, {py[j]:.4f}）。这些点无法沿路网步行到达：请确认图层与路网属于同一城市（--osm），或坐标系是否选对",
+                       f"{n} of {m} positions lie outside the street file's extent (lon {minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f}), "
+                       f"e.g. {report.row_kind} {rows[idx[j]]} ({px[j]:.4f}, {py[j]:.4f}). They cannot be reached along the streets: "
+                       f"check that the layer and the street file (--osm) are the same city, and the coordinate system", "warning")
     if is_point and streets is not None:
         from geo.detect import street_distances
 
-        pts = geoms[valid]
-        d = street_distances(shapely.get_x(pts), shapely.get_y(pts), streets)
-        idx = np.flatnonzero(valid)
+        d = street_distances(px, py, streets)
         far = np.flatnonzero(d > FAR_FROM_STREET_M)
         if len(far) > MAX_ROW_MESSAGES:
-            listed = ", ".join(str(rows[idx[j]]) for j in far[:10])
-            report.add(None, "geometry", f"{len(far)} 个点距最近道路超过 {FAR_FROM_STREET_M:.0f} 米（如第 {listed} 行），可能落在水面上或研究区外，请核对坐标",
-                       f"{len(far)} points are more than {FAR_FROM_STREET_M:.0f} m from any street (e.g. rows {listed}): in water or outside the study area? Check the coordinates", "warning")
+            j = far[0]
+            zh_d, en_d = _km_text(d[j])
+            listed = ", ".join(str(rows[idx[k]]) for k in far[:10])
+            report.add(None, "geometry", f"{len(far)} 个点距最近道路超过 {FAR_FROM_STREET_M:.0f} 米（如第 {listed} 行；第 {rows[idx[j]]} 行相距 {zh_d}），可能落在水面上或研究区外，请核对坐标",
+                       f"{len(far)} points are more than {FAR_FROM_STREET_M:.0f} m from any street (e.g. rows {listed}; row {rows[idx[j]]} is {en_d} away): in water or outside the study area? Check the coordinates", "warning")
             far = far[:0]
         for j in far:
-            i = idx[j]
-            zh_d = f"{d[j] / 1000:.1f} 公里" if d[j] >= 10000 else f"{d[j]:.0f} 米"
-            en_d = f"{d[j] / 1000:.1f} km" if d[j] >= 10000 else f"{d[j]:.0f} m"
-            report.add(rows[i], "geometry", f"此点距最近道路 {zh_d}，可能落在水面上或研究区外，请核对坐标",
-                       f"this point is {en_d} from the nearest street: in water or outside the study area? Check the coordinates", "warning")
+            zh_d, en_d = _km_text(d[j])
+            report.add(rows[idx[j]], "geometry", f"此点距最近道路 {zh_d}（超过 {FAR_FROM_STREET_M:.0f} 米），可能落在水面上或研究区外，请核对坐标",
+                       f"this point is {en_d} from the nearest street (more than {FAR_FROM_STREET_M:.0f} m): in water or outside the study area? Check the coordinates", "warning")
     area = _study_area_geom(study_area)
     if area is not None:
         inside = shapely.intersects(area, np.where(valid, geoms, shapely.Point()))
-        for i in np.flatnonzero(valid & ~inside):
-            report.add(rows[i], "geometry", "位置在研究区范围之外", "the position is outside the study area", "warning")
+        out_rows = np.flatnonzero(valid & ~inside)
+        if len(out_rows) > MAX_ROW_MESSAGES:
+            report.add(None, "geometry", f"{len(out_rows)} 个位置在研究区范围之外（如第 {rows[out_rows[0]]} 行）",
+                       f"{len(out_rows)} positions are outside the study area (e.g. row {rows[out_rows[0]]})", "warning")
+        else:
+            for i in out_rows:
+                report.add(rows[i], "geometry", "位置在研究区范围之外", "the position is outside the study area", "warning")
 
 
 # ----------------------------------------------------------------------------- public API
@@ -634,7 +686,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
                           report)
         n_before = len(report.errors)
         geoms = _geoms_from_table(df, rows, schema, report, name)
-        reported = np.isin(rows, [p.row for p in report.errors[n_before:]])
+        reported = np.isin(rows, [p.row for p in report.errors[n_before:]] + list(raw.formula_rows))
         file_datum, col_crs = _datum_from_column(df, name)
         declared = _parse_crs(crs, name) if crs else col_crs
         crs_declared = declared is not None
@@ -662,11 +714,13 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
                       f"{name}：几何类型不对：{schema.zh}图层需要{kinds}要素，文件中是 {found}。请导出正确的图层。",
                       f"{name}: wrong geometry type: a {schema.en} layer needs {' or '.join(schema.geometry)} features, the file has {found}. Export the right layer.",
                       report)
-    geoms, ok = _place(raw, geoms, ok, declared, crs_declared, report, name)
+    geoms, ok = _place(raw, geoms, ok, declared, crs_declared, report, name,
+                       chinese_datum=coords if coords in ("gcj02", "bd09") else file_datum)
     is_point = schema.geometry == ("point",)
     geoms, used_streets = _datum(geoms, ok, coords, file_datum, streets, report, is_point)
     attrs, missing_required = parse_fields(df, schema, rows, report)
     ok &= ~missing_required
+    check_magnitudes(attrs, geoms, ok, rows, report)
     _location_checks(geoms, ok, rows, used_streets, study_area, is_point, report)
     keep = np.flatnonzero(ok)
     drop_cols = [c for c in ("lon", "lat", "wkt", "lonlat", "crs_text") if c in attrs.columns]

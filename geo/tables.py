@@ -15,7 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.layer_errors import LayerChoiceError, LayerRefusedError, UnsafeFileError, UnsupportedFormatError
+from geo.layer_errors import (
+    EncryptedWorkbookError,
+    LayerChoiceError,
+    LayerRefusedError,
+    MixedEncodingError,
+    UnsafeFileError,
+    UnsupportedFormatError,
+)
 from geo.schemas import match_header, normalize_header
 
 HEADER_SCAN_ROWS = 10
@@ -34,6 +41,8 @@ class Table:
     sheet: str | None = None
     notes_zh: tuple[str, ...] = ()
     notes_en: tuple[str, ...] = ()
+    #: Excel row -> [(cell, formula)] of formula cells without a saved result
+    formulas: dict[int, list[tuple[str, str]]] | None = None
 
     def frame(self) -> pd.DataFrame:
         width = len(self.header)
@@ -51,6 +60,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encoding(data, name)
     try:
         return data.decode("gb18030"), "GBK/GB18030"
     except UnicodeDecodeError:
@@ -64,6 +74,35 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             f"{name}: cannot tell the text encoding. In Excel use 'Save as → CSV UTF-8 (comma delimited)' and try again.",
         )
     return str(best), best.encoding
+
+
+def _refuse_mixed_encoding(data: bytes, name: str) -> None:
+    """Refuse a text whose lines mix UTF-8 and GBK (e.g. rows pasted from two sources): decoding it
+    either way turns half the rows into mojibake. Names the line numbers of both kinds."""
+    utf8_lines: list[int] = []
+    gbk_lines: list[int] = []
+    for n, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines.append(n)
+        except UnicodeDecodeError:
+            try:
+                line.decode("gb18030")
+                gbk_lines.append(n)
+            except UnicodeDecodeError:
+                return
+    if utf8_lines and gbk_lines:
+        def show(lines: list[int]) -> str:
+            return ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
+
+        raise MixedEncodingError(
+            f"{name}：文件混用了两种文字编码：第 {show(utf8_lines).replace(', ', '、')} 行是 UTF-8，第 {show(gbk_lines).replace(', ', '、')} 行是 GBK，"
+            f"无论按哪种读取都会有一部分变成乱码。请在 Excel/WPS 中打开各来源文件，统一“另存为 → CSV UTF-8（逗号分隔）”后再合并。",
+            f"{name}: the file mixes two text encodings: lines {show(utf8_lines)} are UTF-8, lines {show(gbk_lines)} are GBK, "
+            f"so either reading turns part of it into mojibake. Save each source as 'CSV UTF-8 (comma delimited)' in Excel/WPS, then combine them.",
+        )
 
 
 def read_csv_table(path: Path) -> Table:
@@ -95,14 +134,33 @@ def read_csv_table(path: Path) -> Table:
     return _with_header(cells, rows, path.name, encoding=enc)
 
 
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file (old .xls, encrypted .xlsx)
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
 def _xlsx_guard(path: Path, max_unpacked: int) -> None:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == _CFB_MAGIC:
+        data = path.read_bytes()
+        if _ENCRYPTED_PACKAGE in data:
+            raise EncryptedWorkbookError(
+                f"{path.name}：工作簿设置了打开密码（已加密），无法读取。请在 Excel/WPS 中打开，"
+                f"“文件 → 信息 → 保护工作簿 → 用密码进行加密”中清除密码后另存为 .xlsx，再导入。",
+                f"{path.name}: the workbook is password-protected (encrypted) and cannot be read. Open it in Excel/WPS, "
+                f"remove the password (File → Info → Protect Workbook → Encrypt with Password), save as .xlsx and import it again.",
+            )
+        raise UnsupportedFormatError(
+            f"{path.name}：这是旧版 Excel（.xls）文件，只是扩展名改成了 .xlsx。请在 Excel/WPS 中另存为 .xlsx。",
+            f"{path.name}: this is an old Excel .xls file with an .xlsx extension. Save it as .xlsx in Excel/WPS.",
+        )
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile as err:
         raise UnsupportedFormatError(
-            f"{path.name}：不是有效的 .xlsx 文件（可能是旧版 .xls 改了扩展名）。请在 Excel/WPS 中另存为 .xlsx。",
-            f"{path.name}: not a valid .xlsx workbook (an old .xls renamed?). Save it as .xlsx in Excel/WPS.",
+            f"{path.name}：不是有效的 .xlsx 工作簿（内容不是 Excel 格式，可能是其他文件改了扩展名或已损坏）。请在 Excel/WPS 中另存为 .xlsx。",
+            f"{path.name}: not a valid .xlsx workbook (the content is not an Excel workbook: another file renamed, or damaged). Save it as .xlsx in Excel/WPS.",
         ) from err
     if total > max_unpacked:
         raise UnsafeFileError(
@@ -146,8 +204,14 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
                 )
             ws = wb[sheet]
         else:
-            filled = [n for n in names if (wb[n].max_row > 1 or wb[n].max_column > 1) and n.strip().lower() not in _DOC_SHEETS]
-            ws = wb[filled[0] if filled else names[0]]
+            visible = [n for n in names if wb[n].sheet_state == "visible"] or names
+            filled = [n for n in visible if (wb[n].max_row > 1 or wb[n].max_column > 1) and n.strip().lower() not in _DOC_SHEETS]
+            ws = wb[filled[0] if filled else visible[0]]
+            hidden = [n for n in names if wb[n].sheet_state != "visible"]
+            if hidden and names.index(hidden[0]) < names.index(ws.title):
+                notes_zh.append(f"工作表“{'、'.join(hidden)}”是隐藏的，未读取；读取了第一个可见的工作表“{ws.title}”（如需读取隐藏表，请用 --layer 指定表名）")
+                notes_en.append(f"sheet(s) '{', '.join(hidden)}' are hidden and were not read; read the first visible sheet, "
+                                f"'{ws.title}' (to read a hidden sheet, name it with --layer)")
             if len(filled) > 1:
                 notes_zh.append(f"工作簿有多个工作表，读取了第一个“{ws.title}”（其他：{'、'.join(filled[1:])}；可用 --layer 指定）")
                 notes_en.append(f"the workbook has several sheets; read the first, '{ws.title}' (others: {', '.join(filled[1:])}; choose with --layer)")
@@ -164,6 +228,7 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
             notes_zh.append(f"{len(merged)} 处合并单元格已按左上角的值展开")
             notes_en.append(f"{len(merged)} merged cell range(s) filled with their top-left value")
         title = ws.title
+        formulas = _formulas_without_values(path, title, grid)
     finally:
         wb.close()
     cells, rows = [], []
@@ -173,9 +238,35 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
             rows.append(i)
     table = _with_header(cells, rows, path.name, encoding=None)
     table.sheet = title
+    table.formulas = formulas
     table.notes_zh = tuple(notes_zh) + table.notes_zh
     table.notes_en = tuple(notes_en) + table.notes_en
     return table
+
+
+def _formulas_without_values(path: Path, sheet: str, grid: list[list[object]]) -> dict[int, list[tuple[str, str]]]:
+    """Excel row -> [(cell, formula)] for formula cells that have no saved result (read as empty).
+
+    Workbooks written by scripts or some web tools store formulas without their computed value;
+    read "as values" those cells are blank. Only sheets that contain formulas are opened a
+    second time (with formulas)."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    with zipfile.ZipFile(path) as zf:
+        if not any(b"<f" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return {}
+    wb = openpyxl.load_workbook(path, data_only=False)
+    try:
+        out: dict[int, list[tuple[str, str]]] = {}
+        for r, rec in enumerate(wb[sheet].iter_rows(values_only=True), start=1):
+            for c, v in enumerate(rec):
+                cached = grid[r - 1][c] if r - 1 < len(grid) and c < len(grid[r - 1]) else None
+                if isinstance(v, str) and v.startswith("=") and cached is None:
+                    out.setdefault(r, []).append((f"{get_column_letter(c + 1)}{r}", v))
+        return out
+    finally:
+        wb.close()
 
 
 def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding: str | None) -> Table:

@@ -160,29 +160,56 @@ def _blank(s: pd.Series) -> pd.Series:
 
 
 def parse_number(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
-    """Numbers, tolerating thousands separators and units ("1,200㎡" → 1200.0). Vectorised."""
+    """Numbers as typed: ``1,200``, ``1,200㎡``, ``1.2万``, ``3千``, ``约300人``, full-width ``１２３``.
+
+    Vectorised fast path for plain numbers; other text goes through
+    :func:`geo.numbers.parse_number_text` once per distinct value. Refused per row (error, left
+    empty) with the row number: words, ranges, ``inf``/``nan`` and negative values; population and
+    households above :data:`geo.numbers.MAX_ROW_POPULATION` too. Interpreted text is reported as
+    repaired ("read '1.2万' as 12000").
+    """
+    from geo.numbers import UNIT_EN, parse_number_text
+
     text = values.astype("string").str.strip()
-    plain = pd.to_numeric(text.str.replace(",", "", regex=False).str.replace("，", "", regex=False), errors="coerce")
-    blank = _blank(values)
-    need = plain.isna() & ~blank
-    if need.any():
-        extracted = text[need].str.replace(",", "", regex=False).str.extract(f"({_NUM_RE.pattern})", expand=False)
-        n_found = text[need].str.count(_NUM_RE.pattern)
-        val = pd.to_numeric(extracted, errors="coerce")
-        for i in np.flatnonzero(need.to_numpy()):
-            idx = values.index[i]
-            raw = text.iloc[i]
-            if pd.notna(val.loc[idx]) and n_found.loc[idx] == 1:
-                report.add(rows[i], spec.name, f"“{raw}”按数字 {val.loc[idx]:g} 读取", f"read '{raw}' as the number {val.loc[idx]:g}", "repaired")
-                plain.loc[idx] = val.loc[idx]
-            else:
-                report.add(rows[i], spec.name, f"“{raw}”不是数字，应填写{spec.unit or ''}数值，已留空",
-                           f"'{raw}' is not a number; expected a number{(' in ' + spec.unit) if spec.unit else ''}; left empty", "error")
+    commas = text.str.replace("，", ",", regex=False)
+    grouped = commas.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False)   # 1,234 / 12,345.6; never 1,2
+    plain_text = commas.where(grouped, commas).str.replace(",", "", regex=False).where(grouped | ~commas.str.contains(",", regex=False).fillna(False))
+    plain = pd.to_numeric(plain_text.where(plain_text.str.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?").fillna(False)),
+                          errors="coerce").astype("float64")
+    blank = _blank(values).to_numpy()
+    need = plain.isna().to_numpy() & ~blank
+    cache: dict[str, object] = {}
+    for i in np.flatnonzero(need):
+        raw = values.iloc[i]
+        key = str(raw)
+        res = cache.get(key)
+        if res is None:
+            res = cache[key] = parse_number_text(raw)
+        if res.value is None:
+            report.add(rows[i], spec.name, f"{res.why_zh or f'“{raw}”不是数字'}，应填写{spec.unit or ''}数值（如 1200、1.2万），已留空",
+                       f"{res.why_en or f'{raw!r} is not a number'}; expected a number{(' of ' + UNIT_EN.get(spec.unit, spec.unit)) if spec.unit else ''} "
+                       f"(e.g. 1200 or 1.2万); left empty", "error")
+            continue
+        plain.iloc[i] = res.value
+        if res.repaired:
+            report.add(rows[i], spec.name, f"“{raw}”按数字 {res.value:g} 读取", f"read '{raw}' as the number {res.value:g}", "repaired")
     out = plain.astype("float64")
-    neg = out < 0
-    for i in np.flatnonzero(neg.to_numpy()):
-        report.add(rows[i], spec.name, f"不能为负数（{out.iloc[i]:g}），已留空", f"cannot be negative ({out.iloc[i]:g}); left empty", "error")
-    return out.mask(neg)
+    arr = out.to_numpy()
+    bad = np.isfinite(arr) & (arr < 0)
+    for i in np.flatnonzero(bad):
+        report.add(rows[i], spec.name, f"不能为负数（{arr[i]:g}），已留空", f"cannot be negative ({arr[i]:g}); left empty", "error")
+    if spec.name in ("population", "households"):
+        from geo.numbers import MAX_ROW_POPULATION
+
+        huge = np.isfinite(arr) & (arr > MAX_ROW_POPULATION)
+        for i in np.flatnonzero(huge):
+            report.add(rows[i], spec.name,
+                       f"数值 {arr[i]:,.0f} 超过每行上限 {MAX_ROW_POPULATION:,}（多于任何城市的人口），不是街道尺度的人数，已留空",
+                       f"{arr[i]:,.0f} is above the per-row limit of {MAX_ROW_POPULATION:,} (more than any city's population), "
+                       f"not a street-level count; left empty", "error")
+        bad |= huge
+    bad |= ~np.isfinite(arr) & ~np.isnan(arr)
+    return out.mask(bad)
 
 
 def _normalized(values: pd.Series) -> pd.Series:
@@ -395,3 +422,61 @@ def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, r
             ok[i] = False
             wrong[i] = True
     return geoms, ok, wrong
+
+
+# ----------------------------------------------------------------------------- plausibility
+
+
+def _area_km2_wgs84(geoms: np.ndarray) -> np.ndarray:
+    """Approximate area in km² of WGS-84 polygons (degrees scaled by the cosine of latitude)."""
+    b = shapely.bounds(geoms)
+    lat = np.radians((b[:, 1] + b[:, 3]) / 2.0)
+    return shapely.area(geoms) * (111.32 ** 2) * np.cos(lat)
+
+
+def check_magnitudes(df: pd.DataFrame, geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, report: LayerReport) -> None:
+    """Warn (with the threshold) about implausible residents/households: more than
+    :data:`geo.numbers.MAX_POINT_POPULATION` at one point, or a polygon denser than
+    :data:`geo.numbers.MAX_DENSITY_PER_KM2` per km². ``geoms`` in WGS-84."""
+    from geo.numbers import MAX_DENSITY_PER_KM2, MAX_POINT_POPULATION
+
+    geoms = np.asarray(geoms, dtype=object)
+    present = ok & ~shapely.is_missing(geoms)
+    if not present.any():
+        return
+    types = np.full(len(geoms), -1)
+    types[present] = shapely.get_type_id(geoms[present])
+    is_pt = present & np.isin(types, (0, 4))
+    is_poly = present & np.isin(types, (3, 6))
+    area = np.full(len(geoms), np.nan)
+    if is_poly.any():
+        area[is_poly] = _area_km2_wgs84(geoms[is_poly])
+    for col, zh_word, en_word in (("population", "人口", "residents"), ("households", "户数", "households")):
+        if col not in df.columns:
+            continue
+        v = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+        big_pt = is_pt & np.isfinite(v) & (v > MAX_POINT_POPULATION)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dens = np.where(is_poly & (area > 0), v / area, np.nan)
+        big_poly = is_poly & np.isfinite(dens) & (dens > MAX_DENSITY_PER_KM2)
+        idx = np.flatnonzero(big_pt)
+        if len(idx) > MAX_ROW_MESSAGES:
+            listed = ", ".join(str(rows[i]) for i in idx[:10])
+            report.add(None, col, f"{len(idx)} 个点的{zh_word}超过 {MAX_POINT_POPULATION:,}（单点合理上限，如第 {listed} 行），请核对是否填成了片区总数",
+                       f"{len(idx)} points have more than {MAX_POINT_POPULATION:,} {en_word} (the plausible limit for one point; e.g. rows {listed}); "
+                       f"check for district totals or typos", "warning")
+        else:
+            for i in idx:
+                report.add(rows[i], col, f"{zh_word} {v[i]:,.0f} 超过单点合理上限 {MAX_POINT_POPULATION:,}，请核对（是否多打了零或填成了片区总数）",
+                           f"{v[i]:,.0f} {en_word} at one point is above the plausible limit of {MAX_POINT_POPULATION:,}; "
+                           f"check for extra zeros or a district total", "warning")
+        idx = np.flatnonzero(big_poly)
+        if len(idx) > MAX_ROW_MESSAGES:
+            listed = ", ".join(str(rows[i]) for i in idx[:10])
+            report.add(None, col, f"{len(idx)} 个面的{zh_word}密度超过每平方公里 {MAX_DENSITY_PER_KM2:,}（如第 {listed} 行），请核对",
+                       f"{len(idx)} polygons have more than {MAX_DENSITY_PER_KM2:,} {en_word} per km² (e.g. rows {listed}); check the values", "warning")
+        else:
+            for i in idx:
+                report.add(rows[i], col, f"{zh_word} {v[i]:,.0f}，面积 {area[i]:.3f} 平方公里，密度 {dens[i]:,.0f}/平方公里，超过合理上限 {MAX_DENSITY_PER_KM2:,}/平方公里，请核对",
+                           f"{v[i]:,.0f} {en_word} on {area[i]:.3f} km² is {dens[i]:,.0f} per km², above the plausible limit of "
+                           f"{MAX_DENSITY_PER_KM2:,} per km²; check the value", "warning")

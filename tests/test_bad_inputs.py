@@ -501,3 +501,60 @@ def test_random_garbage_never_gives_a_traceback(tmp_path):
         except ServiceCircleError:
             outcomes["refused"] += 1
     assert outcomes["read"] >= 3 and outcomes["refused"] >= 100 and sum(outcomes.values()) == 200
+
+
+# ----------------------------------------------------------------------------- the generated corpus
+
+import re  # noqa: E402
+import tempfile  # noqa: E402
+
+from bad_inputs.make_bad_inputs import build_corpus  # noqa: E402
+from geo.errors import ServiceCircleError  # noqa: E402
+
+_CORPUS_DIR = Path(tempfile.mkdtemp(prefix="sc_corpus_"))
+CORPUS = build_corpus(_CORPUS_DIR)
+_ZH_PUNCT = re.compile(r"[、（）“”：，。；]")
+
+
+def _kwargs(case) -> dict:
+    kw = dict(case.kwargs)
+    if kw.get("streets") == "sample":
+        from geo.detect import sample_street_index
+
+        kw["streets"] = sample_street_index()
+    return kw
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[f"{c.cls}: {c.id}" for c in CORPUS])
+def test_corpus_case(case):
+    """Each generated case ends in its expected outcome: a clear refusal or the correct answer."""
+    if case.refuse is not None:
+        cls_name, fragment = case.refuse
+        with pytest.raises(ServiceCircleError) as exc:
+            read_layer(case.path, case.layer_type, **_kwargs(case))
+        err = exc.value
+        if cls_name:
+            assert type(err).__name__ == cls_name or cls_name in [k.__name__ for k in type(err).__mro__], (type(err), str(err))
+        en = err.message("en") if hasattr(err, "message") else str(err)
+        assert fragment in en, en
+        # bilingual, and the English text carries no Chinese punctuation of a placeholder
+        if hasattr(err, "message"):
+            assert err.message("zh") and err.message("zh") != en
+            assert not _ZH_PUNCT.search(en.replace(str(case.path.name), "")), en
+        return
+    r = read_layer(case.path, case.layer_type, **_kwargs(case))
+    text = r.render("en")
+    assert case.check is None or case.check(r), text
+    for frag in case.report_has:
+        assert frag in text, (frag, text)
+    unquoted = re.sub(r"'[^']*'", "", text).lower()   # the planner's own cell text is quoted back
+    assert not re.search(r"\bnan\b|\binf\b", unquoted), text
+
+
+def test_corpus_size_and_classes():
+    """At least 150 cases across the classes (the older named cases above plus the generated ones)."""
+    from collections import Counter
+
+    by_class = Counter(c.cls for c in CORPUS)
+    assert {"values", "encodings", "files", "diagnoses", "archives", "xml", "geometry/crs", "location"} <= set(by_class)
+    assert len(CORPUS) >= 110, by_class

@@ -276,3 +276,286 @@ def build_all(dest: Path) -> dict[str, Path]:
 if __name__ == "__main__":  # pragma: no cover
     for name, path in build_all(Path(sys.argv[1] if len(sys.argv) > 1 else "bad_inputs_out")).items():
         print(f"{name:32s} {path}")
+
+
+# ============================================================================= the generated corpus
+#
+# Each case: a file, the layer type it is read as, and its expected outcome: either a refusal
+# (the project's exception class name + a fragment of the English message) or the correct answer
+# (a check on the read layer, plus fragments that must appear in the English report).
+
+
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Callable  # noqa: E402
+
+
+@dataclass
+class Case:
+    """One bad input. ``refuse``: (exception class name, English fragment) or None; ``check``:
+    a function of the LayerReadResult that is True for the correct answer; ``report_has``:
+    fragments of the English report; ``cls``: the corpus class (files, archives, xml, values,
+    geometry/crs, encodings, location, diagnoses)."""
+
+    id: str
+    cls: str
+    path: Path
+    layer_type: str = "centers"
+    kwargs: dict = field(default_factory=dict)
+    refuse: tuple[str, str] | None = None
+    check: Callable | None = None
+    report_has: tuple[str, ...] = ()
+
+
+#: population cell -> expected value (float) or None (refused on that row)
+POPULATION_VALUES: dict[str, float | None] = {
+    "1200": 1200.0, "1,234": 1234.0, "1.2万": 12000.0, "3千": 3000.0, "约300": 300.0, "300人": 300.0,
+    "１２３": 123.0, "约300人": 300.0, "2.5k": 2500.0, "1,200人": 1200.0, "0": 0.0, " 42 ": 42.0,
+    "大约500": 500.0, "500左右": 500.0, "１，２３４": 1234.0, "3.5e3": 3500.0, "+100": 100.0, "4.5万人": 45000.0,
+    "1e15": None, "inf": None, "-inf": None, "nan": None, "NaN": None, "Infinity": None, "∞": None,
+    "-5": None, "很多": None, "300-400": None, "三百": None, "1,2": None, "abc": None, "1.2.3": None, "万": None,
+    "1e400": None,
+}
+
+
+def build_corpus(dest: Path) -> list[Case]:
+    """Write every corpus file into ``dest``; returns the cases with their expected outcome."""
+    import openpyxl
+
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    lon, lat = street_points(12)
+    cases: list[Case] = []
+
+    def add(c: Case) -> None:
+        cases.append(c)
+
+    # --- values: population as typed, one case per spelling (row 3 holds it; row 2 is a good row)
+    for k, (raw, want) in enumerate(POPULATION_VALUES.items()):
+        p = _csv(dest / f"value_{k:02d}.csv", ["编号", "经度", "纬度", "人口"],
+                 [["D1", f"{lon[0]:.6f}", f"{lat[0]:.6f}", "800"], ["D2", f"{lon[1]:.6f}", f"{lat[1]:.6f}", raw]])
+        if want is None:
+            add(Case(f"value {raw!r}", "values", p, "demand",
+                     check=lambda r: r.gdf["population"].tolist() == [800.0]
+                     and any(pr.row == 3 and pr.field == "population" and pr.severity == "error" for pr in r.report.problems)))
+        else:
+            add(Case(f"value {raw!r}", "values", p, "demand",
+                     check=lambda r, w=want: r.gdf["population"].tolist() == [800.0, w] and not r.report.has_errors))
+    # implausible magnitudes are warned with the threshold
+    p = _csv(dest / "value_big_point.csv", ["编号", "经度", "纬度", "人口"], [["D1", f"{lon[0]:.6f}", f"{lat[0]:.6f}", "60000"]])
+    add(Case("60,000 residents at one point", "values", p, "demand", check=lambda r: r.gdf["population"].tolist() == [60000.0],
+             report_has=("plausible limit of 50,000",)))
+    dense = f"POLYGON (({lon[0]:.5f} {lat[0]:.5f}, {lon[0] + 0.001:.5f} {lat[0]:.5f}, {lon[0] + 0.001:.5f} {lat[0] + 0.001:.5f}, {lon[0]:.5f} {lat[0]:.5f}))"
+    p = _csv(dest / "value_dense_grid.csv", ["编号", "网格名称", "人口", "几何(WKT)"], [["G1", "高密网格", "900000", dense]])
+    add(Case("grid denser than 100,000 per km²", "values", p, "grids", report_has=("100,000 per km²",),
+             check=lambda r: r.gdf["population"].tolist() == [900000.0]))
+    p = _csv(dest / "value_households_inf.csv", ["编号", "经度", "纬度", "人口", "户数"], [["D1", f"{lon[0]:.6f}", f"{lat[0]:.6f}", "100", "inf"]])
+    add(Case("households inf", "values", p, "demand", report_has=("not a finite number",),
+             check=lambda r: r.gdf["households"].isna().all() and r.gdf["population"].tolist() == [100.0]))
+    p = _csv(dest / "value_area_wan.csv", _HEAD + ["面积(㎡)"], [r + ["0.12万"] for r in _centers_rows(lon[:1], lat[:1])])
+    add(Case("area 0.12万 ㎡", "values", p, "centers", check=lambda r: r.gdf["area_m2"].tolist() == [1200.0]))
+    p = _csv(dest / "value_all_inf.csv", ["编号", "经度", "纬度", "人口"], [["D1", f"{lon[0]:.6f}", f"{lat[0]:.6f}", "inf"]])
+    add(Case("only row has population inf", "values", p, "demand", refuse=("NoUsableRowsError", "not a finite number")))
+
+    # --- encodings
+    rows3 = _centers_rows(lon[:3], lat[:3])
+    for enc, bom, label in (("utf-8", False, "UTF-8"), ("utf-8", True, "UTF-8 (BOM)"), ("gbk", False, "GBK/GB18030"),
+                            ("gb18030", False, "GBK/GB18030"), ("utf-16", False, "UTF-16"), ("cp936", False, "GBK/GB18030")):
+        p = _csv(dest / f"enc_{enc}_{int(bom)}.csv", _HEAD, rows3, encoding=enc, bom=bom)
+        add(Case(f"encoding {enc}{' BOM' if bom else ''}", "encodings", p,
+                 check=lambda r, lab=label: r.report.encoding == lab and list(r.gdf["name"]) == NAMES[:3]))
+    head = ",".join(_HEAD) + "\r\n"
+    body = ["" + ",".join(map(str, r)) + "\r\n" for r in rows3]
+    (dest / "enc_mixed_utf8_gbk.csv").write_bytes(head.encode("utf-8") + body[0].encode("utf-8") + body[1].encode("gbk") + body[2].encode("utf-8"))
+    add(Case("mixed UTF-8 then GBK rows", "encodings", dest / "enc_mixed_utf8_gbk.csv", refuse=("MixedEncodingError", "lines 3 are GBK")))
+    (dest / "enc_mixed_gbk_utf8.csv").write_bytes(head.encode("gbk") + body[0].encode("gbk") + body[1].encode("utf-8") + body[2].encode("gbk"))
+    add(Case("mixed GBK then UTF-8 rows", "encodings", dest / "enc_mixed_gbk_utf8.csv", refuse=("MixedEncodingError", "mixes two text encodings")))
+    (dest / "enc_ascii_only.csv").write_bytes(b"name,lon,lat\r\n" + "".join(f"Site {i},{lon[i]:.6f},{lat[i]:.6f}\r\n" for i in range(3)).encode())
+    add(Case("ASCII English headers", "encodings", dest / "enc_ascii_only.csv", check=lambda r: r.report.rows_used == 3))
+    (dest / "enc_bom_only.csv").write_bytes(b"\xef\xbb\xbf")
+    add(Case("only a BOM", "encodings", dest / "enc_bom_only.csv", refuse=("EmptyLayerError", "no data rows")))
+
+    # --- files and formats
+    def raw(name: str, data: bytes) -> Path:
+        q = dest / name
+        q.write_bytes(data)
+        return q
+
+    for ext, frag in ((".xls", "old Excel .xls"), (".et", "WPS .et"), (".dwg", "CAD drawings"), (".dxf", "CAD drawings"),
+                      (".dbf", "a .dbf alone"), (".shx", "zip the .shp"), (".pbf", "pass it with --osm"), (".osm", "pass it with --osm"),
+                      (".doc", "unsupported file type"), (".pdf", "unsupported file type"), ("", "no extension")):
+        add(Case(f"file type {ext or 'none'}", "files", raw(f"file_kind{ext or '_noext'}", b"something"), refuse=("UnsupportedFormatError", frag)))
+    add(Case("empty file", "files", raw("file_empty.csv", b""), refuse=("EmptyLayerError", "0 bytes")))
+    add(Case("blank lines only", "files", raw("file_blank.csv", b"\r\n\r\n  \r\n"), refuse=("EmptyLayerError", "no data rows")))
+    add(Case("binary bytes as csv", "files", raw("file_binary.csv", b"\x00\x01\x02\x03" * 40), refuse=("UnsupportedFormatError", "binary content")))
+    add(Case("unbalanced quote", "files", raw("file_quote.csv", ("名称,经度,纬度\n\"湖滨,120.16,30.25\n东坡,120.17,30.26\n").encode()),
+             refuse=("LayerRefusedError", "")))
+    for sep, nm in (("\t", "tab"), (";", "semicolon"), ("|", "pipe")):
+        q = raw(f"file_sep_{nm}.csv", (sep.join(["名称", "经度", "纬度"]) + "\n" + "".join(
+            f"{NAMES[i]}{sep}{lon[i]:.6f}{sep}{lat[i]:.6f}\n" for i in range(3))).encode())
+        add(Case(f"{nm}-separated", "files", q, check=lambda r: list(r.gdf["name"]) == NAMES[:3]))
+    add(Case("one column", "files", raw("file_one_col.csv", "名称\n湖滨\n".encode()), refuse=("MissingColumnsError", "coordinate columns")))
+    add(Case("missing file", "files", dest / "does_not_exist.csv", refuse=("LayerRefusedError", "file not found")))
+    (dest / "a_folder.csv").mkdir(exist_ok=True)
+    add(Case("a folder", "files", dest / "a_folder.csv", refuse=("LayerRefusedError", "is a folder")))
+    add(Case("unknown layer type", "files", raw("file_ok.csv", _csv_bytes(_HEAD, rows3)), "parks", refuse=("LayerRefusedError", "unknown layer type")))
+    add(Case("header row below a title", "files", raw("file_title.csv", ("湖滨街道点位表,,\n" + "名称,经度,纬度\n" + "".join(
+        f"{NAMES[i]},{lon[i]:.6f},{lat[i]:.6f}\n" for i in range(2))).encode()), check=lambda r: r.report.rows_used == 2,
+        report_has=("header found on row 2",)))
+    add(Case("size cap", "files", raw("file_cap.csv", _csv_bytes(_HEAD, rows3)), kwargs={"max_bytes": 50}, refuse=("FileTooLargeError", "limit")))
+
+    # --- workbooks: diagnoses
+    cfb = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    add(Case("encrypted xlsx", "diagnoses", raw("xlsx_encrypted.xlsx", cfb + b"\x00" * 1024 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512),
+             refuse=("EncryptedWorkbookError", "password-protected")))
+    add(Case("old xls renamed xlsx", "diagnoses", raw("xlsx_old_xls.xlsx", cfb + b"\x00" * 1024), refuse=("UnsupportedFormatError", "old Excel .xls file")))
+    add(Case("zip that is not a workbook", "diagnoses", raw("xlsx_plain_zip.xlsx", _zip_bytes({"a.txt": b"hello"})), refuse=("UnsupportedFormatError", "cannot open the workbook")))
+    xl = dest / "xlsx_ok.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "点位"
+    ws.append(["名称", "经度", "纬度"])
+    for i in range(3):
+        ws.append([NAMES[i], float(lon[i]), float(lat[i])])
+    wb.save(xl)
+    add(Case("truncated xlsx", "diagnoses", raw("xlsx_truncated.xlsx", xl.read_bytes()[: len(xl.read_bytes()) // 2]), refuse=("UnsupportedFormatError", "")))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["隐藏的第一张表"])
+    ws.append(["x"])
+    ws.sheet_state = "hidden"
+    ws2 = wb.create_sheet("中心")
+    ws2.append(["名称", "经度", "纬度"])
+    for i in range(3):
+        ws2.append([NAMES[i], float(lon[i]), float(lat[i])])
+    wb.save(dest / "xlsx_hidden_first.xlsx")
+    add(Case("hidden first sheet", "diagnoses", dest / "xlsx_hidden_first.xlsx", report_has=("hidden and were not read", "'中心'"),
+             check=lambda r: r.report.layer_name == "中心" and r.report.rows_used == 3))
+    ws.sheet_state = "veryHidden"
+    wb.save(dest / "xlsx_very_hidden_first.xlsx")
+    add(Case("very hidden first sheet", "diagnoses", dest / "xlsx_very_hidden_first.xlsx", report_has=("hidden and were not read",),
+             check=lambda r: r.report.layer_name == "中心"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["名称", "经度", "纬度"])
+    ws.append([NAMES[0], float(lon[0]), float(lat[0])])
+    ws.append([NAMES[1], f"={lon[1]:.6f}+0", f"={lat[1]:.6f}+0"])
+    ws.append([NAMES[2], float(lon[2]), "=C2"])
+    wb.save(dest / "xlsx_formulas.xlsx")
+    add(Case("formula cells without saved values", "diagnoses", dest / "xlsx_formulas.xlsx", report_has=("without a saved result",),
+             check=lambda r: r.report.rows_used == 1 and not any("no position" in p.message_en for p in r.report.problems)
+             and sorted(p.row for p in r.report.errors) == [3, 4]))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["名称", "经度", "纬度"])
+    wb.save(dest / "xlsx_header_only.xlsx")
+    add(Case("workbook with a header only", "diagnoses", dest / "xlsx_header_only.xlsx", refuse=("EmptyLayerError", "no data rows")))
+    add(Case("sheet that does not exist", "diagnoses", xl, kwargs={"layer": "没有这张表"}, refuse=("LayerChoiceError", "no sheet named")))
+    add(Case("grids csv upload", "diagnoses", raw("grids_upload.csv", (TEMPLATE_DIR / "grids.csv").read_bytes()), "grids",
+             check=lambda r: r.gdf["id"].tolist() == ["001"] and r.report.rows_used == 1))
+
+    # --- archives
+    csv_bytes = _csv_bytes(_HEAD, rows3)
+    add(Case("zip with one csv", "archives", _zip(dest / "arc_one_csv.zip", {"centers.csv": csv_bytes}), check=lambda r: r.report.rows_used == 3))
+    add(Case("zip with a nested folder", "archives", _zip(dest / "arc_nested.zip", {"data/2024/centers.csv": csv_bytes}), check=lambda r: r.report.rows_used == 3))
+    add(Case("zip with macOS junk", "archives", _zip(dest / "arc_macos.zip", {"centers.csv": csv_bytes, "__MACOSX/._centers.csv": b"\x00\x05junk",
+                                                                            ".DS_Store": b"junk"}), check=lambda r: r.report.rows_used == 3))
+    add(Case("empty zip", "archives", _zip(dest / "arc_empty.zip", {}), refuse=("UnsupportedFormatError", "no layer file")))
+    add(Case("corrupt zip", "archives", raw("arc_corrupt.zip", b"PK\x03\x04" + b"\x00" * 40), refuse=("", "")))
+    add(Case("zip with two csv files", "archives", _zip(dest / "arc_two.zip", {"a.csv": csv_bytes, "b.csv": csv_bytes}),
+             refuse=("LayerChoiceError", "several layers")))
+    add(Case("zip with two csv, one chosen", "archives", dest / "arc_two.zip", kwargs={"layer": "b"}, check=lambda r: r.report.rows_used == 3))
+    add(Case("kmz without kml", "archives", _zip(dest / "arc_nokml.kmz", {"photo.jpg": b"\xff\xd8"}), refuse=("UnsupportedFormatError", "no layer file")))
+    add(Case("zip with xlsx inside", "archives", _zip(dest / "arc_xlsx.zip", {"centers.xlsx": xl.read_bytes()}), check=lambda r: r.report.rows_used == 3))
+
+    # --- XML (KML)
+    def kml(name: str, body: str) -> Path:
+        return raw(name, body.encode("utf-8"))
+
+    pm = "".join(f"<Placemark><name>{NAMES[i]}</name><Point><coordinates>{lon[i]:.7f},{lat[i]:.7f}</coordinates></Point></Placemark>" for i in range(3))
+    kml_head = '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+    add(Case("kml not closed", "xml", kml("xml_broken.kml", kml_head + pm), refuse=("UnsupportedFormatError", "not a valid KML")))
+    add(Case("xml that is not kml", "xml", kml("xml_gpx.kml", '<?xml version="1.0"?><gpx><wpt lat="30.2" lon="120.1"/></gpx>'), refuse=("UnsupportedFormatError", "not a KML file")))
+    add(Case("kml without placemarks", "xml", kml("xml_empty.kml", kml_head + "</Document></kml>"), refuse=("EmptyLayerError", "")))
+    add(Case("kml external entity (XXE)", "xml", kml("xml_xxe.kml", '<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                                                   '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&x;</name>'
+                                                   '<Point><coordinates>120.16,30.25</coordinates></Point></Placemark></Document></kml>'),
+             refuse=("UnsafeFileError", "DTD or entities")))
+    add(Case("kml lines as centers", "xml", kml("xml_lines.kml", kml_head + "".join(
+        f"<Placemark><name>线{i}</name><LineString><coordinates>{lon[i]:.6f},{lat[i]:.6f} {lon[i] + 0.001:.6f},{lat[i]:.6f}</coordinates></LineString></Placemark>"
+        for i in range(3)) + "</Document></kml>"), refuse=("GeometryTypeError", "wrong geometry type")))
+    add(Case("kml with bad coordinates text", "xml", kml("xml_badcoords.kml", kml_head + pm + "<Placemark><name>坏</name><Point><coordinates>abc</coordinates></Point></Placemark></Document></kml>"),
+             check=lambda r: r.report.rows_used == 3 and [p.row for p in r.report.errors] == [4]))
+    add(Case("kml ok", "xml", kml("xml_ok.kml", kml_head + pm + "</Document></kml>"), check=lambda r: list(r.gdf["name"]) == NAMES[:3]))
+
+    # --- geometry and CRS
+    def wkt_case(name: str, wkt: str, layer_type: str, **kw) -> None:
+        q = _csv(dest / f"geom_{name}.csv", ["编号", "名称", "人口", "WKT"], [["1", "甲", "100", wkt], ["2", "乙", "100", "POLYGON ((120.160 30.255, 120.162 30.255, 120.162 30.257, 120.160 30.257, 120.160 30.255))" if layer_type == "grids" else f"POINT ({lon[0]:.6f} {lat[0]:.6f})"]])
+        add(Case(f"geometry {name}", "geometry/crs", q, layer_type, **kw))
+
+    wkt_case("unparsable_wkt", "POLYGON ((120 30, 121", "grids", check=lambda r: r.report.rows_used == 1 and [p.row for p in r.report.errors] == [2])
+    wkt_case("empty_polygon", "POLYGON EMPTY", "grids", check=lambda r: r.report.rows_used == 1 and [p.row for p in r.report.errors] == [2])
+    wkt_case("point_in_grids", f"POINT ({lon[0]:.6f} {lat[0]:.6f})", "grids", check=lambda r: r.report.rows_used == 1 and [p.row for p in r.report.errors] == [2])
+    wkt_case("polygon_for_center", "POLYGON ((120.160 30.255, 120.161 30.255, 120.161 30.256, 120.160 30.256, 120.160 30.255))", "centers",
+             check=lambda r: r.report.rows_used == 2 and any(p.severity == "repaired" for p in r.report.problems))
+    wkt_case("multipoint_one", f"MULTIPOINT ({lon[1]:.6f} {lat[1]:.6f})", "centers", check=lambda r: r.report.rows_used == 2)
+    wkt_case("multipoint_two", f"MULTIPOINT ({lon[1]:.6f} {lat[1]:.6f}, {lon[2]:.6f} {lat[2]:.6f})", "centers",
+             check=lambda r: r.report.rows_used == 1 and [p.row for p in r.report.errors] == [2])
+    wkt_case("line_in_grids", "LINESTRING (120.16 30.25, 120.17 30.26)", "grids", check=lambda r: r.report.rows_used == 1)
+    wkt_case("bowtie", "POLYGON ((120.160 30.255, 120.164 30.259, 120.164 30.255, 120.160 30.259, 120.160 30.255))", "grids",
+             check=lambda r: r.report.rows_used == 2 and any(p.severity == "repaired" for p in r.report.problems))
+    wkt_case("collection", "GEOMETRYCOLLECTION (POLYGON ((120.160 30.255, 120.162 30.255, 120.162 30.257, 120.160 30.255)), LINESTRING (120 30, 121 31))",
+             "grids", check=lambda r: r.report.rows_used == 2)
+    wkt_case("lat_over_90", "POINT (120.16 95.0)", "centers", check=lambda r: r.report.rows_used == 1 and [p.row for p in r.report.errors] == [2])
+    utm = gpd.GeoSeries(shapely.points(lon[:3], lat[:3]), crs=4326).to_crs(4549)
+    q = _csv(dest / "crs_4549.csv", ["名称", "X", "Y"], [[NAMES[i], f"{utm.x.iloc[i]:.2f}", f"{utm.y.iloc[i]:.2f}"] for i in range(3)])
+    add(Case("CGCS2000 metres with --crs", "geometry/crs", q, kwargs={"crs": "EPSG:4549"},
+             check=lambda r: abs(r.gdf.geometry.x.iloc[0] - lon[0]) < 1e-6 and abs(r.gdf.geometry.y.iloc[0] - lat[0]) < 1e-6))
+    add(Case("CGCS2000 metres without --crs", "geometry/crs", q, refuse=("CoordinateUnitsError", "are not degrees")))
+    add(Case("unknown --crs text", "geometry/crs", q, kwargs={"crs": "EPSG:999999"}, refuse=("CoordinateUnitsError", "not understood")))
+    q = _csv(dest / "crs_col_unknown.csv", _HEAD + ["坐标系"], [r + ["火星2"] for r in rows3])
+    add(Case("unknown 坐标系 value", "geometry/crs", q, refuse=("CoordinateUnitsError", "not understood")))
+    q = _csv(dest / "crs_col_gcj.csv", _HEAD + ["坐标系"], [r + ["GCJ02"] for r in _centers_rows(*wgs84_to_gcj02(lon[:3], lat[:3]))])
+    add(Case("坐标系 column says GCJ02", "geometry/crs", q, check=lambda r: max(abs(r.gdf.geometry.x.to_numpy() - lon[:3])) < 1e-6))
+
+    # --- location sanity
+    beijing = _csv(dest / "loc_beijing.csv", _HEAD, _centers_rows(np.array([116.397, 116.40, 116.41]), np.array([39.909, 39.92, 39.93])))
+    add(Case("Beijing centers vs Hangzhou streets", "location", beijing, kwargs={"streets": "sample"},
+             report_has=("3 of 3 positions lie outside the street file's extent", "row 2"), check=lambda r: r.report.rows_used == 3))
+    sea = _csv(dest / "loc_sea.csv", _HEAD, _centers_rows(lon[:2], lat[:2]) + [["003", "东海", EAST_CHINA_SEA[0], EAST_CHINA_SEA[1], "社区", "是"]])
+    add(Case("a point in the East China Sea", "location", sea, kwargs={"streets": "sample"},
+             report_has=("1 of 3 positions lie outside", "from the nearest street"), check=lambda r: r.report.rows_used == 3))
+    lake = _csv(dest / "loc_lake.csv", _HEAD, _centers_rows(lon[:2], lat[:2]) + [["003", "湖心", WEST_LAKE_CENTRE[0], WEST_LAKE_CENTRE[1], "社区", "是"]])
+    add(Case("a point in West Lake", "location", lake, kwargs={"streets": "sample"}, report_has=("more than 300 m",),
+             check=lambda r: any(p.row == 4 and "nearest street" in p.message_en for p in r.report.problems)))
+    tokyo = _csv(dest / "loc_tokyo_gcj.csv", _HEAD, _centers_rows(lon[:2], lat[:2]) + [["003", "东京", 139.69, 35.69, "社区", "是"]])
+    add(Case("GCJ-02 chosen, a point outside China", "location", tokyo, kwargs={"coords": "gcj02"},
+             report_has=("apply only to map coordinates inside China",), check=lambda r: r.report.rows_used == 2))
+    add(Case("BD-09 chosen, a point outside China", "location", tokyo, kwargs={"coords": "bd09"},
+             report_has=("apply only to map coordinates inside China",), check=lambda r: r.report.rows_used == 2))
+    add(Case("WGS-84, a point outside China", "location", tokyo, kwargs={"coords": "wgs84"},
+             check=lambda r: r.report.rows_used == 2 and [p.row for p in r.report.errors] == [4]))
+    null = _csv(dest / "loc_null.csv", _HEAD, _centers_rows(lon[:2], lat[:2]) + [["003", "零点", 0, 0, "社区", "是"]])
+    add(Case("null island", "location", null, check=lambda r: any("(0, 0)" in p.message_en for p in r.report.errors)))
+    south = _csv(dest / "loc_negative.csv", _HEAD, _centers_rows(-lon[:3], lat[:3]))
+    add(Case("western hemisphere sign error", "location", south, refuse=("NoUsableRowsError", "outside China")))
+    return cases
+
+
+TEMPLATE_DIR = ROOT / "data" / "templates"
+
+
+def _csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for k, v in members.items():
+            zf.writestr(k, v)
+    return buf.getvalue()
