@@ -348,3 +348,29 @@ def _crs(text: str | None):
     from pyproj import CRS
 
     return CRS.from_user_input(text)
+
+
+def read_cached_frame(kind: str, key: str, cache_dir: str | Path | None = None,
+                      **expect: Any) -> pd.DataFrame | None:
+    """A (Geo)DataFrame stored by :func:`write_cached_frame`, or ``None`` (then rebuild it).
+
+    ``expect`` are metadata values that must match (e.g. ``source_sha256=...``).
+    """
+    entry = read_entry(kind, key, cache_dir)
+    if entry is None:
+        return None
+    arrays, meta = entry
+    try:
+        if any(meta.get(k) != v for k, v in expect.items()):
+            return None
+        return decode_frame(meta["frame"], Unpacker(arrays))
+    except Exception:  # anything unexpected: rebuilt
+        return None
+
+
+def write_cached_frame(df: pd.DataFrame, kind: str, key: str, cache_dir: str | Path | None = None,
+                       **meta: Any) -> bool:
+    """Store one (Geo)DataFrame (plus JSON ``meta``) as a data-only cache entry (:func:`write_entry`)."""
+    pk = Packer()
+    schema = encode_frame("frame", df, pk)
+    return write_entry(kind, key, pk.finish(), {**meta, "frame": schema}, cache_dir)

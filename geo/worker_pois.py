@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import WGS84
-from geo.disk_cache import Packer, Unpacker, cache_key, code_fingerprint, decode_frame, encode_frame, read_entry, write_entry
+from geo.disk_cache import cache_key, code_fingerprint, read_cached_frame, write_cached_frame
 from geo.errors import OSMFileError
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
@@ -83,20 +83,11 @@ def load_transport_points(path: str | Path, *, cache_dir: str | Path | None = No
     digest = file_sha256(p)
     key = cache_key(sha=digest, what="transport", code=code_fingerprint(__file__))
     if use_cache:
-        entry = read_entry("transport", key, cache_dir)
-        if entry is not None:
-            arrays, meta = entry
-            try:
-                if meta.get("source_sha256") == digest:
-                    out = decode_frame(meta["frame"], Unpacker(arrays))
-                    if list(out.columns[:-1]) == list(COLUMNS):
-                        out["route_end"] = out["route_end"].astype(bool)
-                        return out
-            except Exception:  # anything unexpected: rebuilt
-                pass
+        out = read_cached_frame("transport", key, cache_dir, source_sha256=digest)
+        if out is not None and list(out.columns[:-1]) == list(COLUMNS):
+            out["route_end"] = out["route_end"].astype(bool)
+            return out
     out = read_transport_points(p)
-    if use_cache:
-        pk = Packer()
-        write_entry("transport", key, pk.finish(), {"frame": encode_frame("t", out, pk), "source_sha256": digest},
-                    cache_dir)
+    if use_cache:  # (the frame must be packed before the arrays are finished)
+        write_cached_frame(out, "transport", key, cache_dir, source_sha256=digest)
     return out

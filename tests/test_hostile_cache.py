@@ -18,6 +18,7 @@ import pytest
 from geo import disk_cache
 from geo.network import load_walk_network
 from geo.osm_features import load_osm_features
+from geo.worker_pois import load_transport_points
 from tests.conftest import ROOT, SAMPLE_PBF
 
 
@@ -46,6 +47,7 @@ def clean_cache(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("clean_cache")
     load_walk_network(SAMPLE_PBF, cache_dir=root)
     load_osm_features(SAMPLE_PBF, cache_dir=root)
+    load_transport_points(SAMPLE_PBF, cache_dir=root)
     return root
 
 
@@ -63,7 +65,7 @@ def _plant(cache: Path, marker: Path) -> list[Path]:
     for f in sorted(p for p in cache.rglob("*") if p.is_file()):
         f.write_bytes(evil)
         planted.append(f)
-    for kind_dir in (cache / "networks", cache / "features"):
+    for kind_dir in (cache / "networks", cache / "features", cache / "transport"):
         for entry in [d for d in kind_dir.iterdir() if d.is_dir()]:
             legacy = kind_dir / f"{entry.name}.pkl"  # the old layout's file names
             legacy.write_bytes(evil)
@@ -93,7 +95,7 @@ def test_planted_pickles_never_run_and_the_cli_answer_is_unchanged(clean_cache, 
     assert not marker.exists(), "a planted pickle was executed"
     assert run.stdout.splitlines()[:-1] == reference.stdout.splitlines()[:-1]  # same summary (paths differ)
     # the cache was rebuilt as data only and is used again (still nothing executed)
-    manifests = list(hostile.rglob("manifest.json"))
+    manifests = [*hostile.glob("networks/*/manifest.json"), *hostile.glob("features/*/manifest.json")]
     assert len(manifests) == 2 and all(json.loads(m.read_text())["data"] != "data-evil.npz" for m in manifests)
     again = _cli(["coverage", "--out", str(tmp_path / "again.gpkg"), "--lang", "en"], hostile, tmp_path)
     assert again.returncode == 0 and not marker.exists()
@@ -160,15 +162,16 @@ def _load_from_cache(kind: str, cache: Path, key: str):
     import geo.network as network_mod
     import geo.osm_features as features_mod
 
-    digest = _DIGEST
+    if kind == "transport":
+        return disk_cache.read_cached_frame(kind, key, cache)
     mod = network_mod if kind == "networks" else features_mod
-    return mod._from_cache(disk_cache.read_entry(kind, key, cache), digest)
+    return mod._from_cache(disk_cache.read_entry(kind, key, cache), _DIGEST)
 
 
 _DIGEST = "5958ffe8bec56324f9b119dedfd976c609ee7e483e0e5db68236af0c3839a67e"  # sha256 of the sample .osm.pbf
 
 
-@pytest.mark.parametrize("kind", ["networks", "features"])
+@pytest.mark.parametrize("kind", ["networks", "features", "transport"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_damaged_or_forged_entries_are_ignored_without_running_code(clean_cache, tmp_path, kind, case):
     cache = _copy(clean_cache, tmp_path)
