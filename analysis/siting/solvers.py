@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 from analysis.siting.greedy import GreedySequence, greedy_cover, greedy_pmedian, order_by_marginal_gain
 from analysis.siting.highs_model import INF, solve_highs
+from analysis.siting.lagrangian import lagrangian_mclp, restrict_columns
 from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
 from geo.errors import ParameterError
 
@@ -32,6 +33,12 @@ SOLVERS = ("exact", "greedy")
 # primal heuristics 88 s (IPM) / 141 s (simplex).
 MIP_OPTIONS: dict = {"mip_lp_solver": "ipm"}
 INTEGRAL_TOL = 1e-6
+# Before the LP/MIP (MCLP without building facts): Lagrangian bound + column fixing and a tabu
+# incumbent, each a share of the time limit (capped). City benchmark, loaded 2-core machine
+# (benchmarks/bench_issue16.py): greedy 258,357 -> tabu 258,634 in 300 steps; 1,500 subgradient
+# steps bound 261,709 (LP 261,378) and fix 1,237 of 1,831 columns to 0 (exact).
+LAGRANGIAN_SHARE, LAGRANGIAN_MAX_S = 0.15, 3.0
+TABU_SHARE, TABU_MAX_S = 0.1, 1.5
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,41 @@ def _mclp_exact(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit
     return cols, obj, max(bound, obj), status
 
 
+def _mclp_exact_plain(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
+    """Exact MCLP without building facts: Lagrangian bound + tabu incumbent + exact column fixing
+    (:mod:`analysis.siting.lagrangian`), then :func:`_mclp_exact` on the kept columns.
+
+    A finite proven bound is always reported (the Lagrangian one when the LP does not finish in
+    time). Columns fixed to 0 cannot be in a solution better than the incumbent, and the
+    incumbent stays in the kept model, so its optimum is the optimum; its bound, raised to the
+    incumbent, bounds the whole model.
+    """
+    t0 = time.perf_counter()
+    lag = lagrangian_mclp(red.cover, red.weights, k, start_cols=start_cols, target_gap=rel_gap,
+                          time_limit_s=min(LAGRANGIAN_SHARE * time_limit_s, LAGRANGIAN_MAX_S),
+                          improve_s=min(TABU_SHARE * time_limit_s, TABU_MAX_S))
+    cols, obj = lag.cols, lag.objective
+    bound = max(lag.bound, obj)
+    left = time_limit_s - (time.perf_counter() - t0)
+    if _rel_gap(obj, bound) <= rel_gap or left <= 0.05:
+        return cols, obj, bound, "optimal" if _rel_gap(obj, bound) <= rel_gap else "time_limit"
+    keep = ~lag.fix_zero
+    sub = restrict_columns(red, keep)
+    kept = np.flatnonzero(keep)
+    pos = np.full(red.n_cols, -1, dtype=np.int64)
+    pos[kept] = np.arange(kept.size)
+    sub_cols, _, sub_bound, sub_status = _mclp_exact(sub, k, pos[cols], left, rel_gap)
+    full_cols = kept[np.asarray(sub_cols, dtype=np.int64)]
+    x = np.zeros(red.n_cols)
+    x[full_cols] = 1.0
+    sub_obj = float(red.weights @ (red.cover.astype(np.float64) @ x > 0))
+    if sub_obj > obj:
+        cols, obj = full_cols, sub_obj
+    bound = max(min(bound, max(sub_bound, obj)), obj)
+    status = "optimal" if sub_status == "optimal" or _rel_gap(obj, bound) <= rel_gap else "time_limit"
+    return cols, obj, bound, status
+
+
 def _building_facts(problem: CoverageProblem, cost, budget, bonus) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Validated per-candidate cost (inf when unknown) and bonus arrays, or None when unused."""
     n = problem.n_candidates
@@ -217,8 +259,11 @@ def solve_mclp(
         solve_s = 0.0
     else:
         t1 = time.perf_counter()
-        cols, obj, bound, status = _mclp_exact(red, k, greedy.cols, time_limit_s, rel_gap,
-                                               col_cost, budget, col_bonus)
+        if facts:
+            cols, obj, bound, status = _mclp_exact(red, k, greedy.cols, time_limit_s, rel_gap,
+                                                   col_cost, budget, col_bonus)
+        else:
+            cols, obj, bound, status = _mclp_exact_plain(red, k, greedy.cols, time_limit_s, rel_gap)
         solve_s = time.perf_counter() - t1
         if col_bonus is not None:  # back to covered weight: bound stays >= objective
             chosen_bonus = float(col_bonus[cols].sum())
