@@ -30,6 +30,8 @@ class PartyLayers:
     projects: gpd.GeoDataFrame | None = None
     demo_areas: gpd.GeoDataFrame | None = None
     rivers: gpd.GeoDataFrame | None = None
+    communities: gpd.GeoDataFrame | None = None  # context for demonstration-area figures (optional)
+    grids: gpd.GeoDataFrame | None = None
     is_demo: bool = False
     reports: dict[str, LayerReadResult] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)

@@ -46,9 +46,8 @@ def write_lists_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: str 
     res = build_lists(network, layers.units, layers.needs, layers.projects, distance_m=distance_m)
     out = Path(out_dir)
     tables = lists_tables(res, lang)
-    order = ["needs_by_community", "needs", "resources_by_kind", "resources", "projects", "matches"]
     paths = {
-        "xlsx": write_party_xlsx([tables[k] for k in order], out / f"three_lists_{lang}.xlsx", lang, layers.is_demo),
+        "xlsx": write_party_xlsx(list(tables.values()), out / f"three_lists_{lang}.xlsx", lang, layers.is_demo),
         "gpkg": write_party_gpkg(lists_layers(res, layers.units), out / "three_lists.gpkg",
                                  _meta("three lists", layers, {"match_distance_m": distance_m, "distance": "walking network"})),
     }

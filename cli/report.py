@@ -14,7 +14,7 @@ from analysis.report import FORMATS, build_report, parse_formats
 from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
 from analysis.study import load_study, run_study
-from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
+from cli.options import add_area_options, add_party_options, add_walk_options, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +31,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--standard", metavar="FILE",
                    help="audit standard (TOML) for centers' functions and red stations' amenities "
                         "(default data/standards/default.toml, from the documents)")
+    p.add_argument("--no-lists", dest="no_lists", action="store_true",
+                   help="leave out the three lists / road adoption / demonstration-area section "
+                        "(default for the sample city: included with its demo layers)")
+    add_party_options(p, rivers=True)
     add_area_options(p)
     add_walk_options(p)
     p.set_defaults(func=run)
@@ -56,6 +60,15 @@ def run(args: argparse.Namespace) -> int:
     say("生成报告 Writing the report…")
     inputs = inputs_from_study(study, args.lang)
     inputs.standard = standard
+    party_files = [args.units, args.needs, args.projects, args.demo_areas]
+    if not args.no_lists and (not args.osm or any(party_files)):
+        from analysis.party_inputs import load_party_layers
+
+        inputs.party = load_party_layers(units=args.units, needs=args.needs, projects=args.projects,
+                                         demo_areas=args.demo_areas, rivers=args.rivers, coords=args.coords,
+                                         streets=study.network.edges_gdf().geometry, sample=not args.osm,
+                                         osm_features=inputs.features if args.rivers is None else None)
+        inputs.party.communities, inputs.party.grids = study.communities, study.grids
     paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs)
     for fmt, path in paths.items():
         print(f"{fmt}\t{path}")

@@ -102,13 +102,15 @@ class ReportContent:
     siting_note: str = ""
     workers_note: str = ""
     method: list[str] = field(default_factory=list)
+    party: object | None = None  # analysis.report.party_section.PartySection
 
     def all_tables(self) -> list[Table]:
         """Headline, parameters/sources and every other table, in report order (for XLSX)."""
         head = Table("summary", label("t_summary", self.lang), label("t_summary", self.lang)[:31],
                      pd.DataFrame({"item": [h.label for h in self.headline], "value": [h.value for h in self.headline]}),
                      [Column("item", label("c_item", self.lang)), Column("value", label("c_value", self.lang), "num1")])
-        return [head, self.params, self.sources, *self.tables.values(), *self.siting.values()]
+        party = self.party.all_tables() if self.party is not None else []
+        return [head, self.params, self.sources, *self.tables.values(), *self.siting.values(), *party]
 
 
 def software_version() -> str:
@@ -168,6 +170,10 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         from analysis.report.siting_lists import siting_tables
 
         content.siting, content.siting_note = siting_tables(siting, result, lang, inputs)
+    if getattr(inputs, "party", None) is not None:
+        from analysis.report.party_section import party_section
+
+        content.party = party_section(result, inputs, lang)
     return content
 
 

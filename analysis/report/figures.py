@@ -31,6 +31,13 @@ def build_figures(result: CoverageResult, content: ReportContent, inputs: Report
     }
     if inputs is not None and inputs.workers is not None:
         out["map_workers"] = staticmap.figure_png(staticmap.map_workers(result, inputs.workers, lang, inputs, demo), dpi)
+    party = getattr(content, "party", None)
+    if party is not None and party.adoption is not None and inputs is not None and inputs.party is not None:
+        from analysis.report.party import map_adoption
+
+        out["map_adoption"] = staticmap.figure_png(map_adoption(
+            party.adoption, inputs.party.units, lang, inputs, area=inputs.party.demo_areas,
+            is_demo=demo or inputs.party.is_demo, rivers=inputs.party.rivers), dpi)
     if proposals is not None and len(proposals):
         out["map_siting"] = staticmap.figure_png(staticmap.map_coverage(
             after if after is not None else result, lang, inputs, demo, proposals=proposals,

@@ -57,5 +57,8 @@ def report_metadata(result: CoverageResult, content: ReportContent) -> dict[str,
 def write_report_gpkg(result: CoverageResult, content: ReportContent, path: str | Path,
                       inputs: ReportInputs | None = None,
                       siting_layers: dict[str, gpd.GeoDataFrame] | None = None) -> Path:
-    """Write the GeoPackage to ``path`` atomically."""
-    return write_gpkg(report_layers(result, inputs, siting_layers), path, report_metadata(result, content))
+    """Write the GeoPackage to ``path`` atomically (with the party-building layers when present)."""
+    layers = report_layers(result, inputs, siting_layers)
+    if content.party is not None:
+        layers.update(content.party.layers)
+    return write_gpkg(layers, path, report_metadata(result, content))

@@ -51,6 +51,7 @@ class ReportInputs:
     station_audit: pd.DataFrame | None = None
     candidates: gpd.GeoDataFrame | None = None
     population_method: str | None = None
+    party: object | None = None  # analysis.party_inputs.PartyLayers: adds the three lists / adoption / 示范区 section
     is_demo: bool | None = None
     osm_date: str | None = None
     standard: object | None = None  # analysis.standards.Standard (default: data/standards/default.toml)

@@ -43,27 +43,29 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
     n = n.sort_values(["matched", "community", "compound"], kind="stable")
     r = res.resources.assign(kind_t=_cat(res.resources, "kind_zh", "kind", KIND_EN, lang))
     p = res.projects.assign(status_t=res.projects["status_zh"] if lang == "zh" else res.projects["status"])
+    p = p.astype(object).where(p.notna(), "")
     bk = res.resources_by_kind.assign(kind_t=_cat(res.resources_by_kind, "kind_zh", "kind", KIND_EN, lang)) \
         if len(res.resources_by_kind) else res.resources_by_kind.assign(kind_t=[])
+    n = n.assign(place=[" · ".join(str(x) for x in (c, k) if x is not None and x == x and str(x))
+                        for c, k in zip(n["community"], n["compound"])])
     return {
-        "needs": _t("t_needs", lang, n, [
-            ("need_id", "c_id", "text"), ("name", "c_need", "text"), ("category_t", "c_category", "text"),
-            ("quantity", "c_quantity", "auto"), ("community", "c_community", "text"), ("compound", "c_compound", "text"),
-            ("status_t", "c_status", "text"), ("matched", "c_matched", "bool"), ("n_matches", "c_n_matches", "int"),
-            ("nearest_unit", "c_nearest_unit", "text"), ("nearest_m", "c_nearest_m", "int"),
-            ("allocated_unit", "c_allocated_unit", "text")]),
         "needs_by_community": _t("t_needs_by_community", lang, res.needs_by_community, [
             ("community", "c_community", "text"), ("compound", "c_compound", "text"), ("n_needs", "c_n_needs", "int"),
             ("n_open", "c_n_open", "int"), ("n_matched", "c_n_matched", "int"), ("n_unmatched", "c_n_unmatched", "int")],
             sheet="需求清单汇总" if lang == "zh" else "needs_summary"),
-        "resources": _t("t_resources", lang, r, [
-            ("unit_name", "c_unit", "text"), ("kind_t", "c_kind", "text"), ("capacity", "c_capacity", "auto"),
-            ("capacity_unit", "c_capacity_unit", "text"), ("hours", "c_hours", "text"),
-            ("n_needs_within", "c_n_needs_within", "int"), ("allocated", "c_allocated", "auto"), ("unused", "c_unused", "auto")]),
+        "needs": _t("t_needs", lang, n, [
+            ("need_id", "c_id", "text"), ("name", "c_need", "text"), ("category_t", "c_category", "text"),
+            ("quantity", "c_quantity", "auto"), ("place", "c_place", "text"), ("status_t", "c_status", "text"),
+            ("matched", "c_matched", "bool"), ("nearest_unit", "c_nearest_unit", "text"), ("nearest_m", "c_nearest_m", "int"),
+            ("allocated_unit", "c_allocated_unit", "text")]),
         "resources_by_kind": _t("t_resources_by_kind", lang, bk, [
             ("kind_t", "c_kind", "text"), ("n_units", "c_n_units", "int"), ("capacity", "c_capacity", "auto"),
             ("allocated", "c_allocated", "auto"), ("unused", "c_unused", "auto"), ("capacity_unit", "c_capacity_unit", "text")],
             sheet="资源清单汇总" if lang == "zh" else "resources_summary"),
+        "resources": _t("t_resources", lang, r, [
+            ("unit_name", "c_unit", "text"), ("kind_t", "c_kind", "text"), ("capacity", "c_capacity", "auto"),
+            ("capacity_unit", "c_capacity_unit", "text"), ("hours", "c_hours", "text"),
+            ("n_needs_within", "c_n_needs_within", "int"), ("allocated", "c_allocated", "auto"), ("unused", "c_unused", "auto")]),
         "projects": _t("t_projects", lang, p, [
             ("project_id", "c_id", "text"), ("name", "c_project", "text"), ("claimed_by", "c_claimed_by", "text"),
             ("claimed", "c_claimed", "bool"), ("unit_known", "c_unit_known", "bool"), ("community", "c_community", "text"),

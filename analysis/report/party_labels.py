@@ -46,6 +46,7 @@ _S: dict[str, tuple[str, str]] = {
     "c_category": ("类别", "Category"),
     "c_quantity": ("数量", "Quantity"),
     "c_compound": ("小区", "Compound"),
+    "c_place": ("社区·小区", "Community · compound"),
     "c_community": ("社区", "Community"),
     "c_status": ("状态", "Status"),
     "c_matched": ("可匹配", "Matched"),

@@ -160,6 +160,16 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
             parts.append(f'<p class="note">{esc(c.siting_note)}</p>')
         parts.append(figure_html(figures, "map_siting", label("map_siting", lang)))
         parts += [table_html(tb, lang) for tb in c.siting.values()]
+    if c.party is not None:
+        from analysis.report.party_labels import plabel
+
+        for group, sec_key in (("lists", "sec_lists"), ("adoption", "sec_adoption"), ("demo_area", "sec_demo_area")):
+            if group not in c.party.tables:
+                continue
+            parts += [pb, f'<h2>{esc(plabel(sec_key, lang))}</h2>', f"<p>{esc(c.party.intro.get(group, ''))}</p>"]
+            if group == "adoption":
+                parts.append(figure_html(figures, "map_adoption", plabel("map_adoption", lang)))
+            parts += [table_html(tb, lang) for tb in c.party.tables[group].values()]
     parts += [f'<h2>{esc(label("sec_method", lang))}</h2><div class="method">',
               *(f"<p>{esc(p)}</p>" for p in c.method), "</div>"]
     return "\n".join(p for p in parts if p)
