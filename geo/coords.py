@@ -10,7 +10,7 @@ The inverse transforms are iterative (fixed-point on the forward transform) and 
 to far better than 1 cm; the one-step inverse commonly copied around is off by up to ~2 m.
 
 Datum *detection* (which datum makes points fall onto the street network) lives in
-:mod:`geo.detect`; it is re-exported here as :func:`detect_datum`.
+:mod:`geo.detect` (which imports this module; this module imports nothing from it).
 """
 
 from __future__ import annotations
@@ -148,11 +148,3 @@ def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
     dp, dl = p2 - p1, np.radians(lon2 - lon1)
     h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * 6371008.8 * np.arcsin(np.sqrt(h))
-
-
-def __getattr__(name: str):  # lazy re-export, avoids importing geopandas for pure transforms
-    if name in ("detect_datum", "DatumEvidence"):
-        from geo import detect
-
-        return getattr(detect, name)
-    raise AttributeError(name)

@@ -1,0 +1,86 @@
+"""Location checks: outside the street file's extent, far from every street, outside the study area."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.validation import MAX_ROW_MESSAGES, LayerReport
+from geo.readers._base import FAR_FROM_STREET_M
+
+
+def _study_area_geom(study_area):
+    if study_area is None:
+        return None
+    if isinstance(study_area, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        s = study_area.geometry if isinstance(study_area, gpd.GeoDataFrame) else study_area
+        if s.crs is not None:
+            s = s.to_crs(4326)
+        return s.union_all()
+    return study_area  # shapely geometry in WGS-84
+
+
+def _km_text(d: float) -> tuple[str, str]:
+    if d >= 10000:
+        return f"{d / 1000:,.0f} 公里", f"{d / 1000:,.0f} km"
+    if d >= 1000:
+        return f"{d / 1000:.1f} 公里", f"{d / 1000:.1f} km"
+    return f"{d:.0f} 米", f"{d:.0f} m"
+
+
+def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, streets, study_area, is_point: bool,
+                     report: LayerReport) -> None:
+    """Warnings with counts and an example row: features outside the street file's extent, points
+    far from every street (water? another city?), positions outside the study area."""
+    valid = ok & ~shapely.is_missing(geoms)
+    if not valid.any():
+        return
+    idx = np.flatnonzero(valid)
+    rep = shapely.point_on_surface(geoms[valid])
+    px, py = shapely.get_x(rep), shapely.get_y(rep)
+    outside_extent = np.zeros(len(idx), dtype=bool)
+    bounds = getattr(streets, "bounds_wgs84", None) if streets is not None else None
+    if bounds is not None:
+        pad = FAR_FROM_STREET_M / 111_000.0  # degrees, about the max access distance
+        minx, miny, maxx, maxy = bounds
+        outside_extent = (px < minx - pad) | (px > maxx + pad) | (py < miny - pad) | (py > maxy + pad)
+        if outside_extent.any():
+            j = int(np.flatnonzero(outside_extent)[0])
+            n, m = int(outside_extent.sum()), len(idx)
+            kind_zh = "要素" if report.row_kind == "feature" else "行"
+            report.add(None, "geometry",
+                       f"{n} / {m} 个位置在路网文件范围之外（经度 {minx:.4f}–{maxx:.4f}，纬度 {miny:.4f}–{maxy:.4f}），"
+                       f"如第 {rows[idx[j]]} {kind_zh}（{px[j]:.4f}, {py[j]:.4f}）。这些点无法沿路网步行到达：请确认图层与路网属于同一城市（--osm），或坐标系是否选对",
+                       f"{n} of {m} positions lie outside the street file's extent (lon {minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f}), "
+                       f"e.g. {report.row_kind} {rows[idx[j]]} ({px[j]:.4f}, {py[j]:.4f}). They cannot be reached along the streets: "
+                       f"check that the layer and the street file (--osm) are the same city, and the coordinate system", "warning")
+    if is_point and streets is not None:
+        from geo.detect import street_distances
+
+        d = street_distances(px, py, streets)
+        far = np.flatnonzero(d > FAR_FROM_STREET_M)
+        if len(far) > MAX_ROW_MESSAGES:
+            j = far[0]
+            zh_d, en_d = _km_text(d[j])
+            listed = ", ".join(str(rows[idx[k]]) for k in far[:10])
+            report.add(None, "geometry", f"{len(far)} 个点距最近道路超过 {FAR_FROM_STREET_M:.0f} 米（如第 {listed} 行；第 {rows[idx[j]]} 行相距 {zh_d}），可能落在水面上或研究区外，请核对坐标",
+                       f"{len(far)} points are more than {FAR_FROM_STREET_M:.0f} m from any street (e.g. rows {listed}; row {rows[idx[j]]} is {en_d} away): in water or outside the study area? Check the coordinates", "warning")
+            far = far[:0]
+        for j in far:
+            zh_d, en_d = _km_text(d[j])
+            report.add(rows[idx[j]], "geometry", f"此点距最近道路 {zh_d}（超过 {FAR_FROM_STREET_M:.0f} 米），可能落在水面上或研究区外，请核对坐标",
+                       f"this point is {en_d} from the nearest street (more than {FAR_FROM_STREET_M:.0f} m): in water or outside the study area? Check the coordinates", "warning")
+    area = _study_area_geom(study_area)
+    if area is not None:
+        inside = shapely.intersects(area, np.where(valid, geoms, shapely.Point()))
+        out_rows = np.flatnonzero(valid & ~inside)
+        if len(out_rows) > MAX_ROW_MESSAGES:
+            report.add(None, "geometry", f"{len(out_rows)} 个位置在研究区范围之外（如第 {rows[out_rows[0]]} 行）",
+                       f"{len(out_rows)} positions are outside the study area (e.g. row {rows[out_rows[0]]})", "warning")
+        else:
+            for i in out_rows:
+                report.add(rows[i], "geometry", "位置在研究区范围之外", "the position is outside the study area", "warning")
+
+
+# ----------------------------------------------------------------------------- public API

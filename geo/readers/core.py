@@ -1,0 +1,203 @@
+"""The public entry points: :func:`read_layer` (read, understand, validate) and :func:`read_layer_bytes`."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo.layer_errors import EmptyLayerError, FileTooLargeError, GeometryTypeError, LayerRefusedError, MissingColumnsError, NoUsableRowsError, UnsupportedFormatError
+from geo.safe_io import DEFAULT_MAX_MEMBERS
+from geo.schemas import LAYER_SCHEMAS, LayerSchema
+from geo.validation import LayerReport, check_duplicates, check_geometries, check_magnitudes, parse_fields
+from geo.readers._base import COORD_CHOICES, DEFAULT_MAX_BYTES, DEFAULT_MAX_UNPACKED, LayerReadResult, _ARCHIVE_EXT, _Raw, _TABLE_EXT, _VECTOR_EXT, _refuse
+from geo.readers.checks import _location_checks
+from geo.readers.columns import _map_columns
+from geo.readers.coordinates import _datum, _datum_from_column, _geoms_from_table, _parse_crs, _place
+from geo.readers.formats import _read_archive, _read_table, _read_vector
+from geo.readers.messages import _REFUSED_EXT
+
+
+def read_layer(
+    path: str | Path,
+    layer_type: str,
+    *,
+    coords: str = "auto",
+    layer: str | None = None,
+    streets=None,
+    study_area=None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    crs: str | None = None,
+    max_zip_members: int = DEFAULT_MAX_MEMBERS,
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED,
+) -> LayerReadResult:
+    """Read, understand and validate a planner's layer file.
+
+    ``layer_type``: one of :data:`LAYER_SCHEMAS` ("centers", "stations", "grids", "communities",
+    "candidates", "demand"). ``coords``: datum of lon/lat values, "auto" (detect against
+    ``streets`` or the bundled sample city, convert only on clear evidence), "wgs84", "gcj02"
+    or "bd09". ``layer``: GeoPackage layer, Excel sheet or archive member. ``streets``: street
+    lines (GeoSeries/GeoDataFrame, metric CRS preferred) for datum detection and far-from-street
+    warnings. ``study_area``: polygon (shapely in WGS-84, or GeoSeries/GeoDataFrame) for
+    outside-area warnings. ``crs``: CRS of CSV/XLSX coordinates when they are not lon/lat
+    (e.g. "EPSG:4549"). ``max_bytes``: size cap of the input file in bytes.
+    """
+    if layer_type not in LAYER_SCHEMAS:
+        raise LayerRefusedError(f"未知的图层类型“{layer_type}”，可选：{'、'.join(LAYER_SCHEMAS)}",
+                                f"unknown layer type '{layer_type}'; choose one of: {', '.join(LAYER_SCHEMAS)}")
+    if coords not in COORD_CHOICES:
+        raise LayerRefusedError(f"--coords 只能是 {'、'.join(COORD_CHOICES)}", f"--coords must be one of {', '.join(COORD_CHOICES)}")
+    schema = LAYER_SCHEMAS[layer_type]
+    p = Path(path)
+    name = p.name
+    if not p.exists():
+        raise LayerRefusedError(f"找不到文件：{p}。请检查路径和文件名。", f"file not found: {p}. Check the path and file name.")
+    if not p.is_file():
+        raise LayerRefusedError(f"{p} 是文件夹，不是图层文件。shapefile 请选择 .shp 文件或打包为 zip。",
+                                f"{p} is a folder, not a layer file. For a shapefile pick the .shp or zip it.")
+    size = p.stat().st_size
+    if size == 0:
+        raise EmptyLayerError(f"{name}：文件是空的（0 字节）。", f"{name}: the file is empty (0 bytes).")
+    if size > max_bytes:
+        raise FileTooLargeError(
+            f"{name}：文件大小 {size / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.1f} MB。请只导出研究区内的要素，或删除不需要的列。",
+            f"{name}: the file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit. Export only the study area, or drop unneeded columns.",
+        )
+    ext = p.suffix.lower()
+    report = LayerReport(file=name, layer_type=layer_type)
+    if ext in _REFUSED_EXT:
+        zh, en = _REFUSED_EXT[ext]
+        raise UnsupportedFormatError(f"{name}：{zh}。", f"{name}: {en}.")
+    with tempfile.TemporaryDirectory(prefix="sc_layer_") as tmp:
+        if ext in _VECTOR_EXT:
+            raw = _read_vector(p, _VECTOR_EXT[ext], layer, report)
+        elif ext in _TABLE_EXT:
+            raw = _read_table(p, _TABLE_EXT[ext], layer, report, max_unpacked_bytes)
+        elif ext in _ARCHIVE_EXT:
+            raw = _read_archive(p, _ARCHIVE_EXT[ext], layer, report, Path(tmp), max_zip_members, max_unpacked_bytes)
+        else:
+            raise UnsupportedFormatError(
+                f"{name}：不支持的文件类型“{ext or '无扩展名'}”。支持：CSV、XLSX、GeoJSON、GeoPackage、zip 打包的 shapefile、KML/KMZ。",
+                f"{name}: unsupported file type '{ext or 'no extension'}'. Supported: CSV, XLSX, GeoJSON, GeoPackage, zipped shapefile, KML/KMZ.",
+            )
+    return _understand(raw, schema, report, name, coords=coords, streets=streets, study_area=study_area, crs=crs)
+
+
+def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, *, coords: str, streets,
+                study_area, crs: str | None) -> LayerReadResult:
+    report.encoding = raw.encoding
+    report.row_kind = raw.row_kind
+    report.rows_read = len(raw.df) if raw.geoms is None else len(raw.geoms)
+    if report.rows_read == 0:
+        raise _refuse(EmptyLayerError, f"{name}：文件中没有任何数据行/要素。请确认导出时选择了要素，或按模板 data/templates/{schema.layer_type}.csv 填写。",
+                      f"{name}: the file holds no data rows or features. Check the export, or fill in the template data/templates/{schema.layer_type}.csv.", report)
+    df = _map_columns(raw.df, schema, report)
+    rows = raw.rows
+    if raw.geoms is None:
+        has_geom_cols = "wkt" in df.columns or {"lon", "lat"} <= set(df.columns) or "lonlat" in df.columns
+        missing_zh, missing_en = [], []
+        if not has_geom_cols:
+            missing_zh.append("坐标列（经度、纬度）或 WKT 几何列")
+            missing_en.append("coordinate columns (lon, lat) or a WKT geometry column")
+        for f in schema.required:
+            if f.name not in df.columns:
+                missing_zh.append(f"“{f.header_zh}”")
+                missing_en.append(f"'{f.name}' ({f.zh})")
+        if missing_zh:
+            found = "、".join(map(str, raw.df.columns))
+            raise _refuse(MissingColumnsError,
+                          f"{name}：缺少必需的列：{'、'.join(missing_zh)}。文件中的列：{found}。请按模板 data/templates/{schema.layer_type}.csv 的表头填写。",
+                          f"{name}: required columns are missing: {', '.join(missing_en)}. Columns found: {', '.join(map(str, raw.df.columns))}. Use the headers of the template data/templates/{schema.layer_type}.csv.",
+                          report)
+        n_before = len(report.errors)
+        geoms = _geoms_from_table(df, rows, schema, report, name)
+        reported = np.isin(rows, [p.row for p in report.errors[n_before:]] + list(raw.formula_rows))
+        file_datum, col_crs = _datum_from_column(df, name)
+        declared = _parse_crs(crs, name) if crs else col_crs
+        crs_declared = declared is not None
+        if declared is None:
+            declared = CRS.from_epsg(4326)
+            report.note("表格坐标默认按 WGS-84 经纬度读取", "table coordinates are taken as WGS-84 lon/lat unless told otherwise")
+    else:
+        missing = [f for f in schema.required if f.name not in df.columns]
+        if missing:
+            raise _refuse(MissingColumnsError,
+                          f"{name}：缺少必需的属性字段：{'、'.join(f.header_zh for f in missing)}。文件中的字段：{'、'.join(map(str, raw.df.columns)) or '（无）'}。",
+                          f"{name}: required attribute fields are missing: {', '.join(f.name for f in missing)}. Fields found: {', '.join(map(str, raw.df.columns)) or '(none)'}.",
+                          report)
+        geoms = raw.geoms
+        reported = None
+        file_datum, _ = _datum_from_column(df, name)
+        declared = _parse_crs(crs, name) if crs else raw.crs
+        crs_declared = declared is not None
+    present = ~shapely.is_missing(np.asarray(geoms, dtype=object))
+    geoms, ok, wrong = check_geometries(geoms, schema, rows, report, reported)
+    if wrong.any() and wrong.sum() == present.sum():
+        kinds = "或".join({"point": "点", "polygon": "面"}[g] for g in schema.geometry)
+        found = ", ".join(sorted(set(gpd.GeoSeries(np.asarray(geoms, dtype=object)[wrong]).geom_type)))
+        raise _refuse(GeometryTypeError,
+                      f"{name}：几何类型不对：{schema.zh}图层需要{kinds}要素，文件中是 {found}。请导出正确的图层。",
+                      f"{name}: wrong geometry type: a {schema.en} layer needs {' or '.join(schema.geometry)} features, the file has {found}. Export the right layer.",
+                      report)
+    geoms, ok = _place(raw, geoms, ok, declared, crs_declared, report, name,
+                       chinese_datum=coords if coords in ("gcj02", "bd09") else file_datum)
+    is_point = schema.geometry == ("point",)
+    geoms, used_streets = _datum(geoms, ok, coords, file_datum, streets, report, is_point)
+    attrs, missing_required = parse_fields(df, schema, rows, report)
+    ok &= ~missing_required
+    check_magnitudes(attrs, geoms, ok, rows, report)
+    _location_checks(geoms, ok, rows, used_streets, study_area, is_point, report)
+    keep = np.flatnonzero(ok)
+    drop_cols = [c for c in ("lon", "lat", "wkt", "lonlat", "crs_text") if c in attrs.columns]
+    out = attrs.drop(columns=drop_cols).iloc[keep].reset_index(drop=True)
+    kept_rows = rows[keep]
+    out = check_duplicates(out, kept_rows, report, check_names=schema.layer_type != "demand")
+    for f in schema.fields:
+        if f.name not in out.columns:
+            out[f.name] = pd.Series([[] for _ in range(len(out))] if f.kind == "list" else [pd.NA] * len(out), dtype=object)
+    if out["id"].isna().all():
+        prefix = schema.layer_type[:1].upper()
+        out["id"] = [f"{prefix}{k + 1:03d}" for k in range(len(out))]
+        if len(out):
+            report.note(f"文件没有编号列，已自动编号 {out['id'].iloc[0]} 起", f"no id column: ids {out['id'].iloc[0]}… assigned")
+    else:
+        blank = out["id"].isna()
+        out.loc[blank, "id"] = [f"row{r}" for r in kept_rows[blank.to_numpy()]]
+    out["id"] = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in out["id"].tolist()]
+    out["source_row"] = kept_rows
+    ordered = [f.name for f in schema.fields] + [c for c in out.columns if c not in {f.name for f in schema.fields}]
+    gdf = gpd.GeoDataFrame(out[ordered], geometry=gpd.GeoSeries(geoms[keep], crs="EPSG:4326").values, crs="EPSG:4326")
+    report.rows_used = len(gdf)
+    if report.rows_used == 0:
+        raise _refuse(NoUsableRowsError, f"{name}：读取了 {report.rows_read} 行，但没有一行可用。问题如下：",
+                      f"{name}: {report.rows_read} rows were read but none is usable. Problems:", report)
+    return LayerReadResult(gdf, report)
+
+
+_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def read_layer_bytes(data: bytes, filename: str, layer_type: str, **kw) -> LayerReadResult:
+    """Read an uploaded file (bytes + original file name) via :func:`read_layer`.
+
+    The bytes are written to a private temporary folder under a sanitised name (no directory
+    parts), read, and removed. Keyword arguments are those of :func:`read_layer`.
+    """
+    max_bytes = kw.get("max_bytes", DEFAULT_MAX_BYTES)
+    safe = _SAFE_NAME.sub("_", Path(str(filename).replace("\\", "/")).name).lstrip(".") or "upload"
+    if len(data) > max_bytes:
+        raise FileTooLargeError(
+            f"{safe}：文件大小 {len(data) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.1f} MB。",
+            f"{safe}: the file is {len(data) / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit.",
+        )
+    with tempfile.TemporaryDirectory(prefix="sc_upload_") as tmp:
+        target = Path(tmp) / safe
+        target.write_bytes(data)
+        return read_layer(target, layer_type, **kw)

@@ -1,0 +1,41 @@
+"""Writing a layer atomically (.gpkg, .geojson, .csv with WKT)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.layer_errors import UnsupportedFormatError
+
+
+def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, layer: str | None = None) -> Path:
+    """Write a layer atomically (temp file + rename): .gpkg, .geojson or .csv (WKT column).
+
+    List columns are joined with "、" so every format can hold them. Returns the path.
+    """
+    import pyogrio
+
+    from geo.safe_io import atomic_write_path
+
+    target = Path(path)
+    ext = target.suffix.lower()
+    out = gdf.copy()
+    for col in out.columns:
+        if col != out.geometry.name and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+            out[col] = out[col].map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v)
+    with atomic_write_path(target) as tmp:
+        if ext == ".gpkg":
+            pyogrio.write_dataframe(out, tmp, layer=layer or target.stem, driver="GPKG")
+        elif ext in (".geojson", ".json"):
+            pyogrio.write_dataframe(out.to_crs(4326) if out.crs is not None else out, tmp, driver="GeoJSON")
+        elif ext == ".csv":
+            table = pd.DataFrame(out.drop(columns=out.geometry.name))
+            table["WKT"] = out.geometry.to_wkt()
+            tmp.write_bytes(b"\xef\xbb\xbf" + table.to_csv(index=False).encode("utf-8"))
+        else:
+            raise UnsupportedFormatError(f"{target.name}：只能写出 .gpkg、.geojson 或 .csv。",
+                                         f"{target.name}: can only write .gpkg, .geojson or .csv.")
+    return target
