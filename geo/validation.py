@@ -318,9 +318,9 @@ def check_duplicates(df: pd.DataFrame, rows: np.ndarray, report: LayerReport, ch
         names = out["name"].astype("string")
         dup = (names.duplicated(keep="first") & names.notna()).to_numpy()
         if dup.sum() > MAX_ROW_MESSAGES:
-            examples = "、".join(pd.unique(names[dup].astype(str))[:3])
-            report.add(None, "name", f"{int(dup.sum())} 行的名称与前面的行重复（如 {examples}），请确认是否重复录入",
-                       f"{int(dup.sum())} rows repeat the name of an earlier row (e.g. {examples}); check for double entries", "warning")
+            examples = [str(v) for v in pd.unique(names[dup].astype(str))[:3]]
+            report.add(None, "name", f"{int(dup.sum())} 行的名称与前面的行重复（如 {'、'.join(examples)}），请确认是否重复录入",
+                       f"{int(dup.sum())} rows repeat the name of an earlier row (e.g. {', '.join(examples)}); check for double entries", "warning")
         elif dup.any():
             first = _first_rows(names, rows)
             for i in np.flatnonzero(dup):

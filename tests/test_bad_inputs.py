@@ -558,3 +558,56 @@ def test_corpus_size_and_classes():
     by_class = Counter(c.cls for c in CORPUS)
     assert {"values", "encodings", "files", "diagnoses", "archives", "xml", "geometry/crs", "location"} <= set(by_class)
     assert len(CORPUS) >= 110, by_class
+
+
+# ----------------------------------------------------------------------------- the same files through the CLI
+
+def _by_id(case_id: str):
+    return next(c for c in CORPUS if c.id == case_id)
+
+
+def _demand_gpkg_with_inf(tmp_path) -> Path:
+    import geopandas as gpd
+
+    lon, lat = street_points(3)
+    g = gpd.GeoDataFrame({"name": ["甲", "乙", "丙"], "population": [100.0, float("inf"), float("nan")]},
+                         geometry=shapely.points(lon, lat), crs=4326)
+    p = tmp_path / "demand_inf.gpkg"
+    g.to_file(p, layer="demand")
+    return p
+
+
+CLI_CASES = [
+    # (id, argv builder, exit code, fragment of stdout+stderr)
+    ("coverage: Beijing centers vs Hangzhou streets stop", lambda t: ["coverage", "--centers", str(_by_id("Beijing centers vs Hangzhou streets").path)],
+     2, "None of the 3 centers is within 300 m"),
+    ("coverage: only residents row is inf", lambda t: ["coverage", "--demand", str(_by_id("only row has population inf").path)], 2, "not a finite number"),
+    ("coverage: 1.2万 residents counted", lambda t: ["coverage", "--demand", str(_by_id("value '1.2万'").path)], 0, "12,800"),
+    ("coverage: GeoPackage with inf and NaN population", lambda t: ["coverage", "--demand", str(_demand_gpkg_with_inf(t))], 0, "not a finite number"),
+    ("coverage: a center in the sea is warned", lambda t: ["coverage", "--centers", str(_by_id("a point in the East China Sea").path)], 0,
+     "1 of 3 positions lie outside the street file's extent"),
+    ("check: Beijing file is warned", lambda t: ["check", str(_by_id("Beijing centers vs Hangzhou streets").path), "--type", "centers"], 0,
+     "3 of 3 positions lie outside the street file's extent"),
+    ("check: mixed encodings", lambda t: ["check", str(_by_id("mixed UTF-8 then GBK rows").path), "--type", "centers"], 2, "mixes two text encodings"),
+    ("check: encrypted workbook", lambda t: ["check", str(_by_id("encrypted xlsx").path), "--type", "centers"], 2, "password-protected"),
+    ("check: formula cells", lambda t: ["check", str(_by_id("formula cells without saved values").path), "--type", "centers"], 1, "without a saved result"),
+    ("check: GCJ-02 outside China", lambda t: ["check", str(_by_id("GCJ-02 chosen, a point outside China").path), "--type", "centers", "--coords", "gcj02"],
+     1, "apply only to map coordinates inside China"),
+]
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_corpus_through_the_cli(case, tmp_path, capsys):
+    from cli.main import main
+
+    name, argv, code, fragment = case
+    args = argv(tmp_path) + ["--lang", "en"]
+    if args[0] == "coverage":
+        args += ["--out", str(tmp_path / "c.gpkg")]
+    assert main(args) == code
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert fragment in text, text[-3000:]
+    assert "Unexpected error" not in text and "Traceback" not in text
+    unquoted = re.sub(r"'[^']*'|“[^”]*”", "", text)      # the planner's own cell text is quoted back
+    assert not re.search(r"\bnan%|\binf\b", unquoted), text[-3000:]
