@@ -310,10 +310,10 @@ def summary_table(rows: Iterable[dict]) -> gpd.GeoDataFrame:
 
 
 def xlsx_text_safe(v):
-    """Text cells that a spreadsheet would run as a formula are written as text ('=…')."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    """Text cells that a spreadsheet would run as a formula are written as text ('=…'); see geo.spreadsheet."""
+    from geo.spreadsheet import safe_value
+
+    return safe_value(v)
 
 
 def write_summary(table: gpd.GeoDataFrame, out_dir: Path) -> tuple[Path, Path]:
@@ -333,8 +333,9 @@ def write_summary(table: gpd.GeoDataFrame, out_dir: Path) -> tuple[Path, Path]:
     for c in ("area", "out", "status", "error"):
         frame[c] = frame[c].map(xlsx_text_safe)
     with atomic_write_path(xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            frame.to_excel(xw, sheet_name="areas", index=False)
+        from geo.spreadsheet import write_frames_xlsx
+
+        write_frames_xlsx(tmp, {"areas": frame})
     return gpkg, xlsx
 
 

@@ -256,9 +256,9 @@ def run_compare(args: argparse.Namespace) -> int:
         comm_x = comm.assign(community=comm["community"].map(xlsx_text_safe))
         comm_x.columns = [xlsx_text_safe(c) for c in comm_x.columns]
         with atomic_write_path(args.xlsx) as tmp:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                head_x.to_excel(xw, sheet_name="scenarios", index=False)
-                comm_x.to_excel(xw, sheet_name="communities", index=False)
+            from geo.spreadsheet import write_frames_xlsx
+
+            write_frames_xlsx(tmp, {"scenarios": head_x, "communities": comm_x})
         print(("已写入 " if zh else "Written to ") + str(args.xlsx))
     return 0
 

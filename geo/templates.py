@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 from geo.safe_io import atomic_write_bytes, atomic_write_path
+from geo.spreadsheet import harden_workbook, safe_value
 from geo.schemas import LAYER_SCHEMAS, LayerSchema, describe_schema
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "data" / "templates"
@@ -36,8 +37,8 @@ def template_csv_text(schema: LayerSchema) -> str:
     header, example = template_rows(schema)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerow(example)
+    w.writerow([safe_value(v) for v in header])
+    w.writerow([safe_value(v) for v in example])
     return buf.getvalue()
 
 
@@ -101,6 +102,7 @@ def write_templates(dest: str | Path = TEMPLATE_DIR) -> list[Path]:
         for r in _field_doc_rows(schema):
             doc.append(r)
         xlsx_path = dest / f"{key}.xlsx"
+        harden_workbook(wb)
         with atomic_write_path(xlsx_path) as tmp:
             wb.save(tmp)
         written.append(xlsx_path)

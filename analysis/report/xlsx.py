@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from analysis.report.content import ReportContent, Table
 from analysis.report.labels import label
 from analysis.report.writing import atomic_path
+from geo.spreadsheet import harden_worksheet, safe_value
 
 NUMBER_FORMATS = {"int": "#,##0", "pct": "0.0%", "num1": "#,##0.0"}
 HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
@@ -37,7 +38,8 @@ def sheet_title(name: str, used: set[str]) -> str:
 
 
 def cell_value(v, kind: str, lang: str):
-    """A cell as Excel wants it: floats/ints for numbers, None for missing, text otherwise."""
+    """A cell as Excel wants it: floats/ints for numbers, None for missing, text otherwise
+    (text that would start a formula gets a leading ``'``, see :mod:`geo.spreadsheet`)."""
     if v is None:
         return None
     if isinstance(v, (float, np.floating)):
@@ -82,6 +84,7 @@ def write_table(wb: Workbook, table: Table, lang: str, used: set[str], demo_note
     if demo_note:
         ws.append([])
         ws.append([demo_note])
+    harden_worksheet(ws)  # planners' text (names, addresses) is stored as text, never as a formula
 
 
 def workbook(content: ReportContent) -> Workbook:

@@ -34,7 +34,9 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, layer: str | None = Non
         elif ext == ".csv":
             table = pd.DataFrame(out.drop(columns=out.geometry.name))
             table["WKT"] = out.geometry.to_wkt()
-            tmp.write_bytes(b"\xef\xbb\xbf" + table.to_csv(index=False).encode("utf-8"))
+            from geo.spreadsheet import csv_bytes
+
+            tmp.write_bytes(csv_bytes(table))  # text that would start a formula is escaped
         else:
             raise UnsupportedFormatError(f"{target.name}：只能写出 .gpkg、.geojson 或 .csv。",
                                          f"{target.name}: can only write .gpkg, .geojson or .csv.")
