@@ -14,9 +14,28 @@ from analysis.report.inputs import ReportInputs
 BASEMAP_LAYERS = ("landuse", "green", "water", "buildings", "streets")
 
 
+#: the last few clipped basemaps: (features, network, crs, bbox) -> layers. Several report maps
+#: share one extent; the sources are kept in the entry and compared by identity (no stale ids).
+_CLIPPED: list[tuple[object, object, str, tuple, dict]] = []
+_CLIPPED_MAX = 4
+
+
 def basemap_layers(inputs: ReportInputs | None, crs: str, bbox: tuple[float, float, float, float]) -> dict[str, gpd.GeoDataFrame]:
-    """Basemap layers in ``crs`` (metres), clipped to ``bbox`` (minx, miny, maxx, maxy in ``crs``)."""
+    """Basemap layers in ``crs`` (metres), clipped to ``bbox`` (minx, miny, maxx, maxy in ``crs``).
+
+    The same sources and extent give the same (shared, not to be modified) layers."""
     inputs = inputs or ReportInputs()
+    key = (str(crs), tuple(float(v) for v in bbox))
+    for feats, net, c, b, layers in _CLIPPED:
+        if feats is inputs.features and net is inputs.network and (c, b) == key:
+            return layers
+    layers = _basemap_layers(inputs, crs, bbox)
+    _CLIPPED.append((inputs.features, inputs.network, key[0], key[1], layers))
+    del _CLIPPED[:-_CLIPPED_MAX]
+    return layers
+
+
+def _basemap_layers(inputs: ReportInputs, crs: str, bbox) -> dict[str, gpd.GeoDataFrame]:
     layers: dict[str, gpd.GeoDataFrame] = {}
     feats = inputs.features or {}
     for name in BASEMAP_LAYERS:

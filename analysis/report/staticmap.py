@@ -84,13 +84,61 @@ def new_map(extent, layers: dict[str, gpd.GeoDataFrame]):
     ax.set_facecolor("#fbfaf7")
     for name in ("landuse", "green", "water", "buildings", "streets"):
         if name in layers:
-            layers[name].plot(ax=ax, zorder=1, **BASE_STYLE[name])
+            draw_basemap_layer(ax, layers[name], **BASE_STYLE[name])
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     return fig, ax
+
+
+def draw_basemap_layer(ax, layer: gpd.GeoDataFrame, color: str, linewidth: float, zorder: float = 1) -> None:
+    """Draw a basemap layer as ONE compound path (polygons filled, lines stroked).
+
+    Same look as ``GeoDataFrame.plot(color=..., linewidth=...)`` but one artist instead of one
+    patch per building: issue 16 measured the three report maps at 3.7 s, most of it here.
+    Polygon rings are oriented (shells counter-clockwise, holes clockwise) so the non-zero fill
+    rule leaves courtyards empty. Points are not drawn.
+    """
+    import shapely
+    from matplotlib.patches import PathPatch
+
+    geoms = shapely.get_parts(np.asarray(layer.geometry.values, dtype=object))
+    geoms = geoms[~shapely.is_empty(geoms)]
+    kind = shapely.get_type_id(geoms)
+    polys = shapely.orient_polygons(geoms[kind == 3], exterior_cw=False)
+    lines = geoms[(kind == 1) | (kind == 2)]
+    if len(polys):
+        path = _compound_path(shapely.get_rings(polys), closed=True)
+        _add_without_limits(ax, PathPatch(path, facecolor=color, edgecolor="none", linewidth=0, zorder=zorder))
+    if len(lines) and linewidth > 0:
+        path = _compound_path(lines, closed=False)
+        _add_without_limits(ax, PathPatch(path, facecolor="none", edgecolor=color, linewidth=linewidth, zorder=zorder,
+                                          capstyle="round", joinstyle="round"))
+
+
+def _add_without_limits(ax, patch) -> None:
+    """Add a patch in data coordinates without updating the data limits: ``add_patch`` walks
+    every Bézier segment of a 100,000-vertex path for them (4.5 s per report); the map sets its
+    limits itself."""
+    patch.set_transform(ax.transData)
+    ax.add_artist(patch)
+
+
+def _compound_path(parts: np.ndarray, closed: bool):
+    """One matplotlib Path with a sub-path per ring/line."""
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    xy, owner = shapely.get_coordinates(parts, return_index=True)
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    codes[first] = MplPath.MOVETO
+    if closed:
+        last = np.r_[owner[1:] != owner[:-1], True]
+        codes[last] = MplPath.CLOSEPOLY
+    return MplPath(xy, codes)
 
 
 def add_scale_bar(ax, lang: str) -> float:
