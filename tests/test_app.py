@@ -572,3 +572,70 @@ def test_lists_page_shows_the_engines_lists_adoption_and_makes_the_guide_map():
     _no_crash(at)
     assert not at.error, [e.value for e in at.error]
     assert len(at.get("download_button")) >= 3   # lists XLSX, guide map PDF and PNG
+
+
+def test_worker_mode_shows_a_proposed_red_station_effect():
+    """Issue 15: the outdoor-worker switch; a proposed red station changes the worker figures (as the engine
+    computes them); in residents mode the page says the station counts for workers."""
+    from analysis.worker_coverage import run_worker_coverage
+    from analysis.worker_demand import study_worker_points
+
+    study = load_study()
+    workers = study_worker_points(study)
+    before = run_worker_coverage(study.network, study.stations, workers, 1000.0, study_area=study.grids, with_reach=False)
+    gap = before.busy_gaps.sort_values("length_m", ascending=False).geometry.iloc[0]
+    spot = gpd.GeoSeries([gap.interpolate(0.5, normalized=True)], crs=before.crs).to_crs(4326)
+    at = _app()
+    at.radio(key="cov_for_zh").set_value("workers").run()
+    _no_crash(at)
+    vals = _metrics(at)
+    assert vals[0] == fmt.pct(before.summary.covered_share) and vals[1] == f"{before.summary.covered_workers:,.0f}"
+    groups = next(d.value for d in at.dataframe if "人数" in d.value.columns)
+    assert list(groups["类型"]) == ["环卫工人", "外卖骑手/快递员", "公交/出租车司机", "其他户外劳动者"]
+    # add a red station on the longest unserved busy street
+    at.number_input(key="add_lon").set_value(round(float(spot.x.iloc[0]), 5))
+    at.number_input(key="add_lat").set_value(round(float(spot.y.iloc[0]), 5))
+    at.selectbox(key="add_kind_zh").set_value("station")
+    [b for b in at.button if b.label == "添加"][0].click().run()
+    _no_crash(at)
+    props = at.session_state["proposals"]
+    assert len(props) == 1 and props[0]["kind"] == "station"
+    new = gpd.GeoDataFrame({"id": ["P1"], "proposed": [True]},
+                           geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
+    stations = pd.concat([study.stations.to_crs(4326), new], ignore_index=True)
+    after = run_worker_coverage(study.network, stations, workers, 1000.0, study_area=study.grids, with_reach=False)
+    assert after.summary.busy_uncovered_m < before.summary.busy_uncovered_m
+    vals = _metrics(at)
+    assert vals[0] == fmt.pct(after.summary.covered_share) and vals[1] == f"{after.summary.covered_workers:,.0f}"
+    assert at.metric[3].delta and at.metric[3].delta.startswith("-")  # fewer km of busy street unserved
+    groups = next(d.value for d in at.dataframe if "人数" in d.value.columns)
+    assert "推演后覆盖率" in groups.columns and (groups["变化（百分点）"].fillna(0) >= 0).all()
+    # residents mode: the station does not count for residents, and the page says so
+    at.radio(key="cov_for_zh").set_value("residents").run()
+    _no_crash(at)
+    assert "拟建红色驿站服务的是户外劳动者" in _texts(at)
+    assert _shown_headline(at) == fmt.headline(_expected().summary, "zh")
+
+
+def test_siting_page_with_budget_and_minimum_area_says_why():
+    """Issue 15: the siting page's budget and minimum floor area give the engine's answer, with reasons."""
+    from analysis.siting.api import SitingParams, run_siting
+
+    at = _app()
+    at.radio(key="page_zh").set_value("siting").run()
+    _no_crash(at)
+    at.number_input(key="siting_k").set_value(3)
+    at.number_input(key="siting_min_area").set_value(300)
+    at.number_input(key="siting_budget").set_value(40.0)
+    at.button(key="run_siting").click().run()
+    _no_crash(at)
+    study = load_study()
+    existing = study.centers.to_crs(study.network.crs).assign(center_id=lambda d: d["id"].astype(str), kind="center")
+    exp = run_siting(study.network, "center", existing, study.demand, study.candidates, 3, problem="mclp",
+                     params=SitingParams(walk=WalkParams(), min_area_center_m2=300.0, budget_wan=40.0),
+                     grids=study.grids, communities=study.communities)
+    table = at.dataframe[0].value
+    assert table["名称"].tolist() == exp.sites["name"].astype(str).tolist()
+    assert (table["面积（㎡）"] >= 300).all() and table["费用（万元）"].sum() <= 40 + 1e-9
+    assert table["选址理由"].str.contains("产权：").all()
+    assert "国有闲置用房优先" in _texts(at)

@@ -55,6 +55,8 @@ def test_pdf_has_the_three_lists_and_the_added_residents(proposal, built):
     for name, added in zip(names, siting.added_pop):
         assert name in text and fmt_int(added) in text
     assert "最大覆盖模型（MCLP）" in text and "已证明最优" in text
+    # issue 15: why each site was chosen (adds, owner, floor area, cost)
+    assert "".join(label("t_project_reasons", "zh").split()) in text and "产权：" in text and "万元" in text
 
 
 def test_xlsx_lists_and_before_after(proposal, built):

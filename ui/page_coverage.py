@@ -172,6 +172,66 @@ def build_map(ds, base, s):
     ), ctx
 
 
+def worker_group_table(wb, wa, lang: str) -> pd.DataFrame:
+    """Workers by group (before, and after the proposed stations when there are any)."""
+    g = wb.groups
+    df = pd.DataFrame({
+        t("col_group", lang): g["group_zh"] if lang == "zh" else g["group_en"],
+        t("col_workers", lang): g["workers"].round(0).astype("int64"),
+        t("col_served", lang): g["covered"].round(0).astype("int64"),
+        t("col_share", lang): (g["covered_share"] * 100).round(1),
+    })
+    if wa is not None:
+        after = wa.groups["covered_share"].to_numpy()
+        df[t("col_new_share", lang)] = (after * 100).round(1)
+        df[t("col_change", lang)] = ((after - g["covered_share"].to_numpy()) * 100).round(1)
+    return df
+
+
+def busy_streets_table(w, lang: str) -> pd.DataFrame:
+    b = w.busy_streets
+    return pd.DataFrame({
+        t("street", lang): b["street"], t("col_highway", lang): b["highway"],
+        t("col_street_len", lang): b["length_m"].round(0).astype("int64"),
+        t("col_unserved_len", lang): b["uncovered_m"].round(0).astype("int64"),
+    })
+
+
+def show_workers(ds, s):
+    """The outdoor-worker figures (red stations), with the proposed stations' effect as deltas."""
+    lang = s.lang
+    radius = st.number_input(t("workers_radius", lang), min_value=100, max_value=5000, step=100, value=1000,
+                             key="worker_radius")
+    with st.spinner(t("computing", lang)):
+        wb, wa = state.current_workers(ds, float(radius))
+    cur = (wa or wb).summary
+    b = wb.summary
+    tag = f" · {t('demo_badge', lang)}" if cur.is_demo else ""
+    st.markdown(f"#### {t('workers_headline', lang)}{tag}")
+    cols = st.columns(4)
+    cols[0].metric(t("workers_share", lang), fmt.pct(cur.covered_share),
+                   _metric_delta(cur.covered_share, b.covered_share, "share", lang) if wa is not None else None)
+    cols[1].metric(t("workers_served", lang), f"{cur.covered_workers:,.0f}",
+                   _metric_delta(cur.covered_workers, b.covered_workers, "people", lang) if wa is not None else None)
+    cols[2].metric(t("workers_unserved", lang), f"{cur.total_workers - cur.covered_workers:,.0f}",
+                   _metric_delta(cur.total_workers - cur.covered_workers, b.total_workers - b.covered_workers,
+                                 "people", lang) if wa is not None else None, delta_color="inverse")
+    cols[3].metric(t("workers_busy_km", lang), f"{cur.busy_uncovered_m / 1000:,.1f}",
+                   _metric_delta(cur.busy_uncovered_m / 1000, b.busy_uncovered_m / 1000, "min", lang)
+                   if wa is not None else None, delta_color="inverse")
+    st.caption(t("workers_note", lang, r=f"{radius:,.0f}") + " " + t("workers_hint", lang))
+    return wb, wa
+
+
+def station_note(ds, s) -> None:
+    """Residents mode: say that proposed red stations count for outdoor workers (and how much)."""
+    if s.include_stations or not any(p["kind"] == "station" for p in state.proposals()):
+        return
+    wb, wa = state.current_workers(ds, float(st.session_state.get("worker_radius", 1000)))
+    gain = (wa.summary.covered_workers - wb.summary.covered_workers) if wa is not None else 0.0
+    st.info(t("station_counts_for_workers", s.lang, n=f"{gain:,.0f}"))
+
+
 def render(s) -> None:
     lang = s.lang
     st.title(t("page_coverage", lang))
@@ -182,8 +242,15 @@ def render(s) -> None:
     max_access = base.params.max_access_m
 
     handle_map_click(ds, s, max_access)
+    served = choice(st.radio, t("cov_for", lang), ("residents", "workers"), "cov_for", lang, horizontal=True,
+                    format_func=lambda k: t("cov_for_" + k, lang))
     wi, secs = state.current_whatif(ds, s.minutes, s.speed_kmh, s.include_stations)
-    show_headline(base, wi, s)
+    workers = None
+    if served == "workers":
+        workers = show_workers(ds, s)
+    else:
+        show_headline(base, wi, s)
+        station_note(ds, s)
 
     # what-if controls
     c1, c2 = st.columns([3, 2])
@@ -219,8 +286,15 @@ def render(s) -> None:
 
     show_proposals(ds, s, secs)
 
-    st.markdown(f"#### {t('community_table', lang)}")
-    st.dataframe(community_table(base, wi, lang), hide_index=True, width="stretch", key="community_table")
+    if workers is not None:
+        wb, wa = workers
+        st.markdown(f"#### {t('worker_group_table', lang)}")
+        st.dataframe(worker_group_table(wb, wa, lang), hide_index=True, width="stretch", key="worker_group_table")
+        st.markdown(f"#### {t('busy_streets_table', lang)}")
+        st.dataframe(busy_streets_table(wa or wb, lang), hide_index=True, width="stretch", key="busy_streets_table")
+    else:
+        st.markdown(f"#### {t('community_table', lang)}")
+        st.dataframe(community_table(base, wi, lang), hide_index=True, width="stretch", key="community_table")
 
     scenario_panel.render(ds, s, base, wi)  # save / open / compare the proposed sites (方案)
 

@@ -58,8 +58,12 @@ def _run(key: str, choice_key: tuple, _fn, _ds, _s, _opts: dict):
     else:
         existing, demand = ds.layers.get("stations"), None  # outdoor-work proxy from OSM
     cand = ds.layers.get("candidates") if o["cand_source"] == "layer" else None
+    area_key = "min_area_center_m2" if kind == "center" else "min_area_station_m2"
+    budget = float(o.get("budget", 0.0))
     params = SitingParams(walk=state.params_from(s.minutes, s.speed_kmh),
-                          min_distance_to_existing_m=float(o["min_dist"]), station_radius_m=float(o["radius"]))
+                          min_distance_to_existing_m=float(o["min_dist"]), station_radius_m=float(o["radius"]),
+                          budget_wan=budget if budget > 0 and o["problem"] == "mclp" else None,
+                          **{area_key: float(o.get("min_area", 0.0))})
     pois = getattr(state.sample_city().features, "pois", None)  # shops, markets... of the OSM file
     t0 = time.perf_counter()
     res = _fn(ds.network, kind, existing, demand, cand, None if o["problem"] == "lscp" else int(o["k"]),
@@ -85,6 +89,13 @@ def sites_table(res, lang: str) -> pd.DataFrame:
         df[t("added_share", lang)] = (sites["marginal_share"] * 100).round(1).to_numpy()
     else:
         df[t("saved_walk", lang)] = (sites["marginal"] / res.params.walk.metres_per_minute / 1e3).round(1).to_numpy()
+    if "reason_zh" in sites:  # building facts: owner, floor area, cost, and why the site was chosen
+        from analysis.siting.facts import owner_label
+
+        df[t("owner_type", lang)] = [owner_label(o, lang) for o in sites["owner_type"]]
+        df[t("floor_area", lang)] = sites["area_m2"].to_numpy()
+        df[t("cost_wan", lang)] = sites["cost_wan"].to_numpy()
+        df[t("why_chosen", lang)] = sites["reason_zh" if lang == "zh" else "reason_en"].to_numpy()
     return df
 
 
@@ -112,8 +123,12 @@ def report_siting(res, base, network):
 
 def show_map(ds, base, res, s) -> None:
     ctx = mb.context_for(s.basemap, s.lang)
+    stations_extra = None  # both kinds on the map: red stations even when they do not count for residents
+    if not s.include_stations:
+        stations_extra = state.service_sites(ds, True)
+        stations_extra = stations_extra[stations_extra["kind"] == "station"]
     m = mb.coverage_map(
-        bounds=ds.bounds_wgs84(), features=ds.features, sites=base.centers,
+        bounds=ds.bounds_wgs84(), features=ds.features, sites=base.centers, stations_extra=stations_extra,
         isochrones=base.isochrones if res.kind == "center" else None, gaps=base.gaps if res.kind == "center" else None,
         communities=ds.layers.get("communities"), minutes=s.minutes, thresholds=(s.minutes,),
         layers=("basemap", "centers", "stations", "isochrones", "gaps", "communities"), ctx=ctx, demo=ds.is_demo,
@@ -162,13 +177,19 @@ def render(s) -> None:
                                    key="siting_min_dist")
         radius = a2.number_input(t("station_radius", lang), min_value=200, max_value=3000, value=1000, step=100,
                                  key="siting_radius", disabled=kind != "red-station")
+        a3, a4 = st.columns(2)
+        min_area = a3.number_input(t("min_floor_area", lang), min_value=0, max_value=5000, value=0, step=50,
+                                   key="siting_min_area")
+        budget = a4.number_input(t("budget_wan", lang), min_value=0.0, max_value=100000.0, value=0.0, step=10.0,
+                                 key="siting_budget", disabled=problem != "mclp")
+        st.caption(t("state_idle_rule", lang))
     if kind == "red-station":
         st.caption(t("station_demand_note", lang))
     else:
         st.caption(t("center_demand_note", lang, m=mb._fmt_num(s.minutes), v=s.speed_kmh))
 
     opts = {"kind": kind, "problem": problem, "k": int(k), "cand_source": cand_source, "solver": solver,
-            "min_dist": float(min_dist), "radius": float(radius)}
+            "min_dist": float(min_dist), "radius": float(radius), "min_area": float(min_area), "budget": float(budget)}
     key = settings_key(ds, s)
     if st.button(t("run_siting", lang), type="primary", key="run_siting"):
         with st.spinner(t("siting_running", lang)):

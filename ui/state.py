@@ -29,7 +29,7 @@ from geo.crs import WGS84
 
 SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
 MINUTE_CHOICES = (5, 8, 10, 15)
-LAYER_KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand")
+LAYER_KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand", "workers")
 
 
 def optional(module: str, attr: str | None = None):
@@ -253,3 +253,54 @@ def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict
         "on_network": True, "lon": float(snapped.x.iloc[0]), "lat": float(snapped.y.iloc[0]),
         "street": name, "access_m": float(sp.access_m[0]), "edge": e,
     }
+
+
+# --------------------------------------------------------------------------- outdoor workers (red stations)
+
+
+def station_sites(ds: Dataset, items: list[dict]) -> gpd.GeoDataFrame:
+    """Existing red stations (proposed=False) plus the what-if's proposed stations (proposed=True)."""
+    crs = ds.network.crs
+    parts = []
+    g = ds.layers.get("stations")
+    if g is not None and len(g):
+        g = g.to_crs(crs).copy()
+        g["station_id"] = g["id"].astype(str) if "id" in g else [f"S{i + 1:03d}" for i in range(len(g))]
+        g["proposed"] = False
+        parts.append(g)
+    new = proposals_gdf([p for p in items if p["kind"] == "station"], crs)
+    if len(new):
+        parts.append(new.rename(columns={"center_id": "station_id"}))
+    if not parts:
+        return gpd.GeoDataFrame({"station_id": [], "name": [], "proposed": []}, geometry=[], crs=crs)
+    out = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=crs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def worker_points(key: str, _ds: Dataset):
+    """Outdoor-worker demand of the data in use (OSM estimate; an uploaded workers layer replaces its groups)."""
+    from analysis.worker_demand import study_worker_points
+
+    return study_worker_points(study_for(_ds, False), _ds.layers.get("workers"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def worker_coverage(key: str, radius_m: float, pkey: tuple, _ds: Dataset, _items: tuple):
+    """Red-station coverage of outdoor workers with the proposed stations (``analysis.worker_coverage``)."""
+    from analysis.worker_coverage import run_worker_coverage
+    from analysis.worker_demand import weights_table
+
+    stations = station_sites(_ds, list(_items))
+    return run_worker_coverage(_ds.network, stations, worker_points(key, _ds), float(radius_m), weights=weights_table(),
+                               is_demo=sample_city_mod.demo_in_use(_ds.layers.get("stations")),
+                               study_area=_ds.layers.get("grids"), with_reach=False)
+
+
+def current_workers(ds: Dataset, radius_m: float):
+    """(worker coverage of the existing stations, with the proposed stations or None when none is proposed)."""
+    base = worker_coverage(ds.key, float(radius_m), (), ds, ())
+    items = tuple(p for p in proposals() if p["kind"] == "station")
+    if not items:
+        return base, None
+    return base, worker_coverage(ds.key, float(radius_m), proposals_key(list(items)), ds, items)

@@ -141,6 +141,8 @@ _S: dict[str, tuple[str, str]] = {
                       "this product assumes; the documents give none); busy streets are OSM trunk/primary/secondary/"
                       "tertiary. {total} workers, {covered} served ({share}); {km} km of busy streets have no station in reach."),
     "c_group": ("类型", "Group"),
+    "t_project_reasons": ("新增站点选址理由", "Why each proposed site was chosen"),
+    "c_why_chosen": ("选址理由（新增覆盖、产权、面积、费用）", "Why chosen (adds, owner, floor area, cost)"),
     "c_workers": ("人数", "Workers"),
     "c_served": ("已服务", "Served"),
     "c_unserved": ("未服务", "Not served"),

@@ -231,6 +231,19 @@ def status_text(status: str, lang: str) -> str:
     return status
 
 
+def reasons_table(s: ReportSiting, lang: str) -> Table | None:
+    """Why each proposed site was chosen (what it adds, owner, floor area, cost), or None when not known."""
+    sites = getattr(s, "sites", None)
+    why = f"reason_{lang}"
+    if sites is None or why not in sites or not len(sites):
+        return None
+    d = pd.DataFrame({"order": np.arange(1, len(sites) + 1), "name": sites["name"].astype(str).to_numpy(),
+                      "why": sites[why].fillna("").astype(str).to_numpy()})
+    cols = [Column("order", label("c_rank", lang), "int"), Column("name", label("c_name", lang)),
+            Column("why", label("c_why_chosen", lang))]
+    return Table("project_reasons", label("t_project_reasons", lang), "选址理由" if lang == "zh" else "why_chosen", d, cols)
+
+
 def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
     """新增站点方案: the proposed sites in pick order with the residents each adds and the running share."""
     p = pd.DataFrame(proposal_points(s).drop(columns="geometry", errors="ignore"))
@@ -293,5 +306,8 @@ def siting_tables(siting, result: CoverageResult, lang: str, inputs: ReportInput
         "projects": projects_list(result, s, lang),
         "before_after": before_after(result, s, lang),
     }
+    why = reasons_table(s, lang)
+    if why is not None:
+        tables["project_reasons"] = why
     text = s.method_text(lang)
     return tables, (label("siting_method", lang, m=text) if text else "")
