@@ -111,3 +111,25 @@ def test_sample_city_units_adopt_about_200_m_each(hangzhou):
     on = res.units[res.units["on_network"]]
     assert (on["adopted_m"] >= 100.0 - 1e-6).all()
     assert res.summary["adopted_union_m"] <= res.summary["adopted_m"] + 1e-6
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=40, deadline=None)
+@given(length=st.floats(50, 2000), frac=st.floats(0, 1), dist=st.floats(5, 400),
+       cuts=st.lists(st.floats(0.01, 0.99), max_size=4, unique=True))
+def test_straight_street_adopts_min_each_way(length, frac, dist, cuts):
+    """On a straight street cut anywhere, a unit at x adopts min(x, d) + min(L - x, d) metres."""
+    xs = [0.0]
+    for c in sorted(c * length for c in cuts):   # cut points at least 1 cm apart (no zero-length pieces)
+        if c - xs[-1] > 0.01 and length - c > 0.01:
+            xs.append(c)
+    xs.append(length)
+    segs = [[(a, 0), (b, 0)] for a, b in zip(xs, xs[1:])]
+    net = net_from(segs)
+    x = frac * length
+    res = adopt_roads(net, units(("U", x, 7)), distance_m=dist)
+    assert res.units.loc[0, "adopted_m"] == pytest.approx(min(x, dist) + min(length - x, dist), abs=1e-6)
+    assert res.segments.length.sum() == pytest.approx(res.units.loc[0, "adopted_m"], abs=1e-6)

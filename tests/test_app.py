@@ -639,3 +639,17 @@ def test_siting_page_with_budget_and_minimum_area_says_why():
     assert (table["面积（㎡）"] >= 300).all() and table["费用（万元）"].sum() <= 40 + 1e-9
     assert table["选址理由"].str.contains("产权：").all()
     assert "国有闲置用房优先" in _texts(at)
+
+
+def test_report_page_can_include_the_three_lists():
+    import io
+
+    from openpyxl import load_workbook
+
+    at = _reports_page(_app())
+    at.checkbox(key="report_with_lists").check().run()
+    at.button(key="make_report").click().run()
+    _no_crash(at)
+    name, data = at.session_state["report_files"]["files"]["xlsx"]
+    sheets = load_workbook(io.BytesIO(data)).sheetnames
+    assert {"需求清单", "资源清单", "项目清单", "各单位认领道路", "示范区概况"} <= set(sheets)

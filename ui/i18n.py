@@ -373,6 +373,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "guide_help": ("导引图为 A3 横版，可打印张贴：编号点位、阵地一览、步行范围、比例尺、指北针。",
                    "An A3 landscape page to print and pin up: numbered markers, list, walking areas, scale bar, north arrow."),
     "guide_drawing": ("正在绘制导引图…", "Drawing the guide map…"),
+    "report_with_lists": ("报告包含三张清单、门前三包与示范区（见“三张清单·示范区”页）",
+                          "Include the three lists, road adoption and demonstration areas (see the Lists page)"),
 }
 
 

@@ -57,6 +57,16 @@ def _adoption(key: str, distance_m: float, _network, _layers):
     return adopt_roads(_network, _layers.units, distance_m, area=_layers.demo_areas, rivers=_layers.rivers)
 
 
+def uploads_key() -> str:
+    """Key of the session's uploaded party layers ('' = sample layers only)."""
+    return _key()
+
+
+def party_layers():
+    """The party layers in use (sample demo layers with the session's uploads), for the report page."""
+    return _layers(_key())
+
+
 def _frame(table, lang: str) -> pd.DataFrame:
     """A report table as shown text (same formatting as the PDF)."""
     return pd.DataFrame(table.display_rows(lang), columns=[c.label for c in table.columns])

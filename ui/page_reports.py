@@ -111,6 +111,7 @@ def render(s) -> None:
     standard = chosen_standard(lang)
     if standard is None:
         return
+    with_lists = st.checkbox(t("report_with_lists", lang), value=False, key="report_with_lists")
 
     siting, pkey = None, ""
     if proposal == "whatif" and items:
@@ -122,12 +123,20 @@ def render(s) -> None:
 
         siting = report_siting(sited["result"], base, ds.network)
         pkey = "siting|" + str(sorted(sited["opts"].items()))
+    party = None
+    if with_lists:
+        from ui import page_lists
+
+        party = page_lists.party_layers()
+        party.communities, party.grids = ds.layers.get("communities"), ds.layers.get("grids")
+        pkey += "|lists:" + page_lists.uploads_key()
     key = hashlib.sha1(f"{ds.key}|{s.minutes}|{s.speed_kmh}|{s.include_stations}|{pkey}|{standard.sha256}"
                        .encode()).hexdigest()[:16]
 
     if st.button(t("make_report", lang), type="primary", key="make_report", disabled=not fmts):
         inputs = report_inputs(ds, s, rlang)
         inputs.standard = standard
+        inputs.party = party
         t0 = time.perf_counter()
         with st.spinner(t("report_progress", lang, fmt=" / ".join(f.upper() for f in fmts))):
             files = _report_files(key, tuple(fmts), rlang, base, siting, inputs, api)
