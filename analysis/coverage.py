@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.gaps import gap_units
 from analysis.isochrones import isochrones, straight_line_circles, walk_reach_share
+from analysis.levels import add_households, compound_table, grid_figures
 from analysis.params import WalkParams
 from analysis.travel_time import (
     nearest_source_distances,
@@ -28,9 +30,6 @@ from geo.errors import LayerError
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_points
 
-#: Side of the square drawn around each uncovered demand point to form gap areas (metres);
-#: equal to the sample city's 100 m population cells.
-GAP_CELL_M = 100.0
 UNASSIGNED = "(未划分 unassigned)"
 
 
@@ -52,6 +51,12 @@ class CoverageResult:
     center_snaps: SnappedPoints = field(repr=False, default=None)
     demand_snaps: SnappedPoints = field(repr=False, default=None)
     community_polygons: gpd.GeoDataFrame | None = None
+    #: the network the run was measured on (gap units route their centres on it)
+    network: WalkNetwork | None = field(repr=False, default=None)
+    #: optional compounds (小区) with walking minutes, coverage and households (analysis.levels)
+    compounds: gpd.GeoDataFrame | None = None
+    #: optional 双网融合 check of party grids against the grids (analysis.dual_grid.DualGridCheck)
+    dual_grid: object | None = None
 
     def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
         """The map layers reprojected to WGS-84 (for web maps and files)."""
@@ -63,6 +68,10 @@ class CoverageResult:
             out["grids"] = self.grids
         if self.community_polygons is not None:
             out["communities"] = self.community_polygons
+        if self.compounds is not None:
+            out["compounds"] = self.compounds
+        if self.dual_grid is not None:
+            out["dual_grid"] = self.dual_grid.pieces
         return {k: v.to_crs(WGS84) for k, v in out.items()}
 
 
@@ -142,10 +151,15 @@ def run_coverage(
     grids: gpd.GeoDataFrame | None = None,
     communities: gpd.GeoDataFrame | None = None,
     *,
+    compounds: gpd.GeoDataFrame | None = None,
     is_demo: bool | None = None,
     population_is_estimate: bool | None = None,
 ) -> CoverageResult:
-    """Walking-network coverage of ``demand`` by ``centers`` (see module docstring)."""
+    """Walking-network coverage of ``demand`` by ``centers`` (see module docstring).
+
+    ``compounds``: optional 小区 layer (polygons or points); each gets walking minutes from its
+    (representative) point and is named in the gap units it contains.
+    """
     crs = network.crs
     c = prepare_centers(centers, crs)
     d = prepare_demand(demand, crs)
@@ -169,6 +183,7 @@ def run_coverage(
     d["n_centers_within"] = n_within
     d["within_circle"] = _within_circle(d, c, params.reach_m())
     d = assign_areas(d, grids, communities)
+    d = add_households(d, grids, communities)
 
     isos = isochrones(network, c_snap, c["center_id"].to_numpy(), params, node_reach=node_reach)
     circles = straight_line_circles(c.geometry, c["center_id"].to_numpy(), params, crs, params.all_thresholds)
@@ -183,6 +198,8 @@ def run_coverage(
         communities=pd.DataFrame(), gaps=gpd.GeoDataFrame(), isochrones=isos, circles=circles,
         node_time_min=node_dist / params.metres_per_minute, center_snaps=c_snap, demand_snaps=d_snap,
         community_polygons=to_crs_checked(communities, crs, "communities layer") if communities is not None else None,
+        network=network,
+        compounds=to_crs_checked(compounds, crs, "compounds layer").reset_index(drop=True) if compounds is not None else None,
     )
     return summarise(result, grids, is_demo=is_demo, population_is_estimate=population_is_estimate)
 
@@ -242,6 +259,14 @@ def assign_areas(
             found = j.groupby(level=0)[name_col].first().reindex(d.index)
             d["community"] = d["community"].fillna(found)
     d["community"] = d["community"].fillna(UNASSIGNED).astype(str)
+    if "street" not in d:
+        d["street"] = None
+        if grids is not None and "street" in grids:
+            d["street"] = d["grid_id"].map(dict(zip(grids["grid_id"], grids["street"])))
+        if communities is not None and "street" in communities and d["street"].isna().any():
+            name_col = "community" if "community" in communities else "name"
+            d["street"] = d["street"].fillna(d["community"].map(dict(zip(communities[name_col], communities["street"]))))
+    d["street"] = d["street"].fillna(UNASSIGNED).astype(str)
     return d
 
 
@@ -288,7 +313,7 @@ def summarise(
         for col in ("population", "covered_pop", "uncovered_pop", "redundant_pop"):
             g[col] = g["grid_id"].map(t[col]).fillna(0.0).to_numpy()
         g["covered_share"] = np.where(g["population"] > 0, g["covered_pop"] / g["population"].where(g["population"] > 0, 1), np.nan)
-        grid_table = g
+        grid_table = grid_figures(d, g)
     t_min = d["time_min"].to_numpy()
     summary = {
         "total_pop": total,
@@ -312,7 +337,12 @@ def summarise(
         "is_demo": bool(is_demo),
         "population_is_estimate": bool(population_is_estimate),
     }
-    return replace(result, summary=summary, grids=grid_table, communities=comm, gaps=gap_areas(d, grid_table))
+    gaps = gap_units(
+        d, params=p, network=result.network, center_snaps=result.center_snaps, centers=c,
+        grids=grid_table, communities=result.community_polygons, compounds=result.compounds,
+    )
+    compounds = compound_table(result) if result.compounds is not None else None
+    return replace(result, summary=summary, grids=grid_table, communities=comm, gaps=gaps, compounds=compounds)
 
 
 def _area_table(d: gpd.GeoDataFrame, key: str) -> pd.DataFrame:
@@ -327,48 +357,6 @@ def _area_table(d: gpd.GeoDataFrame, key: str) -> pd.DataFrame:
     t["uncovered_pop"] = t["population"] - t["covered_pop"]
     t["covered_share"] = np.where(t["population"] > 0, t["covered_pop"] / t["population"].where(t["population"] > 0, 1), np.nan)
     return t.sort_values(["covered_share", "uncovered_pop"], ascending=[True, False], ignore_index=True)
-
-
-def gap_areas(d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None, cell_m: float = GAP_CELL_M) -> gpd.GeoDataFrame:
-    """Connected areas of uncovered residents with their population (metres², persons).
-
-    Each uncovered demand row contributes its polygon, or a ``cell_m`` square around its point;
-    touching pieces merge into one gap. The gaps' populations add up to the uncovered residents.
-    """
-    un = d[~d["covered"] & (d["population"] > 0)]
-    cols = {"gap_id": [], "population": [], "area_m2": [], "community": []}
-    if un.empty:
-        return gpd.GeoDataFrame(cols, geometry=[], crs=d.crs)
-    geoms = np.asarray(un.geometry.values, dtype=object)
-    is_pt = shapely.get_type_id(geoms) == 0
-    h = cell_m / 2.0
-    xy = shapely.get_coordinates(geoms[is_pt])
-    geoms = geoms.copy()
-    geoms[is_pt] = shapely.box(xy[:, 0] - h, xy[:, 1] - h, xy[:, 0] + h, xy[:, 1] + h)
-    merged = shapely.get_parts(shapely.union_all(shapely.buffer(geoms, 0.01)))
-    tree = shapely.STRtree(merged)
-    rep = shapely.point_on_surface(np.asarray(un.geometry.values))
-    gi, pi = tree.query(rep, predicate="within")
-    part = np.full(len(un), -1)
-    part[gi] = pi
-    # representative points always fall in their own (buffered) square; guard anyway
-    missing = part < 0
-    if missing.any():
-        part[missing] = tree.query_nearest(rep[missing], all_matches=False)[1]
-    popu = np.bincount(part, weights=un["population"].to_numpy(), minlength=len(merged))
-    comm = pd.Series(un["community"].to_numpy()).groupby(part).agg(lambda s: s.value_counts().index[0])
-    order = np.argsort(-popu, kind="stable")
-    gdf = gpd.GeoDataFrame(
-        {
-            "gap_id": [f"GAP{i + 1:03d}" for i in range(len(order))],
-            "population": popu[order],
-            "area_m2": shapely.area(merged[order]),
-            "community": comm.reindex(order).to_numpy(),
-        },
-        geometry=gpd.GeoSeries(merged[order], crs=d.crs),
-        crs=d.crs,
-    )
-    return gdf[gdf["population"] > 0].reset_index(drop=True)
 
 
 def coverage_curve(result: CoverageResult, minutes=range(5, 16)) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Write a coverage run as GIS layers: one GeoPackage, written atomically, WGS-84 at the edge.
 
 Layers: centers (with load), isochrones, circles, grids (with coverage), communities (table or
-polygons), gaps, demand (with walking time), and ``metadata`` (parameters, data sources, version).
+polygons), gaps (gap units, analysis.gaps), demand (with walking time), level tables
+(``level_street``, ``level_community``, ``level_grid``, ``level_compound``), optional compounds and
+双网融合 layers (``dual_grid`` pieces, ``dual_grid_grids``), and ``metadata``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 import pyogrio
 
 from analysis.coverage import CoverageResult
+from analysis.levels import level_tables
 from geo.crs import WGS84
 from geo.safe_io import atomic_write_path
 
@@ -78,6 +81,10 @@ def coverage_layers(result: CoverageResult) -> dict[str, pd.DataFrame]:
         t = result.communities.rename(columns={"community": key})
         layers["communities"] = cp.drop(columns=[c for c in t.columns if c != key and c in cp]).merge(t, on=key, how="left")
     layers["community_table"] = result.communities
+    for level, table in level_tables(result).items():
+        layers[f"level_{level}"] = table
+    if result.dual_grid is not None:
+        layers["dual_grid_grids"] = result.dual_grid.grids
     return layers
 
 

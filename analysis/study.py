@@ -7,13 +7,14 @@ with a user OSM file but no centers, the study is refused (demo centers belong t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import geopandas as gpd
 
 from analysis.coverage import CoverageResult, run_coverage
+from analysis.dual_grid import dual_grid_check
 from analysis.params import WalkParams
 from analysis.sample_city import (
     SAMPLE_NAME_EN,
@@ -48,6 +49,8 @@ class Study:
     read_reports: dict[str, LayerReadResult] = field(default_factory=dict)
     is_demo: bool = False
     population_is_estimate: bool = False
+    compounds: gpd.GeoDataFrame | None = None      # 小区 (optional; polygons or points)
+    party_grids: gpd.GeoDataFrame | None = None    # 党建网格 (optional; for the 双网融合 check)
 
     def sources(self) -> dict[str, str]:
         """Data sources for report metadata."""
@@ -70,10 +73,15 @@ def load_study(
     communities: str | Path | None = None,
     stations: str | Path | None = None,
     candidates: str | Path | None = None,
+    compounds: str | Path | None = None,
+    party_grids: str | Path | None = None,
     coords: str = "auto",
     progress: Progress = _quiet,
 ) -> Study:
-    """Load the network and layers; user files go through :func:`geo.readers.read_layer`."""
+    """Load the network and layers; user files go through :func:`geo.readers.read_layer`.
+
+    ``compounds`` (小区) and ``party_grids`` (党建网格) are optional user layers with no sample default.
+    """
     if osm is not None:
         check_osm_file(osm)
     user_osm = osm is not None and Path(osm).resolve() != SAMPLE_OSM.resolve()
@@ -102,6 +110,8 @@ def load_study(
     cm = layer(communities, "communities", sample.communities if sample else None)
     st = layer(stations, "stations", sample.stations if sample else None)
     ca = layer(candidates, "candidates", sample.candidates if sample else None)
+    cp = layer(compounds, "compounds", None)
+    pg = layer(party_grids, "party_grids", None)
     if demand is not None:
         d = layer(demand, "demand", None)
         estimate = False
@@ -116,7 +126,8 @@ def load_study(
         name_zh = name_en = osm_path.name
     else:
         name_zh, name_en = SAMPLE_NAME_ZH, SAMPLE_NAME_EN
-    return Study(name_zh, name_en, osm_path, net, c, d, g, cm, st, ca, reports, is_demo, estimate)
+    return Study(name_zh, name_en, osm_path, net, c, d, g, cm, st, ca, reports, is_demo, estimate,
+                 compounds=cp, party_grids=pg)
 
 
 def clip_to_area(demand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -129,7 +140,11 @@ def clip_to_area(demand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDa
 def run_study(study: Study, params: WalkParams = WalkParams(), progress: Progress = _quiet) -> CoverageResult:
     """Coverage of the study's demand by its centers (see :func:`analysis.coverage.run_coverage`)."""
     progress("计算步行时间与等时圈 Computing walking times and isochrones…")
-    return run_coverage(
+    result = run_coverage(
         study.network, study.centers, study.demand, params, grids=study.grids, communities=study.communities,
-        is_demo=study.is_demo, population_is_estimate=study.population_is_estimate,
+        compounds=study.compounds, is_demo=study.is_demo, population_is_estimate=study.population_is_estimate,
     )
+    if study.party_grids is not None and study.grids is not None:
+        progress("双网融合检查 Checking party grids against governance grids…")
+        result = replace(result, dual_grid=dual_grid_check(study.grids, study.party_grids, result.demand))
+    return result

@@ -11,7 +11,8 @@ import sys
 
 from geo.errors import ServiceCircleError
 
-TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand", "units", "needs", "projects", "demo_areas")
+TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand", "units", "needs", "projects", "demo_areas",
+         "party_grids", "compounds", "buildings")
 
 
 def add_parser(subparsers) -> None:

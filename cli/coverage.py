@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 from analysis.export import write_coverage_gpkg
-from analysis.numfmt import fmt_int, fmt_num, fmt_pct, fmt_pct_value
+from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.study import load_study, run_study
-from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
+from analysis.wording import circle_comparison
+from cli.gap_table import dual_grid_lines, gap_lines
+from cli.options import add_area_options, add_level_options, add_walk_options, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--radius", type=float, default=1000.0,
                    help="--for workers: a station serves workers within this many network metres (default 1000; an assumption)")
     add_area_options(p)
+    add_level_options(p)
     add_walk_options(p)
     p.add_argument("--out", default=None, help="output GeoPackage (default out/coverage.gpkg, "
                                                "with --for workers out/coverage_workers.gpkg)")
@@ -55,7 +58,7 @@ def format_summary(s: dict, lang: str = "zh") -> str:
         ("两个及以上中心覆盖" if zh else "Reached by 2+ centers", fmt_int(s["redundant_pop"])),
         ("直线圆覆盖（对比）" if zh else "Straight-line circle (comparison)",
          f"{fmt_int(s['circle_covered_pop'])} ({fmt_pct(s['circle_covered_share'])})"),
-        ("直线圆高估覆盖" if zh else "Circle overstates coverage by", fmt_pct_value(s["circle_overstatement_pct"], 0)),
+        circle_comparison(s, lang),
     ]
     width = max(len(k) for k, _ in rows) + 2
     lines = [f"{k:<{width}}{v}" for k, v in rows]
@@ -78,13 +81,19 @@ def run(args: argparse.Namespace) -> int:
     say = progress_printer()
     params = walk_params(args)
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
-                       communities=args.communities, coords=args.coords, progress=say)
+                       communities=args.communities, compounds=args.compounds, party_grids=args.party_grids,
+                       coords=args.coords, progress=say)
     for kind, res in study.read_reports.items():
         print(res.render(args.lang), file=sys.stderr)
     result = run_study(study, params, progress=say)
     say(f"写入 Writing {args.out}")
     path = write_coverage_gpkg(result, Path(args.out), study.sources())
     print(format_summary(result.summary, args.lang))
+    print()
+    print(gap_lines(result.gaps, result.summary["uncovered_pop"], args.lang))
+    if result.dual_grid is not None:
+        print()
+        print(dual_grid_lines(result.dual_grid, args.lang))
     print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
     return 0
 

@@ -31,6 +31,14 @@ def add_area_options(p: argparse.ArgumentParser) -> None:
                    help="datum of lon/lat in your files (auto: detect Amap/Baidu shifts against the streets)")
 
 
+def add_level_options(p: argparse.ArgumentParser) -> None:
+    """--compounds, --party-grids: optional layers for the street → community → compound → grid tables."""
+    p.add_argument("--compounds", help="compounds (小区) points or polygons: households, population, 老旧小区, 物业管理, 党支部 "
+                                       "(template data/templates/compounds.csv)")
+    p.add_argument("--party-grids", dest="party_grids",
+                   help="party grids (党建网格) polygons: checked against --grids (or the sample grids) for 双网融合")
+
+
 def walk_params(args: argparse.Namespace) -> WalkParams:
     """The WalkParams an invocation asks for (validated, with a planner-readable error)."""
     speed = ELDERLY_SPEED_KMH if args.elderly else (args.speed if args.speed is not None else ADULT_SPEED_KMH)

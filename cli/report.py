@@ -14,7 +14,7 @@ from analysis.report import FORMATS, build_report, parse_formats
 from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
 from analysis.study import load_study, run_study
-from cli.options import add_area_options, add_party_options, add_walk_options, progress_printer, walk_params
+from cli.options import add_area_options, add_level_options, add_party_options, add_walk_options, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "(default for the sample city: included with its demo layers)")
     add_party_options(p, rivers=True)
     add_area_options(p)
+    add_level_options(p)
     add_walk_options(p)
     p.set_defaults(func=run)
 
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     standard = load_standard(args.standard)  # checked first: a bad file stops before any work
     say(f"核查标准 Audit standard: {standard.label(args.lang)}")
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids, communities=args.communities,
-                       stations=args.stations, candidates=args.candidates, coords=args.coords, progress=say)
+                       stations=args.stations, candidates=args.candidates, compounds=args.compounds,
+                       party_grids=args.party_grids, coords=args.coords, progress=say)
     for res in study.read_reports.values():
         print(res.render(args.lang), file=sys.stderr)
     result = run_study(study, params, progress=say)

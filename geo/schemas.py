@@ -145,6 +145,13 @@ STATIONS = LayerSchema(
     example_lonlat=(120.1655, 30.2601),
 )
 
+#: party organisation of a grid (社区党委(总支)—网格党支部—党小组; seeds: huzhou, hangzhou)
+_GRID_PARTY = (
+    FieldSpec("party_branch", "网格党支部", aliases=("党支部", "网格党支部名称", "party_branch", "branch"), example="东坡路社区第一网格党支部"),
+    FieldSpec("grid_worker", "网格员", aliases=("专职网格员", "网格长", "grid_worker", "worker"), example="李明"),
+    FieldSpec("party_members", "党员数", "int", unit="人", aliases=("党员人数", "党员", "party_members", "members"), example=35),
+)
+
 GRIDS = LayerSchema(
     "grids", "网格", "grids", ("polygon",),
     (
@@ -153,9 +160,55 @@ GRIDS = LayerSchema(
         _COMMUNITY, _STREET,
         FieldSpec("population", "人口", "float", unit="人", aliases=("常住人口", "人口数", "人数", "population", "pop"), example=1500),
         FieldSpec("households", "户数", "float", unit="户", aliases=("住户数", "households", "hh"), example=600),
+        *_GRID_PARTY,
         _NOTES,
     ),
     example_wkt="POLYGON ((120.1620 30.2570, 120.1660 30.2570, 120.1660 30.2600, 120.1620 30.2600, 120.1620 30.2570))",
+)
+
+PARTY_GRIDS = LayerSchema(
+    "party_grids", "党建网格", "party grids", ("polygon",),
+    (
+        _ID,
+        FieldSpec("name", "党建网格名称", required=True, aliases=("网格名称", "名称", "党建网格", "name", "grid_name"), example="东坡路社区第一党建网格"),
+        _COMMUNITY, _STREET,
+        *_GRID_PARTY,
+        _NOTES,
+    ),
+    example_wkt="POLYGON ((120.1620 30.2570, 120.1660 30.2570, 120.1660 30.2600, 120.1620 30.2600, 120.1620 30.2570))",
+)
+
+_GRID_REF = FieldSpec("grid_id", "所属网格", aliases=("网格", "网格编号", "所在网格", "grid", "grid_id"), example="G001")
+
+COMPOUNDS = LayerSchema(
+    "compounds", "小区", "compounds", ("point", "polygon"),
+    (
+        FieldSpec("id", "编号", aliases=("序号", "代码", "编码", "id", "fid", "code", "no", "小区编号", "compound_id"), example="X001"),
+        FieldSpec("name", "小区名称", required=True, aliases=("名称", "小区", "院落", "name", "compound", "estate"), example="划船小区"),
+        _ADDRESS, _COMMUNITY, _STREET, _GRID_REF,
+        FieldSpec("population", "人口", "float", unit="人", aliases=("常住人口", "人口数", "人数", "population", "pop"), example=1200),
+        FieldSpec("households", "户数", "float", unit="户", aliases=("住户数", "households", "hh"), example=460),
+        _bool("old_compound", "老旧小区", "是否老旧小区", "老小区", "old", "old_compound", example="是"),
+        _bool("property_management", "物业管理", "有物业", "物业", "有无物业", "物业管理(有/无)", "property_management", "managed", example="有"),
+        _bool("party_branch", "党支部", "小区党支部", "是否建立党支部", "建立党支部", "party_branch", example="是"),
+        _NOTES,
+    ),
+    example_lonlat=(120.1690, 30.2640),
+)
+
+BUILDINGS = LayerSchema(
+    "buildings", "楼道", "buildings", ("point", "polygon"),
+    (
+        FieldSpec("id", "编号", aliases=("序号", "楼号", "楼栋号", "id", "fid", "code", "building_id"), example="1幢2单元"),
+        FieldSpec("name", "楼道名称", required=True, aliases=("楼栋", "楼道", "名称", "单元", "name", "building"), example="划船小区1幢2单元"),
+        FieldSpec("compound", "所属小区", aliases=("小区", "小区名称", "compound", "estate"), example="划船小区"),
+        _COMMUNITY, _GRID_REF,
+        FieldSpec("population", "人口", "float", unit="人", aliases=("常住人口", "人数", "population", "pop"), example=60),
+        FieldSpec("households", "户数", "float", unit="户", aliases=("住户数", "households", "hh"), example=24),
+        FieldSpec("stairwell_leader", "楼道长", aliases=("楼长", "单元长", "stairwell_leader", "leader"), example="王阿姨"),
+        _NOTES,
+    ),
+    example_lonlat=(120.1691, 30.2641),
 )
 
 COMMUNITIES = LayerSchema(
@@ -352,7 +405,8 @@ WORKERS = LayerSchema(
 )
 
 LAYER_SCHEMAS: dict[str, LayerSchema] = {s.layer_type: s for s in (CENTERS, STATIONS, GRIDS, COMMUNITIES, CANDIDATES, DEMAND,
-                                                                    UNITS, NEEDS, PROJECTS, DEMO_AREAS, WORKERS)}
+                                                                    UNITS, NEEDS, PROJECTS, DEMO_AREAS, WORKERS,
+                                                                    PARTY_GRIDS, COMPOUNDS, BUILDINGS)}
 
 
 def normalize_header(text: object) -> str:

@@ -213,7 +213,7 @@ def test_small_geojson_rounds_simplifies_and_keeps_only_asked_columns():
 def test_layers_present_with_chinese_names_and_styles():
     html = mb.map_html(_full_map())
     for name in ("本地底图", "党群服务中心", "红色驿站", "步行等时圈", "直线距离圈（对比）", "网格覆盖率",
-                 "覆盖盲区", "社区边界"):
+                 "覆盖缺口", "社区边界"):  # one vocabulary: 覆盖缺口 (issue 14)
         assert _in(name, html), name
     # isochrone colours of the ramp, the gap red and the dashed circle
     assert mb.ISO_COLOURS[5] in html and mb.ISO_COLOURS[8] in html

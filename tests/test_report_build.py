@@ -178,7 +178,8 @@ def test_xlsx_sheets_columns_and_totals_match_the_result(zh):
         assert name in wb.sheetnames, name
     ws = wb["社区覆盖"]
     header = [c.value for c in ws[1]]
-    assert header == ["社区", "人口（人）", "覆盖人口（人）", "未覆盖人口（人）", "覆盖率", "多中心覆盖人口（人）"]
+    assert header == ["社区", "人口（人）", "覆盖人口（人）", "未覆盖人口（人）", "覆盖率", "多中心覆盖人口（人）",
+                      "户数（户）", "步行中位数（分钟）", "街道"]  # households, median walk, street: issue 14
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     total = next(r for r in rows if r[0] == "合计")
     data = [r for r in rows[: rows.index(total)]]
@@ -232,7 +233,8 @@ def test_gpkg_layers_open_and_match_the_analysis(zh):
     assert demand["population"].sum() == pytest.approx(result.summary["total_pop"])
     assert demand["covered"].astype(bool).sum() == int(result.demand["covered"].sum())
     gaps = gpd.read_file(paths["gpkg"], layer="gaps")
-    assert len(gaps) == len(result.gaps) and gaps["population"].sum() == pytest.approx(result.summary["uncovered_pop"])
+    # gap units are whole persons adding up exactly to the rounded uncovered residents (issue 14)
+    assert len(gaps) == len(result.gaps) and gaps["population"].sum() == round(result.summary["uncovered_pop"])
     iso = gpd.read_file(paths["gpkg"], layer="isochrones")
     assert len(iso) == len(result.isochrones)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from analysis import numfmt
+from analysis.wording import circle_comparison
 from ui.i18n import t
 
 
@@ -47,6 +48,12 @@ def overstatement(pct_value) -> str:
     return numfmt.fmt_pct_value(pct_value)
 
 
+def circle_text(summary, lang: str = "zh") -> str:
+    """The straight-line comparison with its label, as in the CLI and reports."""
+    label, value = circle_comparison(summary, lang)
+    return f"{label} {value}"
+
+
 def headline(summary: dict, lang: str = "zh") -> dict[str, str]:
     """The five headline figures as shown on the coverage page."""
     return {
@@ -54,5 +61,5 @@ def headline(summary: dict, lang: str = "zh") -> dict[str, str]:
         "uncovered": people(summary.get("uncovered_pop"), lang),
         "median": minutes(summary.get("median_min"), lang),
         "p90": minutes(summary.get("p90_min"), lang),
-        "overstatement": overstatement(summary.get("circle_overstatement_pct")),
+        "overstatement": circle_comparison(summary, lang)[1],
     }

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ui import fmt, map_builder as mb, scenario_panel, state
+from ui import fmt, gap_panel, map_builder as mb, scenario_panel, state
 from ui.i18n import t
 from ui.widgets import choice, widget_key
 
@@ -143,7 +143,7 @@ def show_headline(base, wi, s) -> None:
                    _metric_delta(cur["p90_min"], bs["p90_min"], "min", lang) if wi is not None else None,
                    delta_color="inverse")
     cols[4].metric(t("overstatement", lang), h["overstatement"])
-    st.caption(t("overstatement_text", lang, x=fmt.overstatement(cur.get("circle_overstatement_pct")).rstrip("%"),
+    st.caption(t("overstatement_text", lang, x=fmt.circle_text(cur, lang),
                  a=fmt.pct(cur.get("circle_covered_share")), b=fmt.pct(cur.get("covered_share"))))
     notes = []
     if cur.get("is_demo"):
@@ -295,6 +295,9 @@ def render(s) -> None:
     else:
         st.markdown(f"#### {t('community_table', lang)}")
         st.dataframe(community_table(base, wi, lang), hide_index=True, width="stretch", key="community_table")
+        gap_panel.show_gaps(base, lang)
+        gap_panel.show_levels(base, lang)
+        gap_panel.show_dual(base, lang)
 
     scenario_panel.render(ds, s, base, wi)  # save / open / compare the proposed sites (方案)
 

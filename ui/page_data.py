@@ -14,7 +14,7 @@ from ui import state
 from ui.i18n import t
 from ui.widgets import choice
 
-KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand")
+KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand", "compounds", "party_grids")
 COORD_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
 FILE_TYPES = ["gpkg", "zip", "geojson", "json", "kml", "kmz", "csv", "xlsx", "xls", "txt"]
 

@@ -29,7 +29,8 @@ from geo.crs import WGS84
 
 SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
 MINUTE_CHOICES = (5, 8, 10, 15)
-LAYER_KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand", "workers")
+LAYER_KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand", "workers", "compounds",
+               "party_grids")
 
 
 def optional(module: str, attr: str | None = None):
@@ -183,6 +184,7 @@ def study_for(ds: Dataset, include_stations: bool):
         communities=ds.layers.get("communities"), stations=ds.layers.get("stations"),
         candidates=ds.layers.get("candidates"), is_demo=bool(is_demo), read_reports=_read_reports(),
         population_is_estimate=ds.sources.get("demand") == "sample",
+        compounds=ds.layers.get("compounds"), party_grids=ds.layers.get("party_grids"),
     )
 
 

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.coverage import GAP_CELL_M, CoverageResult, coverage_curve, time_histogram
+from analysis.coverage import CoverageResult, coverage_curve, time_histogram
+from analysis.dual_grid import FUSED_SHARE, KIND_EN, KIND_ZH
+from analysis.gaps import MAX_UNIT_SIDE_M, demand_spacing
+from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
+from analysis.wording import circle_comparison
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import fmt_int, fmt_min, fmt_num, fmt_pct, label
 
@@ -58,7 +62,7 @@ class Table:
 
 def format_value(v, kind: str, lang: str) -> str:
     """One cell as text."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return "—"
     if kind == "int":
         return fmt_int(v)
@@ -103,6 +107,8 @@ class ReportContent:
     workers_note: str = ""
     method: list[str] = field(default_factory=list)
     party: object | None = None  # analysis.report.party_section.PartySection
+    gap_sentence: str = ""
+    dual_sentence: str = ""
 
     def all_tables(self) -> list[Table]:
         """Headline, parameters/sources and every other table, in report order (for XLSX)."""
@@ -131,11 +137,16 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
     is_demo = bool(s.get("is_demo")) if inputs.is_demo is None else bool(inputs.is_demo)
     area = inputs.study_area or (label("sample_area", lang) if is_demo else "—")
     date = (inputs.report_date or dt.date.today()).isoformat()
-    tables: dict[str, Table] = {
-        "communities": communities_table(result, lang),
-    }
+    levels = level_tables(result)
+    tables: dict[str, Table] = {"streets": streets_table(levels["street"], lang),
+                                "communities": communities_table(result, lang)}
+    if "compound" in levels:
+        tables["compounds"] = compounds_table(levels["compound"], lang)
     if result.grids is not None and len(result.grids):
-        tables["grids"] = grids_table(result, lang)
+        tables["grids"] = grids_table(result, lang, levels.get("grid"))
+    if result.dual_grid is not None:
+        tables["dual_grid"] = dual_pieces_table(result.dual_grid, lang)
+        tables["dual_grid_grids"] = dual_grids_table(result.dual_grid, lang)
     tables["gaps"] = gaps_table(result, lang)
     tables["centers"] = centers_table(result, lang)
     if inputs.workers is not None:
@@ -165,6 +176,8 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         tables=tables,
         method=method_notes(result, lang, inputs),
         workers_note=worker_sentence(inputs.workers, lang) if inputs.workers is not None else "",
+        gap_sentence=gap_sentence(result, lang),
+        dual_sentence=dual_sentence(result.dual_grid, lang) if result.dual_grid is not None else "",
     )
     if siting is not None:
         from analysis.report.siting_lists import siting_tables
@@ -190,7 +203,7 @@ def headline(result: CoverageResult, lang: str) -> list[Headline]:
         ("p90_min", label("h_p90", lang), s["p90_min"], fmt_min(s["p90_min"], lang)),
         ("n_centers", label("h_centers", lang), s["n_centers"], fmt_int(s["n_centers"])),
         ("circle_covered_share", label("h_circle", lang), s["circle_covered_share"], fmt_pct(s["circle_covered_share"])),
-        ("circle_overstatement_pp", label("h_overstate", lang), s["circle_overstatement_pp"], fmt_num(s["circle_overstatement_pp"])),
+        ("circle_overstatement_pp", label("h_overstate", lang), s["circle_overstatement_pp"], circle_comparison(s, lang)[1]),
         ("redundant_pop", label("h_redundant", lang), s.get("redundant_pop", np.nan), fmt_int(s.get("redundant_pop", np.nan))),
         ("off_network_pop", label("h_off", lang), s["off_network_pop"], fmt_int(s["off_network_pop"])),
     ]
@@ -261,6 +274,9 @@ def communities_table(result: CoverageResult, lang: str) -> Table:
     df = result.communities.copy()
     if "redundant_pop" not in df:
         df["redundant_pop"] = np.nan
+    lv = level_tables(result)["community"].set_index("community")
+    for col in ("street", "households", "households_estimated", "median_min"):
+        df[col] = df["community"].astype(str).map(lv[col]).to_numpy()
     df = df.sort_values(["covered_share", "uncovered_pop"], ascending=[True, False], ignore_index=True)
     cols = [
         Column("community", label("c_community", lang)),
@@ -269,13 +285,18 @@ def communities_table(result: CoverageResult, lang: str) -> Table:
         Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
         Column("covered_share", label("c_covered_share", lang), "pct"),
         Column("redundant_pop", label("c_redundant_pop", lang), "int"),
+        Column("households", label("c_households", lang), "int"),
+        Column("median_min", label("c_median_min", lang), "num1"),
+        Column("street", label("c_street", lang)),
     ]
-    totals = {"community": "合计" if lang == "zh" else "Total", **_area_totals(df)}
+    totals = {"community": "合计" if lang == "zh" else "Total", **_area_totals(df),
+              "households": float(df["households"].sum())}
     return Table("communities", label("t_communities", lang), "社区覆盖" if lang == "zh" else "communities", df, cols, totals)
 
 
-def grids_table(result: CoverageResult, lang: str) -> Table:
-    """Coverage per grid (网格), worst share first."""
+def grids_table(result: CoverageResult, lang: str, level: pd.DataFrame | None = None) -> Table:
+    """Coverage per grid (网格), worst share first, with households, median walk, nearest center
+    and the party fields (网格党支部, 网格员, 党员数) where the grids layer has them."""
     g = pd.DataFrame(result.grids.drop(columns="geometry"))
     for col in ("name", "community"):
         if col not in g:
@@ -291,26 +312,116 @@ def grids_table(result: CoverageResult, lang: str) -> Table:
         Column("covered_pop", label("c_covered_pop", lang), "int"),
         Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
         Column("covered_share", label("c_covered_share", lang), "pct"),
+        Column("households", label("c_households", lang), "int"),
+        Column("median_min", label("c_median_min", lang), "num1"),
+        Column("nearest_center", label("c_nearest_center", lang)),
     ]
+    for key, lab in (("party_branch", "c_grid_branch"), ("grid_worker", "c_grid_worker"), ("party_members", "c_party_members")):
+        if key in g and g[key].notna().any():
+            cols.append(Column(key, label(lab, lang), "auto" if key == "party_members" else "text"))
+    if level is not None and "n_gaps" in level:
+        g["n_gaps"] = g["grid_id"].astype(str).map(level.set_index("grid_id")["n_gaps"]).to_numpy()
+        cols.append(Column("n_gaps", label("c_n_gaps", lang), "int"))
     totals = {"grid_id": "合计" if lang == "zh" else "Total", **_area_totals(g)}
     return Table("grids", label("t_grids", lang), "网格覆盖" if lang == "zh" else "grids", g, cols, totals)
 
 
 def gaps_table(result: CoverageResult, lang: str) -> Table:
-    """Gap areas with their residents (largest first) and area in hectares."""
+    """Gap units (覆盖缺口; analysis.gaps): one community and one grid each, most uncovered residents first."""
     g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore"))
     if g.empty:
-        g = pd.DataFrame({"gap_id": [], "community": [], "population": [], "area_m2": []})
+        g = pd.DataFrame({c: [] for c in ("gap_id", "name", "street", "community", "grid_name", "population", "households",
+                                          "area_m2", "nearest_center_name", "walk_min", "beyond_min")})
     g["area_ha"] = g["area_m2"].astype(float) / 10_000.0
+    g["grid_name"] = g["grid_name"].where(g["grid_name"].astype(str) != "", g.get("grid_id", ""))
     g = g.sort_values("population", ascending=False, ignore_index=True)
     cols = [
         Column("gap_id", label("c_gap_id", lang)),
+        Column("name", label("c_gap_name", lang)),
+        Column("street", label("c_street", lang)),
         Column("community", label("c_community", lang)),
+        Column("grid_name", label("c_grid", lang)),
         Column("population", label("c_population", lang), "int"),
+        Column("households", label("c_households", lang), "int"),
         Column("area_ha", label("c_area_ha", lang), "num1"),
+        Column("nearest_center_name", label("c_nearest_center", lang)),
+        Column("walk_min", label("c_walk_min", lang), "num1"),
+        Column("beyond_min", label("c_beyond_min", lang), "num1"),
     ]
-    totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()), "area_ha": float(g["area_ha"].sum())}
+    totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()),
+              "households": float(g["households"].sum()), "area_ha": float(g["area_ha"].sum())}
     return Table("gaps", label("t_gaps", lang), "覆盖缺口" if lang == "zh" else "gaps", g, cols, totals)
+
+
+def gap_sentence(result: CoverageResult, lang: str) -> str:
+    """How many gaps, that they add up to the uncovered residents, and the largest one's share."""
+    g = result.gaps
+    if not len(g):
+        return label("no_gaps", lang)
+    unc = result.summary["uncovered_pop"]
+    return label("gap_largest", lang, n=fmt_int(len(g)), t=fmt_int(g["population"].sum()), g=g["gap_id"].iloc[0],
+                 p=fmt_int(g["population"].iloc[0]), s=fmt_pct(g["population"].iloc[0] / unc if unc else np.nan))
+
+
+def streets_table(df: pd.DataFrame, lang: str) -> Table:
+    """Coverage per street (街道), worst share first."""
+    cols = [Column("street", label("c_street", lang)), Column("population", label("c_population", lang), "int"),
+            Column("households", label("c_households", lang), "int"),
+            Column("covered_pop", label("c_covered_pop", lang), "int"),
+            Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
+            Column("covered_share", label("c_covered_share", lang), "pct"),
+            Column("median_min", label("c_median_min", lang), "num1"), Column("n_gaps", label("c_n_gaps", lang), "int")]
+    totals = {"street": "合计" if lang == "zh" else "Total", **_area_totals(df), "households": float(df["households"].sum()),
+              "n_gaps": float(df["n_gaps"].sum())}
+    return Table("streets", label("t_streets", lang), "街道覆盖" if lang == "zh" else "streets", df, cols, totals)
+
+
+def compounds_table(df: pd.DataFrame, lang: str) -> Table:
+    """Compounds (小区): walking minutes from the compound, covered or not, residents and households."""
+    cols = [Column("name", label("c_compound", lang)), Column("community", label("c_community", lang)),
+            Column("grid_id", label("c_grid", lang)), Column("population", label("c_population", lang), "int"),
+            Column("households", label("c_households", lang), "int")]
+    for key, lab in (("old_compound", "c_old_compound"), ("property_management", "c_property"), ("party_branch", "c_party_branch")):
+        if key in df and df[key].notna().any():
+            cols.append(Column(key, label(lab, lang), "bool"))
+    cols += [Column("walk_min", label("c_walk_min", lang), "num1"), Column("nearest_center", label("c_nearest_center", lang)),
+             Column("covered", label("c_covered", lang), "bool"), Column("uncovered_pop", label("c_uncovered_pop", lang), "int")]
+    totals = {"name": "合计" if lang == "zh" else "Total", "population": float(df["population"].fillna(0).sum()),
+              "households": float(df["households"].fillna(0).sum()), "uncovered_pop": float(df["uncovered_pop"].fillna(0).sum())}
+    return Table("compounds", label("t_compounds", lang), "小区覆盖" if lang == "zh" else "compounds", df, cols, totals)
+
+
+def dual_sentence(check, lang: str) -> str:
+    """One sentence summing up the 双网融合 check."""
+    s = check.summary
+    return label("dual_summary", lang, n=s["n_grids"], p=s["n_party_grids"], f=s["n_fused"],
+                 a=fmt_num(s["disagree_area_m2"] / 1e4, 1), sa=fmt_pct(s["disagree_share_area"]),
+                 r=fmt_int(s["disagree_pop"]), sr=fmt_pct(s["disagree_share_pop"]))
+
+
+def dual_pieces_table(check, lang: str) -> Table:
+    """Pieces where party grids and governance grids disagree, most residents first."""
+    df = pd.DataFrame(check.pieces.drop(columns="geometry")).copy()
+    df["kind_text"] = df["kind"].map(KIND_ZH if lang == "zh" else KIND_EN)
+    df["area_ha"] = df["area_m2"] / 1e4
+    cols = [Column("piece_id", label("c_piece_id", lang)), Column("kind_text", label("c_kind", lang)),
+            Column("grid_name", label("c_gov_grid", lang)), Column("party_grid_name", label("c_party_grid", lang)),
+            Column("matched_party_grid_id", label("c_matched_party", lang)),
+            Column("area_ha", label("c_area_ha", lang), "num1"), Column("population", label("c_population", lang), "int"),
+            Column("households", label("c_households", lang), "int")]
+    totals = {"piece_id": "合计" if lang == "zh" else "Total", "area_ha": float(df["area_ha"].sum()),
+              "population": float(df["population"].sum()), "households": float(df["households"].sum())}
+    return Table("dual_grid", label("t_dual", lang), "双网融合" if lang == "zh" else "dual_network", df, cols, totals)
+
+
+def dual_grids_table(check, lang: str) -> Table:
+    """Each governance grid with its matched party grid, overlap share and whether they are fused."""
+    df = check.grids.copy()
+    cols = [Column("grid_id", label("c_grid_id", lang)), Column("grid_name", label("c_gov_grid", lang)),
+            Column("matched_party_grid_id", label("c_matched_party", lang)),
+            Column("share_of_grid", label("c_share_of_grid", lang), "pct"), Column("fused", label("c_fused", lang), "bool"),
+            Column("population_outside_match", label("c_pop_outside", lang), "int")]
+    return Table("dual_grid_grids", label("t_dual_grids", lang), "网格配对" if lang == "zh" else "grid_pairs", df, cols)
 
 
 def center_redundancy(result: CoverageResult) -> pd.DataFrame:
@@ -482,9 +593,13 @@ def method_notes(result: CoverageResult, lang: str, inputs: ReportInputs) -> lis
     """Short method paragraphs: network distance, circles, gaps, population."""
     pm = population_method(result, lang, inputs)
     key = "method_population" if result.summary.get("population_is_estimate") else "method_population_given"
-    return [
+    notes = [
         label("method_network", lang, f=result.params.frontage_m),
         label("method_circles", lang),
-        label("method_gaps", lang, c=GAP_CELL_M),
+        label("method_gaps", lang, c=demand_spacing(result.demand), s=MAX_UNIT_SIDE_M),
+        label("method_households", lang, r=PERSONS_PER_HOUSEHOLD),
         label(key, lang, method=pm),
     ]
+    if result.dual_grid is not None:
+        notes.append(label("method_dual", lang, f=FUSED_SHARE * 100))
+    return notes

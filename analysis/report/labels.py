@@ -34,8 +34,8 @@ _S: dict[str, tuple[str, str]] = {
     "sec_params": ("三、分析参数", "3. Parameters"),
     "sec_headline": ("一、主要结论", "1. Headline figures"),
     "sec_maps": ("四、覆盖地图", "4. Coverage maps"),
-    "sec_areas": ("五、分社区与分网格覆盖", "5. Coverage by community and grid"),
-    "sec_gaps": ("六、覆盖缺口", "6. Gap areas"),
+    "sec_areas": ("五、分街道、社区、小区、网格覆盖", "5. Coverage by street, community, compound and grid"),
+    "sec_gaps": ("六、覆盖缺口", "6. Coverage gaps"),
     "sec_centers": ("七、服务中心负荷与重复覆盖", "7. Center load and redundancy"),
     "sec_workers": ("八、红色驿站服务户外劳动者", "8. Red stations serving outdoor workers"),
     "sec_audit": ("九、阵地功能与驿站设施", "9. Center functions and red-station amenities"),
@@ -80,7 +80,7 @@ _S: dict[str, tuple[str, str]] = {
     "h_p90": ("90%居民步行时间", "90th-percentile walking time"),
     "h_centers": ("服务中心数", "Service centers"),
     "h_circle": ("按直线圆圈计算的覆盖率", "Share covered by straight-line circles"),
-    "h_overstate": ("直线圆圈高估（百分点）", "Overstatement by circles (percentage points)"),
+    "h_overstate": ("直线圆圈高估覆盖", "Straight-line circles overstate coverage"),
     "h_off": ("距街道过远的居民", "Residents too far from any street"),
     "h_redundant": ("被两个及以上中心覆盖的居民", "Residents within reach of 2+ centers"),
     "covered_label": ("{m:g}分钟内可达居民", "Residents within {m:g} minutes"),
@@ -102,7 +102,7 @@ _S: dict[str, tuple[str, str]] = {
     "leg_station": ("红色驿站", "Red station"),
     "leg_iso": ("{m:g}分钟步行范围", "{m:g}-minute walk"),
     "leg_circle": ("{m:g}分钟直线圆圈（{r:.0f}米）", "{m:g}-minute straight-line circle ({r:.0f} m)"),
-    "leg_gap": ("覆盖缺口", "Gap area"),
+    "leg_gap": ("覆盖缺口", "Coverage gap"),
     "leg_proposal": ("建议新增点位", "Proposed site"),
     "leg_proposal_reach": ("新增点位{m:g}分钟步行范围", "{m:g}-minute walk from proposed sites"),
     "leg_streets": ("街道", "Streets"),
@@ -118,7 +118,7 @@ _S: dict[str, tuple[str, str]] = {
     # tables
     "t_communities": ("分社区覆盖（按覆盖率从低到高）", "Coverage by community (worst first)"),
     "t_grids": ("分网格覆盖（按覆盖率从低到高）", "Coverage by grid (worst first)"),
-    "t_gaps": ("覆盖缺口及人口", "Gap areas and their residents"),
+    "t_gaps": ("覆盖缺口（按未覆盖居民排序）", "Coverage gaps, most uncovered residents first"),
     "t_centers": ("服务中心负荷与重复覆盖", "Center load and redundancy"),
     "t_curve": ("覆盖率随步行时间变化", "Coverage against minutes"),
     "t_hist": ("步行时间分布", "Walking-time histogram"),
@@ -254,9 +254,66 @@ _S: dict[str, tuple[str, str]] = {
         "Straight-line circles (radius = threshold × speed) are shown for comparison only; they usually overstate coverage.",
     ),
     "method_gaps": (
-        "覆盖缺口：未覆盖居民点所在的 {c:g} 米格网合并而成的连片区域。",
-        "Gap areas: the {c:g} m cells of uncovered resident points, merged where they touch.",
+        "覆盖缺口：未覆盖居民点按街道、社区、网格分开后，相邻的（{c:g} 米格网）连成一处；"
+        "一处缺口东西、南北都不超过 {s:g} 米，更大的按 {s:g} 米方格切开。每处缺口都只属于一个社区、一个网格，"
+        "各处居民相加等于未覆盖居民。步行时间从缺口的人口加权中心沿路网计算到最近的服务中心。",
+        "Coverage gaps: uncovered resident points, separated by street, community and grid, joined where "
+        "neighbours ({c:g} m cells); no gap spans more than {s:g} m east–west or north–south (larger ones are "
+        "cut along a {s:g} m tiling). Every gap lies in one community and one grid, and the gaps add up to the "
+        "uncovered residents. Walking minutes run from the gap's population-weighted centre along the network.",
     ),
+    "method_households": (
+        "户数：图层给出的按原值；未给出的按所在网格（或社区）的户均人口折算，都没有时按每户 {r:g} 人估算"
+        "（第七次全国人口普查全国平均家庭户规模 2.62 人），表中标注“估算”。",
+        "Households: as given by a layer; otherwise from the grid's (or community's) persons per household, "
+        "else {r:g} persons per household (2020 national census average 2.62), marked as estimates.",
+    ),
+    "method_dual": (
+        "双网融合：每个治理网格与重叠面积最大的党建网格配对（反之亦然），双向配对且重叠都不少于 {f:.0f}% 的为融合；"
+        "其余部分（属于另一党建网格、无党建网格、或不在任何治理网格内）列为不一致，按面积和居民计。",
+        "Dual-network fusion: each governance grid is paired with the party grid that overlaps it most (and "
+        "vice versa); pairs matched both ways overlapping at least {f:.0f}% of each are fused; every other piece "
+        "(in another party grid, in no party grid, outside every governance grid) is a disagreement, by area and residents.",
+    ),
+    "sec_dual": ("双网融合检查（党建网格与治理网格）", "Dual-network check (party grids against governance grids)"),
+    "t_streets": ("各街道覆盖", "Coverage by street"),
+    "t_compounds": ("各小区覆盖（从小区位置步行）", "Coverage by compound (walk from the compound)"),
+    "t_dual": ("双网不一致之处", "Where party grids and governance grids disagree"),
+    "t_dual_grids": ("治理网格与党建网格配对", "Governance grids and their party grids"),
+    "dual_summary": (
+        "治理网格 {n} 个，党建网格 {p} 个，完全融合 {f} 个；不一致面积 {a} 公顷（{sa}），涉及居民 {r} 人（{sr}）。",
+        "{n} governance grids, {p} party grids, {f} fused; disagreement over {a} ha ({sa}) with {r} residents ({sr}).",
+    ),
+    "gap_largest": (
+        "共 {n} 处覆盖缺口，合计 {t} 人（等于未覆盖居民）；最大一处 {g} 有 {p} 人，占 {s}。",
+        "{n} coverage gaps holding {t} residents (= the uncovered residents); the largest, {g}, holds {p} ({s}).",
+    ),
+    "c_gap_name": ("名称（主要道路或小区）", "Name (main street or compound)"),
+    "c_street": ("街道", "Street"),
+    "c_grid": ("网格", "Grid"),
+    "c_households": ("户数（户）", "Households"),
+    "c_hh_est": ("户数估算", "Households estimated"),
+    "c_nearest_center": ("最近服务中心", "Nearest center"),
+    "c_walk_min": ("步行（分钟）", "Walk (min)"),
+    "c_beyond_min": ("超出阈值（分钟）", "Beyond threshold (min)"),
+    "c_median_min": ("步行中位数（分钟）", "Median walk (min)"),
+    "c_n_gaps": ("缺口数", "Gaps"),
+    "c_compound": ("小区", "Compound"),
+    "c_old_compound": ("老旧小区", "Old compound"),
+    "c_property": ("物业管理", "Property management"),
+    "c_party_branch": ("党支部", "Party branch"),
+    "c_grid_branch": ("网格党支部", "Grid party branch"),
+    "c_grid_worker": ("网格员", "Grid worker"),
+    "c_party_members": ("党员数", "Party members"),
+    "c_covered": ("已覆盖", "Covered"),
+    "c_piece_id": ("编号", "Id"),
+    "c_kind": ("情况", "Kind"),
+    "c_gov_grid": ("治理网格", "Governance grid"),
+    "c_party_grid": ("党建网格", "Party grid"),
+    "c_matched_party": ("配对党建网格", "Matched party grid"),
+    "c_share_of_grid": ("占治理网格面积", "Share of governance grid"),
+    "c_fused": ("融合", "Fused"),
+    "c_pop_outside": ("配对之外居民", "Residents outside the match"),
 }
 
 

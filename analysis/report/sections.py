@@ -134,11 +134,13 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
     parts += [f'<h2>{esc(label("sec_maps", lang))}</h2>',
               figure_html(figures, "map_circles", label("map_circles", lang)),
               figure_html(figures, "map_grids", label("map_grids", lang))]
-    parts += [pb, f'<h2>{esc(label("sec_areas", lang))}</h2>', table_html(t["communities"], lang)]
-    if "grids" in t:
-        parts.append(table_html(t["grids"], lang))
-    parts += [f'<h2>{esc(label("sec_gaps", lang))}</h2>',
-              table_html(t["gaps"], lang) if len(t["gaps"].df) else f"<p>{esc(label('no_gaps', lang))}</p>"]
+    parts += [pb, f'<h2>{esc(label("sec_areas", lang))}</h2>']
+    parts += [table_html(t[k], lang) for k in ("streets", "communities", "compounds", "grids") if k in t]
+    if "dual_grid" in t:
+        parts += [f'<h3>{esc(label("sec_dual", lang))}</h3>', f"<p>{esc(c.dual_sentence)}</p>",
+                  table_html(t["dual_grid"], lang), table_html(t["dual_grid_grids"], lang)]
+    parts += [f'<h2>{esc(label("sec_gaps", lang))}</h2>', f"<p>{esc(c.gap_sentence)}</p>" if c.gap_sentence else "",
+              table_html(t["gaps"], lang) if len(t["gaps"].df) else ""]
     parts += [f'<h2>{esc(label("sec_centers", lang))}</h2>', table_html(t["centers"], lang)]
     if "worker_groups" in t:
         parts += [f'<h2>{esc(label("sec_workers", lang))}</h2>', f"<p>{esc(c.workers_note)}</p>",

@@ -1,0 +1,105 @@
+"""Coverage page panels for issue 14: the ranked gap table (linked to the map), the level tables
+(street → community → compound → grid) and the 双网融合 check. Widgets only; numbers come from
+``analysis.gaps`` / ``analysis.levels`` / ``analysis.dual_grid``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.dual_grid import KIND_EN, KIND_ZH
+from analysis.levels import level_tables
+from analysis.wording import persons
+from ui.i18n import t
+
+SEL_GAP = "sel_gap"  # session key: gap_id selected in the table or on the map
+
+
+def gap_frame(gaps, lang: str) -> pd.DataFrame:
+    """The gap units as shown in the app (whole persons; households marked * when estimated)."""
+    g = gaps
+    return pd.DataFrame({
+        t("col_gap_id", lang): g["gap_id"].to_numpy(),
+        t("col_gap_name", lang): g["name"].to_numpy(),
+        t("col_street", lang): g["street"].to_numpy(),
+        t("col_community", lang): g["community"].to_numpy(),
+        t("col_grid", lang): g["grid_name"].where(g["grid_name"].astype(str) != "", g["grid_id"]).to_numpy(),
+        t("col_residents", lang): g["population"].astype("int64").to_numpy(),
+        t("col_households", lang): [f"{persons(h)}{'*' if e else ''}" for h, e in zip(g["households"], g["households_estimated"])],
+        t("col_area_ha", lang): (g["area_m2"] / 1e4).round(1).to_numpy(),
+        t("col_nearest", lang): g["nearest_center_name"].to_numpy(),
+        t("col_walk", lang): g["walk_min"].round(1).to_numpy(),
+        t("col_beyond", lang): g["beyond_min"].round(1).to_numpy(),
+    })
+
+
+def show_gaps(result, lang: str) -> str | None:
+    """The ranked gap table; selecting a row stores its gap_id (the map highlights and zooms to it)."""
+    gaps = result.gaps
+    st.markdown(f"#### {t('gap_table', lang)}")
+    if gaps is None or not len(gaps):
+        return None
+    unc = float(result.summary["uncovered_pop"])
+    st.caption(t("gap_summary", lang, n=len(gaps), t=persons(gaps["population"].sum()),
+                 s=f"{gaps['population'].iloc[0] / unc * 100:.1f}%" if unc else "—"))
+    ev = st.dataframe(gap_frame(gaps, lang), hide_index=True, width="stretch", key="gap_table",
+                      on_select="rerun", selection_mode="single-row")
+    rows = list(getattr(getattr(ev, "selection", None), "rows", []) or [])
+    if rows:
+        st.session_state[SEL_GAP] = str(gaps["gap_id"].iloc[rows[0]])
+    return st.session_state.get(SEL_GAP)
+
+
+def level_frame(table: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
+    """One level table with the app's column names (people whole, shares in %)."""
+    key = {"street": "street", "community": "community", "grid": "grid_id", "compound": "name"}[level]
+    out = pd.DataFrame({t("level_" + level, lang): table[key].to_numpy()})
+    if level == "grid" and "name" in table:
+        out[t("col_gap_name", lang)] = table["name"].to_numpy()
+    out[t("col_residents", lang)] = table["population"].to_numpy()
+    out[t("col_households", lang)] = [f"{persons(h)}{'*' if e else ''}" for h, e in
+                                      zip(table["households"], table["households_estimated"])]
+    if "covered_share" in table:
+        out[t("col_covered_share", lang)] = (table["covered_share"] * 100).round(1).to_numpy()
+    out[t("col_uncovered", lang)] = table["uncovered_pop"].to_numpy()
+    if "median_min" in table:
+        out[t("col_median", lang)] = table["median_min"].round(1).to_numpy()
+    if "walk_min" in table:
+        out[t("col_walk", lang)] = table["walk_min"].round(1).to_numpy()
+    out[t("col_nearest", lang)] = table["nearest_center"].to_numpy()
+    if "n_gaps" in table:
+        out[t("col_n_gaps", lang)] = table["n_gaps"].to_numpy()
+    for col in ("party_branch", "grid_worker", "party_members", "old_compound", "property_management"):
+        if col in table and table[col].notna().any():
+            out[col] = table[col].to_numpy()
+    return out
+
+
+def show_levels(result, lang: str) -> None:
+    """A level picker and its table."""
+    st.markdown(f"#### {t('level_tables', lang)}")
+    tables = level_tables(result)
+    levels = list(tables)
+    level = st.radio(t("level_pick", lang), levels, horizontal=True, key="level_pick",
+                     format_func=lambda k: t("level_" + k, lang))
+    st.dataframe(level_frame(tables[level], level, lang), hide_index=True, width="stretch", key="level_table")
+
+
+def show_dual(result, lang: str) -> None:
+    """The 双网融合 check when party grids are in use."""
+    st.markdown(f"#### {t('dual_title', lang)}")
+    chk = result.dual_grid
+    if chk is None:
+        st.caption(t("dual_none", lang))
+        return
+    from analysis.report.content import dual_sentence
+
+    st.caption(dual_sentence(chk, lang))
+    p = chk.pieces
+    kinds = KIND_ZH if lang == "zh" else KIND_EN
+    st.dataframe(pd.DataFrame({
+        t("col_gap_id", lang): p["piece_id"].to_numpy(), t("col_kind", lang): p["kind"].map(kinds).to_numpy(),
+        t("col_grid", lang): p["grid_name"].to_numpy(), t("col_party_grid", lang): p["party_grid_name"].to_numpy(),
+        t("col_area_ha", lang): (p["area_m2"] / 1e4).round(1).to_numpy(),
+        t("col_residents", lang): p["population"].to_numpy(),
+    }), hide_index=True, width="stretch", key="dual_table")
