@@ -20,8 +20,8 @@ def persons(x) -> str:
     return fmt_int(x)
 
 
-def _get(summary, key: str) -> float:
-    """A figure from a summary mapping or dataclass (NaN when absent)."""
+def figure(summary, key: str) -> float:
+    """A figure from a coverage summary, mapping or dataclass (NaN when absent)."""
     if isinstance(summary, dict):
         return summary.get(key, float("nan"))
     return getattr(summary, key, float("nan"))
@@ -33,7 +33,7 @@ def circle_comparison(summary, lang: str = "zh") -> tuple[str, str]:
     Value: relative to the walking coverage (%) and in percentage points of all residents,
     e.g. "+113.1%（+31.0 个百分点）".
     """
-    pct, pp = _get(summary, "circle_overstatement_pct"), _get(summary, "circle_overstatement_pp")
+    pct, pp = figure(summary, "circle_overstatement_pct"), figure(summary, "circle_overstatement_pp")
     zh = lang == "zh"
     label = CIRCLE_LABEL[0 if zh else 1]
     if not (isinstance(pct, (int, float)) and math.isfinite(pct)):

@@ -13,7 +13,7 @@ from pathlib import Path
 from analysis.export import write_coverage_gpkg
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.study import load_study, run_study
-from analysis.wording import circle_comparison
+from analysis.wording import circle_comparison, figure
 from cli.gap_table import dual_grid_lines, gap_lines
 from cli.options import add_area_options, add_level_options, add_walk_options, progress_printer, walk_params
 
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     path = write_coverage_gpkg(result, Path(args.out), study.sources())
     print(format_summary(result.summary, args.lang))
     print()
-    print(gap_lines(result.gaps, result.summary["uncovered_pop"], args.lang))
+    print(gap_lines(result.gaps, figure(result.summary, "uncovered_pop"), args.lang))
     if result.dual_grid is not None:
         print()
         print(dual_grid_lines(result.dual_grid, args.lang))

@@ -18,7 +18,7 @@ from analysis.coverage import CoverageResult, coverage_curve, time_histogram
 from analysis.dual_grid import FUSED_SHARE, KIND_EN, KIND_ZH
 from analysis.gaps import MAX_UNIT_SIDE_M, demand_spacing
 from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
-from analysis.wording import circle_comparison
+from analysis.wording import circle_comparison, figure
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import fmt_int, fmt_min, fmt_num, fmt_pct, label
 
@@ -358,7 +358,7 @@ def gap_sentence(result: CoverageResult, lang: str) -> str:
     g = result.gaps
     if not len(g):
         return label("no_gaps", lang)
-    unc = result.summary["uncovered_pop"]
+    unc = figure(result.summary, "uncovered_pop")
     return label("gap_largest", lang, n=fmt_int(len(g)), t=fmt_int(g["population"].sum()), g=g["gap_id"].iloc[0],
                  p=fmt_int(g["population"].iloc[0]), s=fmt_pct(g["population"].iloc[0] / unc if unc else np.nan))
 
