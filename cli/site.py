@@ -38,7 +38,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="exclude candidates within this network distance of an existing site, metres (0: keep all)")
     p.add_argument("--existing", help="existing sites that stay open (default: the study's centers or red stations)")
     p.add_argument("--demand", help="residents layer (centers) or worker points with a weight (red stations)")
-    p.add_argument("--hotspots", help="red stations: points where outdoor workers gather (optional 'weight')")
+    p.add_argument("--workers", help="red stations: outdoor workers layer (template data/templates/workers.csv: 类型, 人数); "
+                                     "its groups replace the OSM estimate of outdoor workers")
+    p.add_argument("--hotspots", help="red stations: use the older street/POI work-intensity proxy (relative units) "
+                                      "plus these points where outdoor workers gather (optional 'weight')")
     add_area_options(p)
     add_walk_options(p, max_access=False)
     p.add_argument("--radius", type=float, default=STATION_RADIUS_M,
@@ -58,7 +61,7 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     """The chosen sites (greedy order of marginal gain) and the before/after headline as text."""
     zh = lang == "zh"
     s = r.summary
-    unit = ("居民" if s["unit"] == "residents" else "户外劳动权重") if zh else s["unit"]
+    unit = {"residents": "居民", "outdoor workers": "户外劳动者"}.get(s["unit"], "户外劳动权重") if zh else s["unit"]
     lines = []
     reach = (f"{s['threshold_min']:.0f}分钟步行（{fmt_int(s['threshold_m'])} 米）" if r.kind == "center"
              else f"路网距离 {fmt_int(s['threshold_m'])} 米") if zh else \
@@ -120,8 +123,20 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
 
 
 def weights_text(r: SitingResult, zh: bool) -> str:
-    """The outdoor-work proxy's weights and how much each source contributes."""
+    """The outdoor-work demand's weights and how much each source contributes."""
     w = r.weights
+    if "group" in w:  # outdoor workers by group (analysis.worker_demand)
+        osm = w[w["source"] == "OSM"]
+        lines = [("户外劳动者（人，OSM估算权重；上传“类型/人数”图层的类型改用实际人数）：" if zh else
+                  "Outdoor workers (persons; OSM estimate weights; groups in an uploaded 类型/人数 layer use its counts):")]
+        for grp, g in osm.groupby("group", sort=False):
+            items = ", ".join(f"{t} {v:g}" for t, v in zip(g["tag"], g["weight"]))
+            lines.append(f"  {g['group_zh' if zh else 'group_en'].iloc[0]}: {items}")
+        d = r.demand
+        if "group" in d:
+            tot = d.groupby("group")["weight"].sum()
+            lines.append(("  合计：" if zh else "  totals: ") + ", ".join(f"{k} {fmt_int(v)}" for k, v in tot.items()))
+        return "\n".join(lines)
     parts = []
     for source, g in w.groupby("source", sort=False):
         items = ", ".join(f"{t.removeprefix('highway=')} {v:g}" for t, v in zip(g["tag"], g["weight"]))
@@ -162,7 +177,19 @@ def run(args: argparse.Namespace) -> int:
     demand = study.demand
     if red:
         demand = study.demand if args.demand else None
-        if demand is None:
+        if demand is None and not args.hotspots:  # outdoor workers by group (analysis.worker_demand)
+            from analysis.worker_demand import study_worker_points
+
+            uploaded = None
+            if args.workers:
+                from geo.readers import read_layer
+
+                res = read_layer(args.workers, "workers", coords=args.coords, streets=study.network.edges_gdf())
+                print(res.render(args.lang), file=sys.stderr)
+                uploaded = res.gdf
+            say("户外劳动者分布 Outdoor-worker demand (OSM estimate and uploaded counts)…")
+            demand = study_worker_points(study, uploaded)
+        elif demand is None:
             from geo.osm_features import load_osm_features
 
             say("读取 OSM 兴趣点 Reading OSM POIs…")

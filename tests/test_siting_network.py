@@ -126,7 +126,9 @@ def test_cli_red_station_greedy_and_bad_k(tmp_path, capsys):
     assert main(["site", "--kind", "red-station", "--generate", "--k", "2", "--solver", "greedy",
                  "--out", str(out), "--lang", "en"]) == 0
     text = capsys.readouterr().out
-    assert "Outdoor-work demand weights" in text and "greedy (no optimality proof)" in text
+    # issue 15: red-station demand is outdoor workers by group, with the weights shown
+    assert "Outdoor workers (persons" in text and "bus / taxi drivers: amenity=bus_station 20" in text
+    assert "greedy (no optimality proof)" in text
     assert len(gpd.read_file(out, layer="sites")) == 2
     assert main(["site", "--k", "0", "--out", str(tmp_path / "x.gpkg")]) == 2
     assert "at least 1" in capsys.readouterr().err

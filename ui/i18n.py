@@ -257,7 +257,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "order": ("顺序", "Order"),
     "address": ("地址", "Address"),
     "added_pop": ("新增覆盖居民", "Residents added"),
-    "added_work": ("新增覆盖户外工作量（相对值）", "Outdoor work added (relative units)"),
+    "added_work": ("新增服务户外劳动者（人）", "Outdoor workers added"),
     "added_share": ("新增占比（%）", "Added share (%)"),
     "saved_walk": ("减少的总步行（千人·分钟）", "Walking saved (1000 person-minutes)"),
     "siting_kind": ("选址对象", "Site kind"),
@@ -275,8 +275,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "min_dist_existing": ("与现有站点的最小步行距离（米）", "Minimum walk to an existing site (m)"),
     "station_radius": ("红色驿站服务半径（沿路网，米）", "Red-station reach along streets (m)"),
     "station_demand_note": (
-        "红色驿站的需求用 OSM 街道与商铺估算的户外劳动强度（相对值，非人数）；现有红色驿站保持不变。",
-        "Red-station demand is an outdoor-work proxy from OSM streets and shops (relative units, not a head count); existing red stations stay.",
+        "红色驿站的需求是户外劳动者（环卫工人、外卖骑手/快递员、公交/出租车司机、其他；OSM估算或上传的实际人数）；现有红色驿站保持不变。",
+        "Red-station demand is outdoor workers (sanitation, delivery/courier, bus/taxi drivers, others; OSM estimate or uploaded counts); existing red stations stay.",
     ),
     "center_demand_note": (
         "服务中心按 {m} 分钟（{v} km/h）步行覆盖居民；现有站点保持不变并计入。",

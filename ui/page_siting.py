@@ -56,7 +56,7 @@ def _run(key: str, choice_key: tuple, _fn, _ds, _s, _opts: dict):
     if kind == "center":
         existing, demand = study.centers, study.demand
     else:
-        existing, demand = ds.layers.get("stations"), None  # outdoor-work proxy from OSM
+        existing, demand = ds.layers.get("stations"), state.worker_points(ds.key, ds)  # outdoor workers by group
     cand = ds.layers.get("candidates") if o["cand_source"] == "layer" else None
     area_key = "min_area_center_m2" if kind == "center" else "min_area_station_m2"
     budget = float(o.get("budget", 0.0))

@@ -240,6 +240,13 @@ def prepare_siting(
     d["geometry"] = d.geometry.representative_point()
     d["weight"] = d["population"].astype(float)
     unit = "residents" if kind == "center" else "outdoor-work units"
+    if kind == "red-station" and "group" in d and weights_df is None:  # analysis.worker_demand points (persons)
+        from analysis.worker_demand import weights_table as worker_weights
+
+        unit = "outdoor workers"
+        weights_df = worker_weights()
+        notes.append("Red-station demand: outdoor workers by group (sanitation, delivery/courier, bus/taxi drivers, "
+                     "others), estimated from OSM with the weights shown or counted by the planner.")
 
     # 2. candidates
     if candidates is None or len(candidates) == 0:
@@ -402,7 +409,7 @@ def solve_siting(
     else:
         adds = sol.marginal
         verb = ("新增覆盖", "adds")
-        units = ("居民" if kind == "center" else "户外劳动权重", unit)
+        units = ({"residents": "居民", "outdoor workers": "户外劳动者"}.get(unit, "户外劳动权重"), unit)
         share = sol.marginal / total if total > 0 else np.full(len(chosen), np.nan)
     why_zh, why_en = reasons(adds, share, *units, owner[chosen], area_m2[chosen], cost_wan[chosen], verb=verb)
     sites = gpd.GeoDataFrame(
