@@ -13,7 +13,9 @@ from pathlib import Path
 
 from analysis.adoption import DEFAULT_ADOPT_M, DEFAULT_RIVER_MAX_M
 from analysis.party_outputs import write_adoption_outputs
-from cli.options import COORD_CHOICES, add_party_options, load_party, progress_printer
+from cli.options import (
+    COORD_CHOICES, DISTANCE, RIVER_MAX, add_party_options, load_party, output_folder, progress_printer,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,11 +23,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_party_options(p, rivers=True)
     p.add_argument("--osm", help="local OSM file (default: bundled Hangzhou extract)")
     p.add_argument("--coords", default="auto", choices=COORD_CHOICES, help="datum of lon/lat in your files")
-    p.add_argument("--distance", type=float, default=DEFAULT_ADOPT_M,
+    p.add_argument("--distance", type=DISTANCE, default=DEFAULT_ADOPT_M,
                    help=f"metres along the walking network in every direction (default {DEFAULT_ADOPT_M:g})")
-    p.add_argument("--river-max", dest="river_max", type=float, default=DEFAULT_RIVER_MAX_M,
+    p.add_argument("--river-max", dest="river_max", type=RIVER_MAX, default=DEFAULT_RIVER_MAX_M,
                    help=f"units within this many metres (straight line) of a river adopt a stretch of it (default {DEFAULT_RIVER_MAX_M:g})")
-    p.add_argument("--out", default="out/adoption", help="output folder (default out/adoption)")
+    p.add_argument("--out", type=output_folder, default="out/adoption", help="output folder (default out/adoption)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the tables and map")
     p.set_defaults(func=run)
 

@@ -14,6 +14,7 @@ import sys
 import time
 
 from analysis.batch import default_out_dir, env_threads_one, read_manifest, run_batch
+from cli.options import THREADS, WORKERS, output_folder
 from geo.errors import ParameterError
 
 
@@ -21,11 +22,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="run many study areas (a CSV/XLSX manifest) on Dask distributed")
     p.add_argument("manifest", help="CSV/XLSX, one row per area: area, osm, centers, demand, grids, communities, "
                                     "minutes, speed_kmh, max_access_m, coords, out (paths relative to the manifest)")
-    p.add_argument("--out", help="output folder (default out/batch/<manifest name>)")
+    p.add_argument("--out", type=output_folder, help="output folder (default out/batch/<manifest name>)")
     p.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                                        "(default: start a local cluster)")
-    p.add_argument("--workers", type=int, default=2, help="local cluster: worker processes (default 2)")
-    p.add_argument("--threads", type=int, default=1, help="local cluster: threads per worker (default 1)")
+    p.add_argument("--workers", type=WORKERS, default=2, help="local cluster: worker processes (default 2)")
+    p.add_argument("--threads", type=THREADS, default=1, help="local cluster: threads per worker (default 1)")
     p.add_argument("--memory-limit", default="auto", help="local cluster: memory per worker, e.g. 2GB (default auto)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the summary")
     p.set_defaults(func=run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cli.options import MAX_MB
 from geo.errors import ServiceCircleError
 
 TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand", "units", "needs", "projects", "demo_areas",
@@ -31,7 +32,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--osm", default=None,
                    help="OSM street file of the study area for --coords auto (default: the bundled sample city when the points are in it)")
     p.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the report (default zh)")
-    p.add_argument("--max-mb", type=float, default=None, help="refuse files larger than this many MB (default 200)")
+    p.add_argument("--max-mb", type=MAX_MB, default=None, help="refuse files larger than this many MB (default 200)")
     p.set_defaults(func=run)
 
 
@@ -40,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from geo.readers import DEFAULT_MAX_BYTES, read_layer
 
     lang = getattr(args, "lang", "zh") or "zh"
-    max_bytes = int(args.max_mb * 1024 * 1024) if getattr(args, "max_mb", None) else DEFAULT_MAX_BYTES
+    # MB = 1,000,000 bytes everywhere (a 200 MB limit is shown as "200 MB")
+    max_bytes = int(args.max_mb * 1_000_000) if getattr(args, "max_mb", None) else DEFAULT_MAX_BYTES
     try:
         streets = None
         if getattr(args, "osm", None):

@@ -15,7 +15,9 @@ from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.study import load_study, run_study
 from analysis.wording import circle_comparison, figure
 from cli.gap_table import dual_grid_lines, gap_lines
-from cli.options import add_area_options, add_level_options, add_walk_options, progress_printer, walk_params
+from cli.options import (
+    GPKG_FILE, RADIUS, add_area_options, add_level_options, add_walk_options, progress_printer, walk_params,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,12 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stations", help="--for workers: red stations (红色驿站) layer; default: the sample city's")
     p.add_argument("--workers", help="--for workers: outdoor workers layer (template data/templates/workers.csv: "
                                      "类型, 人数); its groups replace the OSM estimate")
-    p.add_argument("--radius", type=float, default=1000.0,
+    p.add_argument("--radius", type=RADIUS, default=1000.0,
                    help="--for workers: a station serves workers within this many network metres (default 1000; an assumption)")
     add_area_options(p)
     add_level_options(p)
     add_walk_options(p)
-    p.add_argument("--out", default=None, help="output GeoPackage (default out/coverage.gpkg, "
+    p.add_argument("--out", type=GPKG_FILE, default=None, help="output GeoPackage (default out/coverage.gpkg, "
                                                "with --for workers out/coverage_workers.gpkg)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the summary")
     p.set_defaults(func=run)

@@ -13,7 +13,7 @@ from pathlib import Path
 from analysis.party_inputs import load_party_layers
 from analysis.party_outputs import write_demo_area_outputs
 from analysis.study import load_study, run_study
-from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
+from cli.options import add_area_options, add_walk_options, output_folder, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demand", help="demand layer with a population column (default: the sample estimate)")
     add_area_options(p)
     add_walk_options(p)
-    p.add_argument("--out", default="out/demo_area", help="output folder (default out/demo_area)")
+    p.add_argument("--out", type=output_folder, default="out/demo_area", help="output folder (default out/demo_area)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language")
     p.set_defaults(func=run)
 

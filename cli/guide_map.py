@@ -15,7 +15,7 @@ from analysis.party_inputs import load_party_layers
 from analysis.report.guide_map import guide_map_content, write_guide_map
 from analysis.report.inputs import ReportInputs
 from analysis.study import load_study, run_study
-from cli.options import add_walk_options, progress_printer, walk_params
+from cli.options import add_walk_options, output_folder, progress_printer, walk_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--osm", help="local OSM file (default: bundled Hangzhou extract)")
     p.add_argument("--coords", default="auto", choices=["auto", "wgs84", "gcj02", "bd09"], help="datum of lon/lat in your files")
     add_walk_options(p)
-    p.add_argument("--out", default="out/guide_map", help="output folder (default out/guide_map)")
+    p.add_argument("--out", type=output_folder, default="out/guide_map", help="output folder (default out/guide_map)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language (default zh)")
     p.set_defaults(func=run)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analysis.lists import DEFAULT_MATCH_M
 from analysis.party_outputs import write_lists_outputs
-from cli.options import COORD_CHOICES, add_party_options, load_party, progress_printer
+from cli.options import COORD_CHOICES, DISTANCE, add_party_options, load_party, output_folder, progress_printer
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_party_options(p)
     p.add_argument("--osm", help="local OSM file (default: bundled Hangzhou extract)")
     p.add_argument("--coords", default="auto", choices=COORD_CHOICES, help="datum of lon/lat in your files")
-    p.add_argument("--distance", type=float, default=DEFAULT_MATCH_M,
+    p.add_argument("--distance", type=DISTANCE, default=DEFAULT_MATCH_M,
                    help=f"match needs to resources within this many metres along the walking network (default {DEFAULT_MATCH_M:,.0f})")
-    p.add_argument("--out", default="out/lists", help="output folder (default out/lists)")
+    p.add_argument("--out", type=output_folder, default="out/lists", help="output folder (default out/lists)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the tables")
     p.set_defaults(func=run)
 

@@ -13,6 +13,7 @@ import sys
 import traceback
 import warnings
 
+from cli.options import ServiceCircleParser
 from geo.errors import ServiceCircleError
 
 #: sub-command name -> module in cli/ (hyphens as underscores: guide-map -> cli.guide_map)
@@ -44,7 +45,7 @@ def build_parser(command: str | None = ALL) -> argparse.ArgumentParser:
     ``command``: the sub-command to build in full (its module is imported); the others are listed
     with their help line only. ``ALL`` (default) builds every sub-command in full.
     """
-    parser = argparse.ArgumentParser(
+    parser = ServiceCircleParser(
         prog="servicecircle",
         description="8分钟党群连心服务圈 walking-network coverage analysis (offline). "
         "Run without options to use the bundled sample city (central Hangzhou, OSM 2015).",
@@ -93,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     parser = build_parser(command_in(argv))
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # bad arguments (one message already printed, code 2) or --help (0)
+        return int(exit_.code or 0)
     try:
         return int(args.func(args) or 0)
     except ServiceCircleError as err:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Callable
 
 from analysis.params import ADULT_SPEED_KMH, ELDERLY_SPEED_KMH, WalkParams
@@ -12,14 +16,171 @@ from analysis.params import ADULT_SPEED_KMH, ELDERLY_SPEED_KMH, WalkParams
 COORD_CHOICES = ["auto", "wgs84", "gcj02", "bd09"]
 
 
+# -- argument validation (argparse ``type=``): one place, every sub-command ---------------------
+#
+# A refused value makes argparse call ``parser.error``; cli.main's parser prints the one bilingual
+# message below and exits with code 2. Allowed ranges (stated in every message):
+#   minutes 1–120 min; speed 0.5–10 km/h; max-access 1–5,000 m; radius / distance 1–20,000 m;
+#   min-distance 0–20,000 m (0 keeps every candidate); spacing 10–5,000 m; time limit 1–86,400 s;
+#   max-mb more than 0, at most 10,000 MB (1 MB = 1,000,000 bytes); K 1–1,000 (report --sites 0–1,000); budget > 0; min-area 0–1,000,000 m²;
+#   workers / threads 1–64.
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.10g}"
+
+
+def number(zh: str, en: str, unit: str, lo: float, hi: float, *, integer: bool = False,
+           lo_open: bool = False) -> Callable[[str], float]:
+    """An argparse ``type=`` accepting a finite number in [lo, hi] (or (lo, hi] with ``lo_open``).
+
+    ``unit`` is "中文/English" (e.g. "米/m") or one symbol for both languages.
+    """
+    kind_zh, kind_en = ("整数", "a whole number") if integer else ("数值", "a number")
+    unit_zh, _, unit_en = unit.partition("/")
+    unit_en = unit_en or unit_zh
+    rng = f"{'大于' if lo_open else ''}{_fmt(lo)}–{_fmt(hi)} {unit_zh}".strip()
+    rng_en = (f"more than {_fmt(lo)} and at most {_fmt(hi)} {unit_en}" if lo_open
+              else f"from {_fmt(lo)} to {_fmt(hi)} {unit_en}").strip()
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text.strip().replace(",", ""))
+        except (ValueError, AttributeError):
+            v = math.nan
+        ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and v <= hi and (not integer or v.is_integer())
+        if not ok:
+            raise argparse.ArgumentTypeError(
+                f"{zh}“{text}”无效：应为{kind_zh}，范围 {rng}，请改正后重试。 / "
+                f"{en} '{text}' is not valid: give {kind_en} {rng_en}.")
+        return int(v) if integer else v
+
+    parse.__name__ = en  # argparse shows the type's name in some messages
+    return parse
+
+
+MINUTES = number("步行时间阈值（--minutes）", "--minutes", "分钟/min", 1, 120)
+SPEED = number("步速（--speed）", "--speed", "km/h", 0.5, 10)
+MAX_ACCESS = number("离路网最远距离（--max-access）", "--max-access", "米/m", 1, 5000)
+RADIUS = number("服务半径（--radius）", "--radius", "米/m", 1, 20000)
+DISTANCE = number("距离（--distance）", "--distance", "米/m", 1, 20000)
+RIVER_MAX = number("河道距离（--river-max）", "--river-max", "米/m", 1, 20000)
+MIN_DISTANCE = number("与现有点位最小距离（--min-distance）", "--min-distance", "米/m", 0, 20000)
+SPACING = number("候选点间距（--spacing）", "--spacing", "米/m", 10, 5000)
+TIME_LIMIT = number("求解时限（--time-limit）", "--time-limit", "秒/s", 1, 86400)
+MAX_MB = number("文件大小上限（--max-mb）", "--max-mb", "MB", 0, 10000, lo_open=True)
+K = number("新点位数量（--k）", "--k", "", 1, 1000, integer=True)
+SITES = number("新点位数量（--sites）", "--sites", "", 0, 1000, integer=True)
+BUDGET = number("预算（--budget）", "--budget", "", 0, 1e12, lo_open=True)
+MIN_AREA = number("最小面积（--min-area）", "--min-area", "㎡/m²", 0, 1e6)
+WORKERS = number("进程数（--workers）", "--workers", "", 1, 64, integer=True)
+THREADS = number("线程数（--threads）", "--threads", "", 1, 64, integer=True)
+
+
+def _nearest_existing(path: Path) -> Path:
+    p = path
+    while not p.exists() and p.parent != p:
+        p = p.parent
+    return p
+
+
+def _writable_folder(folder: Path) -> bool:
+    """Whether a file can really be created in ``folder`` (a probe; also catches read-only disks)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".servicecircle_probe_", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(probe)
+    return True
+
+
+def _folder_problem(folder: Path, what_zh: str, what_en: str) -> tuple[str, str] | None:
+    """Why files cannot be written into ``folder`` (created one level deep if missing), or None.
+
+    Rule: a missing folder is created when its parent folder exists; deeper missing chains are
+    refused (usually a typing mistake in the path).
+    """
+    if folder.exists():
+        if not folder.is_dir():
+            return (f"{what_zh} {folder} 是一个已有的文件，不是文件夹，请换一个文件夹名",
+                    f"{what_en} {folder} is an existing file, not a folder; choose a folder name")
+        if not _writable_folder(folder):
+            return (f"文件夹 {folder} 没有写入权限，请换一个可写的位置",
+                    f"the folder {folder} is not writable; choose a writable place")
+        return None
+    parent = folder.parent
+    if not parent.exists():
+        anc = _nearest_existing(parent)
+        return (f"文件夹 {parent} 不存在（只会自动创建最后一级文件夹）；请先创建它或检查路径（已存在的最近上级：{anc}）",
+                f"the folder {parent} does not exist (only the last folder level is created for you); "
+                f"create it first or check the path (nearest existing folder: {anc})")
+    if not parent.is_dir():
+        return (f"{parent} 是一个文件，不是文件夹，请检查路径", f"{parent} is a file, not a folder; check the path")
+    if not _writable_folder(parent):
+        return (f"无法在 {parent} 中创建文件夹（没有写入权限），请换一个可写的位置",
+                f"cannot create a folder in {parent} (not writable); choose a writable place")
+    return None
+
+
+def output_file(*suffixes: str) -> Callable[[str], str]:
+    """An argparse ``type=`` for an output file: right extension, not a folder, writable place."""
+    want = "、".join(suffixes)
+
+    def parse(text: str) -> str:
+        if not text or not text.strip():
+            raise argparse.ArgumentTypeError("输出路径为空，请给出文件名。 / The output path is empty; give a file name.")
+        p = Path(text).expanduser()
+        if p.exists() and p.is_dir() or text.endswith(("/", os.sep)):
+            raise argparse.ArgumentTypeError(
+                f"输出路径 {text} 是一个文件夹，请给出文件名，例如 {p / ('result' + suffixes[0])}。 / "
+                f"The output {text} is a folder; give a file name, e.g. {p / ('result' + suffixes[0])}.")
+        if p.suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(
+                f"输出文件 {text} 的扩展名应为 {want}，例如 {p.with_suffix(suffixes[0]).name}。 / "
+                f"The output file {text} must end with {' or '.join(suffixes)}, e.g. {p.with_suffix(suffixes[0]).name}.")
+        if p.exists() and not os.access(p, os.W_OK):
+            raise argparse.ArgumentTypeError(f"输出文件 {text} 不可覆盖（只读），请换一个文件名。 / "
+                                             f"The output file {text} is read-only; choose another name.")
+        why = _folder_problem(p.parent if str(p.parent) else Path("."), "输出位置", "the output's place")
+        if why:
+            raise argparse.ArgumentTypeError(f"无法写入 {text}：{why[0]}。 / Cannot write {text}: {why[1]}.")
+        return str(p)
+
+    parse.__name__ = "output file"
+    return parse
+
+
+def output_folder(text: str) -> str:
+    """An argparse ``type=`` for an output folder: not an existing file, creatable, writable."""
+    if not text or not text.strip():
+        raise argparse.ArgumentTypeError("输出文件夹为空，请给出文件夹名。 / The output folder is empty; give a folder name.")
+    p = Path(text).expanduser()
+    why = _folder_problem(p, "输出文件夹", "the output folder")
+    if why:
+        raise argparse.ArgumentTypeError(f"无法写入 {text}：{why[0]}。 / Cannot write to {text}: {why[1]}.")
+    return str(p)
+
+
+GPKG_FILE = output_file(".gpkg")
+XLSX_FILE = output_file(".xlsx")
+
+
+class ServiceCircleParser(argparse.ArgumentParser):
+    """Argument parser whose errors are one bilingual line (exit code 2), without the usage block."""
+
+    def error(self, message: str):  # noqa: D102 - argparse API
+        self.exit(2, f"错误 Error: {message} ({self.prog} --help)\n")
+
+
 def add_walk_options(p: argparse.ArgumentParser, *, max_access: bool = True) -> None:
     """--minutes, --speed, --elderly (and --max-access)."""
-    p.add_argument("--minutes", type=float, default=8.0, help="service-circle threshold in minutes (default 8)")
-    p.add_argument("--speed", type=float, default=None, help=f"walking speed km/h (default {ADULT_SPEED_KMH})")
+    p.add_argument("--minutes", type=MINUTES, default=8.0, help="service-circle threshold in minutes (default 8; 1–120)")
+    p.add_argument("--speed", type=SPEED, default=None, help=f"walking speed km/h (default {ADULT_SPEED_KMH}; 0.5–10)")
     p.add_argument("--elderly", action="store_true", help=f"elderly walking speed ({ELDERLY_SPEED_KMH} km/h)")
     if max_access:
-        p.add_argument("--max-access", type=float, default=300.0,
-                       help="points farther than this many metres from any street are 'off network' (default 300)")
+        p.add_argument("--max-access", type=MAX_ACCESS, default=300.0,
+                       help="points farther than this many metres from any street are 'off network' (default 300; 1–5000)")
 
 
 def add_area_options(p: argparse.ArgumentParser) -> None:

@@ -14,15 +14,18 @@ from analysis.report import FORMATS, build_report, parse_formats
 from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
 from analysis.study import load_study, run_study
-from cli.options import add_area_options, add_level_options, add_party_options, add_walk_options, progress_printer, walk_params
+from cli.options import (
+    SITES, add_area_options, add_level_options, add_party_options, add_walk_options, output_folder, progress_printer,
+    walk_params,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="coverage report: PDF, HTML, XLSX, GeoPackage (default: bundled sample city)")
     p.add_argument("--format", default=",".join(FORMATS), help=f"comma-separated formats (default {','.join(FORMATS)})")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="report language (default zh)")
-    p.add_argument("--out", default="out/report", help="output folder (default out/report)")
-    p.add_argument("--sites", type=int, default=0, metavar="K",
+    p.add_argument("--out", type=output_folder, default="out/report", help="output folder (default out/report)")
+    p.add_argument("--sites", type=SITES, default=0, metavar="K",
                    help="add a proposal of K new sites chosen from the candidates (maximal covering); default none")
     p.add_argument("--centers", help="service centers layer (CSV/XLSX/GeoJSON/GPKG/zipped SHP/KML)")
     p.add_argument("--demand", help="demand layer with a population (人口) column; default: the sample city's estimate")

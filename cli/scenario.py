@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis import scenarios as sc
 from analysis.study import load_study
-from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
+from cli.options import XLSX_FILE, add_area_options, add_walk_options, progress_printer, walk_params
 from geo.crs import WGS84
 from geo.errors import ParameterError
 from geo.scenario_store import STORE_ENV, StoreError, default_store_location, open_store, redact
@@ -61,7 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     cp = ssub.add_parser("compare", help="compare two or more scenarios side by side")
     cp.add_argument("names", nargs="+")
-    cp.add_argument("--xlsx", help="also write the comparison to this Excel file")
+    cp.add_argument("--xlsx", type=XLSX_FILE, help="also write the comparison to this Excel file")
     _store_option(cp)
     cp.set_defaults(func=run_compare)
 

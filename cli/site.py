@@ -15,7 +15,9 @@ from analysis.siting.facts import STATE_IDLE_BONUS_SHARE
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
 from analysis.study import load_study
-from cli.options import add_area_options, add_walk_options, progress_printer, walk_params
+from cli.options import (
+    BUDGET, GPKG_FILE, K, MIN_AREA, MIN_DISTANCE, RADIUS, SPACING, TIME_LIMIT, add_area_options, add_walk_options, progress_printer, walk_params,
+)
 from geo.errors import ParameterError
 
 
@@ -23,18 +25,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("site", help="choose new service centers or red stations (MCLP / LSCP / p-median)")
     p.add_argument("--kind", choices=KINDS, default="center",
                    help="center: 党群服务中心 for residents; red-station: 红色驿站 for outdoor workers")
-    p.add_argument("--k", type=int, default=5, help="number of new sites (MCLP, p-median; default 5)")
+    p.add_argument("--k", type=K, default=5, help="number of new sites (MCLP, p-median; default 5)")
     p.add_argument("--problem", choices=PROBLEMS, default="mclp",
                    help="mclp: most demand covered by K sites; lscp: fewest sites covering all coverable "
                         "demand; pmedian: least total walking distance")
     p.add_argument("--solver", choices=("exact", "greedy"), default="exact",
                    help="exact: HiGHS MILP with proven gap; greedy: instant heuristic")
-    p.add_argument("--time-limit", type=float, default=60.0, help="exact solver time limit, seconds (default 60)")
+    p.add_argument("--time-limit", type=TIME_LIMIT, default=60.0, help="exact solver time limit, seconds (default 60)")
     p.add_argument("--candidates", help="candidate sites layer (CSV/XLSX/GeoJSON/GPKG/zipped SHP/KML)")
     p.add_argument("--generate", action="store_true",
                    help="generate candidates on streets instead of using a candidate layer")
-    p.add_argument("--spacing", type=float, default=150.0, help="spacing of generated candidates, metres")
-    p.add_argument("--min-distance", type=float, default=200.0,
+    p.add_argument("--spacing", type=SPACING, default=150.0, help="spacing of generated candidates, metres")
+    p.add_argument("--min-distance", type=MIN_DISTANCE, default=200.0,
                    help="exclude candidates within this network distance of an existing site, metres (0: keep all)")
     p.add_argument("--existing", help="existing sites that stay open (default: the study's centers or red stations)")
     p.add_argument("--demand", help="residents layer (centers) or worker points with a weight (red stations)")
@@ -44,15 +46,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                       "plus these points where outdoor workers gather (optional 'weight')")
     add_area_options(p)
     add_walk_options(p, max_access=False)
-    p.add_argument("--radius", type=float, default=STATION_RADIUS_M,
+    p.add_argument("--radius", type=RADIUS, default=STATION_RADIUS_M,
                    help="red-station coverage, network metres (default 1000; an assumption)")
-    p.add_argument("--budget", type=float, default=None,
+    p.add_argument("--budget", type=BUDGET, default=None,
                    help="MCLP: total cost of the chosen candidates at most this many 万元 (candidates need a 费用 column)")
-    p.add_argument("--min-area", type=float, default=0.0,
+    p.add_argument("--min-area", type=MIN_AREA, default=0.0,
                    help="minimum floor area of a candidate building, m² (candidates need a 面积 column; default 0: none)")
     p.add_argument("--no-state-idle-preference", action="store_true",
                    help="do not prefer state-owned idle property (国有闲置; default: preferred, see analysis/siting/facts.py)")
-    p.add_argument("--out", default="out/site.gpkg", help="output GeoPackage (default out/site.gpkg)")
+    p.add_argument("--out", type=GPKG_FILE, default="out/site.gpkg", help="output GeoPackage (default out/site.gpkg)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the table")
     p.set_defaults(func=run)
 

@@ -66,7 +66,7 @@ def test_summary_is_printed_and_says_demo(capsys, tmp_path):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["coverage", "--minutes", "-3"], "Minutes must be between"),
+        (["coverage", "--minutes", "-3"], "from 1 to 120 min"),
         (["coverage", "--osm", "nowhere.osm.pbf"], "not found"),
         (["coverage", "--centers", "nowhere.csv"], "nowhere.csv"),
     ],

@@ -176,3 +176,200 @@ def test_templates_are_written_without_formulas(tmp_path):
         if p.suffix == ".csv":
             for row in csv.reader(io.StringIO(p.read_bytes().decode("utf-8-sig"))):
                 assert not any(v[:1] in FORMULA_START for v in row)
+
+
+# ------------------------------------------------------------------------------ parameters
+# (argv, message fragment); every case: exit code 2, one bilingual line, no traceback, nothing run.
+
+PARAMETER_CASES = {
+    "radius_negative": (["coverage", "--for", "workers", "--radius", "-5"], "--radius"),
+    "radius_nan": (["coverage", "--radius", "nan"], "--radius"),
+    "radius_zero": (["site", "--kind", "red-station", "--radius", "0"], "--radius"),
+    "radius_absurd": (["site", "--radius", "1e9"], "20,000"),
+    "max_mb_nan": (["check", "x.csv", "--type", "centers", "--max-mb", "nan"], "--max-mb"),
+    "max_mb_negative": (["check", "x.csv", "--type", "centers", "--max-mb", "-1"], "--max-mb"),
+    "max_mb_zero": (["check", "x.csv", "--type", "centers", "--max-mb", "0"], "--max-mb"),
+    "max_mb_text": (["check", "x.csv", "--type", "centers", "--max-mb", "200MB"], "--max-mb"),
+    "max_mb_inf": (["check", "x.csv", "--type", "centers", "--max-mb", "inf"], "--max-mb"),
+    "max_access_nan": (["coverage", "--max-access", "nan"], "--max-access"),
+    "max_access_negative": (["report", "--max-access", "-300"], "--max-access"),
+    "max_access_zero": (["coverage", "--max-access", "0"], "--max-access"),
+    "min_distance_nan": (["site", "--min-distance", "nan"], "--min-distance"),
+    "min_distance_negative": (["site", "--min-distance", "-1"], "--min-distance"),
+    "minutes_nan": (["coverage", "--minutes", "nan"], "--minutes"),
+    "minutes_negative": (["report", "--minutes", "-8"], "--minutes"),
+    "minutes_zero": (["site", "--minutes", "0"], "--minutes"),
+    "minutes_inf": (["coverage", "--minutes", "inf"], "--minutes"),
+    "minutes_absurd": (["coverage", "--minutes", "100000"], "1–120"),
+    "minutes_text": (["coverage", "--minutes", "eight"], "--minutes"),
+    "speed_nan": (["coverage", "--speed", "nan"], "--speed"),
+    "speed_negative": (["coverage", "--speed", "-4.5"], "--speed"),
+    "speed_zero": (["report", "--speed", "0"], "--speed"),
+    "speed_inf": (["coverage", "--speed", "inf"], "--speed"),
+    "speed_absurd": (["coverage", "--speed", "300"], "0.5–10"),
+    "k_zero": (["site", "--k", "0"], "--k"),
+    "k_negative": (["site", "--k", "-3"], "--k"),
+    "k_fraction": (["site", "--k", "2.5"], "--k"),
+    "k_nan": (["site", "--k", "nan"], "--k"),
+    "k_absurd": (["site", "--k", "1000000"], "1,000"),
+    "sites_negative": (["report", "--sites", "-1"], "--sites"),
+    "spacing_zero": (["site", "--generate", "--spacing", "0"], "--spacing"),
+    "spacing_nan": (["site", "--spacing", "nan"], "--spacing"),
+    "time_limit_zero": (["site", "--time-limit", "0"], "--time-limit"),
+    "time_limit_inf": (["site", "--time-limit", "inf"], "--time-limit"),
+    "budget_negative": (["site", "--budget", "-100"], "--budget"),
+    "budget_nan": (["site", "--budget", "nan"], "--budget"),
+    "min_area_negative": (["site", "--min-area", "-5"], "--min-area"),
+    "lists_distance_nan": (["lists", "--distance", "nan"], "--distance"),
+    "adoption_distance_zero": (["adoption", "--distance", "0"], "--distance"),
+    "adoption_river_max_negative": (["adoption", "--river-max", "-1"], "--river-max"),
+    "batch_workers_zero": (["batch", "m.csv", "--workers", "0"], "--workers"),
+    "batch_threads_negative": (["batch", "m.csv", "--threads", "-2"], "--threads"),
+}
+
+
+def _refused(argv: list[str], capsys) -> str:
+    assert main(argv) == 2
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and out.out == ""
+    return out.err
+
+
+@pytest.mark.parametrize("case", sorted(PARAMETER_CASES))
+def test_bad_parameter_is_exit_2_with_one_bilingual_message(case, capsys):
+    argv, fragment = PARAMETER_CASES[case]
+    err = _refused(argv, capsys)
+    assert fragment in err
+    assert "无效" in err and "not valid" in err          # Chinese and English
+    assert err.count("\n") == 1 and err.startswith("错误 Error:")  # one line
+
+
+@pytest.mark.parametrize("argv, value", [
+    (["coverage", "--minutes", "10", "--speed", "3"], {"minutes": 10.0, "speed": 3.0}),
+    (["site", "--k", "3", "--min-distance", "0", "--radius", "800"], {"k": 3, "min_distance": 0.0, "radius": 800.0}),
+    (["check", "x.csv", "--type", "centers", "--max-mb", "1,000"], {"max_mb": 1000.0}),
+])
+def test_sensible_parameters_are_accepted(argv, value):
+    from cli.main import build_parser
+
+    args = build_parser().parse_args(argv)
+    assert {k: getattr(args, k) for k in value} == value
+
+
+def test_max_mb_limit_is_shown_as_given(tmp_path, capsys):
+    p = tmp_path / "big.csv"
+    p.write_bytes(b"a,b\n" + b"1,2\n" * 400_000)  # 1.6 MB
+    assert main(["check", str(p), "--type", "centers", "--max-mb", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "1 MB" in err and "1.0 MB" not in err and "1.05" not in err
+    from geo.readers import DEFAULT_MAX_BYTES
+
+    assert DEFAULT_MAX_BYTES / 1e6 == 200  # "200 MB" means 200 MB, not 209.7
+
+
+# ------------------------------------------------------------------------------ output paths
+
+
+def _path_cases(tmp: Path) -> dict[str, tuple[list[str], str]]:
+    (tmp / "a_folder").mkdir(exist_ok=True)
+    (tmp / "a_file.txt").write_text("x")
+    (tmp / "a_file.gpkg").write_text("x")
+    (tmp / "readonly.gpkg").write_text("x")
+    (tmp / "readonly.gpkg").chmod(0o444)
+    return {
+        "coverage_out_is_a_folder": (["coverage", "--out", str(tmp / "a_folder")], "folder"),
+        "coverage_out_trailing_slash": (["coverage", "--out", str(tmp / "new_folder") + "/"], "folder"),
+        "coverage_out_wrong_extension": (["coverage", "--out", str(tmp / "x.csv")], ".gpkg"),
+        "coverage_out_no_extension": (["coverage", "--out", str(tmp / "result")], ".gpkg"),
+        "coverage_out_two_missing_folders": (["coverage", "--out", str(tmp / "no1" / "no2" / "c.gpkg")], "does not exist"),
+        "coverage_out_under_a_file": (["coverage", "--out", str(tmp / "a_file.txt" / "c.gpkg")], "file"),
+        "coverage_out_unwritable_place": (["coverage", "--out", "/proc/servicecircle/c.gpkg"], "writable"),
+        "coverage_out_empty": (["coverage", "--out", ""], "empty"),
+        "site_out_is_a_folder": (["site", "--out", str(tmp / "a_folder")], "folder"),
+        "site_out_wrong_extension": (["site", "--out", str(tmp / "s.xlsx")], ".gpkg"),
+        "report_out_is_a_file": (["report", "--out", str(tmp / "a_file.txt")], "existing file"),
+        "report_out_is_a_gpkg_file": (["report", "--out", str(tmp / "a_file.gpkg")], "existing file"),
+        "report_out_two_missing_folders": (["report", "--out", str(tmp / "no1" / "no2")], "does not exist"),
+        "report_out_unwritable_place": (["report", "--out", "/proc/servicecircle_report"], "writable"),
+        "report_out_under_a_file": (["report", "--out", str(tmp / "a_file.txt" / "rep")], "file"),
+        "lists_out_is_a_file": (["lists", "--out", str(tmp / "a_file.txt")], "existing file"),
+        "adoption_out_is_a_file": (["adoption", "--out", str(tmp / "a_file.txt")], "existing file"),
+        "demo_area_out_is_a_file": (["demo-area", "--out", str(tmp / "a_file.txt")], "existing file"),
+        "guide_map_out_missing_parents": (["guide-map", "--out", str(tmp / "x" / "y" / "z")], "does not exist"),
+        "batch_out_is_a_file": (["batch", "m.csv", "--out", str(tmp / "a_file.txt")], "existing file"),
+        "scenario_xlsx_wrong_extension": (["scenario", "compare", "a", "b", "--xlsx", str(tmp / "c.csv")], ".xlsx"),
+        "scenario_xlsx_is_a_folder": (["scenario", "compare", "a", "b", "--xlsx", str(tmp / "a_folder")], "folder"),
+    }
+
+
+_PATH_CASE_NAMES = sorted(_path_cases(Path(__import__("tempfile").mkdtemp(prefix="sc_path_cases_"))))
+
+
+@pytest.mark.parametrize("case", _PATH_CASE_NAMES)
+def test_bad_output_path_is_exit_2_with_one_bilingual_message(case, tmp_path, capsys):
+    from cli.main import COMMANDS
+
+    argv, fragment = _path_cases(tmp_path)[case]
+    if argv[0].replace("-", "_") not in {c.replace("-", "_") for c in COMMANDS}:
+        pytest.skip(f"no {argv[0]} command on this branch")
+    err = _refused(argv, capsys)
+    assert fragment in err
+    assert err.startswith("错误 Error:") and err.count("\n") == 1
+    assert re.search(r"[\u4e00-\u9fff]", err) and " / " in err  # Chinese, then English
+    assert not (tmp_path / "no1").exists()  # nothing created on refusal
+
+
+def test_readonly_output_file_is_refused(tmp_path, capsys):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root may overwrite read-only files")
+    _path_cases(tmp_path)
+    err = _refused(["coverage", "--out", str(tmp_path / "readonly.gpkg")], capsys)
+    assert "read-only" in err
+
+
+def test_missing_last_folder_is_created_rule(tmp_path):
+    """Rule: the folder that holds the output is created when its parent exists (one level)."""
+    from cli.main import build_parser
+
+    args = build_parser().parse_args(["coverage", "--out", str(tmp_path / "new" / "c.gpkg")])
+    assert args.out == str(tmp_path / "new" / "c.gpkg")
+    args = build_parser().parse_args(["report", "--out", str(tmp_path / "new_report")])
+    assert args.out == str(tmp_path / "new_report")
+    assert not (tmp_path / "new").exists()  # validation creates nothing; the writer does
+
+
+# ------------------------------------------------------------------------------ cache folder
+
+
+def test_cache_folder_under_a_file_is_reported_and_not_written(tmp_path, capsys):
+    import geo.disk_cache as dc
+    import numpy as np
+
+    bad = tmp_path / "cachefile"
+    bad.write_text("not a folder")
+    assert dc.cache_problem(bad / "sub") is not None and dc.cache_problem(bad) is not None
+    dc._warned.clear()
+    assert dc.write_entry("networks", "k", {"a": np.arange(2)}, {}, bad / "sub") is False
+    assert "不使用缓存" in capsys.readouterr().err and bad.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("kind", ["file"])
+def test_unusable_cache_folder_warns_and_gives_the_right_answer(kind, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "cachefile"
+    bad.write_text("not a folder")
+    env = {**os.environ, "SERVICECIRCLE_CACHE": str(bad if kind == "file" else bad / "sub"), "PYTHONPATH": str(ROOT)}
+    out = tmp_path / "c.gpkg"
+    run = subprocess.run([sys.executable, "-m", "cli.main", "coverage", "--out", str(out), "--lang", "en"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "without the cache" in run.stderr and "不使用缓存" in run.stderr
+    assert run.stderr.count("without the cache") == 1  # said once
+    assert "Traceback" not in run.stderr
+    assert re.search(r"Within 8 min\s+[\d,]+ \(\d", run.stdout) and out.exists()
+    assert bad.read_text() == "not a folder"

@@ -131,7 +131,7 @@ def test_cli_red_station_greedy_and_bad_k(tmp_path, capsys):
     assert "greedy (no optimality proof)" in text
     assert len(gpd.read_file(out, layer="sites")) == 2
     assert main(["site", "--k", "0", "--out", str(tmp_path / "x.gpkg")]) == 2
-    assert "at least 1" in capsys.readouterr().err
+    assert "from 1 to 1,000" in capsys.readouterr().err  # cli.options states the allowed range
 
 
 def test_prepared_inputs_reused_for_k_lscp_and_pmedian():

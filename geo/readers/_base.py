@@ -13,7 +13,7 @@ from pyproj import CRS
 from geo.validation import LayerReport
 
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024      # 200 MB input cap
+DEFAULT_MAX_BYTES = 200 * 1_000_000         # 200 MB input cap (MB = 10**6 bytes, as shown in messages)
 DEFAULT_MAX_UNPACKED = 1024 * 1024 * 1024  # 1 GB unpacked from a zip / xlsx
 FAR_FROM_STREET_M = 300.0                  # warn beyond this distance to any street (= default max access, m)
 COORD_CHOICES = ("auto", "wgs84", "gcj02", "bd09")

@@ -67,8 +67,8 @@ def read_layer(
         raise EmptyLayerError(f"{name}：文件是空的（0 字节）。", f"{name}: the file is empty (0 bytes).")
     if size > max_bytes:
         raise FileTooLargeError(
-            f"{name}：文件大小 {size / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.1f} MB。请只导出研究区内的要素，或删除不需要的列。",
-            f"{name}: the file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit. Export only the study area, or drop unneeded columns.",
+            f"{name}：文件大小 {size / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:,.6g} MB。请只导出研究区内的要素，或删除不需要的列。",
+            f"{name}: the file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:,.6g} MB limit. Export only the study area, or drop unneeded columns.",
         )
     ext = p.suffix.lower()
     report = LayerReport(file=name, layer_type=layer_type)
@@ -194,8 +194,8 @@ def read_layer_bytes(data: bytes, filename: str, layer_type: str, **kw) -> Layer
     safe = _SAFE_NAME.sub("_", Path(str(filename).replace("\\", "/")).name).lstrip(".") or "upload"
     if len(data) > max_bytes:
         raise FileTooLargeError(
-            f"{safe}：文件大小 {len(data) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.1f} MB。",
-            f"{safe}: the file is {len(data) / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit.",
+            f"{safe}：文件大小 {len(data) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:,.6g} MB。",
+            f"{safe}: the file is {len(data) / 1e6:.1f} MB, above the {max_bytes / 1e6:,.6g} MB limit.",
         )
     with tempfile.TemporaryDirectory(prefix="sc_upload_") as tmp:
         target = Path(tmp) / safe
