@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.cutoff import within
 from analysis.gaps import gap_units
 from analysis.isochrones import isochrones, straight_line_circles, walk_reach_share
 from analysis.levels import add_households, compound_table, grid_figures
@@ -291,7 +292,7 @@ def summarise(
     """(Re)compute covered flags, center loads, grid/community tables, gaps and headline figures."""
     p = result.params
     d = result.demand
-    d["covered"] = np.isfinite(d["time_min"]) & (d["time_min"] <= p.minutes + 1e-9)
+    d["covered"] = within(d["time_min"].to_numpy() * p.metres_per_minute, p.reach_m())
     pop = d["population"].to_numpy()
     covered = d["covered"].to_numpy()
     total = float(pop.sum())
@@ -364,7 +365,8 @@ def coverage_curve(result: CoverageResult, minutes=range(5, 16)) -> pd.DataFrame
     t = result.demand["time_min"].to_numpy()
     pop = result.demand["population"].to_numpy()
     total = pop.sum()
-    rows = [(float(m), float(pop[t <= m].sum())) for m in minutes]
+    d_m = t * result.params.metres_per_minute
+    rows = [(float(m), float(pop[within(d_m, result.params.reach_m(m))].sum())) for m in minutes]
     df = pd.DataFrame(rows, columns=["minutes", "covered_pop"])
     df["covered_share"] = df["covered_pop"] / total if total else np.nan
     return df

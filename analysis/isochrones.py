@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from shapely.ops import substring
 
+from analysis.cutoff import DIST_TOL_M, within
 from analysis.params import WalkParams
 from analysis.travel_time import ReachTable, per_source_reach
 from geo.network import WalkNetwork
@@ -29,7 +30,8 @@ def reached_intervals(
     when the walks entering from both ends meet; otherwise up to two pieces from its ends.
     """
     r = node_reach.to_frame()
-    r = r[r["dist_m"] <= limit_m]
+    r = r[within(r["dist_m"].to_numpy(), limit_m)]
+    limit_m = float(limit_m) + DIST_TOL_M  # the remaining distance uses the same tolerance
     E = pd.DataFrame({"edge": np.arange(network.n_edges), "u": network.edge_u, "v": network.edge_v,
                       "L": network.edge_length, "oneway": network.edge_oneway})
     from_u = r.merge(E, left_on="target", right_on="u")[["source", "edge", "dist_m", "L", "oneway"]]

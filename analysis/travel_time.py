@@ -23,8 +23,10 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from analysis.cutoff import search_limit, within
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints
+from geo.sparse_graph import csr_min
 
 #: Virtual links must be strictly positive (scipy ignores stored zeros); 1 nm is immaterial.
 _EPS = 1e-9
@@ -46,12 +48,6 @@ class ReachTable:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"source": self.source, "target": self.target, "dist_m": self.dist_m})
 
-    def to_csr(self, n_sources: int, n_targets: int) -> sparse.csr_matrix:
-        """Boolean coverage matrix (sources × targets) of the pairs in this table."""
-        return sparse.csr_matrix(
-            (np.ones(len(self), dtype=bool), (self.source, self.target)), shape=(n_sources, n_targets)
-        )
-
 
 def _usable(sources: SnappedPoints) -> np.ndarray:
     return np.flatnonzero(sources.on_network & (sources.edge >= 0))
@@ -61,7 +57,8 @@ def _augmented_graph(network: WalkNetwork, sources: SnappedPoints, which: np.nda
     """The network's CSR plus one virtual node per source in ``which`` (rows n .. n+len(which)-1).
 
     Virtual node → u costs access + offset (walking back along the segment; not on one-way
-    segments), → v costs access + (length − offset).
+    segments), → v costs access + (length − offset). On a self-loop segment (u == v) both links
+    go to the same node and the shorter one is kept: min(offset, length − offset) + access.
     """
     n = network.n_nodes
     k = len(which)
@@ -70,12 +67,12 @@ def _augmented_graph(network: WalkNetwork, sources: SnappedPoints, which: np.nda
     acc = sources.access_m[which]
     off = sources.offset_m[which]
     length = network.edge_length[e]
-    to_u_ok = ~network.edge_oneway[e]
+    to_u_ok = ~network.edge_oneway[e] | (off <= 0)  # at u already: no walking back needed
     rows_v = np.arange(k)
     cols = np.concatenate([network.edge_v[e], network.edge_u[e][to_u_ok]])
     rows = np.concatenate([rows_v, rows_v[to_u_ok]])
-    w = np.maximum(np.concatenate([acc + (length - off), (acc + off)[to_u_ok]]), _EPS)
-    extra = sparse.csr_matrix((w, (rows, cols)), shape=(k, n + k))
+    w = np.concatenate([acc + (length - off), (acc + off)[to_u_ok]])
+    extra = csr_min(rows, cols, w, (k, n + k), min_weight=_EPS)
     top = sparse.csr_matrix((base.data, base.indices, base.indptr), shape=(n, n + k))
     return sparse.vstack([top, extra], format="csr")
 
@@ -97,7 +94,7 @@ def nearest_source_distances(
     virt = np.arange(n, n + len(which))
     dist, _, src = csgraph.dijkstra(
         graph, directed=True, indices=virt, min_only=True, return_predecessors=True,
-        limit=np.inf if limit_m is None else float(limit_m),
+        limit=np.inf if limit_m is None else search_limit(limit_m),
     )
     dist = dist[:n]
     src = src[:n]
@@ -151,7 +148,8 @@ def point_distances(
     x = targets.offset_m[t_idx]
     u, v = network.edge_u[e], network.edge_v[e]
     via_u = node_dist_m[u] + x
-    via_v = np.where(network.edge_oneway[e], np.inf, node_dist_m[v] + (network.edge_length[e] - x))
+    at_v = x >= network.edge_length[e]  # a target at v needs no walking back along a one-way segment
+    via_v = np.where(network.edge_oneway[e] & ~at_v, np.inf, node_dist_m[v] + (network.edge_length[e] - x))
     best = np.minimum(via_u, via_v)
     best_src = np.where(via_u <= via_v, node_source[u], node_source[v])
     direct = _same_edge_pairs(network, sources, targets, _usable(sources), t_idx)
@@ -186,8 +184,8 @@ def per_source_reach(
     out_s, out_t, out_d = [], [], []
     for start in range(0, len(which), batch_size):
         virt = np.arange(n + start, n + min(start + batch_size, len(which)))
-        d = csgraph.dijkstra(graph, directed=True, indices=virt, limit=float(limit_m))[:, :n]
-        r, c = np.nonzero(d <= limit_m)
+        d = csgraph.dijkstra(graph, directed=True, indices=virt, limit=search_limit(limit_m))[:, :n]
+        r, c = np.nonzero(within(d, limit_m))
         out_s.append(which[start + r])
         out_t.append(c.astype(np.int64))
         out_d.append(d[r, c])
@@ -212,15 +210,14 @@ def points_reach(
     if node_reach is None:
         node_reach = per_source_reach(network, sources, limit_m)
     # distances stored +1 m so that a 0 m distance survives as a stored value
-    D = sparse.csr_matrix(
-        (node_reach.dist_m + 1.0, (node_reach.source, node_reach.target)), shape=(n_s, network.n_nodes)
-    ).tocsc()
+    D = csr_min(node_reach.source, node_reach.target, node_reach.dist_m + 1.0, (n_s, network.n_nodes),
+                min_weight=None).tocsc()
     e = targets.edge[t_idx]
     x = targets.offset_m[t_idx]
     parts = []
     for nodes, add, ok in (
         (network.edge_u[e], x, np.ones(len(e), bool)),
-        (network.edge_v[e], network.edge_length[e] - x, ~network.edge_oneway[e]),
+        (network.edge_v[e], network.edge_length[e] - x, ~network.edge_oneway[e] | (x >= network.edge_length[e])),
     ):
         sub = D[:, nodes[ok]].tocoo()
         cols = np.flatnonzero(ok)[sub.col]
@@ -230,7 +227,7 @@ def points_reach(
     parts.append(_same_edge_pairs(network, sources, targets, _usable(sources), t_idx))
     allp = pd.concat(parts, ignore_index=True)
     allp["dist_m"] = allp["dist_m"] + targets.access_m[allp["target"].to_numpy(dtype=np.int64)]
-    allp = allp[allp["dist_m"] <= limit_m]
+    allp = allp[within(allp["dist_m"].to_numpy(), limit_m)]
     best = allp.groupby(["source", "target"], sort=True)["dist_m"].min()
     idx = best.index
     return ReachTable(

@@ -17,7 +17,7 @@ from analysis.coverage import CoverageResult, _within_circle, prepare_centers, s
 from analysis.isochrones import isochrones, straight_line_circles, walk_reach_share
 from analysis.travel_time import nearest_source_distances, per_source_reach, point_distances, points_reach
 from geo.network import WalkNetwork
-from geo.snapping import SnappedPoints, snap_points
+from geo.snapping import SnappedPoints, snap_sites
 
 PROPOSED_PREFIX = "NEW"
 
@@ -27,7 +27,10 @@ def with_new_sites(
 ) -> CoverageResult:
     """``base`` plus proposed ``sites`` (points, any CRS); new centers are marked ``proposed``.
 
-    Site ids default to NEW01, NEW02, ... ; each site snaps to its nearest street position.
+    Site ids default to NEW01, NEW02, ... . A site that already carries its street position
+    (``snap_edge``, ``snap_offset_m``, ``access_m`` on this network, see
+    :func:`geo.snapping.snap_sites`, e.g. from a map click or a siting run) keeps it; any other
+    site snaps to its nearest street position.
     ``grids``: the grids layer of the base run (defaults to ``base.grids``).
     """
     if sites is None or len(sites) == 0:
@@ -38,7 +41,7 @@ def with_new_sites(
         new["center_id"] = [f"{PROPOSED_PREFIX}{i + 1:02d}" for i in range(len(new))]
     new = prepare_centers(new, base.crs, prefix=PROPOSED_PREFIX)
     new["proposed"] = True
-    snaps = snap_points(network, new, p.max_access_m)
+    snaps = snap_sites(network, new, p.max_access_m)
     new["access_m"] = snaps.access_m
     new["off_network"] = ~snaps.on_network
 

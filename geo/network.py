@@ -25,6 +25,7 @@ from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
 from geo.disk_cache import Packer, Unpacker, cache_key, code_fingerprint, read_entry, write_entry
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
+from geo.sparse_graph import MIN_LINK_M, csr_min
 
 if TYPE_CHECKING:
     from geo.snap_index import SnapIndex
@@ -220,14 +221,8 @@ def directed_csr(
     two = ~oneway
     rows = np.concatenate([u, v[two]])
     cols = np.concatenate([v, u[two]])
-    w = np.maximum(np.concatenate([length, length[two]]), 1e-6)
-    keep = rows != cols
-    rows, cols, w = rows[keep], cols[keep], w[keep]
-    order = np.lexsort((w, cols, rows))
-    rows, cols, w = rows[order], cols[order], w[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    return sparse.csr_matrix((w[first], (rows[first], cols[first])), shape=(n_nodes, n_nodes))
+    w = np.concatenate([length, length[two]])
+    return csr_min(rows, cols, w, (n_nodes, n_nodes), min_weight=MIN_LINK_M, drop_diagonal=True)
 
 
 def _components(net: WalkNetwork) -> np.ndarray:

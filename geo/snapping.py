@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo.crs import to_crs_checked
@@ -83,3 +84,77 @@ def snap_points(
         x=near.x,
         y=near.y,
     )
+
+
+# -- positions that travel with the sites --------------------------------------------------------
+
+#: Columns a site layer carries once it has been snapped: segment index, metres from the
+#: segment's node u, straight-line access metres, and the network they refer to.
+SNAP_COLUMNS = ("snap_edge", "snap_offset_m", "access_m", "snap_network")
+
+
+def network_identity(network: WalkNetwork) -> str:
+    """A short text naming this exact network (its source file's SHA-256 and its size)."""
+    return f"{network.source_sha256 or 'inline'}:{network.n_nodes}:{network.n_edges}"
+
+
+def snap_columns(network: WalkNetwork, snaps: SnappedPoints) -> dict[str, np.ndarray]:
+    """The :data:`SNAP_COLUMNS` values for ``snaps`` (to store on a site layer)."""
+    return {
+        "snap_edge": snaps.edge.astype(np.int64),
+        "snap_offset_m": snaps.offset_m.astype(np.float64),
+        "access_m": snaps.access_m.astype(np.float64),
+        "snap_network": np.full(len(snaps), network_identity(network), dtype=object),
+    }
+
+
+def snap_sites(
+    network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: float = DEFAULT_MAX_ACCESS_M
+) -> SnappedPoints:
+    """Positions of ``sites`` on ``network``: kept where the layer already carries them, else snapped.
+
+    A row keeps its stored position (:data:`SNAP_COLUMNS`) when it names this network
+    (:func:`network_identity`) and the segment and offset exist; there is no round trip through
+    longitude/latitude and no second snap. Other rows are snapped with :func:`snap_points`.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+    sites : GeoDataFrame
+        Points in any CRS, optionally with the :data:`SNAP_COLUMNS`.
+    max_access_m : float
+        Access cap in metres (sites farther from a street are off-network).
+
+    Returns
+    -------
+    SnappedPoints
+        One position per row of ``sites``, in the network CRS (metres).
+    """
+    n = len(sites)
+    keep = np.zeros(n, dtype=bool)
+    if n and all(c in sites for c in SNAP_COLUMNS):
+        e = pd.to_numeric(sites["snap_edge"], errors="coerce").to_numpy(dtype=np.float64)
+        off = pd.to_numeric(sites["snap_offset_m"], errors="coerce").to_numpy(dtype=np.float64)
+        acc = pd.to_numeric(sites["access_m"], errors="coerce").to_numpy(dtype=np.float64)
+        same = sites["snap_network"].astype(str).to_numpy() == network_identity(network)
+        ok_e = np.isfinite(e) & (e >= 0) & (e < network.n_edges) & (e == np.round(e))
+        length = network.edge_length[np.where(ok_e, e, 0).astype(np.int64)] if network.n_edges else np.zeros(n)
+        keep = same & ok_e & np.isfinite(off) & (off >= 0) & (off <= length + 1e-6) & np.isfinite(acc) & (acc >= 0)
+    fresh = snap_points(network, sites[~keep], max_access_m) if (~keep).any() else None
+    if fresh is not None and not keep.any():
+        return fresh
+    out = {
+        "edge": np.full(n, -1, dtype=np.int64), "offset_m": np.full(n, np.nan), "access_m": np.full(n, np.nan),
+        "on_network": np.zeros(n, dtype=bool), "x": np.full(n, np.nan), "y": np.full(n, np.nan),
+    }
+    if keep.any():
+        edge = e[keep].astype(np.int64)
+        offset = np.minimum(off[keep], network.edge_length[edge])
+        xy = shapely.get_coordinates(shapely.line_interpolate_point(network.edge_geometry[edge], offset))
+        for f, val in (("edge", edge), ("offset_m", offset), ("access_m", acc[keep]),
+                       ("on_network", acc[keep] <= max_access_m), ("x", xy[:, 0]), ("y", xy[:, 1])):
+            out[f][keep] = val
+    if fresh is not None:
+        for f in out:
+            out[f][~keep] = getattr(fresh, f)
+    return SnappedPoints(**out)

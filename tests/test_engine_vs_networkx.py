@@ -88,3 +88,45 @@ def test_walking_never_beats_the_straight_line(hangzhou, fx, fy, gx, gy):
     nd, ns = nearest_source_distances(hangzhou, src)
     d, _ = point_distances(hangzhou, nd, ns, tgt, src)
     assert d[0] >= a.distance(b) - 1e-6
+
+
+def test_sources_on_the_sample_networks_self_loops(hangzhou):
+    """Centers placed on purpose on the sample city's loop streets (u == v): exact, like NetworkX."""
+    from analysis.travel_time import per_source_reach, points_reach
+    from geo.snapping import SnappedPoints
+
+    loops = np.flatnonzero(hangzhou.edge_u == hangzhou.edge_v)
+    assert len(loops) >= 1, "the sample network has loop streets (cul-de-sac loops)"
+    # a center a quarter of the way round each loop, and homes elsewhere on the loop and nearby
+    off = hangzhou.edge_length[loops] * 0.25
+    xy = shapely.get_coordinates(shapely.line_interpolate_point(hangzhou.edge_geometry[loops], off))
+    centers = SnappedPoints(loops.astype(np.int64), off, np.full(len(loops), 5.0), np.ones(len(loops), bool),
+                            xy[:, 0], xy[:, 1])
+    home_edges = np.concatenate([loops, loops])
+    home_off = np.concatenate([hangzhou.edge_length[loops] * 0.9, hangzhou.edge_length[loops] * 0.5])
+    hxy = shapely.get_coordinates(shapely.line_interpolate_point(hangzhou.edge_geometry[home_edges], home_off))
+    homes = SnappedPoints(home_edges.astype(np.int64), home_off, np.zeros(len(home_edges)),
+                          np.ones(len(home_edges), bool), hxy[:, 0], hxy[:, 1])
+    both = SnappedPoints.concat([centers, homes])
+    G = _nx_with_points(hangzhou, both)
+    for i, e in enumerate(loops):
+        one = centers.subset(np.array([i]))
+        L = float(hangzhou.edge_length[e])
+        nd, ns = nearest_source_distances(hangzhou, one)
+        # the loop's node is reached the short way round: min(offset, length - offset) + access
+        assert nd[hangzhou.edge_u[e]] == pytest.approx(5.0 + min(0.25 * L, 0.75 * L), abs=1e-6)
+        ours, _ = point_distances(hangzhou, nd, ns, homes, one)
+        ref = nx.single_source_dijkstra_path_length(G, ("p", i), weight="w")
+        for t in range(len(homes)):
+            expected = ref.get(("p", len(loops) + t), np.inf) + 5.0
+            assert ours[t] == pytest.approx(expected, abs=0.01)
+        # the same distances from the reach tables (coverage sets, isochrones)
+        limit = float(np.nanmax(np.where(np.isfinite(ours), ours, 0))) + 1.0
+        pr = points_reach(hangzhou, one, homes, limit, node_reach=per_source_reach(hangzhou, one, limit))
+        for t, d in zip(pr.target, pr.dist_m):
+            assert d == pytest.approx(ours[t], abs=1e-6)
+        # two points on the same loop: min(|Δ|, length − |Δ|) apart along it
+        same = np.flatnonzero(homes.edge == e)
+        for t in same:
+            delta = abs(homes.offset_m[t] - off[i])
+            assert ours[t] == pytest.approx(5.0 + min(delta, L - delta), abs=1e-6)

@@ -33,7 +33,7 @@ def add_proposal(ds, kind: str, lon: float, lat: float, lang: str, max_access_m:
     kind_name = t("kind_" + kind, lang)
     item = {
         "id": f"P{seq}", "kind": kind, "name": t("proposal_name", lang, kind=kind_name, i=seq),
-        "lon": snap["lon"], "lat": snap["lat"], "street": snap["street"], "access_m": snap["access_m"],
+        "lon": snap["lon"], "lat": snap["lat"], "street": snap["street"], **state.snap_fields(snap),
         "click_lon": lon, "click_lat": lat,
     }
     state.proposals().append(item)
@@ -48,8 +48,9 @@ def move_proposal(ds, pid: str, lon: float, lat: float, lang: str, max_access_m:
     items = state.proposals()
     for i, p in enumerate(items):
         if p["id"] == pid:
+            # moving re-snaps once, here; the new position travels with the site
             items[i] = {**p, "lon": snap["lon"], "lat": snap["lat"], "street": snap["street"],
-                        "access_m": snap["access_m"], "click_lon": lon, "click_lat": lat}
+                        **state.snap_fields(snap), "click_lon": lon, "click_lat": lat}
     return {"level": "success", "key": "snapped_to", "kw": {"street": snap["street"] or "—", "d": int(round(snap["access_m"]))}}
 
 

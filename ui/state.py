@@ -26,6 +26,7 @@ import analysis.study as study_mod
 import analysis.whatif as whatif_mod
 from analysis.params import WalkParams
 from geo.crs import WGS84
+from geo.snapping import SNAP_COLUMNS
 
 SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
 MINUTE_CHOICES = (5, 8, 10, 15)
@@ -202,16 +203,18 @@ def current_coverage(ds: Dataset, minutes: float, speed_kmh: float, include_stat
 
 
 def proposals_key(items: list[dict]) -> tuple:
-    return tuple((p["id"], p["kind"], round(p["lon"], 7), round(p["lat"], 7)) for p in items)
+    return tuple((p["id"], p["kind"], p.get("snap_edge"), p.get("snap_offset_m"), p.get("access_m"),
+                  round(p["lon"], 7), round(p["lat"], 7)) for p in items)
 
 
 def proposals_gdf(items: list[dict], crs: str) -> gpd.GeoDataFrame:
     """Proposed sites as a point layer in ``crs`` (ids P1, P2, ...; kind center/station)."""
     if not items:
         return gpd.GeoDataFrame({"center_id": [], "name": [], "kind": []}, geometry=[], crs=crs)
+    cols = {c: [p.get(c) for p in items] for c in SNAP_COLUMNS}  # snapped once, where the site was placed
     g = gpd.GeoDataFrame(
         {"center_id": [p["id"] for p in items], "name": [p["name"] for p in items],
-         "kind": [p["kind"] for p in items], "proposed": True},
+         "kind": [p["kind"] for p in items], "proposed": True, **cols},
         geometry=gpd.points_from_xy([p["lon"] for p in items], [p["lat"] for p in items]), crs=WGS84,
     )
     return g.to_crs(crs)
@@ -239,9 +242,19 @@ def current_whatif(ds: Dataset, minutes: float, speed_kmh: float, include_statio
                   tuple(items))
 
 
+def snap_fields(snap: dict) -> dict:
+    """The street-position fields of a :func:`snap_click` answer (stored on a proposed site)."""
+    return {c: snap[c] for c in SNAP_COLUMNS}
+
+
 def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict:
-    """Snap a clicked WGS-84 position to the nearest walkable street: lon, lat, street, access_m, on_network."""
-    from geo.snapping import snap_points
+    """Snap a clicked WGS-84 position to the nearest walkable street, once.
+
+    Returns lon, lat (the snapped position, for drawing), street, on_network and the position
+    itself (``snap_edge``, ``snap_offset_m``, ``access_m``, ``snap_network``), which travels with
+    the proposed site so that the what-if never snaps it again.
+    """
+    from geo.snapping import snap_columns, snap_points
 
     pt = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=WGS84).to_crs(ds.network.crs)
     sp = snap_points(ds.network, pt, max_access_m)
@@ -253,7 +266,8 @@ def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict
     name = str(ds.network.edge_name[e] or "") if hasattr(ds.network, "edge_name") else ""
     return {
         "on_network": True, "lon": float(snapped.x.iloc[0]), "lat": float(snapped.y.iloc[0]),
-        "street": name, "access_m": float(sp.access_m[0]), "edge": e,
+        "street": name, **{k: v[0].item() if hasattr(v[0], "item") else v[0]
+                           for k, v in snap_columns(ds.network, sp).items()},
     }
 
 

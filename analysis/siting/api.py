@@ -39,7 +39,7 @@ from analysis.travel_time import nearest_source_distances, point_distances, poin
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
 from geo.network import WalkNetwork
-from geo.snapping import SnappedPoints, snap_points
+from geo.snapping import SnappedPoints, snap_columns, snap_points
 
 KINDS = ("center", "red-station")
 PROBLEMS = ("mclp", "lscp", "pmedian")
@@ -421,7 +421,7 @@ def solve_siting(
             "street": street,
             "address": address,
             "description": [f"{s}附近 near {s}" if s else "无名道路旁 on an unnamed street" for s in street],
-            "access_m": sn.access_m,
+            **snap_columns(network, sn),  # the street position travels with the site (no re-snap later)
             "snap_lon": snapped.x.to_numpy(),
             "snap_lat": snapped.y.to_numpy(),
             "marginal": sol.marginal,

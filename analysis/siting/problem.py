@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.cutoff import within
 from geo.errors import ParameterError
+from geo.sparse_graph import csr_min
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,31 @@ class CoverageProblem:
     ) -> "CoverageProblem":
         """Build from a long table of (demand index, candidate index, metres) pairs.
 
-        Validates shapes and values; raises :class:`ParameterError` with a fix-it message.
+        Parameters
+        ----------
+        pair_demand, pair_cand : array of int
+            Demand point and candidate index of each pair.
+        pair_dist_m : array of float
+            Network distance of each pair in metres (>= 0). A pair listed more than once keeps
+            its **minimum** distance (duplicates are reduced, never summed).
+        weights : array of float
+            Demand weight per demand point (residents or outdoor-work weight), finite and >= 0.
+        threshold_m : float
+            Coverage distance in metres (covered means :func:`analysis.cutoff.within`).
+        n_candidates : int
+            Number of candidate sites.
+        existing_dist_m : array of float, optional
+            Distance (metres) from each demand point to its nearest existing site, inf if none.
+
+        Returns
+        -------
+        CoverageProblem
+            Pairs sorted by (demand, candidate), one per pair.
+
+        Raises
+        ------
+        ParameterError
+            Shapes or values that make no sense, with a fix-it message.
         """
         weights = np.asarray(weights, dtype=np.float64)
         n_demand = len(weights)
@@ -78,13 +104,18 @@ class CoverageProblem:
             existing = np.asarray(existing_dist_m, dtype=np.float64)
             if existing.shape != (n_demand,):
                 raise ParameterError("existing_dist_m needs one distance per demand point (inf when none).")
-        order = np.lexsort((pc, pd_))
+        # a (demand, candidate) pair listed twice keeps its shortest distance: two routes to the
+        # same site are one choice, and summing them would double a p-median cost
+        order = np.lexsort((dist, pc, pd_))
+        pd_, pc, dist = pd_[order], pc[order], dist[order]
+        first = np.ones(len(pd_), dtype=bool)
+        first[1:] = (pd_[1:] != pd_[:-1]) | (pc[1:] != pc[:-1])
         return cls(
             n_demand=n_demand,
             n_candidates=int(n_candidates),
-            pair_demand=pd_[order],
-            pair_cand=pc[order],
-            pair_dist_m=dist[order],
+            pair_demand=pd_[first],
+            pair_cand=pc[first],
+            pair_dist_m=dist[first],
             weights=weights,
             existing_dist_m=existing,
             threshold_m=float(threshold_m),
@@ -109,19 +140,16 @@ class CoverageProblem:
     @property
     def covered_by_existing(self) -> np.ndarray:
         """Bool per demand point: an existing site is within the threshold."""
-        return self.existing_dist_m <= self.threshold_m
+        return within(self.existing_dist_m, self.threshold_m)
 
     @property
     def cover(self) -> sp.csr_matrix:
         """Bool CSR (n_demand x n_candidates): candidate within ``threshold_m`` of the demand point."""
         if self._cover is None:
-            m = self.pair_dist_m <= self.threshold_m
-            a = sp.csr_matrix(
-                (np.ones(int(m.sum()), dtype=np.bool_), (self.pair_demand[m], self.pair_cand[m])),
-                shape=(self.n_demand, self.n_candidates),
-            )
-            a.sum_duplicates()
-            a.sort_indices()
+            m = within(self.pair_dist_m, self.threshold_m)
+            # pairs are unique (see from_pairs); csr_min keeps that rule explicit
+            a = csr_min(self.pair_demand[m], self.pair_cand[m], np.ones(int(m.sum())),
+                        (self.n_demand, self.n_candidates), min_weight=None).astype(np.bool_)
             object.__setattr__(self, "_cover", a)
         return self._cover
 

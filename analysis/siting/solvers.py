@@ -26,6 +26,7 @@ from analysis.siting.highs_model import INF, solve_highs
 from analysis.siting.lagrangian import lagrangian_mclp, restrict_columns
 from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
 from geo.errors import ParameterError
+from geo.sparse_graph import csr_min
 
 SOLVERS = ("exact", "greedy")
 # HiGHS options for the MCLP branch-and-cut, chosen by timing the 2,000 x 20,000 benchmark to a
@@ -431,12 +432,12 @@ def _pmedian_exact(pr, pc, pdist, w, base, k, greedy: GreedySequence, time_limit
     save = w[pr] * (base[pr] - pdist)
     z = nx + np.arange(nz)
     # rows 0..ni-1: assignment; ni..ni+nz-1: z <= x; last: cardinality
-    r_assign = sp.csr_matrix((np.ones(nz), (row_of, z)), shape=(ni, nx + nz))
-    link = sp.csr_matrix(
-        (np.concatenate([np.ones(nz), -np.ones(nz)]), (np.tile(np.arange(nz), 2), np.concatenate([z, col_of]))),
-        shape=(nz, nx + nz),
-    )
-    card = sp.csr_matrix((np.ones(nx), (np.zeros(nx, dtype=int), np.arange(nx))), shape=(1, nx + nz))
+    # triplets are unique by construction (one z per (demand, candidate) pair, see from_pairs);
+    # csr_min states the no-summing rule explicitly
+    r_assign = csr_min(row_of, z, np.ones(nz), (ni, nx + nz), min_weight=None)
+    link = csr_min(np.tile(np.arange(nz), 2), np.concatenate([z, col_of]),
+                   np.concatenate([np.ones(nz), -np.ones(nz)]), (nz, nx + nz), min_weight=None)
+    card = csr_min(np.zeros(nx, dtype=int), np.arange(nx), np.ones(nx), (1, nx + nz), min_weight=None)
     a = sp.vstack([r_assign, link, card]).tocsr()
     row_lo = np.full(ni + nz + 1, -INF)
     row_hi = np.concatenate([np.ones(ni), np.zeros(nz), [float(k)]])
