@@ -49,6 +49,15 @@ class ReachTable:
         return pd.DataFrame({"source": self.source, "target": self.target, "dist_m": self.dist_m})
 
 
+def _at_v(network: WalkNetwork, edge: np.ndarray, offset_m: np.ndarray) -> np.ndarray:
+    """Positions standing on node v of their segment (offset = length > 0; offset 0 is node u).
+
+    A target there is reached from v without walking back along a one-way segment.
+    """
+    length = network.edge_length[edge]
+    return (offset_m >= length) & (length > 0)
+
+
 def _usable(sources: SnappedPoints) -> np.ndarray:
     return np.flatnonzero(sources.on_network & (sources.edge >= 0))
 
@@ -110,18 +119,24 @@ def _same_edge_pairs(
 
     Distance includes the source's access distance but not the target's.
     """
-    s = pd.DataFrame({"edge": sources.edge[s_idx], "s_off": sources.offset_m[s_idx],
-                      "s_acc": sources.access_m[s_idx], "source": s_idx})
-    t = pd.DataFrame({"edge": targets.edge[t_idx], "t_off": targets.offset_m[t_idx], "target": t_idx})
-    m = t.merge(s, on="edge", how="inner")
-    if m.empty:
-        return pd.DataFrame({"source": [], "target": [], "dist_m": []})
-    forward = m["t_off"].to_numpy() >= m["s_off"].to_numpy()
-    allowed = forward | ~network.edge_oneway[m["edge"].to_numpy()]
-    m = m[allowed]
+    s_edge = sources.edge[s_idx]
+    order = np.argsort(s_edge, kind="stable")
+    s_sorted = s_edge[order]
+    t_edge = targets.edge[t_idx]
+    lo = np.searchsorted(s_sorted, t_edge, side="left")
+    cnt = np.searchsorted(s_sorted, t_edge, side="right") - lo
+    n = int(cnt.sum())
+    if n == 0:
+        return pd.DataFrame({"source": np.zeros(0, np.int64), "target": np.zeros(0, np.int64), "dist_m": np.zeros(0)})
+    ti = np.repeat(np.arange(len(t_idx)), cnt)
+    rank = np.arange(n) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    si = order[np.repeat(lo, cnt) + rank]
+    src, tgt = s_idx[si], t_idx[ti]
+    s_off, t_off = sources.offset_m[src], targets.offset_m[tgt]
+    ok = (t_off >= s_off) | ~network.edge_oneway[targets.edge[tgt]]
     return pd.DataFrame({
-        "source": m["source"].to_numpy(), "target": m["target"].to_numpy(),
-        "dist_m": (m["t_off"] - m["s_off"]).abs().to_numpy() + m["s_acc"].to_numpy(),
+        "source": src[ok].astype(np.int64), "target": tgt[ok].astype(np.int64),
+        "dist_m": np.abs(t_off - s_off)[ok] + sources.access_m[src][ok],
     })
 
 
@@ -148,8 +163,7 @@ def point_distances(
     x = targets.offset_m[t_idx]
     u, v = network.edge_u[e], network.edge_v[e]
     via_u = node_dist_m[u] + x
-    at_v = x >= network.edge_length[e]  # a target at v needs no walking back along a one-way segment
-    via_v = np.where(network.edge_oneway[e] & ~at_v, np.inf, node_dist_m[v] + (network.edge_length[e] - x))
+    via_v = np.where(network.edge_oneway[e] & ~_at_v(network, e, x), np.inf, node_dist_m[v] + (network.edge_length[e] - x))
     best = np.minimum(via_u, via_v)
     best_src = np.where(via_u <= via_v, node_source[u], node_source[v])
     direct = _same_edge_pairs(network, sources, targets, _usable(sources), t_idx)
@@ -217,7 +231,7 @@ def points_reach(
     parts = []
     for nodes, add, ok in (
         (network.edge_u[e], x, np.ones(len(e), bool)),
-        (network.edge_v[e], network.edge_length[e] - x, ~network.edge_oneway[e] | (x >= network.edge_length[e])),
+        (network.edge_v[e], network.edge_length[e] - x, ~network.edge_oneway[e] | _at_v(network, e, x)),
     ):
         sub = D[:, nodes[ok]].tocoo()
         cols = np.flatnonzero(ok)[sub.col]

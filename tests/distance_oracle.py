@@ -110,6 +110,7 @@ class Oracle:
                 if not network.edge_oneway[e]:
                     self._link(g, b, a, pb - pa)
             for o in by_edge.get(e, ()):
+                # offset 0 is node u (also on a zero-length segment), offset = length is node v
                 self._at[(e, o)] = ("n", u) if o <= 0 else ("n", v) if o >= L else ("p", e, o)
         self.g = g
         self._cache: dict[int, dict] = {}
