@@ -134,7 +134,16 @@ def test_whatif_click_adds_a_center_and_the_figures_follow_the_engine(base):
     streets = city.network.edges_gdf()
     assert float(streets.distance(snapped.to_crs(streets.crs).geometry.iloc[0]).min()) < 0.5
     assert props[0]["access_m"] <= WalkParams().max_access_m
-    exp = with_new_sites(base, city.network, snapped.assign(center_id="P1"))
+    # the click was snapped once; its street position (segment, offset, access) travels with the site
+    from geo.snapping import SNAP_COLUMNS, snap_sites
+
+    assert all(props[0][c] is not None for c in SNAP_COLUMNS)
+    clicked = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326)
+    site = clicked.assign(center_id="P1", **{c: [props[0][c]] for c in SNAP_COLUMNS})
+    kept = snap_sites(city.network, site)
+    assert int(kept.edge[0]) == props[0]["snap_edge"] and kept.access_m[0] == props[0]["access_m"]
+    exp = with_new_sites(base, city.network, site)
+    assert float(exp.centers["access_m"].iloc[-1]) == pytest.approx(props[0]["access_m"])
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
     assert exp.summary["covered_pop"] > base.summary["covered_pop"]
     assert at.metric[0].delta and at.metric[0].delta.startswith("+")
@@ -163,7 +172,8 @@ def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
     props = at.session_state["proposals"]
     assert len(props) == 1 and props[0]["kind"] == "center"
     city = load_sample_city()
-    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
+    # the entered position is the site (snapped once, its access distance counted), not its street point
+    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([round(lon, 5)], [round(lat, 5)]), crs=4326)
     exp = with_new_sites(base, city.network, pt)
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
     # the middle of West Lake is far from any street: refused with a message, nothing added
@@ -349,7 +359,8 @@ def test_whatif_site_can_be_moved_by_clicking(base):
     assert len(props) == 1 and props[0]["id"] == first["id"] and props[0]["kind"] == "center"
     assert abs(props[0]["click_lon"] - lon2) < 1e-9 and (props[0]["lon"], props[0]["lat"]) != (first["lon"], first["lat"])
     city = load_sample_city()
-    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([props[0]["lon"]], [props[0]["lat"]]), crs=4326)
+    # the site moved to the second click, snapped there once (its access distance counted)
+    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon2], [lat2]), crs=4326)
     exp = with_new_sites(base, city.network, pt)
     assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
 
@@ -372,8 +383,8 @@ def test_default_is_the_clis_run_and_red_stations_count_only_when_asked(base):
     with_stations = _expected(include_stations=True)
     assert with_stations.summary["covered_pop"] > exp.summary["covered_pop"]
     city = load_sample_city()
-    p = at.session_state["proposals"][0]
-    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([p["lon"]], [p["lat"]]), crs=4326)
+    # the clicked station, snapped once where it was placed
+    pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326)
     assert _shown_headline(at) == fmt.headline(with_new_sites(with_stations, city.network, pt).summary, "zh")
 
 
@@ -453,8 +464,9 @@ def test_report_with_the_whatif_sites_as_the_proposal(base):
     _no_crash(at)
     city = load_sample_city()
     p = at.session_state["proposals"][0]
+    # the clicked site, snapped once where it was placed
     after = with_new_sites(base, city.network,
-                           gpd.GeoDataFrame(geometry=gpd.points_from_xy([p["lon"]], [p["lat"]]), crs=4326))
+                           gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326))
     data = at.session_state["report_files"]["files"]["xlsx"][1]
     assert "拟建党群服务中心1" in _xlsx_cells(data)  # the proposed site is listed
     # the before/after row: the base run and the engine's what-if run (residents, rounded)

@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis import numfmt
+from geo.snapping import SNAP_COLUMNS
 from ui import fmt, map_builder as mb, state
 from ui.i18n import t
 from ui.widgets import choice
@@ -116,7 +117,8 @@ def report_siting(res, base, network):
 
     rs = from_siting_result(res)
     if len(res.sites):
-        new = res.sites[["site_id", "name", "geometry"]].rename(columns={"site_id": "center_id"})
+        # the chosen sites keep the street positions the siting run measured from (no re-snap)
+        new = res.sites[["site_id", "name", *SNAP_COLUMNS, "geometry"]].rename(columns={"site_id": "center_id"})
         rs.after = state.whatif_mod.with_new_sites(base, network, new)
     return rs
 

@@ -215,7 +215,10 @@ def proposals_gdf(items: list[dict], crs: str) -> gpd.GeoDataFrame:
     g = gpd.GeoDataFrame(
         {"center_id": [p["id"] for p in items], "name": [p["name"] for p in items],
          "kind": [p["kind"] for p in items], "proposed": True, **cols},
-        geometry=gpd.points_from_xy([p["lon"] for p in items], [p["lat"] for p in items]), crs=WGS84,
+        # the site is where it was placed (like an existing center's building); its street
+        # position is in the snap columns. lon/lat (the street point) are for drawing only.
+        geometry=gpd.points_from_xy([p.get("click_lon", p["lon"]) for p in items],
+                                    [p.get("click_lat", p["lat"]) for p in items]), crs=WGS84,
     )
     return g.to_crs(crs)
 
