@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.cutoff import within
 from analysis.gaps import whole_persons
 from analysis.travel_time import nearest_source_distances, point_distances
 from geo.snapping import snap_points
@@ -159,7 +160,7 @@ def compound_table(result: "CoverageResult") -> gpd.GeoDataFrame | None:
         ids = result.centers["center_id"].astype(str).to_numpy()
         c["walk_min"] = np.where(np.isfinite(dist), dist / p.metres_per_minute, np.nan)
         c["nearest_center"] = np.where(src >= 0, ids[np.clip(src, 0, None)], None)
-    c["covered"] = (c["walk_min"] <= p.minutes + 1e-9).to_numpy()
+    c["covered"] = within(c["walk_min"].to_numpy(dtype=float) * p.metres_per_minute, p.reach_m())
     c["uncovered_pop"] = np.where(c["covered"], 0.0, c["population"].fillna(0.0))
     c["beyond_min"] = np.maximum(c["walk_min"] - p.minutes, 0.0)
     return c

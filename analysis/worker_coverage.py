@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from shapely.ops import substring
 
+from analysis.cutoff import within
 from analysis.isochrones import isochrones, reached_intervals
 from analysis.params import WalkParams
 from analysis.siting.candidates import _first_class
@@ -30,7 +31,7 @@ from analysis.worker_demand import BUSY_HIGHWAYS, GROUPS
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
 from geo.network import WalkNetwork
-from geo.snapping import snap_points
+from geo.snapping import snap_points, snap_sites
 
 WORKER_RADIUS_M = 1000.0
 UNNAMED = ("无名道路", "unnamed street")
@@ -152,11 +153,11 @@ def run_worker_coverage(
         st["name"] = st["station_id"]
     st["proposed"] = st["proposed"].fillna(False).astype(bool) if "proposed" in st else False
     ids = st["station_id"].astype(str).to_numpy()
-    s_snap = snap_points(network, st, params.max_access_m)
+    s_snap = snap_sites(network, st, params.max_access_m)  # proposed stations keep their one snap
     w_snap = snap_points(network, w, params.max_access_m)
     nd, ns = nearest_source_distances(network, s_snap, limit_m=radius_m)
     dist, src = point_distances(network, nd, ns, w_snap, s_snap)
-    covered = dist <= radius_m
+    covered = within(dist, radius_m)
     w["dist_m"] = dist
     w["station_id"] = np.where(covered, ids[np.clip(src, 0, None)] if len(ids) else "", "")
     w["covered"] = covered
