@@ -121,6 +121,7 @@ def lagrangian_mclp(
     max_iter: int = 3000,
     target_gap: float = 0.0,
     improve_s: float = 0.0,
+    init: np.ndarray | None = None,
 ) -> LagrangianMCLP:
     """Subgradient optimisation of the Lagrangian bound with a feasible heuristic every few steps,
     after ``improve_s`` seconds of tabu search from ``start_cols``; then exact fixing."""
@@ -136,8 +137,12 @@ def lagrangian_mclp(
         cols2, obj2 = tabu_improve(csr, csc, w, best_cols, time_limit_s=improve_s)
         if obj2 > best_obj:
             best_cols, best_obj = cols2, obj2
-    deg = np.diff(csr.indptr).astype(np.float64)
-    lam = np.where(deg > 0, w / np.maximum(deg, 1.0), 0.0)  # each row's weight shared by its columns
+    if init is not None:
+        lam = np.clip(np.asarray(init, dtype=np.float64), 0.0, w)
+    else:
+        # start from lambda = w (the columns' total weights): on the city benchmark 300 steps bound
+        # 1.12% (of the total) above the incumbent, against 4.6% from w/degree and 1.16% from w/2
+        lam = w.copy()
     best_bound, best_lam = np.inf, lam.copy()
     mu, stall, it = 2.0, 0, 0
     seen: set[bytes] = set()

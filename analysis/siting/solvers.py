@@ -35,10 +35,12 @@ SOLVERS = ("exact", "greedy")
 MIP_OPTIONS: dict = {"mip_lp_solver": "ipm"}
 INTEGRAL_TOL = 1e-6
 # Before the LP/MIP (MCLP without building facts): Lagrangian bound + column fixing and a tabu
-# incumbent, each a share of the time limit (capped). City benchmark, loaded 2-core machine
-# (benchmarks/bench_issue16.py): greedy 258,357 -> tabu 258,634 in 300 steps; 1,500 subgradient
-# steps bound 261,709 (LP 261,378) and fix 1,237 of 1,831 columns to 0 (exact).
-LAGRANGIAN_SHARE, LAGRANGIAN_MAX_S = 0.15, 3.0
+# incumbent, each a share of the time limit (capped). City benchmark (2,000 + 30 x 20,000, K = 20)
+# on a 2-core machine at load ~20 (benchmarks/bench_issue16.py --only mclp): greedy 258,357 ->
+# tabu 258,634 (reduced objective); proven gap with a 10 s limit 5.9% (before: no bound at all,
+# the IPM LP had not finished), with 60 s 0.60% (before 0.70%); objective 419,181 (before 418,904).
+# Shares 0.15/3 s gave 15.3% at 10 s and 0.64% at 60 s.
+LAGRANGIAN_SHARE, LAGRANGIAN_MAX_S = 0.3, 6.0
 TABU_SHARE, TABU_MAX_S = 0.1, 1.5
 
 
