@@ -158,6 +158,7 @@ def map_adoption(res: AdoptionResult, units: gpd.GeoDataFrame, lang: str = "zh",
                  area: gpd.GeoDataFrame | None = None, is_demo: bool = False, rivers: gpd.GeoDataFrame | None = None):
     """Adopted segments (one colour per unit), unadopted streets, units, rivers (all river lines in
     light blue when ``rivers`` is given); A4-width figure."""
+    import matplotlib
     from matplotlib.lines import Line2D
 
     from analysis.report.basemap import basemap_layers
@@ -185,7 +186,7 @@ def map_adoption(res: AdoptionResult, units: gpd.GeoDataFrame, lang: str = "zh",
         handles.append(Line2D([], [], color="#9e9e9e", linewidth=1.6, label=plabel("leg_unadopted", lang)))
     if len(res.segments):
         codes, _ = pd.factorize(res.segments["unit_id"])
-        cmap = __import__("matplotlib").colormaps["tab20"]
+        cmap = matplotlib.colormaps["tab20"]
         res.segments.plot(ax=ax, color=[cmap(c % 20) for c in codes], linewidth=3.2, zorder=5)
         handles.append(Line2D([], [], color=cmap(0), linewidth=3.2, label=plabel("leg_adopted", lang)))
     if res.rivers is not None and len(res.rivers):
