@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
             from geo.detect import sample_street_index
 
             streets = sample_street_index()
+            print("未指定 --osm：位置按内置示例城市（杭州市中心）的路网检查。" if lang == "zh" else
+                  "No --osm given: positions are checked against the bundled sample city's streets (central Hangzhou).",
+                  file=sys.stderr)
         result = read_layer(args.file, args.layer_type, coords=args.coords, layer=args.layer,
                             crs=getattr(args, "crs", None), max_bytes=max_bytes, streets=streets)
     except ServiceCircleError as err:
