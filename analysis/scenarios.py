@@ -1,9 +1,10 @@
 """Scenarios (方案): save a set of proposed sites with its results, reopen it, compare several.
 
-A scenario keeps the proposed sites with their snapped street positions (edge index, offset in
-metres from the edge's node u, and the network's SHA-256): reopening it on the same network puts
-the sites back at exactly those positions without snapping again; only when the network file
-changed are the stored lon/lat snapped anew (and the caller is told). It also keeps the layers
+A scenario keeps the proposed sites where they were placed (lon/lat, WGS-84) with their snapped
+street positions (edge index, offset in metres from the edge's node u, access distance, and the
+network's SHA-256) — the same position the what-if used (:func:`geo.snapping.snap_sites`):
+reopening it on the same network hands that position back (no second snap); only when the
+network file changed are the placed positions snapped anew (and the caller is told). It also keeps the layers
 (paths + SHA-256), the walking parameters (:class:`analysis.params.WalkParams`) and the results:
 headline summary with and without the proposed sites, uncovered areas (gaps) and the
 per-community table. Storage is :mod:`geo.scenario_store` (GeoPackage or PostGIS).
@@ -30,7 +31,7 @@ from geo.errors import LayerError
 from geo.network import WalkNetwork
 from geo.osm_file import file_sha256
 from geo.scenario_store import SITE_COLUMNS, ScenarioRecord, ScenarioStore
-from geo.snapping import snap_points
+from geo.snapping import SNAP_COLUMNS, network_identity, snap_points, snap_sites
 
 SITE_KINDS = ("center", "station")
 
@@ -75,15 +76,17 @@ def network_sha256(network: WalkNetwork) -> str:
 
 
 def snapped_sites(network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: float) -> pd.DataFrame:
-    """Proposed sites with their snapped positions (``SITE_COLUMNS``).
+    """Proposed sites with their street positions (``SITE_COLUMNS``).
 
-    ``sites``: points in any CRS with optional ``center_id``/``site_id``, ``name``, ``kind``.
-    lon/lat and x/y are the SNAPPED position (on the street), WGS-84 and network CRS (metres).
+    ``sites``: points in any CRS (where the sites are placed) with optional ``center_id``/``site_id``,
+    ``name``, ``kind`` and the snap columns of :data:`geo.snapping.SNAP_COLUMNS` (kept when they
+    name this network, else snapped once). lon/lat: the placed position (WGS-84); x/y: the street
+    position (network CRS, metres); edge/offset_m/access_m: the street position.
     Refuses sites farther than ``max_access_m`` from every street.
     """
     if sites is None or len(sites) == 0:
         return pd.DataFrame(columns=SITE_COLUMNS)
-    sp = snap_points(network, sites, max_access_m)
+    sp = snap_sites(network, sites, max_access_m)
     off = ~sp.on_network | (sp.edge < 0)
     if off.any():
         raise LayerError(
@@ -95,7 +98,7 @@ def snapped_sites(network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: f
     ids = [str(v) for v in ids] if ids is not None else [f"P{i + 1}" for i in range(len(sites))]
     names = [str(v) for v in sites["name"]] if "name" in sites else ids
     kinds = [str(v) for v in sites["kind"]] if "kind" in sites else ["center"] * len(sites)
-    ll = gpd.GeoSeries(shapely.points(sp.x, sp.y), crs=network.crs).to_crs(WGS84)
+    ll = sites.geometry.to_crs(WGS84)
     return pd.DataFrame({
         "site_id": ids, "name": names, "kind": kinds, "lon": ll.x.to_numpy(), "lat": ll.y.to_numpy(),
         "x": sp.x, "y": sp.y, "edge": sp.edge.astype("int64"), "offset_m": sp.offset_m, "access_m": sp.access_m,
@@ -104,32 +107,36 @@ def snapped_sites(network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: f
 
 
 def sites_on_network(record: ScenarioRecord, network: WalkNetwork) -> tuple[gpd.GeoDataFrame, bool]:
-    """The scenario's sites as points in the network CRS, and whether they had to be snapped again.
+    """The scenario's sites (placed positions, network CRS) with their street positions, and
+    whether they had to be snapped again.
 
-    Same network (SHA-256 equal, edge indices valid): the points are put at the stored edge +
-    offset (no snapping). Otherwise the stored lon/lat are snapped onto ``network`` and the
-    returned ``edge``/``offset_m`` columns are the new positions.
+    Same network (SHA-256 equal, edge indices and offsets valid): the stored edge, offset and
+    access distance are handed back as the :data:`geo.snapping.SNAP_COLUMNS` (no snapping; the
+    what-if uses them as they are). Otherwise the placed lon/lat are snapped onto ``network``.
+    Columns ``edge``/``offset_m`` always hold the street position used.
     """
     s = record.sites.reset_index(drop=True).copy()
     cols = {"center_id": s["site_id"].astype(str), "site_id": s["site_id"].astype(str), "name": s["name"],
             "kind": s["kind"], "proposed": True}
     sha = network_sha256(network)
     edges = s["edge"].to_numpy("int64") if len(s) else np.zeros(0, "int64")
-    same = bool(len(s)) and sha != "" and (s["network_sha256"] == sha).all() and \
-        ((edges >= 0) & (edges < network.n_edges)).all()
     if len(s) == 0:
         return gpd.GeoDataFrame({k: [] for k in cols}, geometry=[], crs=network.crs), False
+    offsets = s["offset_m"].to_numpy(float)
+    valid = (edges >= 0) & (edges < network.n_edges)
+    same = sha != "" and bool((s["network_sha256"] == sha).all()) and bool(valid.all()) and \
+        bool((offsets <= network.edge_length[np.where(valid, edges, 0)] + 1e-6).all())
+    placed = gpd.GeoSeries(shapely.points(s["lon"].to_numpy(float), s["lat"].to_numpy(float)), crs=WGS84)
+    placed = placed.to_crs(network.crs)
     if same:
-        geoms = network.edge_geometry[edges]
-        pts = shapely.line_interpolate_point(geoms, s["offset_m"].to_numpy(float))
-        out = gpd.GeoDataFrame({**cols, "edge": edges, "offset_m": s["offset_m"].to_numpy(float)},
-                               geometry=pts, crs=network.crs)
+        out = gpd.GeoDataFrame({**cols, "edge": edges, "offset_m": offsets, "snap_edge": edges,
+                                "snap_offset_m": offsets, "access_m": s["access_m"].to_numpy(float),
+                                "snap_network": network_identity(network)}, geometry=placed.values, crs=network.crs)
         return out, False
-    ll = gpd.GeoSeries(shapely.points(s["lon"].to_numpy(float), s["lat"].to_numpy(float)), crs=WGS84)
-    proj = ll.to_crs(network.crs)
-    sp = snap_points(network, proj, float(record.params.get("max_access_m", 300.0)))
-    out = gpd.GeoDataFrame({**cols, "edge": sp.edge, "offset_m": sp.offset_m},
-                           geometry=shapely.points(sp.x, sp.y), crs=network.crs)
+    sp = snap_points(network, placed, float(record.params.get("max_access_m", 300.0)))
+    out = gpd.GeoDataFrame({**cols, "edge": sp.edge, "offset_m": sp.offset_m, "snap_edge": sp.edge,
+                            "snap_offset_m": sp.offset_m, "access_m": sp.access_m,
+                            "snap_network": network_identity(network)}, geometry=placed.values, crs=network.crs)
     return out, True
 
 
@@ -324,15 +331,22 @@ def proposal_dicts(record: ScenarioRecord, network: WalkNetwork) -> tuple[list[d
     """The scenario's sites as the app's proposal entries (id, kind, name, lon, lat, street,
     access_m, edge, offset_m), and whether they had to be snapped again (network changed)."""
     pts, resnapped = sites_on_network(record, network)
-    ll = pts.to_crs(WGS84) if len(pts) else pts
+    if len(pts) == 0:
+        return [], resnapped
+    placed = pts.geometry.to_crs(WGS84)
+    edges = pts["snap_edge"].to_numpy("int64")
+    street = gpd.GeoSeries(shapely.line_interpolate_point(network.edge_geometry[edges],
+                                                          pts["snap_offset_m"].to_numpy(float)),
+                           crs=network.crs).to_crs(WGS84)
     out = []
     for i in range(len(pts)):
-        e = int(pts["edge"].iloc[i])
+        e = int(edges[i])
         out.append({
             "id": str(pts["site_id"].iloc[i]), "kind": str(pts["kind"].iloc[i]), "name": str(pts["name"].iloc[i]),
-            "lon": float(ll.geometry.x.iloc[i]), "lat": float(ll.geometry.y.iloc[i]),
-            "street": str(network.edge_name[e] or "") if 0 <= e < network.n_edges else "",
-            "access_m": float(record.sites["access_m"].iloc[i]), "edge": e,
-            "offset_m": float(pts["offset_m"].iloc[i]),
+            "lon": float(street.x.iloc[i]), "lat": float(street.y.iloc[i]),
+            "street": str(network.edge_name[e] or ""),
+            **{c: (v.item() if isinstance(v, np.generic) else v) for c, v in
+               ((c, pts[c].iloc[i]) for c in SNAP_COLUMNS)},
+            "click_lon": float(placed.x.iloc[i]), "click_lat": float(placed.y.iloc[i]),
         })
     return out, resnapped

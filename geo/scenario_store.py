@@ -54,8 +54,9 @@ class StoreError(ServiceCircleError):
 class ScenarioRecord:
     """One saved scenario, as the stores keep it (plain data; analysis builds it).
 
-    sites: one row per proposed site with ``SITE_COLUMNS`` (lon/lat WGS-84; x/y in ``crs``,
-        metres; ``edge`` index in the network, ``offset_m`` metres along it from its node u).
+    sites: one row per proposed site with ``SITE_COLUMNS``: lon/lat where it was placed (WGS-84);
+        its street position: x/y in ``crs`` (metres), ``edge`` index in the network, ``offset_m``
+        metres along it from its node u, ``access_m`` straight line from the placed point.
     gaps: uncovered areas (WGS-84 polygons) with ``GAP_COLUMNS``.
     communities: per-community figures after (and ``*_before``: without) the proposed sites.
     summary / baseline_summary: headline figures with and without the proposed sites.

@@ -60,8 +60,9 @@ def test_save_open_compare_delete_in_the_app(tmp_path, monkeypatch):
     _ok(at)
     props = at.session_state["proposals"]
     assert [p["id"] for p in props] == list(b.sites["site_id"])
-    assert [round(p["lon"], 6) for p in props] == [round(x, 6) for x in b.sites["lon"]]
-    assert [p["edge"] for p in props] == list(b.sites["edge"])
+    assert [round(p["click_lon"], 9) for p in props] == [round(x, 9) for x in b.sites["lon"]]
+    assert [p["snap_edge"] for p in props] == list(b.sites["edge"])
+    assert [p["snap_offset_m"] for p in props] == list(b.sites["offset_m"])
     assert f"{b.summary['covered_share'] * 100:.1f}" in at.metric[0].value
 
     at.multiselect(key="scenario_compare").set_value(["方案甲", "方案乙"]).run()

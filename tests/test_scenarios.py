@@ -199,8 +199,17 @@ def test_sites_are_snapped_again_only_when_the_network_changed(hangzhou):
     rec.sites = snapped
     same, resnapped = sc.sites_on_network(rec, hangzhou)
     assert not resnapped
-    assert np.allclose(same.geometry.x, snapped["x"], atol=1e-6) and np.allclose(same.geometry.y, snapped["y"], atol=1e-6)
-    # a different network hash: positions come from lon/lat, snapped anew (same street here)
+    # the stored street position is handed back as it is (the what-if keeps it: no second snap)
+    assert list(same["snap_edge"]) == list(snapped["edge"]) and np.array_equal(same["snap_offset_m"], snapped["offset_m"])
+    assert np.array_equal(same["access_m"], snapped["access_m"]) and snapped["access_m"].iloc[0] > 1.0
+    from geo.snapping import snap_sites
+
+    kept = snap_sites(hangzhou, same)
+    assert np.array_equal(kept.offset_m, snapped["offset_m"].to_numpy()) and np.array_equal(kept.x, snapped["x"].to_numpy())
+    # the site stays where it was placed (not moved onto the street)
+    back = same.to_crs(4326)
+    assert np.allclose(back.geometry.x, [120.170, 120.1787], atol=1e-9)
+    # a different network hash: the placed lon/lat are snapped anew (same street here)
     rec.sites = snapped.assign(network_sha256="0" * 64, edge=0, offset_m=0.0)
     moved, resnapped = sc.sites_on_network(rec, hangzhou)
     assert resnapped
