@@ -7,6 +7,7 @@ layer in the network's metric CRS. Times are minutes at ``WalkParams.speed_kmh``
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
@@ -34,13 +35,47 @@ from geo.snapping import SnappedPoints, snap_points
 UNASSIGNED = "(未划分 unassigned)"
 
 
+@dataclass(frozen=True)
+class CoverageSummary:
+    """Headline figures of one coverage run.
+
+    Units: ``*_pop`` residents (persons, population-weighted); ``*_share`` a fraction 0-1;
+    ``*_min`` minutes of walking; ``reach_m`` metres along the network; ``speed_kmh`` km/h.
+    """
+
+    total_pop: float  #: residents in the demand layer
+    covered_pop: float  #: residents whose walk to the nearest center is within ``minutes``
+    covered_share: float  #: covered_pop / total_pop, 0-1 (NaN when there are no residents)
+    uncovered_pop: float  #: total_pop - covered_pop
+    off_network_pop: float  #: residents farther than max_access_m from any street
+    unreachable_pop: float  #: residents on the network but not connected to any center
+    redundant_pop: float  #: residents within the threshold of two or more centers
+    median_min: float  #: population-weighted median walking time, minutes (inf: unreachable)
+    p90_min: float  #: population-weighted 90th percentile walking time, minutes
+    n_centers: int  #: centers measured from
+    n_centers_off_network: int  #: centers farther than max_access_m from any street
+    circle_covered_pop: float  #: residents inside the straight-line circle of the same reach
+    circle_covered_share: float  #: circle_covered_pop / total_pop, 0-1
+    circle_overstatement_pct: float  #: how much the circle overstates coverage, % of covered_pop
+    circle_overstatement_pp: float  #: the same in percentage points of total_pop
+    minutes: float  #: the service-circle threshold, minutes
+    speed_kmh: float  #: walking speed, km/h
+    reach_m: float  #: distance walked in ``minutes`` at ``speed_kmh``, metres
+    is_demo: bool  #: the centers or grids are the bundled illustrative data (示例数据)
+    population_is_estimate: bool  #: residents are the sample city's estimate, not a given count
+
+    def as_dict(self) -> dict[str, float | int | bool]:
+        """Field name -> value (for JSON metadata and tables)."""
+        return dataclasses.asdict(self)
+
+
 @dataclass
 class CoverageResult:
     """All answers of one coverage run (layers in ``crs``, metres; times in minutes)."""
 
     params: WalkParams
     crs: str
-    summary: dict
+    summary: CoverageSummary | None
     demand: gpd.GeoDataFrame
     centers: gpd.GeoDataFrame
     grids: gpd.GeoDataFrame | None
@@ -195,7 +230,7 @@ def run_coverage(
     if population_is_estimate is None:
         population_is_estimate = bool("is_estimate" in demand and demand["is_estimate"].astype(bool).any())
     result = CoverageResult(
-        params=params, crs=crs, summary={}, demand=d, centers=c, grids=None,
+        params=params, crs=crs, summary=None, demand=d, centers=c, grids=None,
         communities=pd.DataFrame(), gaps=gpd.GeoDataFrame(), isochrones=isos, circles=circles,
         node_time_min=node_dist / params.metres_per_minute, center_snaps=c_snap, demand_snaps=d_snap,
         community_polygons=to_crs_checked(communities, crs, "communities layer") if communities is not None else None,
@@ -316,28 +351,28 @@ def summarise(
         g["covered_share"] = np.where(g["population"] > 0, g["covered_pop"] / g["population"].where(g["population"] > 0, 1), np.nan)
         grid_table = grid_figures(d, g)
     t_min = d["time_min"].to_numpy()
-    summary = {
-        "total_pop": total,
-        "covered_pop": cov_pop,
-        "covered_share": cov_pop / total if total else float("nan"),
-        "uncovered_pop": total - cov_pop,
-        "off_network_pop": off_pop,
-        "unreachable_pop": unreach_pop,
-        "redundant_pop": float(pop[d["n_centers_within"].to_numpy() >= 2].sum()),
-        "median_min": weighted_quantile(t_min, pop, 0.5),
-        "p90_min": weighted_quantile(t_min, pop, 0.9),
-        "n_centers": int(len(c)),
-        "n_centers_off_network": int(c["off_network"].sum()),
-        "circle_covered_pop": circle_pop,
-        "circle_covered_share": circle_pop / total if total else float("nan"),
-        "circle_overstatement_pct": (circle_pop / cov_pop - 1.0) * 100.0 if cov_pop else float("nan"),
-        "circle_overstatement_pp": (circle_pop - cov_pop) / total * 100.0 if total else float("nan"),
-        "minutes": p.minutes,
-        "speed_kmh": p.speed_kmh,
-        "reach_m": p.reach_m(),
-        "is_demo": bool(is_demo),
-        "population_is_estimate": bool(population_is_estimate),
-    }
+    summary = CoverageSummary(
+        total_pop=total,
+        covered_pop=cov_pop,
+        covered_share=cov_pop / total if total else float("nan"),
+        uncovered_pop=total - cov_pop,
+        off_network_pop=off_pop,
+        unreachable_pop=unreach_pop,
+        redundant_pop=float(pop[d["n_centers_within"].to_numpy() >= 2].sum()),
+        median_min=weighted_quantile(t_min, pop, 0.5),
+        p90_min=weighted_quantile(t_min, pop, 0.9),
+        n_centers=int(len(c)),
+        n_centers_off_network=int(c["off_network"].sum()),
+        circle_covered_pop=circle_pop,
+        circle_covered_share=circle_pop / total if total else float("nan"),
+        circle_overstatement_pct=(circle_pop / cov_pop - 1.0) * 100.0 if cov_pop else float("nan"),
+        circle_overstatement_pp=(circle_pop - cov_pop) / total * 100.0 if total else float("nan"),
+        minutes=p.minutes,
+        speed_kmh=p.speed_kmh,
+        reach_m=p.reach_m(),
+        is_demo=bool(is_demo),
+        population_is_estimate=bool(population_is_estimate),
+    )
     gaps = gap_units(
         d, params=p, network=result.network, center_snaps=result.center_snaps, centers=c,
         grids=grid_table, communities=result.community_polygons, compounds=result.compounds,

@@ -46,11 +46,11 @@ def run_metadata(result: CoverageResult, sources: dict[str, str] | None = None) 
         "measuring_crs": result.crs,
         "distance": "walking network distance (not straight-line)",
         "summary": json.dumps({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                               for k, v in result.summary.items()}, ensure_ascii=False),
+                               for k, v in result.summary.as_dict().items()}, ensure_ascii=False),
     }
-    if result.summary.get("is_demo"):
+    if result.summary.is_demo:
         meta["demo_note"] = "示例数据，非真实点位 / illustrative sample data, not real sites"
-    if result.summary.get("population_is_estimate"):
+    if result.summary.population_is_estimate:
         meta["population"] = "estimate (analysis.population), not census data"
     meta.update(sources or {})
     return meta

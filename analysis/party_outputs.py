@@ -61,7 +61,7 @@ def write_adoption_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: s
     from analysis.report.inputs import ReportInputs
     from analysis.report.party import adoption_layers, adoption_tables, map_adoption, write_party_gpkg, write_party_xlsx
     from analysis.report.staticmap import figure_png
-    from analysis.report.writing import atomic_write_bytes
+    from geo.safe_io import atomic_write_bytes
 
     _need(layers, "units")
     res = adopt_roads(network, layers.units, distance_m, area=layers.demo_areas, rivers=layers.rivers,
@@ -92,5 +92,5 @@ def write_demo_area_outputs(result: CoverageResult, layers: PartyLayers, out_dir
     fig = demo_area_figures(layers.demo_areas, result, units=layers.units, stations=stations,
                             communities=communities, grids=grids)
     path = write_party_xlsx([demo_area_table(fig, lang)], Path(out_dir) / f"demo_areas_{lang}.xlsx", lang,
-                            layers.is_demo or bool(result.summary.get("is_demo")))
+                            layers.is_demo or result.summary.is_demo)
     return fig, {"xlsx": path}

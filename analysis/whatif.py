@@ -74,8 +74,8 @@ def with_new_sites(
     )
     return summarise(
         result, grids if grids is not None else base.grids,
-        is_demo=base.summary.get("is_demo", False),
-        population_is_estimate=base.summary.get("population_is_estimate", False),
+        is_demo=base.summary.is_demo,
+        population_is_estimate=base.summary.population_is_estimate,
     )
 
 

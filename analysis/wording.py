@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from analysis.coverage import CoverageSummary
 from analysis.numfmt import fmt_int
 
 GAP_TERM = ("覆盖缺口", "coverage gap")
@@ -20,20 +21,13 @@ def persons(x) -> str:
     return fmt_int(x)
 
 
-def figure(summary, key: str) -> float:
-    """A figure from a coverage summary, mapping or dataclass (NaN when absent)."""
-    if isinstance(summary, dict):
-        return summary.get(key, float("nan"))
-    return getattr(summary, key, float("nan"))
-
-
-def circle_comparison(summary, lang: str = "zh") -> tuple[str, str]:
+def circle_comparison(summary: CoverageSummary, lang: str = "zh") -> tuple[str, str]:
     """(label, value): how much straight-line circles overstate walking coverage.
 
     Value: relative to the walking coverage (%) and in percentage points of all residents,
     e.g. "+113.1%（+31.0 个百分点）".
     """
-    pct, pp = figure(summary, "circle_overstatement_pct"), figure(summary, "circle_overstatement_pp")
+    pct, pp = summary.circle_overstatement_pct, summary.circle_overstatement_pp
     zh = lang == "zh"
     label = CIRCLE_LABEL[0 if zh else 1]
     if not (isinstance(pct, (int, float)) and math.isfinite(pct)):

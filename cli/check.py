@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                             crs=getattr(args, "crs", None), max_bytes=max_bytes, streets=streets)
     except ServiceCircleError as err:
         head = "文件无法使用（已拒绝）：" if lang == "zh" else "The file cannot be used (refused):"
-        msg = err.message(lang) if hasattr(err, "message") else str(err)
+        msg = err.message(lang)
         print(f"{head}\n{msg}", file=sys.stderr)
         return 2
     print(result.render(lang))

@@ -10,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.coverage import CoverageSummary
 from analysis.export import write_coverage_gpkg
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.study import load_study, run_study
-from analysis.wording import circle_comparison, figure
+from analysis.wording import circle_comparison
 from cli.gap_table import dual_grid_lines, gap_lines
 from cli.options import (
     GPKG_FILE, RADIUS, add_area_options, add_level_options, add_walk_options, progress_printer, walk_params,
@@ -42,34 +43,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def format_summary(s: dict, lang: str = "zh") -> str:
+def format_summary(s: CoverageSummary, lang: str = "zh") -> str:
     """The headline figures as a small aligned text table (never ``nan`` or ``inf``: see analysis.numfmt)."""
     def mins(x):
         return fmt_num(x, 1)
 
     zh = lang == "zh"
     rows = [
-        ("居民总数" if zh else "Residents", fmt_int(s["total_pop"])),
-        (f"{s['minutes']:g}分钟内可达" if zh else f"Within {s['minutes']:g} min",
-         f"{fmt_int(s['covered_pop'])} ({fmt_pct(s['covered_share'])})"),
-        ("未覆盖居民" if zh else "Uncovered residents", fmt_int(s["uncovered_pop"])),
-        ("  其中离路网过远" if zh else "  of which off network", fmt_int(s["off_network_pop"])),
-        ("  其中路网不连通" if zh else "  of which on disconnected streets", fmt_int(s["unreachable_pop"])),
-        ("步行时间中位数（分钟）" if zh else "Median walk (min)", mins(s["median_min"])),
-        ("步行时间90分位（分钟）" if zh else "90th percentile walk (min)", mins(s["p90_min"])),
-        ("两个及以上中心覆盖" if zh else "Reached by 2+ centers", fmt_int(s["redundant_pop"])),
+        ("居民总数" if zh else "Residents", fmt_int(s.total_pop)),
+        (f"{s.minutes:g}分钟内可达" if zh else f"Within {s.minutes:g} min",
+         f"{fmt_int(s.covered_pop)} ({fmt_pct(s.covered_share)})"),
+        ("未覆盖居民" if zh else "Uncovered residents", fmt_int(s.uncovered_pop)),
+        ("  其中离路网过远" if zh else "  of which off network", fmt_int(s.off_network_pop)),
+        ("  其中路网不连通" if zh else "  of which on disconnected streets", fmt_int(s.unreachable_pop)),
+        ("步行时间中位数（分钟）" if zh else "Median walk (min)", mins(s.median_min)),
+        ("步行时间90分位（分钟）" if zh else "90th percentile walk (min)", mins(s.p90_min)),
+        ("两个及以上中心覆盖" if zh else "Reached by 2+ centers", fmt_int(s.redundant_pop)),
         ("直线圆覆盖（对比）" if zh else "Straight-line circle (comparison)",
-         f"{fmt_int(s['circle_covered_pop'])} ({fmt_pct(s['circle_covered_share'])})"),
+         f"{fmt_int(s.circle_covered_pop)} ({fmt_pct(s.circle_covered_share)})"),
         circle_comparison(s, lang),
     ]
     width = max(len(k) for k, _ in rows) + 2
     lines = [f"{k:<{width}}{v}" for k, v in rows]
-    speed = f"{s['speed_kmh']:g} km/h"
+    speed = f"{s.speed_kmh:g} km/h"
     lines.insert(0, (f"步行网络距离（非直线），步速 {speed}" if zh else f"Walking-network distance (not straight line), {speed}"))
-    if s.get("is_demo"):
+    if s.is_demo:
         lines.append("注意：所用图层中含内置示例数据（示例数据，非真实点位）。" if zh else
                      "Note: some layers in use are the bundled illustrative sample data, not real sites.")
-    if s.get("population_is_estimate"):
+    if s.population_is_estimate:
         lines.append("居民人数为基于OSM建筑与用地的估算。" if zh else
                      "Resident numbers are an estimate from OSM buildings and land use.")
     return "\n".join(lines)
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     path = write_coverage_gpkg(result, Path(args.out), study.sources())
     print(format_summary(result.summary, args.lang))
     print()
-    print(gap_lines(result.gaps, figure(result.summary, "uncovered_pop"), args.lang))
+    print(gap_lines(result.gaps, result.summary.uncovered_pop, args.lang))
     if result.dual_grid is not None:
         print()
         print(dual_grid_lines(result.dual_grid, args.lang))

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from analysis.report import FORMATS, build_report, parse_formats
+from analysis.report.proposal import propose_sites
 from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
 from analysis.study import load_study, run_study
@@ -56,12 +57,10 @@ def run(args: argparse.Namespace) -> int:
     for res in study.read_reports.values():
         print(res.render(args.lang), file=sys.stderr)
     result = run_study(study, params, progress=say)
-    siting = None
+    siting = after = None
     if args.sites:
-        from analysis.report.proposal import propose_sites
-
         say(f"选址 Choosing {args.sites} new sites from the candidates…")
-        siting = propose_sites(study, result, args.sites)
+        siting, after = propose_sites(study, result, args.sites)
     say("生成报告 Writing the report…")
     inputs = inputs_from_study(study, args.lang)
     inputs.standard = standard
@@ -74,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                                          streets=study.network.edges_gdf().geometry, sample=not args.osm,
                                          osm_features=inputs.features if args.rivers is None else None)
         inputs.party.communities, inputs.party.grids = study.communities, study.grids
-    paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs)
+    paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs, after=after)
     for fmt, path in paths.items():
         print(f"{fmt}\t{path}")
     say("完成 Done")

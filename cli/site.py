@@ -63,12 +63,12 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     """The chosen sites (greedy order of marginal gain) and the before/after headline as text."""
     zh = lang == "zh"
     s = r.summary
-    unit = {"residents": "居民", "outdoor workers": "户外劳动者"}.get(s["unit"], "户外劳动权重") if zh else s["unit"]
+    unit = {"residents": "居民", "outdoor workers": "户外劳动者"}.get(s.unit, "户外劳动权重") if zh else s.unit
     lines = []
-    reach = (f"{s['threshold_min']:.0f}分钟步行（{fmt_int(s['threshold_m'])} 米）" if r.kind == "center"
-             else f"路网距离 {fmt_int(s['threshold_m'])} 米") if zh else \
-        (f"{s['threshold_min']:.0f} min walk ({fmt_int(s['threshold_m'])} m)" if r.kind == "center"
-         else f"{fmt_int(s['threshold_m'])} m along the network")
+    reach = (f"{s.threshold_min:.0f}分钟步行（{fmt_int(s.threshold_m)} 米）" if r.kind == "center"
+             else f"路网距离 {fmt_int(s.threshold_m)} 米") if zh else \
+        (f"{s.threshold_min:.0f} min walk ({fmt_int(s.threshold_m)} m)" if r.kind == "center"
+         else f"{fmt_int(s.threshold_m)} m along the network")
     lines.append((f"选址：{'党群服务中心' if r.kind == 'center' else '红色驿站'}，{r.problem.upper()}，覆盖 = {reach}"
                   if zh else f"Siting {r.kind}s, {r.problem.upper()}, coverage = {reach}"))
     hdr = ("序", "新点位", "候选点", "名称", "道路", "新增覆盖", "累计") if zh else \
@@ -84,41 +84,41 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     if why in r.sites:
         lines.append("选址理由：" if zh else "Why each site:")
         lines += [f"  {x.site_id} {x.name}: {getattr(x, why)}" for x in r.sites.itertuples()]
-    if s.get("budget_wan") is not None:
-        lines.append((f"预算 {fmt_num(s['budget_wan'])} 万元，已用 {fmt_num(s['total_cost_wan'])} 万元" if zh else
-                      f"Budget {fmt_num(s['budget_wan'])} 万元, used {fmt_num(s['total_cost_wan'])} 万元"))
-    if s.get("min_area_m2"):
-        lines.append((f"候选用房面积不少于 {fmt_int(s['min_area_m2'])} ㎡" if zh else
-                      f"Candidate buildings of at least {fmt_int(s['min_area_m2'])} m²"))
-    if s.get("state_idle_bonus_share"):
-        lines.append((f"国有闲置用房优先：每处加分为总需求的 {s['state_idle_bonus_share'] * 100:g}%（覆盖相差在此之内时选国有闲置）"
-                      if zh else f"State-owned idle property preferred: a bonus of {s['state_idle_bonus_share'] * 100:g}% "
+    if s.budget_wan is not None:
+        lines.append((f"预算 {fmt_num(s.budget_wan)} 万元，已用 {fmt_num(s.total_cost_wan)} 万元" if zh else
+                      f"Budget {fmt_num(s.budget_wan)} 万元, used {fmt_num(s.total_cost_wan)} 万元"))
+    if s.min_area_m2:
+        lines.append((f"候选用房面积不少于 {fmt_int(s.min_area_m2)} ㎡" if zh else
+                      f"Candidate buildings of at least {fmt_int(s.min_area_m2)} m²"))
+    if s.state_idle_bonus_share:
+        lines.append((f"国有闲置用房优先：每处加分为总需求的 {s.state_idle_bonus_share * 100:g}%（覆盖相差在此之内时选国有闲置）"
+                      if zh else f"State-owned idle property preferred: a bonus of {s.state_idle_bonus_share * 100:g}% "
                       f"of total demand per such site (it wins unless another covers more than that)"))
     pct = fmt_pct
-    lines.append((f"覆盖{unit}：{fmt_int(s['covered_before'])}（{pct(s['share_before'])}）→ "
-                  f"{fmt_int(s['covered_after'])}（{pct(s['share_after'])}），共 {fmt_int(s['total_demand'])}")
-                 if zh else f"Covered {unit}: {fmt_int(s['covered_before'])} ({pct(s['share_before'])}) -> "
-                 f"{fmt_int(s['covered_after'])} ({pct(s['share_after'])}) of {fmt_int(s['total_demand'])}")
-    if "mean_min_before" in s:
-        lines.append((f"平均步行 {fmt_num(s['mean_min_before'])} → {fmt_num(s['mean_min_after'])} 分钟" if zh else
-                      f"Mean walk {fmt_num(s['mean_min_before'])} -> {fmt_num(s['mean_min_after'])} min"))
-    gap = s["gap"]
-    sol = (f"求解：{s['solver']}，状态 {s['status']}，最优性差距 {fmt_pct(gap, 3)}，用时 {fmt_num(s['solve_s'], 2)} 秒"
-           if zh else f"Solver: {s['solver']}, status {s['status']}, optimality gap {fmt_pct(gap, 3)}, "
-           f"{fmt_num(s['solve_s'], 2)} s") if gap == gap else \
-        (f"求解：贪心算法（无最优性证明），用时 {s['greedy_s'] * 1000:.0f} 毫秒" if zh
-         else f"Solver: greedy (no optimality proof), {s['greedy_s'] * 1000:.0f} ms")
+    lines.append((f"覆盖{unit}：{fmt_int(s.covered_before)}（{pct(s.share_before)}）→ "
+                  f"{fmt_int(s.covered_after)}（{pct(s.share_after)}），共 {fmt_int(s.total_demand)}")
+                 if zh else f"Covered {unit}: {fmt_int(s.covered_before)} ({pct(s.share_before)}) -> "
+                 f"{fmt_int(s.covered_after)} ({pct(s.share_after)}) of {fmt_int(s.total_demand)}")
+    if s.problem == "pmedian":
+        lines.append((f"平均步行 {fmt_num(s.mean_min_before)} → {fmt_num(s.mean_min_after)} 分钟" if zh else
+                      f"Mean walk {fmt_num(s.mean_min_before)} -> {fmt_num(s.mean_min_after)} min"))
+    gap = s.gap
+    sol = (f"求解：{s.solver}，状态 {s.status}，最优性差距 {fmt_pct(gap, 3)}，用时 {fmt_num(s.solve_s, 2)} 秒"
+           if zh else f"Solver: {s.solver}, status {s.status}, optimality gap {fmt_pct(gap, 3)}, "
+           f"{fmt_num(s.solve_s, 2)} s") if gap == gap else \
+        (f"求解：贪心算法（无最优性证明），用时 {s.greedy_s * 1000:.0f} 毫秒" if zh
+         else f"Solver: greedy (no optimality proof), {s.greedy_s * 1000:.0f} ms")
     lines.append(sol)
-    if s["solver"] == "exact" and s["greedy_gap"] == s["greedy_gap"]:
-        lines.append((f"贪心解 {fmt_int(s['greedy_objective'])}，与最优相差 {fmt_pct(s['greedy_gap'], 2)}" if zh else
-                      f"Greedy answer {fmt_int(s['greedy_objective'])}, {fmt_pct(s['greedy_gap'], 2)} from the optimum"))
-    lines.append((f"候选点 {s['n_candidates']} 个，排除 {s['n_excluded']} 个（离路网过远、距现有点位过近、面积不足或缺少费用）" if zh else
-                  f"{s['n_candidates']} candidates, {s['n_excluded']} excluded (off the network, near existing sites, "
+    if s.solver == "exact" and s.greedy_gap == s.greedy_gap:
+        lines.append((f"贪心解 {fmt_int(s.greedy_objective)}，与最优相差 {fmt_pct(s.greedy_gap, 2)}" if zh else
+                      f"Greedy answer {fmt_int(s.greedy_objective)}, {fmt_pct(s.greedy_gap, 2)} from the optimum"))
+    lines.append((f"候选点 {s.n_candidates} 个，排除 {s.n_excluded} 个（离路网过远、距现有点位过近、面积不足或缺少费用）" if zh else
+                  f"{s.n_candidates} candidates, {s.n_excluded} excluded (off the network, near existing sites, "
                   f"below the minimum floor area or without a cost under a budget)"))
     if r.weights is not None:
         lines.append(weights_text(r, zh))
     lines += [f"注 Note: {n}" for n in r.notes]
-    if s.get("is_demo"):
+    if s.is_demo:
         lines.append("注意：现有点位/候选点为示例数据，非真实点位。" if zh else
                      "Note: existing sites / candidates are illustrative sample data, not real sites.")
     return "\n".join(lines)

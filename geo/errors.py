@@ -8,7 +8,16 @@ from __future__ import annotations
 
 
 class ServiceCircleError(ValueError):
-    """Base class: a problem with the user's input or settings, explained in plain words."""
+    """Base class: a problem with the user's input or settings, explained in plain words.
+
+    ``report``: the layer's validation report with every problem, where one exists.
+    """
+
+    report = None
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in ``lang`` ("zh" or "en"); errors with one text give it for both."""
+        return str(self)
 
 
 class OSMFileError(ServiceCircleError):

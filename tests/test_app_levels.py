@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.study import load_study, run_study
-from analysis.wording import figure
 from tests.level_layers import write_compounds_csv, write_party_grids
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -38,7 +37,7 @@ def test_gap_table_is_ranked_and_adds_up_to_the_uncovered(expected):
     _ok(at)
     gaps = _frame(at, "编号")
     assert "居民（人）" in gaps.columns and "网格" in gaps.columns and "最近服务中心" in gaps.columns
-    assert int(gaps["居民（人）"].sum()) == round(figure(expected.summary, "uncovered_pop"))
+    assert int(gaps["居民（人）"].sum()) == round(expected.summary.uncovered_pop)
     assert list(gaps["编号"][:3]) == ["GAP001", "GAP002", "GAP003"]
     assert gaps["居民（人）"].is_monotonic_decreasing
     texts = "\n".join(str(c.value) for c in at.caption)
@@ -47,7 +46,7 @@ def test_gap_table_is_ranked_and_adds_up_to_the_uncovered(expected):
     at.radio(key="level_pick").set_value("street").run()
     _ok(at)
     streets = _frame(at, "街道")
-    assert int(streets["居民（人）"].sum()) == round(figure(expected.summary, "total_pop"))
+    assert int(streets["居民（人）"].sum()) == round(expected.summary.total_pop)
 
 
 def test_compounds_and_party_grids_uploaded_show_in_levels_and_dual_check(tmp_path, expected):
@@ -81,4 +80,4 @@ def test_compounds_and_party_grids_uploaded_show_in_levels_and_dual_check(tmp_pa
     assert kinds and len(kinds[0]) > 0 and kinds[0]["居民（人）"].sum() > 0
     # the headline figures are unchanged by these optional layers
     shown = [m.value for m in at.metric]
-    assert shown[0] == f"{figure(expected.summary, 'covered_share') * 100:.1f}%"
+    assert shown[0] == f"{expected.summary.covered_share * 100:.1f}%"

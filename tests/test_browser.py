@@ -92,7 +92,7 @@ def test_app_in_headless_chromium_offline(server):
     from playwright.sync_api import sync_playwright
 
     base = _expected()
-    share = fmt.pct(base.summary["covered_share"])
+    share = fmt.pct(base.summary.covered_share)
     gap = gpd.GeoSeries([base.gaps.geometry.iloc[0].representative_point()], crs=base.crs).to_crs(4326)
     gap_lat, gap_lng = float(gap.y.iloc[0]), float(gap.x.iloc[0])
 

@@ -15,7 +15,6 @@ from analysis.dual_grid import dual_grid_check
 from analysis.gaps import MAX_UNIT_SIDE_M, gap_units, unit_labels, whole_persons
 from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
 from analysis.params import WalkParams
-from analysis.wording import figure
 from tests.level_layers import party_grids_from, write_compounds_csv, write_grids_with_party_fields, write_party_grids
 
 CRS = "EPSG:32651"
@@ -112,7 +111,7 @@ def result(study):
 
 def test_sample_city_gap_rows_lie_in_one_community_and_grid_and_add_up(result):
     gaps, d = result.gaps, result.demand
-    s = {k: figure(result.summary, k) for k in ("uncovered_pop", "minutes")}
+    s = {k: getattr(result.summary, k) for k in ("uncovered_pop", "minutes")}
     assert gaps["population"].sum() == round(s["uncovered_pop"])
     # each uncovered resident point lies in the gap polygon of its own grid and community
     un = d[~d["covered"] & (d["population"] > 0)]
@@ -139,7 +138,7 @@ def test_sample_city_gap_rows_lie_in_one_community_and_grid_and_add_up(result):
 def test_sample_city_level_tables_add_up(result):
     levels = level_tables(result)
     assert set(levels) == {"street", "community", "grid"}
-    total = round(figure(result.summary, "total_pop"))
+    total = round(result.summary.total_pop)
     for key, t in levels.items():
         assert abs(int(t["population"].sum()) - total) <= 0, key
         assert (t["covered_pop"] + t["uncovered_pop"] == t["population"]).all()
@@ -161,8 +160,8 @@ def test_what_if_keeps_gap_units_consistent(result, study):
     gaps = result.gaps
     site = gpd.GeoDataFrame(geometry=[gaps.geometry.iloc[0].representative_point()], crs=gaps.crs)
     after = with_new_sites(result, study.network, site)
-    assert after.gaps["population"].sum() == round(figure(after.summary, "uncovered_pop"))
-    assert figure(after.summary, "uncovered_pop") < figure(result.summary, "uncovered_pop")
+    assert after.gaps["population"].sum() == round(after.summary.uncovered_pop)
+    assert after.summary.uncovered_pop < result.summary.uncovered_pop
     assert not after.grids["households_estimated"].any()
 
 
@@ -280,7 +279,7 @@ def test_report_has_gap_rows_levels_and_dual_section(level_files, tmp_path):
         assert sheet in wb.sheetnames, sheet
     rows = list(wb["覆盖缺口"].iter_rows(min_row=2, values_only=True))
     total = next(r for r in rows if r[0] == "合计")
-    assert total[5] == round(figure(res.summary, "uncovered_pop"))
+    assert total[5] == round(res.summary.uncovered_pop)
     html = paths["html"].read_text(encoding="utf-8")
     assert "双网融合检查" in html and "GAP001" in html and "个百分点" in html
     assert "覆盖盲区" not in html

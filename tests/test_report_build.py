@@ -113,9 +113,9 @@ def test_pdf_text_has_chinese_headline_labels_and_the_result_numbers(zh):
                 "t_communities", "t_gaps", "t_centers", "t_center_audit", "t_station_audit", "sec_method"):
         assert squash(label(key, "zh")) in text, key
     assert squash(label("covered_label", "zh", m=8)) in text
-    for value in (fmt_int(s["total_pop"]), fmt_int(s["covered_pop"]), fmt_int(s["uncovered_pop"]),
-                  fmt_pct(s["covered_share"]), squash(fmt_min(s["median_min"], "zh")), squash(fmt_min(s["p90_min"], "zh")),
-                  fmt_pct(s["circle_covered_share"])):
+    for value in (fmt_int(s.total_pop), fmt_int(s.covered_pop), fmt_int(s.uncovered_pop),
+                  fmt_pct(s.covered_share), squash(fmt_min(s.median_min, "zh")), squash(fmt_min(s.p90_min, "zh")),
+                  fmt_pct(s.circle_covered_share)):
         assert value in text, value
     # worst community first in its table, with its share
     worst = result.communities.sort_values("covered_share").iloc[0]
@@ -164,7 +164,7 @@ def test_english_pdf_has_english_labels_and_the_same_numbers(en):
     s = result.summary
     for key in ("title", "h_share", "h_uncovered", "h_median", "t_communities"):
         assert squash(label(key, "en")) in text, key
-    assert fmt_int(s["covered_pop"]) in text and fmt_pct(s["covered_share"]) in text
+    assert fmt_int(s.covered_pop) in text and fmt_pct(s.covered_share) in text
     assert "Illustrative" in text and "©OpenStreetMapcontributors" in text
 
 
@@ -184,10 +184,10 @@ def test_xlsx_sheets_columns_and_totals_match_the_result(zh):
     total = next(r for r in rows if r[0] == "合计")
     data = [r for r in rows[: rows.index(total)]]
     assert len(data) == len(result.communities)
-    assert total[1] == pytest.approx(result.summary["total_pop"])
-    assert total[2] == pytest.approx(result.summary["covered_pop"])
-    assert sum(r[3] for r in data) == pytest.approx(result.summary["uncovered_pop"])
-    assert total[4] == pytest.approx(result.summary["covered_share"])
+    assert total[1] == pytest.approx(result.summary.total_pop)
+    assert total[2] == pytest.approx(result.summary.covered_pop)
+    assert sum(r[3] for r in data) == pytest.approx(result.summary.uncovered_pop)
+    assert total[4] == pytest.approx(result.summary.covered_share)
     shares = [r[4] for r in data]
     assert shares == sorted(shares)  # worst first
     assert ws.cell(2, 2).data_type == "n" and ws.cell(2, 5).number_format == "0.0%"
@@ -197,7 +197,7 @@ def test_xlsx_sheets_columns_and_totals_match_the_result(zh):
     assert body["人口（人）"].sum() == pytest.approx(result.gaps["population"].sum())
     curve = pd.read_excel(paths["xlsx"], sheet_name="覆盖率曲线").dropna(subset=["覆盖率"])
     assert list(curve["步行时间（分钟）"]) == [float(m) for m in range(5, 16)]
-    assert curve.loc[curve["步行时间（分钟）"] == 8, "覆盖人口（人）"].item() == pytest.approx(result.summary["covered_pop"])
+    assert curve.loc[curve["步行时间（分钟）"] == 8, "覆盖人口（人）"].item() == pytest.approx(result.summary.covered_pop)
 
 
 def test_xlsx_center_load_adds_up_to_covered_residents(zh):
@@ -205,7 +205,7 @@ def test_xlsx_center_load_adds_up_to_covered_residents(zh):
     df = pd.read_excel(paths["xlsx"], sheet_name="中心负荷")
     body = df[df["编号"].isin(result.centers["center_id"])]
     assert len(body) == len(result.centers)
-    assert body["服务人口（阈值内，最近）"].sum() == pytest.approx(result.summary["covered_pop"])
+    assert body["服务人口（阈值内，最近）"].sum() == pytest.approx(result.summary.covered_pop)
     assert (body["仅此中心覆盖（人）"] <= body["服务人口（阈值内，最近）"] + 1e-6).all()
 
 
@@ -230,11 +230,11 @@ def test_gpkg_layers_open_and_match_the_analysis(zh):
     assert centers["load_pop"].sum() == pytest.approx(result.centers["load_pop"].sum())
     demand = gpd.read_file(paths["gpkg"], layer="demand")
     assert len(demand) == len(result.demand)
-    assert demand["population"].sum() == pytest.approx(result.summary["total_pop"])
+    assert demand["population"].sum() == pytest.approx(result.summary.total_pop)
     assert demand["covered"].astype(bool).sum() == int(result.demand["covered"].sum())
     gaps = gpd.read_file(paths["gpkg"], layer="gaps")
     # gap units are whole persons adding up exactly to the rounded uncovered residents (issue 14)
-    assert len(gaps) == len(result.gaps) and gaps["population"].sum() == round(result.summary["uncovered_pop"])
+    assert len(gaps) == len(result.gaps) and gaps["population"].sum() == round(result.summary.uncovered_pop)
     iso = gpd.read_file(paths["gpkg"], layer="isochrones")
     assert len(iso) == len(result.isochrones)
 
@@ -276,7 +276,7 @@ def test_html_has_the_same_numbers_tables_and_layers(zh):
     result, paths = zh
     text = paths["html"].read_text(encoding="utf-8")
     s = result.summary
-    for v in (fmt_int(s["covered_pop"]), fmt_pct(s["covered_share"]), fmt_int(s["uncovered_pop"])):
+    for v in (fmt_int(s.covered_pop), fmt_pct(s.covered_share), fmt_int(s.uncovered_pop)):
         assert v in text
     assert "示例数据，非真实点位" in text and "© OpenStreetMap contributors" in text
     rows = re.search(r'<table class="t-communities">.*?<tbody>(.*?)</tbody>', text, re.S).group(1)
@@ -330,6 +330,6 @@ def test_bytes_variant_for_download_buttons(sample):
     assert data[:2] == b"PK"
     wb = load_workbook(io.BytesIO(data))
     head = {r[0]: r[1] for r in wb["主要结论"].iter_rows(min_row=2, values_only=True) if r[0]}
-    assert head["覆盖率"] == pytest.approx(result.summary["covered_share"])
+    assert head["覆盖率"] == pytest.approx(result.summary.covered_share)
     gpkg = build_report_bytes(result, "gpkg", "en", inputs=inputs)
     assert gpkg[:16] == b"SQLite format 3\x00"

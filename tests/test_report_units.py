@@ -129,7 +129,7 @@ def test_small_run_without_grids_or_gaps_gives_every_format(tmp_path):
     demand = gpd.GeoDataFrame({"population": [120.0, 80.0]},
                               geometry=[shapely.Point(700, 520), shapely.Point(500, 300)], crs=crs)
     result = run_coverage(net, center, demand, WalkParams())
-    assert result.summary["covered_share"] == 1.0 and len(result.gaps) == 0 and result.grids is None
+    assert result.summary.covered_share == 1.0 and len(result.gaps) == 0 and result.grids is None
     paths = build_report(result, FORMATS, "en", tmp_path)
     text = subprocess.run(["pdftotext", str(paths["pdf"]), "-"], check=True, capture_output=True, text=True).stdout
     assert "No resident is outside the threshold." in text and "100.0%" in text

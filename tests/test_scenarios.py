@@ -108,7 +108,7 @@ def test_cli_save_list_show_compare_delete_round_trip(tmp_path, capsys):
 
     base, after, resnapped = sc.reopen(b, load_study())
     assert not resnapped
-    assert after.summary["covered_pop"] == pytest.approx(b.summary["covered_pop"], rel=1e-9)
+    assert after.summary.covered_pop == pytest.approx(b.summary["covered_pop"], rel=1e-9)
 
     assert main(["scenario", "delete", "方案A", *s]) == 0
     assert main(["scenario", "delete", "方案A", *s]) == 2

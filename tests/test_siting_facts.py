@@ -144,6 +144,6 @@ def test_run_siting_reports_why_and_respects_area_and_budget():
     assert site["owner_type"] == "state_idle" and site["area_m2"] == 300 and site["cost_wan"] == 20
     assert "国有闲置" in site["reason_zh"] and "300 ㎡" in site["reason_zh"] and "20 万元" in site["reason_zh"]
     assert site["reason_en"].startswith("adds 300 residents")
-    assert r.summary["total_cost_wan"] == 20 and r.summary["budget_wan"] == 30
+    assert r.summary.total_cost_wan == 20 and r.summary.budget_wan == 30
     with pytest.raises(ParameterError, match="MCLP"):
         run_siting(net, "center", None, demand, cands, 2, problem="pmedian", params=params)

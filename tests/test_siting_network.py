@@ -78,11 +78,11 @@ def test_run_siting_centers_existing_fixed_and_exclusion():
     assert status["K01"].startswith("excluded: within 200 m")
     assert set(r.sites["candidate_id"]) in ({"K02", "K04"}, {"K03", "K04"})
     # each new site covers 12 points (600 m of road) = 1,200 residents; the existing one 6 points
-    assert r.summary["covered_before"] == pytest.approx(600.0)
-    assert r.summary["covered_after"] == pytest.approx(600.0 + 2 * 1200.0)
+    assert r.summary.covered_before == pytest.approx(600.0)
+    assert r.summary.covered_after == pytest.approx(600.0 + 2 * 1200.0)
     assert r.sites["marginal"].tolist() == [1200.0, 1200.0]
     assert (r.sites["street"] == "东大街").all()
-    assert r.summary["status"] == "optimal" and r.summary["n_excluded"] == 1
+    assert r.summary.status == "optimal" and r.summary.n_excluded == 1
     assert set(r.isochrones["site_id"]) == set(r.sites["site_id"])
     assert (r.demand["covered_after"] >= r.demand["covered_before"]).all()
 
@@ -142,15 +142,15 @@ def test_prepared_inputs_reused_for_k_lscp_and_pmedian():
     params = SitingParams(walk=WalkParams(minutes=4.0), min_distance_to_existing_m=0.0, spacing_m=300.0)
     cands = _pts(np.arange(0.0, 3001.0, 100.0))
     inputs = prepare_siting(net, "center", None, demand, cands, params=params)
-    covered = [solve_siting(net, inputs, k).summary["covered_after"] for k in (1, 2, 3)]
+    covered = [solve_siting(net, inputs, k).summary.covered_after for k in (1, 2, 3)]
     assert covered == [1200.0, 2400.0, 3600.0]
     lscp = solve_siting(net, inputs, None, problem="lscp")
-    assert lscp.summary["covered_after"] == pytest.approx(6000.0)  # every resident is coverable
-    assert lscp.summary["n_new_sites"] == 5  # 3 km of road / 600 m per site (e.g. at 300, 900, ... 2700 m)
-    assert lscp.summary["status"] == "optimal"
+    assert lscp.summary.covered_after == pytest.approx(6000.0)  # every resident is coverable
+    assert lscp.summary.n_new_sites == 5  # 3 km of road / 600 m per site (e.g. at 300, 900, ... 2700 m)
+    assert lscp.summary.status == "optimal"
     pm_inputs = prepare_siting(net, "center", None, demand, cands, problem="pmedian", params=params)
     pm = solve_siting(net, pm_inputs, 2, problem="pmedian")
-    assert pm.summary["mean_min_after"] < pm.summary["mean_min_before"]
+    assert pm.summary.mean_min_after < pm.summary.mean_min_before
     with pytest.raises(ParameterError, match="prepare them with problem='pmedian'"):
         solve_siting(net, inputs, 2, problem="pmedian")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from analysis import numfmt
+from analysis.coverage import CoverageSummary
 from analysis.wording import circle_comparison
 from ui.i18n import t
 
@@ -54,12 +55,12 @@ def circle_text(summary, lang: str = "zh") -> str:
     return f"{label} {value}"
 
 
-def headline(summary: dict, lang: str = "zh") -> dict[str, str]:
+def headline(summary: CoverageSummary, lang: str = "zh") -> dict[str, str]:
     """The five headline figures as shown on the coverage page."""
     return {
-        "share": pct(summary.get("covered_share")),
-        "uncovered": people(summary.get("uncovered_pop"), lang),
-        "median": minutes(summary.get("median_min"), lang),
-        "p90": minutes(summary.get("p90_min"), lang),
+        "share": pct(summary.covered_share),
+        "uncovered": people(summary.uncovered_pop, lang),
+        "median": minutes(summary.median_min, lang),
+        "p90": minutes(summary.p90_min, lang),
         "overstatement": circle_comparison(summary, lang)[1],
     }

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.dual_grid import KIND_EN, KIND_ZH
 from analysis.levels import level_tables
-from analysis.wording import figure, persons
+from analysis.wording import persons
 from ui.i18n import t
 
 SEL_GAP = "sel_gap"  # session key: gap_id selected in the table or on the map
@@ -39,7 +39,7 @@ def show_gaps(result, lang: str) -> str | None:
     st.markdown(f"#### {t('gap_table', lang)}")
     if gaps is None or not len(gaps):
         return None
-    unc = float(figure(result.summary, "uncovered_pop"))
+    unc = float(result.summary.uncovered_pop)
     st.caption(t("gap_summary", lang, n=len(gaps), t=persons(gaps["population"].sum()),
                  s=f"{gaps['population'].iloc[0] / unc * 100:.1f}%" if unc else "—"))
     ev = st.dataframe(gap_frame(gaps, lang), hide_index=True, width="stretch", key="gap_table",

@@ -228,25 +228,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "layer_in_use": ("已使用上传的{kind}图层（{n} 个要素）。", "Using the uploaded {kind} layer ({n} features)."),
     "layer_blocked": ("存在必须修正的问题，此图层不能使用。", "This layer has problems that must be fixed first; it cannot be used."),
     "reset_layer": ("恢复示例图层", "Back to the sample layer"),
-    "readers_missing": (
-        "图层读取功能尚在开发中（geo.readers），上传暂不可用；目前使用示例数据。",
-        "Layer reading (geo.readers) is still being built; uploads are not available yet. The sample data is in use.",
-    ),
     "preview_map": ("位置预览", "Where the features are"),
     "preview": ("预览（前 20 行）", "Preview (first 20 rows)"),
     # siting / reports
     "siting_title": ("选址优化", "Siting"),
-    "siting_coming": (
-        "选址功能（最大覆盖、最少站点、p-中位）正在开发中，完成后将在此页面提供。本页不会显示任何估算或占位数字。",
-        "Siting (maximal covering, fewest sites, p-median) is being built and will appear on this page. "
-        "This page shows no placeholder numbers.",
-    ),
     "report_proposal_siting": ("选址页的 {n} 个拟建站点", "The {n} site(s) from the Siting page"),
     "reports_title": ("报告", "Reports"),
-    "reports_coming": (
-        "报告导出（PDF / HTML / XLSX / GeoPackage）正在开发中，完成后可在此下载。",
-        "Report export (PDF / HTML / XLSX / GeoPackage) is being built; downloads will appear here.",
-    ),
     "k_sites": ("新增站点数 K", "Number of new sites K"),
     "candidates_src": ("候选点位", "Candidate sites"),
     "solver": ("求解方法", "Solver"),
@@ -360,10 +347,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "report_progress": ("正在生成报告（{fmt}），绘制地图与图表约需十几秒…", "Building the report ({fmt}); maps and charts take a few seconds…"),
     "report_done": ("报告已生成（用时 {s} 秒），可下载：", "The report is ready ({s} s); download:"),
     "report_stale": ("设置已改变，请重新生成报告。", "Settings changed: build the report again."),
-    "whatif_method": (
-        "规划人员在地图上逐个放置的拟建站点（新增站点推演），非优化结果。",
-        "Sites placed one by one on the map by the planner (what-if), not an optimisation result.",
-    ),
     "attribution": ("© OpenStreetMap contributors", "© OpenStreetMap contributors"),
     # 三张清单 / lists page (issue 17)
     "page_lists": ("三张清单·示范区", "Lists & areas"),

@@ -94,15 +94,15 @@ def community_table(base, wi, lang: str) -> pd.DataFrame:
     df = pd.DataFrame({
         t("col_community", lang): cur["community"],
         t("col_population", lang): cur["population"].round(0).astype("int64"),
-        t("col_covered", lang): cur["covered_pop"].round(0).astype("int64"),
-        t("col_uncovered", lang): cur["uncovered_pop"].round(0).astype("int64"),
-        t("col_share", lang): (cur["covered_share"] * 100).round(1),
+        t("col_covered", lang): cur.covered_pop.round(0).astype("int64"),
+        t("col_uncovered", lang): cur.uncovered_pop.round(0).astype("int64"),
+        t("col_share", lang): (cur.covered_share * 100).round(1),
     })
     if wi is not None:
         new = wi.communities.set_index("community")["covered_share"]
         after = cur["community"].map(new)
         df[t("col_new_share", lang)] = (after * 100).round(1).to_numpy()
-        df[t("col_change", lang)] = ((after - cur["covered_share"]) * 100).round(1).to_numpy()
+        df[t("col_change", lang)] = ((after - cur.covered_share) * 100).round(1).to_numpy()
     return df
 
 
@@ -128,28 +128,28 @@ def show_headline(base, wi, s) -> None:
     lang = s.lang
     cur = wi.summary if wi is not None else base.summary
     h = fmt.headline(cur, lang)
-    tag = f" · {t('demo_badge', lang)}" if cur.get("is_demo") else ""
+    tag = f" · {t('demo_badge', lang)}" if cur.is_demo else ""
     st.markdown(f"#### {t('headline', lang)}{tag}")
     cols = st.columns(5)
     bs = base.summary
     cols[0].metric(t("share_within", lang, m=mb._fmt_num(s.minutes)),
-                   h["share"], _metric_delta(cur["covered_share"], bs["covered_share"], "share", lang) if wi is not None else None)
+                   h["share"], _metric_delta(cur.covered_share, bs.covered_share, "share", lang) if wi is not None else None)
     cols[1].metric(t("uncovered", lang), h["uncovered"],
-                   _metric_delta(cur["uncovered_pop"], bs["uncovered_pop"], "people", lang) if wi is not None else None,
+                   _metric_delta(cur.uncovered_pop, bs.uncovered_pop, "people", lang) if wi is not None else None,
                    delta_color="inverse")
     cols[2].metric(t("median_walk", lang), h["median"],
-                   _metric_delta(cur["median_min"], bs["median_min"], "min", lang) if wi is not None else None,
+                   _metric_delta(cur.median_min, bs.median_min, "min", lang) if wi is not None else None,
                    delta_color="inverse")
     cols[3].metric(t("p90_walk", lang), h["p90"],
-                   _metric_delta(cur["p90_min"], bs["p90_min"], "min", lang) if wi is not None else None,
+                   _metric_delta(cur.p90_min, bs.p90_min, "min", lang) if wi is not None else None,
                    delta_color="inverse")
     cols[4].metric(t("overstatement", lang), h["overstatement"])
     st.caption(t("overstatement_text", lang, x=fmt.circle_text(cur, lang),
-                 a=fmt.pct(cur.get("circle_covered_share")), b=fmt.pct(cur.get("covered_share"))))
+                 a=fmt.pct(cur.circle_covered_share), b=fmt.pct(cur.covered_share)))
     notes = []
-    if cur.get("is_demo"):
+    if cur.is_demo:
         notes.append(t("demo_label", lang))
-    if cur.get("population_is_estimate"):
+    if cur.population_is_estimate:
         notes.append(t("estimate_note", lang))
     if notes:
         st.caption(" · ".join(notes))

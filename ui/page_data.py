@@ -10,6 +10,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from geo.errors import ServiceCircleError
+from geo.readers import read_layer_bytes
 from ui import state
 from ui.i18n import t
 from ui.widgets import choice
@@ -20,17 +22,14 @@ FILE_TYPES = ["gpkg", "zip", "geojson", "json", "kml", "kmz", "csv", "xlsx", "xl
 
 
 def read_upload(data: bytes, filename: str, kind: str, coords: str = "auto"):
-    """(GeoDataFrame | None, LayerReport | None, "missing" | None) for an uploaded file.
+    """(GeoDataFrame | None, LayerReport | None) for an uploaded file.
 
     Streets of the network in use help detect GCJ-02/BD-09 coordinates and flag far-off points;
     its extent flags points outside the study area. Refusals raise the project's errors.
     """
-    reader = state.optional("geo.readers", "read_layer_bytes")
-    if reader is None:
-        return None, None, "missing"
     streets, area = _context()
-    res = reader(data, filename, kind, streets=streets, study_area=area, coords=coords)
-    return res.gdf, res.report, None
+    res = read_layer_bytes(data, filename, kind, streets=streets, study_area=area, coords=coords)
+    return res.gdf, res.report
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,10 +115,7 @@ def show_report(gdf, report, lang: str) -> None:
                 st.error(t("n_errors", lang, n=n_err))
             if n_other:
                 st.warning(t("n_warnings", lang, n=n_other))
-            if hasattr(report, "to_frame"):
-                st.dataframe(report.to_frame(lang), hide_index=True, width="stretch", key="problem_table")
-            else:
-                st.text("\n".join(p.render(lang, report.row_kind) for p in report.problems))
+            st.dataframe(report.to_frame(lang), hide_index=True, width="stretch", key="problem_table")
     if gdf is not None and len(gdf):
         try:
             show_preview_map(gdf, lang)
@@ -178,29 +174,20 @@ def render(s) -> None:
 
 def check_file(data: bytes, filename: str, kind: str, sha: str, coords: str = "auto") -> dict:
     """Read and check an upload; never raises (problems become the message)."""
-    from geo.errors import ServiceCircleError
-
     out = {"kind": kind, "file": filename, "sha": sha, "gdf": None, "report": None, "error": None}
     try:
-        gdf, report, err = read_upload(data, filename, kind, coords)
+        gdf, report = read_upload(data, filename, kind, coords)
         out.update(gdf=gdf, report=report)
-        if err == "missing":
-            out["error"] = ("readers_missing", None)
     except ServiceCircleError as e:
-        out["report"] = getattr(e, "report", None)
+        out["report"] = e.report
         out["error"] = ("refused", e)
     return out
 
 
 def show_pending(pending: dict, lang: str) -> None:
     err = pending.get("error")
-    if err and err[0] == "readers_missing":
-        st.warning(t("readers_missing", lang))
-        return
     if err:
-        e = err[1]
-        msg = e.message(lang) if hasattr(e, "message") and callable(e.message) else str(e)
-        st.error(msg)
+        st.error(err[1].message(lang))
         st.error(t("layer_blocked", lang))
         if pending.get("report") is not None:
             show_report(None, pending["report"], lang)

@@ -213,7 +213,7 @@ def _show_guide_map(layers, ds, s, key: str, lang: str) -> None:
     fig = demo_area_figures(area, base, units=layers.units, stations=ds.layers.get("stations"),
                             communities=ds.layers.get("communities"), grids=ds.layers.get("grids"))
     gm = guide_map_content(area, base, stations=ds.layers.get("stations"), units=layers.units, lang=lang,
-                           is_demo=layers.is_demo or bool(base.summary.get("is_demo")), figures=fig)
+                           is_demo=layers.is_demo or base.summary.is_demo, figures=fig)
     with st.spinner(t("guide_drawing", lang)), tempfile.TemporaryDirectory(prefix="sc_guide_") as tmp:
         paths = write_guide_map(gm, tmp, ReportInputs(features=ds.features, network=ds.network))
         pdf, png = paths["pdf"].read_bytes(), paths["png"].read_bytes()

@@ -12,10 +12,12 @@ import hashlib
 import tempfile
 import time
 
-import numpy as np
 import streamlit as st
 
+from analysis import report as report_api
+from analysis.report.study_inputs import inputs_from_study
 from ui import state
+from ui.page_siting import current_siting, rerun_with_sites
 from ui.i18n import t
 from ui.widgets import choice
 
@@ -28,29 +30,9 @@ MIME = {
 }
 
 
-def report_api():
-    """``analysis.report`` when it offers ``build_report_bytes``, else None (issue not merged)."""
-    mod = state.optional("analysis.report")
-    return mod if mod is not None and hasattr(mod, "build_report_bytes") else None
-
-
 def report_inputs(ds, s, lang: str):
     """Context for the report as the CLI builds it (``inputs_from_study``): area, sources, basemap."""
-    from analysis.report.study_inputs import inputs_from_study
-
     return inputs_from_study(state.study_for(ds, s.include_stations), lang)
-
-
-def whatif_siting(items: list[dict], after, lang: str):
-    """The what-if proposed sites as the report's proposal (ReportSiting)."""
-    from analysis.report.siting_lists import ReportSiting
-
-    gdf = state.proposals_gdf(items, after.crs).rename(columns={"center_id": "id"})
-    gdf["kind"] = [t("kind_" + k, lang) for k in gdf["kind"]]
-    return ReportSiting(
-        candidates=gdf, chosen=np.arange(len(gdf)), added_pop=np.full(len(gdf), np.nan), after=after,
-        method=t("whatif_method", lang),
-    )
 
 
 def chosen_standard(lang: str):
@@ -70,32 +52,26 @@ def chosen_standard(lang: str):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _report_files(key: str, fmts: tuple[str, ...], lang: str, _result, _siting, _inputs, _api) -> dict:
+def _report_files(key: str, fmts: tuple[str, ...], lang: str, _result, _siting, _after, _inputs) -> dict:
     """{format: (file name, bytes)} from one ``build_report`` call (maps and charts drawn once)."""
     with tempfile.TemporaryDirectory(prefix="servicecircle_app_report_") as tmp:
-        paths = _api.build_report(_result, list(fmts), lang, tmp, siting=_siting, inputs=_inputs)
+        paths = report_api.build_report(_result, list(fmts), lang, tmp, siting=_siting, inputs=_inputs, after=_after)
         return {fmt: (p.name, p.read_bytes()) for fmt, p in paths.items()}
 
 
 def render(s) -> None:
     lang = s.lang
     st.title(t("reports_title", lang))
-    api = report_api()
-    if api is None:
-        st.info(t("reports_coming", lang))
-        return
     with st.spinner(t("loading_city", lang)):
         ds = state.dataset()
         base = state.current_coverage(ds, s.minutes, s.speed_kmh, s.include_stations)
-    is_demo = bool(base.summary.get("is_demo"))
+    is_demo = base.summary.is_demo
     if is_demo:
         st.info(t("demo_label", lang))
     st.caption(t("report_settings", lang, m=int(s.minutes) if float(s.minutes).is_integer() else s.minutes,
                  v=s.speed_kmh, st=t("yes" if s.include_stations else "no", lang)))
 
     items = state.proposals()
-    from ui.page_siting import current_siting
-
     sited = current_siting(ds, s)
     if sited and sited["result"].kind != "center":  # the report's lists are about residents
         st.caption(t("report_no_station_siting", lang))
@@ -113,15 +89,13 @@ def render(s) -> None:
         return
     with_lists = st.checkbox(t("report_with_lists", lang), value=False, key="report_with_lists")
 
-    siting, pkey = None, ""
+    siting, after, pkey = None, None, ""
     if proposal == "whatif" and items:
         after, _ = state.current_whatif(ds, s.minutes, s.speed_kmh, s.include_stations)
-        siting = whatif_siting(items, after, rlang)
         pkey = str(state.proposals_key(items))
     elif proposal == "siting" and sited:
-        from ui.page_siting import report_siting
-
-        siting = report_siting(sited["result"], base, ds.network)
+        siting = sited["result"]
+        after = rerun_with_sites(siting, base, ds.network)
         pkey = "siting|" + str(sorted(sited["opts"].items()))
     party = None
     if with_lists:
@@ -139,7 +113,7 @@ def render(s) -> None:
         inputs.party = party
         t0 = time.perf_counter()
         with st.spinner(t("report_progress", lang, fmt=" / ".join(f.upper() for f in fmts))):
-            files = _report_files(key, tuple(fmts), rlang, base, siting, inputs, api)
+            files = _report_files(key, tuple(fmts), rlang, base, siting, after, inputs)
         st.session_state["report_files"] = {"key": key, "lang": rlang, "files": files,
                                             "secs": time.perf_counter() - t0}
 

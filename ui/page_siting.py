@@ -2,8 +2,8 @@
 
 Calls ``analysis.siting.api.run_siting`` (the same code path as ``servicecircle site``): K,
 candidates (the planner's layer or generated street positions), problem (MCLP / LSCP /
-p-median) and solver (exact HiGHS or greedy). Until that function exists the page says what is
-coming. Every number here comes from the siting result; nothing is estimated on this page.
+p-median) and solver (exact HiGHS or greedy). Every number here comes from the siting result;
+nothing is estimated on this page.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis import numfmt
+from analysis.siting.api import SitingParams, run_siting
 from geo.snapping import SNAP_COLUMNS
 from ui import fmt, map_builder as mb, state
 from ui.i18n import t
@@ -26,11 +27,6 @@ KINDS = ("center", "red-station")
 PROBLEMS = ("mclp", "lscp", "pmedian")
 SOLVERS = ("exact", "greedy")
 CAND_SOURCES = ("layer", "generated")
-
-
-def siting_api():
-    """``analysis.siting.api.run_siting`` or None while the siting issue is not merged."""
-    return state.optional("analysis.siting.api", "run_siting")
 
 
 def settings_key(ds, s) -> str:
@@ -47,10 +43,8 @@ def current_siting(ds, s):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _run(key: str, choice_key: tuple, _fn, _ds, _s, _opts: dict):
+def _run(key: str, choice_key: tuple, _ds, _s, _opts: dict):
     """(SitingResult, seconds), cached by the data/settings key and the page's choices."""
-    from analysis.siting.api import SitingParams
-
     ds, s, o = _ds, _s, _opts
     study = state.study_for(ds, s.include_stations)
     kind = o["kind"]
@@ -65,9 +59,9 @@ def _run(key: str, choice_key: tuple, _fn, _ds, _s, _opts: dict):
                           min_distance_to_existing_m=float(o["min_dist"]), station_radius_m=float(o["radius"]),
                           budget_wan=budget if budget > 0 and o["problem"] == "mclp" else None,
                           **{area_key: float(o.get("min_area", 0.0))})
-    pois = getattr(state.sample_city().features, "pois", None)  # shops, markets... of the OSM file
+    pois = state.sample_city().features.pois  # shops, markets... of the OSM file
     t0 = time.perf_counter()
-    res = _fn(ds.network, kind, existing, demand, cand, None if o["problem"] == "lscp" else int(o["k"]),
+    res = run_siting(ds.network, kind, existing, demand, cand, None if o["problem"] == "lscp" else int(o["k"]),
               problem=o["problem"], solver=o["solver"], params=params, time_limit_s=60.0,
               grids=study.grids, communities=study.communities, pois=pois)
     return res, time.perf_counter() - t0
@@ -110,17 +104,14 @@ def communities_table(res, lang: str) -> pd.DataFrame:
     })
 
 
-def report_siting(res, base, network):
-    """A service-center run as the report's proposal: the report's own adapter for the lists,
-    plus the coverage rerun with the new sites (``with_new_sites``) for full before/after figures."""
-    from analysis.report.siting_lists import from_siting_result
-
-    rs = from_siting_result(res)
-    if len(res.sites):
-        # the chosen sites keep the street positions the siting run measured from (no re-snap)
-        new = res.sites[["site_id", "name", *SNAP_COLUMNS, "geometry"]].rename(columns={"site_id": "center_id"})
-        rs.after = state.whatif_mod.with_new_sites(base, network, new)
-    return rs
+def rerun_with_sites(res, base, network):
+    """The coverage run ``base`` with the siting run's new sites added (``with_new_sites``), for
+    the report's full before/after figures; None when no site was chosen."""
+    if not len(res.sites):
+        return None
+    # the chosen sites keep the street positions the siting run measured from (no re-snap)
+    new = res.sites[["site_id", "name", *SNAP_COLUMNS, "geometry"]].rename(columns={"site_id": "center_id"})
+    return state.whatif_mod.with_new_sites(base, network, new)
 
 
 def show_map(ds, base, res, s) -> None:
@@ -148,14 +139,10 @@ def show_map(ds, base, res, s) -> None:
 def render(s) -> None:
     lang = s.lang
     st.title(t("siting_title", lang))
-    fn = siting_api()
-    if fn is None:
-        st.info(t("siting_coming", lang))
-        return
     with st.spinner(t("loading_city", lang)):
         ds = state.dataset()
         base = state.current_coverage(ds, s.minutes, s.speed_kmh, s.include_stations)
-    if base.summary.get("is_demo"):
+    if base.summary.is_demo:
         st.info(t("demo_label", lang))
     cand = ds.layers.get("candidates")
     n_cand = 0 if cand is None else len(cand)
@@ -195,7 +182,7 @@ def render(s) -> None:
     key = settings_key(ds, s)
     if st.button(t("run_siting", lang), type="primary", key="run_siting"):
         with st.spinner(t("siting_running", lang)):
-            res, secs = _run(key, tuple(sorted(opts.items())), fn, ds, s, opts)
+            res, secs = _run(key, tuple(sorted(opts.items())), ds, s, opts)
         st.session_state["siting"] = {"key": key, "opts": opts, "result": res, "secs": secs}
 
     made = current_siting(ds, s)
@@ -212,18 +199,18 @@ def show_result(ds, base, made, s) -> None:
     sm = res.summary
     st.markdown(f"#### {t('siting_result', lang)}")
     cols = st.columns(3)
-    cols[0].metric(t("n_new_sites", lang), f"{sm['n_new_sites']}")
+    cols[0].metric(t("n_new_sites", lang), f"{sm.n_new_sites}")
     if res.problem == "pmedian":
-        cols[1].metric(t("mean_walk", lang), fmt.minutes(sm.get("mean_min_after"), lang),
-                       numfmt.fmt_num(sm['mean_min_after'] - sm['mean_min_before'], sign=True), delta_color="inverse")
+        cols[1].metric(t("mean_walk", lang), fmt.minutes(sm.mean_min_after, lang),
+                       numfmt.fmt_num(sm.mean_min_after - sm.mean_min_before, sign=True), delta_color="inverse")
     label = t("covered_share_kind_" + res.kind, lang)
     cols[2 if res.problem == "pmedian" else 1].metric(
-        label, fmt.pct(sm["share_after"]), numfmt.fmt_pp(sm['share_after'] - sm['share_before']) + " pp")
+        label, fmt.pct(sm.share_after), numfmt.fmt_pp(sm.share_after - sm.share_before) + " pp")
     if res.problem != "pmedian":
-        cols[2].metric(t("share_before", lang), fmt.pct(sm["share_before"]))
-    status = t("status_" + str(sm["status"]), lang)
-    gap = sm.get("gap")
-    gap_text = "" if gap is None or not np.isfinite(gap) or sm["status"] == "optimal" else t("gap_text", lang, g=fmt.pct(gap, 2))
+        cols[2].metric(t("share_before", lang), fmt.pct(sm.share_before))
+    status = t("status_" + str(sm.status), lang)
+    gap = sm.gap
+    gap_text = "" if gap is None or not np.isfinite(gap) or sm.status == "optimal" else t("gap_text", lang, g=fmt.pct(gap, 2))
     st.caption(t("siting_method", lang, method=f"{t('problem_' + res.problem, lang)} · {t('solver_' + made['opts']['solver'], lang)} · {status}{gap_text}",
                  s=f"{made['secs']:.1f}"))
     for note in res.notes:

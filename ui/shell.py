@@ -85,12 +85,10 @@ def sidebar() -> Settings:
 def show_error(err: BaseException, lang: str) -> None:
     """A short message instead of a traceback."""
     if isinstance(err, ServiceCircleError):
-        msg = err.message(lang) if hasattr(err, "message") and callable(err.message) else str(err)
-        st.error(t("error_prefix", lang) + msg)
-        report = getattr(err, "report", None)
-        if report is not None and getattr(report, "problems", None):
+        st.error(t("error_prefix", lang) + err.message(lang))
+        if err.report is not None and err.report.problems:
             with st.expander(t("problems", lang)):
-                st.text(report.render(lang))
+                st.text(err.report.render(lang))
     else:
         ref = uuid.uuid4().hex[:8]
         log.exception("unexpected error (ref %s)", ref)

@@ -12,7 +12,6 @@ Only arranging inputs happens here; all measuring is done by ``analysis``/``geo`
 from __future__ import annotations
 
 import hashlib
-import importlib
 import time
 from dataclasses import dataclass, field
 
@@ -32,15 +31,6 @@ SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
 MINUTE_CHOICES = (5, 8, 10, 15)
 LAYER_KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand", "workers", "compounds",
                "party_grids")
-
-
-def optional(module: str, attr: str | None = None):
-    """A module (or one of its attributes) written by another issue, or None while it is missing."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(mod, attr, None) if attr else mod
 
 
 # --------------------------------------------------------------------------- session choices
@@ -95,19 +85,9 @@ def sample_city():
     return sample_city_mod.load_sample_city()
 
 
-def _features_of(city) -> dict[str, gpd.GeoDataFrame]:
-    feats = getattr(city, "features", None)
-    out: dict[str, gpd.GeoDataFrame] = {}
-    if isinstance(feats, dict):
-        out = {k: v for k, v in feats.items() if isinstance(v, gpd.GeoDataFrame)}
-    elif feats is not None:
-        for k in ("streets", "water", "green", "buildings"):
-            v = getattr(feats, k, None)
-            if isinstance(v, gpd.GeoDataFrame):
-                out[k] = v
-    if "streets" not in out:
-        out["streets"] = city.network.edges_gdf()[["geometry"]]
-    return out
+def _features_of(city: sample_city_mod.SampleCity) -> dict[str, gpd.GeoDataFrame]:
+    """The basemap layers the app draws (EPSG:4326)."""
+    return {k: city.features[k] for k in ("streets", "water", "green", "buildings")}
 
 
 @st.cache_resource(show_spinner=False)
@@ -266,7 +246,7 @@ def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict
         return {"on_network": False, "access_m": float(sp.access_m[0]) if np.isfinite(sp.access_m[0]) else None}
     snapped = gpd.GeoSeries(gpd.points_from_xy(sp.x, sp.y), crs=ds.network.crs).to_crs(WGS84)
     e = int(sp.edge[0])
-    name = str(ds.network.edge_name[e] or "") if hasattr(ds.network, "edge_name") else ""
+    name = str(ds.network.edge_name[e] or "")
     return {
         "on_network": True, "lon": float(snapped.x.iloc[0]), "lat": float(snapped.y.iloc[0]),
         "street": name, **{k: v[0].item() if hasattr(v[0], "item") else v[0]

@@ -1,8 +1,10 @@
 """Coverage reports: PDF, self-contained HTML, XLSX and GeoPackage from one coverage run.
 
-``build_report(result, formats, lang, out_dir, siting=None, inputs=None)`` writes the files and
-returns ``{format: Path}``; ``build_report_bytes`` returns one format as bytes (download
-buttons). Content (numbers, tables, wording) is computed once and shared by every format.
+``build_report(result, formats, lang, out_dir, siting=None, inputs=None, after=None)`` writes the
+files and returns ``{format: Path}``; ``build_report_bytes`` returns one format as bytes (download
+buttons). The proposal section comes from a siting run (``siting``, an
+``analysis.siting.api.SitingResult``) and/or ``after``, the coverage run with the proposed sites
+added (alone: a what-if). Content (numbers, tables, wording) is computed once and shared by every format.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from analysis.coverage import CoverageResult
 from analysis.report.content import ReportContent, build_content
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import check_lang
+from analysis.report.siting_lists import check_proposal, proposal_points, siting_gis_layers
+from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
 
 FORMATS = ("pdf", "html", "xlsx", "gpkg")
@@ -44,22 +48,24 @@ def build_report(
     formats=FORMATS,
     lang: str = "zh",
     out_dir: str | Path = ".",
-    siting=None,
+    siting: SitingResult | None = None,
     inputs: ReportInputs | None = None,
     stem: str = "servicecircle_report",
+    after: CoverageResult | None = None,
 ) -> dict[str, Path]:
-    """Write the report in ``formats`` to ``out_dir`` (each file atomically); returns paths by format."""
+    """Write the report in ``formats`` to ``out_dir`` (each file atomically); returns paths by format.
+
+    ``siting``/``after``: the proposal, see :func:`analysis.report.content.build_content`.
+    """
     fmts = parse_formats(formats)
     lang = check_lang(lang)
     inputs = inputs or ReportInputs()
-    proposals, siting_layers, after, reach = None, None, None, None
-    if siting is not None:
-        from analysis.report.siting_lists import as_report_siting, proposal_points, siting_gis_layers
-
-        siting = as_report_siting(siting)  # once: a SitingResult is converted here
-        proposals, siting_layers, after = proposal_points(siting), siting_gis_layers(siting), siting.after
-        reach = (siting.layers or {}).get("isochrones_new_sites")
-    content = build_content(result, lang, inputs, siting)
+    proposals, siting_layers, reach = None, None, None
+    if siting is not None or after is not None:
+        check_proposal(siting, after)
+        proposals, siting_layers = proposal_points(siting, after, lang), siting_gis_layers(siting, after, lang)
+        reach = siting.isochrones if siting is not None and len(siting.isochrones) else None
+    content = build_content(result, lang, inputs, siting, after)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     figures = None
@@ -89,14 +95,14 @@ def build_report(
     return paths
 
 
-def build_report_bytes(result: CoverageResult, fmt: str, lang: str = "zh", siting=None,
-                       inputs: ReportInputs | None = None) -> bytes:
+def build_report_bytes(result: CoverageResult, fmt: str, lang: str = "zh", siting: SitingResult | None = None,
+                       inputs: ReportInputs | None = None, after: CoverageResult | None = None) -> bytes:
     """One report format as bytes (for Streamlit download buttons)."""
     (fmt,) = parse_formats([fmt])
     if fmt == "xlsx":
         from analysis.report.xlsx import xlsx_bytes
 
-        return xlsx_bytes(build_content(result, check_lang(lang), inputs or ReportInputs(), siting))
+        return xlsx_bytes(build_content(result, check_lang(lang), inputs or ReportInputs(), siting, after))
     with tempfile.TemporaryDirectory(prefix="servicecircle_report_") as tmp:
-        path = build_report(result, [fmt], lang, tmp, siting=siting, inputs=inputs)[fmt]
+        path = build_report(result, [fmt], lang, tmp, siting=siting, inputs=inputs, after=after)[fmt]
         return path.read_bytes()

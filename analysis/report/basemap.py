@@ -39,7 +39,7 @@ def _basemap_layers(inputs: ReportInputs, crs: str, bbox) -> dict[str, gpd.GeoDa
     layers: dict[str, gpd.GeoDataFrame] = {}
     feats = inputs.features or {}
     for name in BASEMAP_LAYERS:
-        g = feats.get(name) if hasattr(feats, "get") else getattr(feats, name, None)
+        g = feats[name] if name in feats.keys() else None  # a dict or geo.osm_features.OSMFeatures
         if g is not None and len(g):
             layers[name] = _clip(g.to_crs(crs) if g.crs is not None and str(g.crs) != str(crs) else g, bbox)
     if "streets" not in layers and inputs.network is not None:

@@ -14,67 +14,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.audit import audit_red_stations, audit_service_centers
 from analysis.coverage import CoverageResult, coverage_curve, time_histogram
 from analysis.dual_grid import FUSED_SHARE, KIND_EN, KIND_ZH
 from analysis.gaps import MAX_UNIT_SIDE_M, demand_spacing
 from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
-from analysis.wording import circle_comparison, figure
+from analysis.wording import circle_comparison
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import fmt_int, fmt_min, fmt_num, fmt_pct, label
+from analysis.report.siting_lists import siting_tables
+from analysis.report.table import Column, Table
+from analysis.standards import load_standard
+from analysis.siting.api import SitingResult
 
-#: Column kinds: text, int (residents, rounded), pct (0–1 share), num1 (one decimal), bool,
-#: auto (whole numbers without decimals, others with one: rows of mixed units).
-KINDS = ("text", "int", "pct", "num1", "bool", "auto")
 HIST_MAX_MIN = 30.0
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: key in ``Table.df``, printed label, and kind (see :data:`KINDS`)."""
-
-    key: str
-    label: str
-    kind: str = "text"
-
-
-@dataclass
-class Table:
-    """A titled table; ``sheet`` is its spreadsheet tab name (≤ 31 characters)."""
-
-    key: str
-    title: str
-    sheet: str
-    df: pd.DataFrame
-    columns: list[Column]
-    totals: dict[str, float] | None = None
-
-    def display_rows(self, lang: str, limit: int | None = None) -> list[list[str]]:
-        """Rows formatted as text for PDF/HTML (at most ``limit`` rows)."""
-        df = self.df if limit is None else self.df.head(limit)
-        return [[format_value(r[c.key], c.kind, lang) for c in self.columns] for _, r in df.iterrows()]
-
-    def display_totals(self, lang: str) -> list[str] | None:
-        """The totals row formatted as text, or None."""
-        if not self.totals:
-            return None
-        return [format_value(self.totals.get(c.key, ""), c.kind, lang) if c.key in self.totals else "" for c in self.columns]
-
-
-def format_value(v, kind: str, lang: str) -> str:
-    """One cell as text."""
-    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-        return "—"
-    if kind == "int":
-        return fmt_int(v)
-    if kind == "pct":
-        return fmt_pct(v)
-    if kind == "num1":
-        return fmt_num(v, 1)
-    if kind == "auto":
-        return fmt_num(v, 0 if float(v).is_integer() else 1)
-    if kind == "bool":
-        return label("yes" if bool(v) else "no", lang)
-    return str(v)
 
 
 @dataclass
@@ -130,11 +83,32 @@ def software_version() -> str:
 # -- building -----------------------------------------------------------------------------------
 
 
-def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs | None = None, siting=None) -> ReportContent:
-    """Collect headline figures and tables from a coverage run (and a siting run, if given)."""
+def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs | None = None,
+                  siting: SitingResult | None = None, after: CoverageResult | None = None) -> ReportContent:
+    """Collect headline figures and tables from a coverage run, and the proposal section.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run the report describes.
+    lang : {"zh", "en"}
+        Report language.
+    inputs : ReportInputs, optional
+        Study area name, data sources, network and audits given by the caller.
+    siting : SitingResult, optional
+        A service-center siting run: the proposal (three lists, before/after).
+    after : CoverageResult, optional
+        ``result`` again with the proposed sites added: with ``siting``, its before/after
+        figures; alone, a what-if whose centers marked ``proposed`` are the proposal.
+
+    Returns
+    -------
+    ReportContent
+        Numbers and tables shared by every format.
+    """
     inputs = inputs or ReportInputs()
     s = result.summary
-    is_demo = bool(s.get("is_demo")) if inputs.is_demo is None else bool(inputs.is_demo)
+    is_demo = bool(s.is_demo) if inputs.is_demo is None else bool(inputs.is_demo)
     area = inputs.study_area or (label("sample_area", lang) if is_demo else "—")
     date = (inputs.report_date or dt.date.today()).isoformat()
     levels = level_tables(result)
@@ -167,8 +141,8 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         is_demo=is_demo,
         software=software_version(),
         sentence=label(
-            "headline_sentence", lang, share=fmt_pct(s["covered_share"]), covered=fmt_int(s["covered_pop"]),
-            uncovered=fmt_int(s["uncovered_pop"]), m=result.params.minutes, circle=fmt_pct(s["circle_covered_share"]),
+            "headline_sentence", lang, share=fmt_pct(s.covered_share), covered=fmt_int(s.covered_pop),
+            uncovered=fmt_int(s.uncovered_pop), m=result.params.minutes, circle=fmt_pct(s.circle_covered_share),
         ),
         headline=headline(result, lang),
         sources=sources_table(result, lang, inputs, is_demo),
@@ -179,11 +153,9 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         gap_sentence=gap_sentence(result, lang),
         dual_sentence=dual_sentence(result.dual_grid, lang) if result.dual_grid is not None else "",
     )
-    if siting is not None:
-        from analysis.report.siting_lists import siting_tables
-
-        content.siting, content.siting_note = siting_tables(siting, result, lang, inputs)
-    if getattr(inputs, "party", None) is not None:
+    if siting is not None or after is not None:
+        content.siting, content.siting_note = siting_tables(result, siting, after, lang)
+    if inputs.party is not None:
         from analysis.report.party_section import party_section
 
         content.party = party_section(result, inputs, lang)
@@ -195,17 +167,17 @@ def headline(result: CoverageResult, lang: str) -> list[Headline]:
     s = result.summary
     m = result.params.minutes
     rows = [
-        ("total_pop", label("h_total", lang), s["total_pop"], fmt_int(s["total_pop"])),
-        ("covered_pop", label("covered_label", lang, m=m), s["covered_pop"], fmt_int(s["covered_pop"])),
-        ("covered_share", label("h_share", lang), s["covered_share"], fmt_pct(s["covered_share"])),
-        ("uncovered_pop", label("h_uncovered", lang), s["uncovered_pop"], fmt_int(s["uncovered_pop"])),
-        ("median_min", label("h_median", lang), s["median_min"], fmt_min(s["median_min"], lang)),
-        ("p90_min", label("h_p90", lang), s["p90_min"], fmt_min(s["p90_min"], lang)),
-        ("n_centers", label("h_centers", lang), s["n_centers"], fmt_int(s["n_centers"])),
-        ("circle_covered_share", label("h_circle", lang), s["circle_covered_share"], fmt_pct(s["circle_covered_share"])),
-        ("circle_overstatement_pp", label("h_overstate", lang), s["circle_overstatement_pp"], circle_comparison(s, lang)[1]),
-        ("redundant_pop", label("h_redundant", lang), s.get("redundant_pop", np.nan), fmt_int(s.get("redundant_pop", np.nan))),
-        ("off_network_pop", label("h_off", lang), s["off_network_pop"], fmt_int(s["off_network_pop"])),
+        ("total_pop", label("h_total", lang), s.total_pop, fmt_int(s.total_pop)),
+        ("covered_pop", label("covered_label", lang, m=m), s.covered_pop, fmt_int(s.covered_pop)),
+        ("covered_share", label("h_share", lang), s.covered_share, fmt_pct(s.covered_share)),
+        ("uncovered_pop", label("h_uncovered", lang), s.uncovered_pop, fmt_int(s.uncovered_pop)),
+        ("median_min", label("h_median", lang), s.median_min, fmt_min(s.median_min, lang)),
+        ("p90_min", label("h_p90", lang), s.p90_min, fmt_min(s.p90_min, lang)),
+        ("n_centers", label("h_centers", lang), s.n_centers, fmt_int(s.n_centers)),
+        ("circle_covered_share", label("h_circle", lang), s.circle_covered_share, fmt_pct(s.circle_covered_share)),
+        ("circle_overstatement_pp", label("h_overstate", lang), s.circle_overstatement_pp, circle_comparison(s, lang)[1]),
+        ("redundant_pop", label("h_redundant", lang), s.redundant_pop, fmt_int(s.redundant_pop)),
+        ("off_network_pop", label("h_off", lang), s.off_network_pop, fmt_int(s.off_network_pop)),
     ]
     return [Headline(k, lab, float(v), t) for k, lab, v, t in rows]
 
@@ -222,7 +194,7 @@ def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_de
         rows += given
     else:
         rows.append(DataSource(label("src_centers", lang), "", demo))
-        pop_note = label("src_estimate", lang) if result.summary.get("population_is_estimate") else ""
+        pop_note = label("src_estimate", lang) if result.summary.population_is_estimate else ""
         rows.append(DataSource(label("src_demand", lang), "", "; ".join(x for x in (pop_note, demo) if x)))
         if result.grids is not None:
             rows.append(DataSource(label("src_grids", lang), "", demo))
@@ -237,7 +209,7 @@ def population_method(result: CoverageResult, lang: str, inputs: ReportInputs) -
     """How residents were counted (given by the caller, else from the result's estimate flag)."""
     if inputs.population_method:
         return inputs.population_method
-    return label("pop_estimate" if result.summary.get("population_is_estimate") else "pop_given", lang)
+    return label("pop_estimate" if result.summary.population_is_estimate else "pop_given", lang)
 
 
 def params_table(result: CoverageResult, lang: str, inputs: ReportInputs) -> Table:
@@ -255,7 +227,7 @@ def params_table(result: CoverageResult, lang: str, inputs: ReportInputs) -> Tab
     ]
     rows.append((label("p_standard", lang), _standard(inputs).label(lang)))
     net = inputs.network
-    if net is not None and hasattr(net, "edge_length"):
+    if net is not None:
         rows.append((label("p_network", lang), label("network_desc", lang, edges=f"{net.n_edges:,}", km=float(np.sum(net.edge_length)) / 1000)))
     df = pd.DataFrame(rows, columns=["item", "value"])
     title = label("sec_params", lang).split("、")[-1].split(". ")[-1]
@@ -358,7 +330,7 @@ def gap_sentence(result: CoverageResult, lang: str) -> str:
     g = result.gaps
     if not len(g):
         return label("no_gaps", lang)
-    unc = figure(result.summary, "uncovered_pop")
+    unc = result.summary.uncovered_pop
     return label("gap_largest", lang, n=fmt_int(len(g)), t=fmt_int(g["population"].sum()), g=g["gap_id"].iloc[0],
                  p=fmt_int(g["population"].iloc[0]), s=fmt_pct(g["population"].iloc[0] / unc if unc else np.nan))
 
@@ -523,31 +495,22 @@ def worker_sentence(w, lang: str) -> str:
 
 def _standard(inputs: ReportInputs):
     """The audit standard of the report (the shipped default unless the caller gave one)."""
-    from analysis.standards import load_standard
-
     return inputs.standard if inputs.standard is not None else load_standard()
 
 
 def _audits(inputs: ReportInputs, result: CoverageResult, standard) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Audit tables given by the caller, else computed with ``analysis.audit`` against ``standard``."""
-    from analysis import audit
-
     ca, sa = inputs.center_audit, inputs.station_audit
     if ca is None:
-        ca = _as_frame(audit.audit_service_centers(result.centers, standard))
+        ca = _as_frame(audit_service_centers(result.centers, standard))
     if sa is None and inputs.stations is not None:
-        sa = _as_frame(audit.audit_red_stations(inputs.stations, standard))
+        sa = _as_frame(audit_red_stations(inputs.stations, standard))
     return ca, sa
 
 
-def _as_frame(x) -> pd.DataFrame | None:
-    if x is None:
-        return None
-    if isinstance(x, pd.DataFrame):
-        return pd.DataFrame(x.drop(columns="geometry", errors="ignore"))
-    if hasattr(x, "table"):
-        return _as_frame(x.table)
-    return pd.DataFrame(x)
+def _as_frame(x: pd.DataFrame | None) -> pd.DataFrame | None:
+    """An audit table without its geometry column (None stays None)."""
+    return None if x is None else pd.DataFrame(x.drop(columns="geometry", errors="ignore"))
 
 
 def audit_table(df: pd.DataFrame, key: str, lang: str, standard=None) -> Table:
@@ -592,7 +555,7 @@ def _audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
 def method_notes(result: CoverageResult, lang: str, inputs: ReportInputs) -> list[str]:
     """Short method paragraphs: network distance, circles, gaps, population."""
     pm = population_method(result, lang, inputs)
-    key = "method_population" if result.summary.get("population_is_estimate") else "method_population_given"
+    key = "method_population" if result.summary.population_is_estimate else "method_population_given"
     notes = [
         label("method_network", lang, f=result.params.frontage_m),
         label("method_circles", lang),

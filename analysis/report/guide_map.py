@@ -29,7 +29,7 @@ from analysis.report.fonts import CSS_FONT_STACK, cjk_font
 from analysis.report.labels import label
 from analysis.report.party_labels import plabel
 from analysis.report.sections import esc
-from analysis.report.writing import atomic_path, atomic_write_bytes
+from geo.safe_io import atomic_write_bytes, atomic_write_path
 from geo.errors import LayerError, ServiceCircleError
 
 #: A3 landscape, millimetres
@@ -337,7 +337,7 @@ def write_guide_map(gm: GuideMap, out_dir: str | Path, inputs=None, stem: str = 
     out.mkdir(parents=True, exist_ok=True)
     pdf = out / f"{stem}_{gm.lang}.pdf"
     html = guide_map_html(gm, render_map_png(gm, inputs), date)
-    with atomic_path(pdf) as tmp:
+    with atomic_write_path(pdf) as tmp:
         HTML(string=html, base_url=None).write_pdf(str(tmp))
     png = pdf_to_png(pdf, out / f"{stem}_{gm.lang}.png", png_dpi)
     return {"pdf": pdf, "png": png}

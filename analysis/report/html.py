@@ -29,7 +29,7 @@ from analysis.report.staticmap import (
     CENTER_COLOUR, FALLBACK_ISO, GAP_COLOUR, ISO_COLOURS, PROPOSAL_COLOUR, SHARE_BINS, SHARE_COLOURS,
     STATION_COLOUR, dissolved_isochrones, map_extent,
 )
-from analysis.report.writing import atomic_path
+from geo.safe_io import atomic_write_path
 
 VENDOR_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor"
 LEAFLET_DIR = VENDOR_DIR / "leaflet-1.9.4"
@@ -218,6 +218,6 @@ def write_html(result: CoverageResult, content: ReportContent, figures: dict[str
                inputs: ReportInputs | None = None, proposals: gpd.GeoDataFrame | None = None) -> Path:
     """Write the HTML report to ``path`` atomically (UTF-8)."""
     text = report_html(result, content, figures, inputs, proposals)
-    with atomic_path(path) as tmp:
+    with atomic_write_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from geo.network import WalkNetwork
+
 
 @dataclass(frozen=True)
 class DataSource:
@@ -45,7 +47,7 @@ class ReportInputs:
     report_date: dt.date | None = None
     sources: list[DataSource] = field(default_factory=list)
     features: dict[str, gpd.GeoDataFrame] | None = None
-    network: object | None = None
+    network: WalkNetwork | None = None
     stations: gpd.GeoDataFrame | None = None
     center_audit: pd.DataFrame | None = None
     station_audit: pd.DataFrame | None = None

@@ -210,6 +210,12 @@ _S: dict[str, tuple[str, str]] = {
         "needs, resources and projects lists of regional party building are a separate section.",
     ),
     "siting_method": ("选址方法：{m}", "Siting method: {m}"),
+    "whatif_method": (
+        "规划人员在地图上逐个放置的拟建站点（新增站点推演），非优化结果。",
+        "Sites placed one by one on the map by the planner (what-if), not an optimisation result.",
+    ),
+    "kind_center": ("党群服务中心", "Service center"),
+    "kind_station": ("红色驿站", "Red station"),
     "siting_kind_mclp": ("最大覆盖模型（MCLP）", "maximal covering (MCLP)"),
     "siting_kind_lscp": ("最少站点全覆盖模型（LSCP）", "set covering (LSCP)"),
     "siting_kind_pmedian": ("p-中位模型（总步行距离最短）", "p-median (least total walking)"),

@@ -20,7 +20,7 @@ from analysis.lists import ListsResult
 from analysis.report.content import Column, Table
 from analysis.report.labels import label
 from analysis.report.party_labels import plabel
-from analysis.report.writing import atomic_path
+from geo.safe_io import atomic_write_path
 
 
 def _t(key: str, lang: str, df: pd.DataFrame, cols: list[tuple[str, str, str]], totals=None, sheet: str | None = None) -> Table:
@@ -123,7 +123,7 @@ def write_party_xlsx(tables: list[Table], path: str | Path, lang: str = "zh", is
         write_table(wb, t, lang, used, note)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
+    with atomic_write_path(path) as tmp:
         wb.save(tmp)
     return path
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from analysis.report.content import ReportContent
 from analysis.report.fonts import cjk_font
 from analysis.report.sections import css, esc, render_body
-from analysis.report.writing import atomic_path
+from geo.safe_io import atomic_write_path
 
 
 def pdf_html(content: ReportContent, figures: dict[str, bytes | None]) -> str:
@@ -23,6 +23,6 @@ def write_pdf(content: ReportContent, figures: dict[str, bytes | None], path: st
 
     cjk_font()  # fail early with install instructions when no Chinese font exists
     doc = HTML(string=pdf_html(content, figures), base_url=None)
-    with atomic_path(path) as tmp:
+    with atomic_write_path(path) as tmp:
         doc.write_pdf(str(tmp))
     return Path(path)

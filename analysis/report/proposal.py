@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.coverage import CoverageResult, run_coverage
-from analysis.report.siting_lists import ReportSiting, from_siting_result
+from analysis.siting.api import SitingParams, SitingResult, run_siting
 from geo.errors import LayerError
 
 
@@ -27,21 +27,26 @@ def rerun_with_sites(result: CoverageResult, network, centers: gpd.GeoDataFrame,
                              geometry=new.geometry.representative_point().to_numpy(), crs=crs)
     both = gpd.GeoDataFrame(pd.concat([base, added], ignore_index=True), crs=crs)
     return run_coverage(network, both, demand, result.params, grids=grids, communities=communities,
-                        is_demo=bool(result.summary.get("is_demo")),
-                        population_is_estimate=bool(result.summary.get("population_is_estimate")))
+                        is_demo=result.summary.is_demo,
+                        population_is_estimate=result.summary.population_is_estimate)
 
 
-def propose_sites(study, result: CoverageResult, k: int, *, solver: str = "exact", time_limit_s: float = 30.0) -> ReportSiting:
-    """K new service centers from ``study.candidates`` (MCLP), with the coverage rerun attached."""
-    from analysis.siting.api import SitingParams, run_siting
+def propose_sites(study, result: CoverageResult, k: int, *, solver: str = "exact",
+                  time_limit_s: float = 30.0) -> tuple[SitingResult, CoverageResult | None]:
+    """K new service centers from ``study.candidates`` (MCLP), and the coverage rerun with them.
 
+    Returns
+    -------
+    (SitingResult, CoverageResult or None)
+        The siting run, and ``result`` again with the chosen sites added (None when none was chosen).
+    """
     if study.candidates is None or not len(study.candidates):
         raise LayerError("A proposal needs candidate sites (候选点位): give a candidates layer (--candidates FILE).")
     sr = run_siting(study.network, "center", study.centers, study.demand, study.candidates, int(k), problem="mclp",
                     solver=solver, params=SitingParams(walk=result.params), time_limit_s=time_limit_s,
                     grids=study.grids, communities=study.communities)
-    siting = from_siting_result(sr)
+    after = None
     if len(sr.sites):
-        siting.after = rerun_with_sites(result, study.network, study.centers, study.demand, sr.sites,
-                                        study.grids, study.communities)
-    return siting
+        after = rerun_with_sites(result, study.network, study.centers, study.demand, sr.sites,
+                                 study.grids, study.communities)
+    return sr, after

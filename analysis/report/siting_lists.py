@@ -1,175 +1,159 @@
 """The siting proposal as three tables: 覆盖缺口清单 (coverage gaps), 候选用房清单 (candidate
-buildings), 新增站点方案 (proposed new sites). Not the 需求/资源/项目清单 of regional party
-building, which are :mod:`analysis.lists`.
+buildings), 新增站点方案 (proposed new sites), and the before/after table. Not the
+需求/资源/项目清单 of regional party building, which are :mod:`analysis.lists`.
 
-A siting run reaches the report as a :class:`ReportSiting` (candidate sites, the chosen ones in
-pick order with the residents each adds, and optionally the coverage run with the proposed
-sites added, for before/after figures). :func:`from_siting_result` builds one from
-``analysis.siting.api.SitingResult`` (``run_siting``), :func:`from_solution` from a bare
-``SitingSolution``; :func:`as_report_siting` accepts either of those, or any object with the
-same attributes (``candidates``, ``chosen``, ``added_pop``, ``after``).
+A proposal is either a siting run (:class:`analysis.siting.api.SitingResult`, service centers),
+optionally with ``after``, the coverage run again with its new sites added (walking-time
+percentiles after the proposal); or a what-if, given as ``after`` alone: the coverage run with
+sites a planner placed on the map (its centers marked ``proposed``).
+Residents are persons; shares 0-1; times minutes; distances metres.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from analysis.coverage import CoverageResult
-from analysis.report.content import Column, Table
-from analysis.report.inputs import ReportInputs
 from analysis.report.labels import fmt_pct, label
+from analysis.report.table import Column, Table
+from analysis.siting.api import SitingResult
+from geo.errors import ParameterError
 
 
-@dataclass
-class ReportSiting:
-    """A siting run for the report.
+def check_proposal(siting: SitingResult | None, after: CoverageResult | None) -> None:
+    """Refuse a red-station run (the lists count residents) and a proposal with neither part.
 
-    candidates: every candidate site (候选用房清单), any CRS, columns such as id, name, kind,
-        address, community, area_m2, owner.
-    chosen: row positions in ``candidates`` of the proposed sites, in pick order.
-    added_pop: residents each proposed site adds to coverage (pick order, marginal).
-    after: the coverage run with the proposed sites added (before/after figures), optional.
-    method: one line on the model and solver, shown under the lists.
+    Raises
+    ------
+    ParameterError
+        ``siting`` is a red-station run, or both ``siting`` and ``after`` are None.
     """
-
-    candidates: gpd.GeoDataFrame
-    chosen: np.ndarray
-    added_pop: np.ndarray
-    after: CoverageResult | None = None
-    kind: str = ""      # "mclp" | "lscp" | "pmedian"
-    solver: str = ""    # "exact" | "greedy"
-    status: str = ""    # "optimal" | "time_limit" | "greedy" | "trivial"
-    gap: float = float("nan")
-    method: str = ""    # free text; replaces the line built from kind/solver/status
-    #: figures after the proposal when no coverage rerun exists (covered_pop, covered_share,
-    #: uncovered_pop, n_centers; median_min/p90_min may be NaN)
-    after_summary: dict | None = None
-    #: per demand_id: covered after the proposal (for the needs list without a rerun)
-    covered_after: pd.Series | None = None
-    #: the proposed sites as given by the siting run (name, street, ...), replaces candidate rows
-    sites: gpd.GeoDataFrame | None = None
-    #: extra GIS layers of the siting run (e.g. the new sites' reach areas)
-    layers: dict | None = None
-
-    def method_text(self, lang: str) -> str:
-        """The model and solver in words, in ``lang``."""
-        if self.method:
-            return self.method
-        kind = label(f"siting_kind_{self.kind}", lang) if self.kind in ("mclp", "lscp", "pmedian") else self.kind
-        how = {"exact": label("siting_exact", lang), "greedy": label("siting_greedy", lang)}.get(self.solver, self.solver)
-        if self.status in ("optimal", "trivial"):
-            quality = label("siting_optimal", lang)
-        elif np.isfinite(self.gap):
-            quality = label("siting_gap", lang, g=fmt_pct(self.gap, 2))
-        else:
-            quality = ""
-        return ("，" if lang == "zh" else ", ").join(x for x in (kind, how, quality) if x)
+    if siting is None and after is None:
+        raise ParameterError("A proposal needs a siting run or a coverage run with proposed sites.")
+    if siting is not None and siting.kind != "center":
+        raise ParameterError("The report's proposal lists residents; give a service-center siting (kind='center'), "
+                             "not a red-station run.")
 
 
-def from_solution(solution, candidates: gpd.GeoDataFrame, after: CoverageResult | None = None) -> ReportSiting:
-    """A :class:`ReportSiting` from a ``SitingSolution`` (chosen indices and marginal gains)."""
-    added = np.asarray(solution.marginal, dtype=float) if solution.kind in ("mclp", "lscp") else np.full(len(solution.chosen), np.nan)
-    return ReportSiting(candidates, np.asarray(solution.chosen, dtype=np.int64), added, after,
-                        kind=solution.kind, solver=solution.solver, status=solution.status, gap=float(solution.gap))
-
-
-def from_siting_result(sr) -> ReportSiting:
-    """A :class:`ReportSiting` from ``analysis.siting.api.SitingResult`` (service-center siting).
-
-    The before/after figures come from the run's own demand (covered before/after within the
-    threshold); walking-time percentiles after the proposal are not known without a rerun.
-    """
-    if getattr(sr, "kind", "center") != "center":
-        raise TypeError("The report's proposal lists residents; give a service-center siting (kind='center'), "
-                        "not a red-station run.")
-    cand = sr.candidates.reset_index(drop=True)
+def _chosen_rows(siting: SitingResult) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The siting run's candidates (0..n-1) and the row positions of its chosen sites, pick order."""
+    cand = siting.candidates.reset_index(drop=True)
     pos = {cid: i for i, cid in enumerate(cand["candidate_id"].astype(str))}
-    chosen = np.array([pos[str(c)] for c in sr.sites["candidate_id"]], dtype=np.int64)
-    sol = sr.solution
-    added = sr.sites["marginal"].to_numpy(dtype=float) if sr.problem in ("mclp", "lscp") else np.full(len(chosen), np.nan)
-    sm = sr.summary
-    total = float(sm["total_demand"])
-    after_summary = {"covered_pop": float(sm["covered_after"]), "covered_share": float(sm["share_after"]),
-                     "uncovered_pop": total - float(sm["covered_after"]), "median_min": np.nan, "p90_min": np.nan,
-                     "n_new": int(sm["n_new_sites"])}
-    covered_after = None
-    if "demand_id" in sr.demand and "covered_after" in sr.demand:
-        covered_after = pd.Series(sr.demand["covered_after"].to_numpy(dtype=bool), index=sr.demand["demand_id"].to_numpy())
-    sites = sr.sites.copy()
-    sites["id"] = sites["candidate_id"].astype(str)
-    for col in ("kind", "community", "owner", "area_m2"):
-        if col in cand and col not in sites:
-            sites[col] = cand[col].to_numpy()[chosen]
-    return ReportSiting(cand, chosen, added, None, kind=sr.problem, solver=sol.solver, status=sol.status,
-                        gap=float(sol.gap), after_summary=after_summary, covered_after=covered_after, sites=sites,
-                        layers={"isochrones_new_sites": sr.isochrones})
+    return cand, np.array([pos[str(c)] for c in siting.sites["candidate_id"]], dtype=np.int64)
 
 
-def as_report_siting(siting) -> ReportSiting:
-    """Accept a :class:`ReportSiting`, a ``SitingResult``, or any object with the same attribute names."""
-    if isinstance(siting, ReportSiting):
-        return siting
-    if hasattr(siting, "solution") and hasattr(siting, "sites") and hasattr(siting, "candidates"):
-        return from_siting_result(siting)
-    try:
-        return ReportSiting(
-            candidates=siting.candidates,
-            chosen=np.asarray(siting.chosen, dtype=np.int64),
-            added_pop=np.asarray(getattr(siting, "added_pop", np.full(len(siting.chosen), np.nan)), dtype=float),
-            after=getattr(siting, "after", None),
-            kind=str(getattr(siting, "kind", "") or ""),
-            solver=str(getattr(siting, "solver", "") or ""),
-            status=str(getattr(siting, "status", "") or ""),
-            gap=float(getattr(siting, "gap", float("nan"))),
-            method=str(getattr(siting, "method", "") or ""),
-        )
-    except AttributeError as err:
-        raise TypeError(f"A siting result for the report needs candidates and chosen sites ({err}).") from None
+def _whatif_sites(after: CoverageResult, lang: str = "zh") -> gpd.GeoDataFrame:
+    """The proposed centers of a what-if run with ``id``, ``name`` and ``kind`` in words."""
+    c = after.centers
+    p = c[c["proposed"].fillna(False).astype(bool)] if "proposed" in c else c.iloc[:0]
+    p = p.reset_index(drop=True).drop(columns="id", errors="ignore").rename(columns={"center_id": "id"})
+    kind = p["kind"].astype(str) if "kind" in p else pd.Series("center", index=p.index)
+    p["kind"] = [label("kind_" + k, lang) if k in ("center", "station") else k for k in kind]
+    return p
 
 
-def proposal_points(siting) -> gpd.GeoDataFrame:
-    """The proposed sites (rows of the candidates) with ``order`` and ``added_pop``."""
-    s = as_report_siting(siting)
-    p = s.sites.copy() if s.sites is not None else s.candidates.iloc[s.chosen].copy()
+def added_residents(siting: SitingResult | None, n: int) -> np.ndarray:
+    """Residents each proposed site adds in pick order (NaN where the run gives no per-site gains)."""
+    if siting is not None and siting.problem in ("mclp", "lscp"):
+        return siting.sites["marginal"].to_numpy(dtype=float)
+    return np.full(n, np.nan)
+
+
+def method_text(siting: SitingResult | None, lang: str) -> str:
+    """The model and solver in words (or the what-if note), in ``lang``."""
+    if siting is None:
+        return label("whatif_method", lang)
+    sol = siting.solution
+    kind = label(f"siting_kind_{siting.problem}", lang)
+    how = {"exact": label("siting_exact", lang), "greedy": label("siting_greedy", lang)}.get(sol.solver, sol.solver)
+    if sol.status in ("optimal", "trivial"):
+        quality = label("siting_optimal", lang)
+    elif np.isfinite(sol.gap):
+        quality = label("siting_gap", lang, g=fmt_pct(sol.gap, 2))
+    else:
+        quality = ""
+    return ("，" if lang == "zh" else ", ").join(x for x in (kind, how, quality) if x)
+
+
+def proposal_points(siting: SitingResult | None, after: CoverageResult | None, lang: str = "zh") -> gpd.GeoDataFrame:
+    """The proposed sites in pick order with ``id``, ``order`` and ``added_pop`` (residents)."""
+    if siting is None:
+        p = _whatif_sites(after, lang)
+    else:
+        cand, chosen = _chosen_rows(siting)
+        p = siting.sites.copy()
+        p["id"] = p["candidate_id"].astype(str)
+        for col in ("kind", "community", "owner", "area_m2"):
+            if col in cand and col not in p:
+                p[col] = cand[col].to_numpy()[chosen]
     p["order"] = np.arange(1, len(p) + 1)
-    p["added_pop"] = s.added_pop[: len(p)]
+    p["added_pop"] = added_residents(siting, len(p))
     return p.reset_index(drop=True)
 
 
-def siting_gis_layers(siting) -> dict[str, gpd.GeoDataFrame]:
-    """GeoPackage layers: candidates with a ``selected`` flag, proposals, and gaps after the proposal."""
-    s = as_report_siting(siting)
-    cand = s.candidates.copy()
+def _candidates(siting: SitingResult | None, after: CoverageResult | None, lang: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Every candidate site (候选用房清单) and the row positions of the proposed ones."""
+    if siting is None:
+        p = _whatif_sites(after, lang)
+        return p, np.arange(len(p))
+    return _chosen_rows(siting)
+
+
+def siting_gis_layers(siting: SitingResult | None, after: CoverageResult | None, lang: str = "zh") -> dict[str, gpd.GeoDataFrame]:
+    """GeoPackage layers: candidates with a ``selected`` flag, proposals, the new sites' reach
+    areas and the gaps (and isochrones) after the proposal."""
+    cand, chosen = _candidates(siting, after, lang)
+    cand = cand.copy()
     cand["selected"] = False
-    cand.iloc[s.chosen, cand.columns.get_loc("selected")] = True
-    out = {"candidates": cand, "proposals": proposal_points(s)}
-    for name, gdf in (s.layers or {}).items():
-        if gdf is not None and len(gdf):
-            out[name] = gdf
-    if s.after is not None:
-        out["gaps_after"] = s.after.gaps
-        if s.after.isochrones is not None:
-            out["isochrones_after"] = s.after.isochrones
+    cand.iloc[chosen, cand.columns.get_loc("selected")] = True
+    out = {"candidates": cand, "proposals": proposal_points(siting, after, lang)}
+    if siting is not None and len(siting.isochrones):
+        out["isochrones_new_sites"] = siting.isochrones
+    if after is not None:
+        out["gaps_after"] = after.gaps
+        if after.isochrones is not None:
+            out["isochrones_after"] = after.isochrones
     return out
+
+
+def _after_figures(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None) -> dict[str, float]:
+    """Headline figures after the proposal: from the rerun, else from the siting run's own
+    before/after coverage (walking-time percentiles unknown: NaN)."""
+    if after is not None:
+        a = after.summary
+        return {"covered_pop": a.covered_pop, "covered_share": a.covered_share, "uncovered_pop": a.uncovered_pop,
+                "median_min": a.median_min, "p90_min": a.p90_min, "n_centers": a.n_centers}
+    sm = siting.summary
+    return {"covered_pop": float(sm.covered_after), "covered_share": float(sm.share_after),
+            "uncovered_pop": float(sm.total_demand) - float(sm.covered_after), "median_min": np.nan, "p90_min": np.nan,
+            "n_centers": result.summary.n_centers + int(sm.n_new_sites)}
+
+
+def _covered_after(siting: SitingResult | None, after: CoverageResult | None) -> pd.Series | None:
+    """Per ``demand_id``: covered after the proposal (bool)."""
+    if after is not None:
+        return after.demand.set_index("demand_id")["covered"]
+    if "demand_id" in siting.demand and "covered_after" in siting.demand:
+        return pd.Series(siting.demand["covered_after"].to_numpy(dtype=bool), index=siting.demand["demand_id"].to_numpy())
+    return None
 
 
 def _col(df: pd.DataFrame, name: str, default="") -> pd.Series:
     return df[name] if name in df else pd.Series(default, index=df.index)
 
 
-def needs_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
+def needs_list(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
     """覆盖缺口清单: the gaps and their residents, and how many stay uncovered after the proposal."""
     g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore")).copy()
     g["area_ha"] = g["area_m2"].astype(float) / 10_000 if len(g) else []
     cols = [Column("gap_id", label("c_gap_id", lang)), Column("community", label("c_community", lang)),
             Column("population", label("c_population", lang), "int"), Column("area_ha", label("c_area_ha", lang), "num1")]
     totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()) if len(g) else 0.0}
-    covered_after = s.after.demand.set_index("demand_id")["covered"] if s.after is not None else s.covered_after
+    covered_after = _covered_after(siting, after)
     if covered_after is not None and len(g):
         g["remaining_pop"] = remaining_in_gaps(result, covered_after)
         cols.append(Column("remaining_pop", label("c_remaining_pop", lang), "int"))
@@ -191,9 +175,10 @@ def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.nd
     return j.groupby("index_right")["population"].sum().reindex(range(len(gaps))).fillna(0.0).to_numpy()
 
 
-def resources_list(s: ReportSiting, lang: str) -> Table:
+def resources_list(siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
     """候选用房清单: every candidate site, proposed ones first."""
-    c = pd.DataFrame(s.candidates.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
+    cand, chosen = _candidates(siting, after, lang)
+    c = pd.DataFrame(cand.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
     ids = c["id"] if "id" in c else (c["candidate_id"] if "candidate_id" in c else None)
     c["id"] = ids.astype(str) if ids is not None else [f"K{i + 1:02d}" for i in range(len(c))]
     if "address" not in c and "street" in c:  # generated street positions: the street is the address
@@ -202,7 +187,7 @@ def resources_list(s: ReportSiting, lang: str) -> Table:
         c[name] = _col(c, name, "").fillna("").astype(str)
     c["area_m2"] = pd.to_numeric(_col(c, "area_m2", np.nan), errors="coerce")
     c["selected"] = False
-    c.loc[s.chosen, "selected"] = True
+    c.loc[chosen, "selected"] = True
     c = c.sort_values(["selected", "id"], ascending=[False, True], kind="stable", ignore_index=True)
     cols = [Column("id", label("c_site_id", lang)), Column("name", label("c_name", lang)), Column("kind", label("c_kind", lang)),
             Column("community", label("c_community", lang)), Column("address", label("c_address", lang)),
@@ -231,12 +216,12 @@ def status_text(status: str, lang: str) -> str:
     return status
 
 
-def reasons_table(s: ReportSiting, lang: str) -> Table | None:
+def reasons_table(siting: SitingResult | None, lang: str) -> Table | None:
     """Why each proposed site was chosen (what it adds, owner, floor area, cost), or None when not known."""
-    sites = getattr(s, "sites", None)
     why = f"reason_{lang}"
-    if sites is None or why not in sites or not len(sites):
+    if siting is None or why not in siting.sites or not len(siting.sites):
         return None
+    sites = siting.sites
     d = pd.DataFrame({"order": np.arange(1, len(sites) + 1), "name": sites["name"].astype(str).to_numpy(),
                       "why": sites[why].fillna("").astype(str).to_numpy()})
     cols = [Column("order", label("c_rank", lang), "int"), Column("name", label("c_name", lang)),
@@ -244,47 +229,36 @@ def reasons_table(s: ReportSiting, lang: str) -> Table | None:
     return Table("project_reasons", label("t_project_reasons", lang), "选址理由" if lang == "zh" else "why_chosen", d, cols)
 
 
-def projects_list(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
+def projects_list(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
     """新增站点方案: the proposed sites in pick order with the residents each adds and the running share."""
-    p = pd.DataFrame(proposal_points(s).drop(columns="geometry", errors="ignore"))
+    p = pd.DataFrame(proposal_points(siting, after, lang).drop(columns="geometry", errors="ignore"))
     for name in ("id", "name", "kind", "community", "address"):
         p[name] = _col(p, name, "").fillna("").astype(str)
-    total = result.summary["total_pop"]
+    total = result.summary.total_pop
     added = p["added_pop"].to_numpy(dtype=float)  # NaN when the run gives no per-site gains (what-if)
-    p["cum_share"] = (result.summary["covered_pop"] + np.cumsum(added)) / total if total else np.nan
+    p["cum_share"] = (result.summary.covered_pop + np.cumsum(added)) / total if total else np.nan
     cols = [Column("order", label("c_rank", lang), "int"), Column("id", label("c_site_id", lang)), Column("name", label("c_name", lang)),
             Column("kind", label("c_kind", lang)), Column("community", label("c_community", lang)),
             Column("added_pop", label("c_added_pop", lang), "int"), Column("cum_share", label("c_cum_share", lang), "pct")]
     if np.isfinite(added).all():
         sum_added = float(added.sum())
-    elif s.after is not None:  # per-site gains unknown: the total from the rerun
-        sum_added = float(s.after.summary["covered_pop"] - result.summary["covered_pop"])
-    elif s.after_summary is not None:
-        sum_added = float(s.after_summary["covered_pop"] - result.summary["covered_pop"])
-    else:
-        sum_added = np.nan
+    else:  # per-site gains unknown: the total from the rerun or the siting run's own coverage
+        sum_added = float(_after_figures(result, siting, after)["covered_pop"] - result.summary.covered_pop)
     totals = {"order": np.nan, "id": "合计" if lang == "zh" else "Total", "added_pop": sum_added}
     return Table("projects", label("t_project_list", lang), "新增站点方案" if lang == "zh" else "proposed_sites", p, cols, totals)
 
 
-def before_after(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
+def before_after(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
     """Headline figures before and after the proposal (residents, share in %, minutes, sites)."""
     b = result.summary
-    if s.after is not None:
-        a = s.after.summary
-    elif s.after_summary is not None:  # the siting run's own before/after coverage
-        a = {**s.after_summary, "n_centers": b["n_centers"] + s.after_summary.get("n_new", len(s.chosen))}
-    else:  # no rerun: covered residents from the marginal gains only
-        cov = b["covered_pop"] + float(np.nansum(s.added_pop))
-        a = {"covered_pop": cov, "covered_share": cov / b["total_pop"] if b["total_pop"] else np.nan,
-             "uncovered_pop": b["total_pop"] - cov, "median_min": np.nan, "p90_min": np.nan, "n_centers": b["n_centers"] + len(s.chosen)}
+    a = _after_figures(result, siting, after)
     rows = [
-        ("ba_covered", b["covered_pop"], a["covered_pop"]),
-        ("ba_share", b["covered_share"] * 100, a["covered_share"] * 100),
-        ("ba_uncovered", b["uncovered_pop"], a["uncovered_pop"]),
-        ("ba_median", b["median_min"], a["median_min"]),
-        ("ba_p90", b["p90_min"], a["p90_min"]),
-        ("ba_centers", b["n_centers"], a["n_centers"]),
+        ("ba_covered", b.covered_pop, a["covered_pop"]),
+        ("ba_share", b.covered_share * 100, a["covered_share"] * 100),
+        ("ba_uncovered", b.uncovered_pop, a["uncovered_pop"]),
+        ("ba_median", b.median_min, a["median_min"]),
+        ("ba_p90", b.p90_min, a["p90_min"]),
+        ("ba_centers", b.n_centers, a["n_centers"]),
     ]
     df = pd.DataFrame([(label(k, lang) + (" (%)" if k == "ba_share" else ""), float(x), float(y)) for k, x, y in rows],
                       columns=["item", "before", "after"])
@@ -297,17 +271,17 @@ def before_after(result: CoverageResult, s: ReportSiting, lang: str) -> Table:
     return Table("before_after", label("t_before_after", lang), "补点前后" if lang == "zh" else "before_after", df, cols)
 
 
-def siting_tables(siting, result: CoverageResult, lang: str, inputs: ReportInputs | None = None) -> tuple[dict[str, Table], str]:
+def siting_tables(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None,
+                  lang: str) -> tuple[dict[str, Table], str]:
     """The three lists and the before/after table, and the method line."""
-    s = as_report_siting(siting)
+    check_proposal(siting, after)
     tables = {
-        "needs": needs_list(result, s, lang),
-        "resources": resources_list(s, lang),
-        "projects": projects_list(result, s, lang),
-        "before_after": before_after(result, s, lang),
+        "needs": needs_list(result, siting, after, lang),
+        "resources": resources_list(siting, after, lang),
+        "projects": projects_list(result, siting, after, lang),
+        "before_after": before_after(result, siting, after, lang),
     }
-    why = reasons_table(s, lang)
+    why = reasons_table(siting, lang)
     if why is not None:
         tables["project_reasons"] = why
-    text = s.method_text(lang)
-    return tables, (label("siting_method", lang, m=text) if text else "")
+    return tables, label("siting_method", lang, m=method_text(siting, lang))

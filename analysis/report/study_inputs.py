@@ -38,7 +38,7 @@ def inputs_from_study(study, lang: str = "zh", with_basemap: bool = True) -> Rep
         name = label(_LAYER_LABELS[kind], lang)
         rep = study.read_reports.get(kind)
         if rep is not None:
-            src = getattr(getattr(rep, "report", None), "source", None) or getattr(rep, "source", None) or ""
+            src = rep.report.file or ""
             sources.append(DataSource(f"{name} ({Path(str(src)).name})" if src else name, _file_date(src), ""))
         elif kind == "demand" and study.population_is_estimate:
             sources.append(DataSource(name, osm_date, label("pop_estimate", lang)))

@@ -16,9 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from analysis.report.content import ReportContent, Table
+from analysis.report.content import ReportContent
+from analysis.report.table import Table
 from analysis.report.labels import label
-from analysis.report.writing import atomic_path
+from geo.safe_io import atomic_write_path
 from geo.spreadsheet import harden_worksheet, safe_value
 
 NUMBER_FORMATS = {"int": "#,##0", "pct": "0.0%", "num1": "#,##0.0"}
@@ -111,6 +112,6 @@ def xlsx_bytes(content: ReportContent) -> bytes:
 def write_xlsx(content: ReportContent, path: str | Path) -> Path:
     """Write the workbook to ``path`` atomically."""
     data = xlsx_bytes(content)
-    with atomic_path(path) as tmp:
+    with atomic_write_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)

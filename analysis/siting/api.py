@@ -33,6 +33,7 @@ from analysis.sample_city import demo_in_use
 from analysis.siting.candidates import DEFAULT_CLASSES, exclusion_mask, generate_candidates, prepare_candidates
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE, numeric, owner_types, reasons, state_idle_bonus
 from analysis.siting.problem import CoverageProblem
+from analysis.siting.result import SitingResult, SitingSummary
 from analysis.siting.solvers import SitingSolution, solve_lscp, solve_mclp, solve_pmedian
 from analysis.siting.workers import weights_table, worker_demand
 from analysis.travel_time import nearest_source_distances, point_distances, points_reach
@@ -90,33 +91,6 @@ class SitingParams:
     def min_area_m2(self, kind: str) -> float:
         """Minimum floor area (m²) of a candidate building for ``kind`` (0: no minimum)."""
         return float(self.min_area_center_m2 if kind == "center" else self.min_area_station_m2)
-
-
-@dataclass
-class SitingResult:
-    """Everything a planner sees; layers in the network CRS (``to_wgs84`` for maps/files)."""
-
-    kind: str
-    problem: str
-    params: SitingParams
-    crs: str
-    solution: SitingSolution
-    sites: gpd.GeoDataFrame  # chosen sites in greedy order (rank 1 adds most)
-    candidates: gpd.GeoDataFrame  # every candidate with status chosen / available / excluded
-    demand: gpd.GeoDataFrame  # weight, covered_before, covered_after, dist_before_m, community, grid_id
-    communities: pd.DataFrame  # before/after per community (worst after first)
-    grids: gpd.GeoDataFrame | None  # before/after per grid
-    isochrones: gpd.GeoDataFrame  # reach areas of the new sites
-    summary: dict
-    weights: pd.DataFrame | None  # red stations: the outdoor-work proxy's weights table
-    notes: list[str]
-
-    def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
-        out = {"sites": self.sites, "candidates": self.candidates, "isochrones": self.isochrones,
-               "demand": self.demand}
-        if self.grids is not None:
-            out["grids"] = self.grids
-        return {k: v.to_crs(WGS84) for k, v in out.items()}
 
 
 def _check(kind: str, problem: str, k: int | None) -> None:
@@ -462,31 +436,31 @@ def solve_siting(
 
     before = float(d["w_before"].sum())
     after = float(d["w_after"].sum())
-    summary = {
-        "kind": kind, "problem": problem, "solver": solver, "status": sol.status,
-        "k": k, "n_new_sites": int(len(chosen)), "unit": unit,
-        "threshold_m": threshold, "threshold_min": threshold / walk.metres_per_minute,
-        "total_demand": total, "covered_before": before, "covered_after": after,
-        "share_before": before / total if total else float("nan"),
-        "share_after": after / total if total else float("nan"),
-        "objective": sol.objective, "bound": sol.bound, "gap": sol.gap,
-        "greedy_objective": sol.greedy_objective, "greedy_gap": sol.greedy_gap,
-        "solve_s": sol.solve_s, "greedy_s": sol.greedy_s,
-        "n_candidates": int(len(cand)), "n_candidates_used": int(len(allowed)),
-        "n_excluded": int(len(cand) - len(allowed)),
-        "n_uncoverable": sol.n_uncoverable, "uncoverable_weight": sol.uncoverable_weight,
-        "model_rows": sol.model_rows, "model_cols": sol.model_cols, "n_dominated": sol.n_dominated,
-        "candidates_generated": bool(cand["generated"].all()),
-        "min_area_m2": params.min_area_m2(kind), "budget_wan": params.budget_wan,
-        "total_cost_wan": float(np.nansum(cost_wan[chosen])) if len(chosen) else 0.0,
-        "n_state_idle": int((owner[chosen] == "state_idle").sum()),
-        "state_idle_bonus_share": params.state_idle_bonus_share if problem == "mclp" else 0.0,
-        "is_demo": bool(inputs.is_demo or demo_in_use(grids)),
-    }
-    if problem == "pmedian":
-        mpm = walk.metres_per_minute
-        summary["mean_min_before"] = sol.before / total / mpm if total else float("nan")
-        summary["mean_min_after"] = sol.objective / total / mpm if total else float("nan")
+    mpm = walk.metres_per_minute
+    pmedian = problem == "pmedian" and total > 0
+    summary = SitingSummary(
+        kind=kind, problem=problem, solver=solver, status=sol.status,
+        k=k, n_new_sites=int(len(chosen)), unit=unit,
+        threshold_m=threshold, threshold_min=threshold / mpm,
+        total_demand=total, covered_before=before, covered_after=after,
+        share_before=before / total if total else float("nan"),
+        share_after=after / total if total else float("nan"),
+        objective=sol.objective, bound=sol.bound, gap=sol.gap,
+        greedy_objective=sol.greedy_objective, greedy_gap=sol.greedy_gap,
+        solve_s=sol.solve_s, greedy_s=sol.greedy_s,
+        n_candidates=int(len(cand)), n_candidates_used=int(len(allowed)),
+        n_excluded=int(len(cand) - len(allowed)),
+        n_uncoverable=sol.n_uncoverable, uncoverable_weight=sol.uncoverable_weight,
+        model_rows=sol.model_rows, model_cols=sol.model_cols, n_dominated=sol.n_dominated,
+        candidates_generated=bool(cand["generated"].all()),
+        min_area_m2=params.min_area_m2(kind), budget_wan=params.budget_wan,
+        total_cost_wan=float(np.nansum(cost_wan[chosen])) if len(chosen) else 0.0,
+        n_state_idle=int((owner[chosen] == "state_idle").sum()),
+        state_idle_bonus_share=params.state_idle_bonus_share if problem == "mclp" else 0.0,
+        is_demo=bool(inputs.is_demo or demo_in_use(grids)),
+        mean_min_before=sol.before / total / mpm if pmedian else float("nan"),
+        mean_min_after=sol.objective / total / mpm if pmedian else float("nan"),
+    )
     d = d.drop(columns=["w_before", "w_after"])
     d["community"] = d["community"].fillna(UNASSIGNED)
     return SitingResult(kind, problem, params, crs, sol, sites, cand_out, d, comm, grid_out, iso, summary,

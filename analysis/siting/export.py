@@ -32,7 +32,7 @@ def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None)
         "created_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "kind": result.kind,
         "problem": result.problem,
-        "threshold_m": f"{s['threshold_m']:g}",
+        "threshold_m": f"{s.threshold_m:g}",
         "speed_kmh": f"{p.walk.speed_kmh:g}",
         "distance": "walking network distance (not straight-line)",
         "min_distance_to_existing_m": f"{p.min_distance_to_existing_m:g}",
@@ -40,9 +40,9 @@ def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None)
         "measuring_crs": result.crs,
         "notes": " | ".join(result.notes),
         "summary": json.dumps({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                               for k, v in s.items()}, ensure_ascii=False, default=str),
+                               for k, v in s.as_dict().items()}, ensure_ascii=False, default=str),
     }
-    if s.get("is_demo"):
+    if s.is_demo:
         meta["demo_note"] = "示例数据，非真实点位 / illustrative sample data, not real sites"
     meta.update(sources or {})
     return meta

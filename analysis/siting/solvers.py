@@ -42,6 +42,12 @@ INTEGRAL_TOL = 1e-6
 # Shares 0.15/3 s gave 15.3% at 10 s and 0.64% at 60 s.
 LAGRANGIAN_SHARE, LAGRANGIAN_MAX_S = 0.3, 6.0
 TABU_SHARE, TABU_MAX_S = 0.1, 1.5
+#: what ``objective``, ``bound``, ``before`` and ``greedy_objective`` count, per problem
+OBJECTIVE_UNITS = {
+    "mclp": "covered demand weight (residents or outdoor-work units), existing sites included",
+    "lscp": "number of new sites",
+    "pmedian": "demand weight x network metres to the nearest site",
+}
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,13 @@ class SitingSolution:
 
     @property
     def is_optimal(self) -> bool:
+        """Proven optimal (or nothing to choose)."""
         return self.status in ("optimal", "trivial")
+
+    @property
+    def objective_unit(self) -> str:
+        """What ``objective``, ``bound``, ``before`` and ``greedy_objective`` count for ``kind``."""
+        return OBJECTIVE_UNITS[self.kind]
 
 
 def _check(k: int | None, solver: str, time_limit_s: float, n_candidates: int) -> None:

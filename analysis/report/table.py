@@ -1,0 +1,63 @@
+"""A report table as data: columns with printed labels and how each value is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.report.labels import fmt_int, fmt_num, fmt_pct, label
+
+#: Column kinds: text, int (residents, rounded), pct (0–1 share), num1 (one decimal), bool,
+#: auto (whole numbers without decimals, others with one: rows of mixed units).
+KINDS = ("text", "int", "pct", "num1", "bool", "auto")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: key in ``Table.df``, printed label, and kind (see :data:`KINDS`)."""
+
+    key: str
+    label: str
+    kind: str = "text"
+
+
+@dataclass
+class Table:
+    """A titled table; ``sheet`` is its spreadsheet tab name (≤ 31 characters)."""
+
+    key: str
+    title: str
+    sheet: str
+    df: pd.DataFrame
+    columns: list[Column]
+    totals: dict[str, float] | None = None
+
+    def display_rows(self, lang: str, limit: int | None = None) -> list[list[str]]:
+        """Rows formatted as text for PDF/HTML (at most ``limit`` rows)."""
+        df = self.df if limit is None else self.df.head(limit)
+        return [[format_value(r[c.key], c.kind, lang) for c in self.columns] for _, r in df.iterrows()]
+
+    def display_totals(self, lang: str) -> list[str] | None:
+        """The totals row formatted as text, or None."""
+        if not self.totals:
+            return None
+        return [format_value(self.totals.get(c.key, ""), c.kind, lang) if c.key in self.totals else "" for c in self.columns]
+
+
+def format_value(v, kind: str, lang: str) -> str:
+    """One cell as text."""
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "—"
+    if kind == "int":
+        return fmt_int(v)
+    if kind == "pct":
+        return fmt_pct(v)
+    if kind == "num1":
+        return fmt_num(v, 1)
+    if kind == "auto":
+        return fmt_num(v, 0 if float(v).is_integer() else 1)
+    if kind == "bool":
+        return label("yes" if bool(v) else "no", lang)
+    return str(v)

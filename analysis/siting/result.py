@@ -1,0 +1,111 @@
+"""What a siting run returns: :class:`SitingResult` with its headline :class:`SitingSummary`.
+
+Layers are in the network's metric CRS (metres); ``to_wgs84`` reprojects them for maps and files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.siting.solvers import OBJECTIVE_UNITS, SitingSolution
+from geo.crs import WGS84
+
+if TYPE_CHECKING:  # the settings live with run_siting; only named here
+    from analysis.siting.api import SitingParams
+
+
+
+@dataclass(frozen=True)
+class SitingSummary:
+    """Headline figures of one siting run.
+
+    Units: demand weights (``total_demand``, ``covered_*``, ``uncoverable_weight``) are in
+    ``unit`` (residents for service centers, relative outdoor-work units for red stations);
+    ``share_*`` and ``gap``/``greedy_gap`` are fractions 0-1; ``threshold_m`` network metres;
+    ``*_min`` minutes of walking; ``*_s`` seconds. ``objective``, ``bound`` and
+    ``greedy_objective`` are in :attr:`objective_unit`, which depends on ``problem``.
+    """
+
+    kind: str  #: "center" (党群服务中心) | "red-station" (红色驿站)
+    problem: str  #: "mclp" | "lscp" | "pmedian"
+    solver: str  #: "exact" | "greedy"
+    status: str  #: "optimal" | "time_limit" | "greedy" | "trivial"
+    k: int | None  #: new sites asked for (None for LSCP)
+    n_new_sites: int  #: new sites chosen
+    unit: str  #: "residents" | "outdoor workers" | "outdoor-work units"
+    threshold_m: float  #: coverage distance along the network, metres
+    threshold_min: float  #: the same in minutes at the walking speed
+    total_demand: float  #: demand weight in the study area
+    covered_before: float  #: demand weight within the threshold of an existing site
+    covered_after: float  #: the same with the new sites open
+    share_before: float  #: covered_before / total_demand, 0-1
+    share_after: float  #: covered_after / total_demand, 0-1
+    objective: float  #: the solver's objective, in ``objective_unit``
+    bound: float  #: proven best possible objective (upper for MCLP, lower for LSCP / p-median)
+    gap: float  #: |bound - objective| / |objective|, 0-1 (0 when proven optimal; NaN for greedy)
+    greedy_objective: float  #: objective of the greedy answer, in ``objective_unit``
+    greedy_gap: float  #: greedy answer's relative distance from the optimum (or bound), 0-1
+    solve_s: float  #: exact solve time, seconds
+    greedy_s: float  #: greedy time, seconds
+    n_candidates: int  #: candidate sites given or generated
+    n_candidates_used: int  #: candidates left after the exclusions
+    n_excluded: int  #: candidates excluded (off the network or near an existing site)
+    n_uncoverable: int  #: demand points no existing site and no candidate covers
+    uncoverable_weight: float  #: their demand weight
+    model_rows: int  #: rows of the reduced model
+    model_cols: int  #: columns of the reduced model
+    n_dominated: int  #: candidates dropped as dominated
+    candidates_generated: bool  #: candidates were generated on streets, not the planner's layer
+    min_area_m2: float  #: minimum floor area of a candidate building for ``kind``, m² (0: none)
+    budget_wan: float | None  #: MCLP budget for the chosen sites' costs, 万元 (None: no budget)
+    total_cost_wan: float  #: summed cost of the chosen sites, 万元 (unknown costs count 0)
+    n_state_idle: int  #: chosen sites that are state-owned idle property (国有闲置)
+    state_idle_bonus_share: float  #: MCLP preference per chosen 国有闲置 site, share of total demand (0-1)
+    is_demo: bool  #: the existing sites, candidates or grids are illustrative sample data
+    mean_min_before: float = float("nan")  #: p-median only: mean walk to the nearest site before, minutes
+    mean_min_after: float = float("nan")  #: p-median only: the same with the new sites open, minutes
+
+    @property
+    def objective_unit(self) -> str:
+        """What ``objective``, ``bound`` and ``greedy_objective`` count for this ``problem``."""
+        return OBJECTIVE_UNITS[self.problem]
+
+    def as_dict(self) -> dict[str, object]:
+        """Field name -> value (JSON metadata); the mean walks only for p-median."""
+        out = dataclasses.asdict(self)
+        if self.problem != "pmedian":
+            del out["mean_min_before"], out["mean_min_after"]
+        return out
+
+
+@dataclass
+class SitingResult:
+    """Everything a planner sees; layers in the network CRS (``to_wgs84`` for maps/files)."""
+
+    kind: str
+    problem: str
+    params: SitingParams
+    crs: str
+    solution: SitingSolution
+    sites: gpd.GeoDataFrame  # chosen sites in greedy order (rank 1 adds most)
+    candidates: gpd.GeoDataFrame  # every candidate with status chosen / available / excluded
+    demand: gpd.GeoDataFrame  # weight, covered_before, covered_after, dist_before_m, community, grid_id
+    communities: pd.DataFrame  # before/after per community (worst after first)
+    grids: gpd.GeoDataFrame | None  # before/after per grid
+    isochrones: gpd.GeoDataFrame  # reach areas of the new sites
+    summary: SitingSummary
+    weights: pd.DataFrame | None  # red stations: the outdoor-work proxy's weights table
+    notes: list[str]
+
+    def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
+        """The layers reprojected to WGS-84 (EPSG:4326) for maps and files."""
+        out = {"sites": self.sites, "candidates": self.candidates, "isochrones": self.isochrones,
+               "demand": self.demand}
+        if self.grids is not None:
+            out["grids"] = self.grids
+        return {k: v.to_crs(WGS84) for k, v in out.items()}
