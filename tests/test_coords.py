@@ -183,14 +183,13 @@ def test_detect_datum_on_real_streets(street_pts):
     assert far.sentence("zh") == far.message_zh
 
 
-def test_vectorised_speed(street_pts):
-    import time
-
+def test_vectorised_round_trip_of_many_points(street_pts):
+    """120k points in one call (timing: benchmarks/bench_unit_timings.py); each comes back within 1 cm."""
     lon = np.tile(street_pts[0], 100)
     lat = np.tile(street_pts[1], 100)
-    t = time.perf_counter()
-    bd09_to_wgs84(*wgs84_to_bd09(lon, lat))
-    assert time.perf_counter() - t < 3.0, "120k points must convert in well under a few seconds"
+    x, y = bd09_to_wgs84(*wgs84_to_bd09(lon, lat))
+    assert x.shape == lon.shape
+    assert np.abs(x - lon).max() < 1e-7 and np.abs(y - lat).max() < 1e-7
 
 
 def test_detection_never_converts_wrongly_on_noisy_sites():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -111,13 +110,12 @@ def test_parameters_change_the_result_as_documented(feats, hangzhou, streets, de
     assert len(near) < len(demand)
 
 
-def test_fallback_streets_from_features_and_speed(feats, hangzhou):
+def test_fallback_streets_from_features(feats, hangzhou):
+    """Streets derived from the OSM features (timing: benchmarks/bench_unit_timings.py)."""
     s = walkable_streets(feats, hangzhou.crs)
     assert len(s) > 900 and s.crs.to_epsg() == 32651
     assert feats.streets.loc[s.index, "highway"].isin(WALKABLE_HIGHWAYS).all()
-    t = time.perf_counter()
     d = estimate_population(feats, hangzhou.crs, s)
-    assert time.perf_counter() - t < 5.0
     assert 3_500 <= len(d) <= 5_000
 
 

@@ -251,9 +251,8 @@ def test_safe_extract_zip(tmp_path):
         safe_extract_zip(not_zip, tmp_path / "out4")
 
 
-def test_large_table_is_fast_and_summarised(tmp_path):
-    import time
-
+def test_large_table_is_summarised(tmp_path):
+    """20,000 rows: repeated names summarised, not listed (timing: benchmarks/bench_unit_timings.py)."""
     rng = np.random.default_rng(7)
     n = 20000
     lon = rng.uniform(120.11, 120.18, n)
@@ -261,9 +260,7 @@ def test_large_table_is_fast_and_summarised(tmp_path):
     lines = ["编号,名称,经度,纬度,人口"] + [f"{i},小区{i % 100},{lon[i]:.6f},{lat[i]:.6f},{i % 300 + 1}" for i in range(n)]
     p = tmp_path / "big.csv"
     p.write_text("\n".join(lines), encoding="utf-8")
-    t = time.perf_counter()
     r = read_layer(p, "centers")
-    assert time.perf_counter() - t < 8.0
     assert r.report.rows_used == n
     names = [q for q in r.report.problems if q.field == "name"]
     assert len(names) == 1 and names[0].message_en.startswith(f"{n - 100} rows repeat")
