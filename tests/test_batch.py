@@ -93,7 +93,7 @@ def test_sample_manifest_completes_on_a_local_cluster(tmp_path):
     from analysis.study import load_study, run_study
 
     whole = run_study(load_study()).summary
-    assert summary["total_pop"].sum() == pytest.approx(whole["total_pop"], abs=1.0)
+    assert summary["total_pop"].sum() == pytest.approx(whole.total_pop, abs=1.0)
     for t in tasks:
         fig = json.loads(area_paths(out, t.out)["json"].read_text(encoding="utf-8"))
         layers = dict(pyogrio.list_layers(area_paths(out, t.out)["gpkg"]))

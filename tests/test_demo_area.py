@@ -40,7 +40,7 @@ def test_area_figures_and_sums(setup):
     f = demo_area_figures(area, res, units=units, grids=grids, communities=comms).iloc[0]
     assert f["area_km2"] == pytest.approx(1.0)
     assert f["residents"] == 300 and f["covered_inside"] == 300 and f["share_inside"] == 1.0
-    assert f["residents"] + f["residents_outside"] == pytest.approx(res.summary["total_pop"]) == 1500
+    assert f["residents"] + f["residents_outside"] == pytest.approx(res.summary.total_pop) == 1500
     assert f["covered_outside"] == 800 and f["share_outside"] == pytest.approx(800 / 1200)
     assert f["n_units"] == 2 and f["n_centers"] == 1
     assert f["n_demonstration_centers"] == 1 and f["n_standardised_centers"] == 1
