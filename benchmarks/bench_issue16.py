@@ -1,7 +1,8 @@
 """Issue 16 (fast at every size): every figure the issue lists, before and after, in one run.
 
     .venv/bin/python benchmarks/bench_issue16.py --base /path/to/old/checkout    # before (old code) and now
-    .venv/bin/python benchmarks/bench_issue16.py --only help,snap                 # a subset
+    .venv/bin/python benchmarks/bench_issue16.py --only help,snap                 # a subset of
+                                                     # page,help,coverage,snap,report,figures,mclp
     .venv/bin/python benchmarks/bench_issue16.py --quick                          # skip the 60 s MCLP run
 
 Columns: the issue's quoted figure ("issue"), the same measurement on an old checkout of the code
@@ -23,7 +24,10 @@ Measurements
   index build (before: the STRtree; now: the k-d tree, both kept with the network), the median
   of three ``snap_points`` calls, and the largest difference in access distance to the plain
   STRtree answer.
-- ``servicecircle report`` (PDF, HTML, XLSX, GeoPackage) on the sample city.
+- ``servicecircle report`` (PDF, HTML, XLSX, GeoPackage) on the sample city, and the report's
+  figures alone (``build_figures``: static maps and charts, one call in a warm process). The report
+  grew meanwhile (three lists, road adoption, demonstration areas, red-station section), so its
+  "base" and "now" runs do not write the same pages.
 - city-scale MCLP (``synthetic_siting.make_instance(seed=7)``: 2,000 candidates + 30 existing ×
   20,000 homes, K = 20, 1,000 m): exact solver with a 10 s limit (gap proven at 10 s) and with a
   60 s limit (proven optimum or gap at 60 s).
@@ -183,6 +187,12 @@ def m_snap(code: Path, repeat: int) -> dict:
     return json.loads(r["out"].strip().splitlines()[-1])
 
 
+def m_figures(code: Path, repeat: int) -> dict:
+    r = run_child(code, [PY, str(HERE / "bench_issue16.py"), "--worker", "figures"])
+    _check(r, "report figures")
+    return json.loads(r["out"].strip().splitlines()[-1])
+
+
 def m_mclp(code: Path, repeat: int, quick: bool = False) -> dict:
     args = [PY, str(HERE / "bench_issue16.py"), "--worker", "mclp"] + (["--quick"] if quick else [])
     r = run_child(code, args, timeout=1800)
@@ -268,7 +278,7 @@ def m_page(code: Path, repeat: int) -> dict:
 
 
 MEASURES = {"page": m_page, "help": m_help, "coverage": m_coverage, "snap": m_snap, "report": m_report,
-            "mclp": m_mclp}
+            "figures": m_figures, "mclp": m_mclp}
 
 
 # -- workers (run inside a code root) ------------------------------------------------------------
@@ -311,6 +321,23 @@ def worker_snap() -> dict:
     assert np.array_equal(first.edge, again.edge)
     return {"snap_first_s": t_first, "snap_query_s": t_again, "snap_build_s": t_first - t_again,
             "snap_n_edges": net.n_edges, "snap_max_access_diff_m": diff, "snap_same_edge_share": same_edge}
+
+
+def worker_figures() -> dict:
+    """The report's figures (static maps + charts) for the sample city, drawn twice in one process."""
+    from analysis.report.content import build_content
+    from analysis.report.figures import build_figures
+    from analysis.report.study_inputs import inputs_from_study
+    from analysis.study import load_study, run_study
+
+    study = load_study()
+    result = run_study(study)
+    inputs = inputs_from_study(study, "zh")
+    content = build_content(result, "zh", inputs=inputs)
+    t0 = time.perf_counter()
+    figs = build_figures(result, content, inputs)
+    first = time.perf_counter() - t0
+    return {"figures_s": first, "figures_n": sum(v is not None for v in figs.values())}
 
 
 def worker_mclp(quick: bool) -> dict:
@@ -357,6 +384,8 @@ ROWS = [
     ("snap_same_edge_share", "  same segment as STRtree (rest: equal ties)"),
     ("report_s", "report, 4 formats, sample city (s)"),
     ("report_mb", "  peak RSS (MB)"),
+    ("figures_s", "  report figures only (maps + charts) (s)"),
+    ("figures_n", "  number of figures"),
     ("mclp_10s_gap", "city MCLP: proven gap with 10 s limit (%)"),
     ("mclp_10s_wall", "  wall of that run (s)"),
     ("mclp_opt_s", "city MCLP: wall with 60 s limit (s)"),
@@ -406,7 +435,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.worker:
         sys.path.insert(0, str(Path.cwd()))
-        res = worker_snap() if args.worker == "snap" else worker_mclp(args.quick)
+        res = {"snap": worker_snap, "figures": worker_figures}.get(args.worker, lambda: worker_mclp(args.quick))()
         print(json.dumps(res))
         return 0
     roots = {"now": ROOT}
