@@ -243,7 +243,7 @@ def render(s) -> None:
     max_access = base.params.max_access_m
 
     handle_map_click(ds, s, max_access)
-    served = choice(st.radio, t("cov_for", lang), ("residents", "workers"), "cov_for", lang, horizontal=True,
+    served = choice(st.sidebar.radio, t("cov_for", lang), ("residents", "workers"), "cov_for", lang,
                     format_func=lambda k: t("cov_for_" + k, lang))
     wi, secs = state.current_whatif(ds, s.minutes, s.speed_kmh, s.include_stations)
     workers = None
