@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import stat
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -22,6 +24,61 @@ class UnsafeArchiveError(UnsafeFileError):
     """A zip archive is refused: path traversal, links, too many members, too large unpacked."""
 
 
+_TMP_RE = re.compile(r"_tmp_(?:(?P<pid>\d+)_)?[0-9a-f]{12}(?:[.-]|$)")
+#: temporary files of a dead writer older than this are removed even without a pid in the name
+_LEGACY_TMP_AGE_S = 3600.0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def clean_stale_temps(folder: str | Path) -> list[Path]:
+    """Remove temporary files and folders left in ``folder`` by interrupted writes.
+
+    Names made by :func:`atomic_write_path` / :func:`atomic_folder` carry the writer's process id
+    (``<stem>_tmp_<pid>_<token>``, ``.<name>_tmp_<pid>_<token>``), so a later run removes exactly
+    those whose process is gone, together with SQLite side files (``-journal``, ``-wal``,
+    ``-shm``); names without a pid (older versions) are removed after an hour. Files of a run
+    still going on are never touched. Returns what was removed.
+    """
+    folder = Path(folder)
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for p in entries:
+        m = _TMP_RE.search(p.name)
+        if not m:
+            continue
+        try:
+            if m.group("pid"):
+                if _pid_alive(int(m.group("pid"))):
+                    continue
+            elif now - p.lstat().st_mtime < _LEGACY_TMP_AGE_S:
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
+def _tmp_token() -> str:
+    return f"{os.getpid()}_{secrets.token_hex(6)}"
+
+
 @contextlib.contextmanager
 def atomic_write_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically.
@@ -29,24 +86,96 @@ def atomic_write_path(path: str | Path) -> Iterator[Path]:
     On any exception the temporary file is removed and ``path`` is left as it was, so a crash
     never leaves a half-written file. The temporary path does not exist yet and keeps the
     suffix (writers such as GDAL choose the format from it); pass ``layer=`` to GDAL writers,
-    as the default layer name would come from the temporary stem.
+    as the default layer name would come from the temporary stem. Its name carries this
+    process's id, so leftovers of a killed run are removed by the next write into the folder
+    (:func:`clean_stale_temps`) and two concurrent runs never share a name.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temps(target.parent)
     # a fresh name made of word characters: GDAL takes the layer name from the file stem
-    tmp = target.with_name(f"{target.stem}_tmp_{secrets.token_hex(6)}{target.suffix}")
+    tmp = target.with_name(f"{target.stem}_tmp_{_tmp_token()}{target.suffix}")
     try:
         yield tmp
         if not tmp.exists():
             raise OSError(f"nothing was written to {tmp}")
         os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            if tmp.is_dir():
-                shutil.rmtree(tmp)
-            else:
-                tmp.unlink()
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
         raise
+
+
+def exchange_paths(a: Path, b: Path) -> bool:
+    """Atomically swap two existing paths (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange)
+    return rc == 0
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """Build a set of files in a private folder beside ``path``; on success it becomes ``path``.
+
+    The new folder replaces the old one in one atomic step (a directory exchange), so anyone
+    looking at ``path`` - or a run killed at any moment - sees the previous complete set or the
+    new complete set, never a mix. Files already in ``path`` that the new set does not contain
+    (another language's report, a planner's notes) are carried over as hard links first.
+    Should ``path`` hold sub-folders or links (not ours to move), or the system cannot swap
+    folders, the new files are moved in one by one instead (each file still whole).
+    On any exception the private folder is removed and ``path`` is untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temps(target.parent)
+    if target.is_dir():
+        clean_stale_temps(target)
+    tmp = target.with_name(f".{target.name}_tmp_{_tmp_token()}")
+    tmp.mkdir()
+    try:
+        yield tmp
+        _install_folder(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _install_folder(tmp: Path, target: Path) -> None:
+    if not target.exists():
+        try:
+            os.rename(tmp, target)  # atomic; fails if another run created it meanwhile
+            return
+        except OSError:
+            if not target.is_dir():
+                raise
+    entries = list(target.iterdir())
+    simple = all(p.is_file() and not p.is_symlink() for p in entries)
+    if simple:
+        for p in entries:
+            if not (tmp / p.name).exists():
+                try:
+                    os.link(p, tmp / p.name)
+                except OSError:
+                    shutil.copy2(p, tmp / p.name)
+        if exchange_paths(tmp, target):
+            shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous set
+            return
+    for p in tmp.iterdir():  # fallback: file by file, each replaced atomically
+        os.replace(p, target / p.name)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

@@ -373,3 +373,198 @@ def test_unusable_cache_folder_warns_and_gives_the_right_answer(kind, tmp_path):
     assert "Traceback" not in run.stderr
     assert re.search(r"Within 8 min\s+[\d,]+ \(\d", run.stdout) and out.exists()
     assert bad.read_text() == "not a folder"
+
+
+# ------------------------------------------------------------------------------ interrupted runs
+
+
+def _report_cmd(out: Path, *extra: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "cli.main", "report", "--format", "html,xlsx,gpkg", "--lang", "en",
+            "--out", str(out), *extra]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _temp_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if "_tmp_" in p.name or p.name.endswith("-journal"))
+
+
+def test_killed_report_run_leaves_the_previous_complete_set_and_its_temps_are_cleaned(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    base = tmp_path / "work"
+    base.mkdir()
+    out = base / "report"
+    first = subprocess.run(_report_cmd(out), env=_env(), cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr
+    before = _digests(out)
+    assert sorted(before) == ["servicecircle_report_en.gpkg", "servicecircle_report_en.html",
+                              "servicecircle_report_en.xlsx"]
+    # an old-style orphan from an earlier crash of the per-file writer, and its journal
+    orphan = out / "servicecircle_report_en_tmp_99999999_0123456789ab.gpkg"
+    orphan.write_bytes(b"half")
+    (out / (orphan.name + "-journal")).write_bytes(b"j")
+    # second run with other numbers, killed (SIGKILL) after its first file is written
+    proc = subprocess.Popen(_report_cmd(out, "--minutes", "10"), env=_env(SERVICECIRCLE_TEST_SLOW_REPORT="30"),
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 600
+    building = []
+    while time.time() < deadline and proc.poll() is None:
+        building = [p for d in base.glob(".report_tmp_*") for p in d.iterdir() if p.suffix in (".html", ".xlsx")]
+        if building:
+            break
+        time.sleep(0.1)
+    assert building, "the second run never started writing"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    # the folder still holds exactly the first complete set (the planted orphans aside)
+    after_kill = {k: v for k, v in _digests(out).items() if "_tmp_" not in k}
+    assert after_kill == before
+    assert list(base.glob(".report_tmp_*"))  # the killed run's private folder is still there ...
+    # ... until the next run, which completes, swaps in a consistent new set and cleans up
+    third = subprocess.run(_report_cmd(out, "--minutes", "10"), env=_env(), cwd=tmp_path, capture_output=True,
+                           text=True, timeout=900)
+    assert third.returncode == 0, third.stderr
+    assert not list(base.glob(".report_tmp_*")) and _temp_leftovers(out) == []
+    now = _digests(out)
+    assert sorted(now) == sorted(before) and all(now[k] != before[k] for k in now)  # all three replaced
+    meta = gpd.read_file(out / "servicecircle_report_en.gpkg", layer="metadata").set_index("key")["value"]
+    assert meta["threshold_min"] == "10"
+    html = (out / "servicecircle_report_en.html").read_text(encoding="utf-8")
+    assert "10 min" in html or "10分钟" in html
+
+
+def test_report_set_keeps_other_files_in_the_folder(tmp_path):
+    from analysis.report import build_report
+    from geo.safe_io import atomic_folder
+
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "notes.txt").write_text("planner's notes")
+    with atomic_folder(out) as work:
+        (work / "a.txt").write_text("new")
+    assert (out / "notes.txt").read_text() == "planner's notes" and (out / "a.txt").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]
+    assert callable(build_report)
+
+
+def test_failed_build_leaves_the_previous_folder_untouched(tmp_path):
+    from geo.safe_io import atomic_folder
+
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "old.pdf").write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_folder(out) as work:
+            (work / "old.pdf").write_text("half new")
+            raise RuntimeError("interrupted")
+    assert (out / "old.pdf").read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["rep"]
+
+
+def test_two_concurrent_runs_never_collide(tmp_path):
+    import subprocess
+
+    out = tmp_path / "report"
+    procs = [subprocess.Popen(_report_cmd(out, "--format", "xlsx,gpkg"), env=_env(), cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=900)
+        assert p.returncode == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["servicecircle_report_en.gpkg", "servicecircle_report_en.xlsx"]
+    assert not [p for p in tmp_path.iterdir() if "_tmp_" in p.name]
+    gpd.read_file(out / "servicecircle_report_en.gpkg", layer="centers")  # whole, readable
+
+
+def test_stale_temp_names_of_dead_processes_are_removed_live_ones_kept(tmp_path):
+    import os
+
+    from geo.safe_io import atomic_write_bytes
+
+    dead = tmp_path / "coverage_tmp_99999999_0123456789ab.gpkg"
+    live = tmp_path / f"coverage_tmp_{os.getpid()}_0123456789ab.gpkg"
+    user = tmp_path / "my_tmp_notes.gpkg"
+    for p in (dead, live, user, tmp_path / (dead.name + "-journal")):
+        p.write_bytes(b"x")
+    atomic_write_bytes(tmp_path / "coverage.gpkg", b"data")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["coverage.gpkg", live.name, user.name])
+
+
+# ------------------------------------------------------------------------------ bounded text
+
+LONG_NAME = "党" * 50_000 + "群" * 50_000  # 100,000 Chinese characters
+
+
+@pytest.fixture(scope="module")
+def long_name_report(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("long")
+    centers = _centers_csv(d / "centers.csv", [LONG_NAME, "普通中心", "另一个中心"])
+    assert main(["report", "--centers", str(centers), "--lang", "zh", "--out", str(d / "rep")]) == 0
+    return d / "rep"
+
+
+def test_long_name_report_set_is_complete_with_the_name_shortened_in_the_pdf(long_name_report):
+    import pdfplumber
+
+    from analysis.textfit import ELLIPSIS
+
+    names = sorted(p.suffix for p in long_name_report.iterdir())
+    assert names == [".gpkg", ".html", ".pdf", ".xlsx"]
+    with pdfplumber.open(next(long_name_report.glob("*.pdf"))) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    flat = re.sub(r"\s+", "", text)
+    assert "党" * 20 in flat and ELLIPSIS in flat
+    assert "党" * 61 not in flat  # shortened (to at most 60 characters) wherever it is typeset
+
+
+def test_long_name_kept_in_full_in_xlsx_and_gpkg(long_name_report):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(next(long_name_report.glob("*.xlsx")), read_only=True)
+    values = {c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert LONG_NAME[:32767] in values  # as much as an Excel cell holds (32,767 characters), not shortened
+    names = set(gpd.read_file(next(long_name_report.glob("*.gpkg")), layer="centers")["name"])
+    assert LONG_NAME in names
+
+
+def test_long_name_shortened_in_the_html_map_popups(long_name_report):
+    html = next(long_name_report.glob("*.html")).read_text(encoding="utf-8")
+    assert "党" * 30 + "…" in html or "党" * 38 + "…" in html
+    assert "党" * 200 not in html
+
+
+def test_app_map_popup_and_label_are_shortened():
+    from analysis.textfit import MAP_CHARS, shorten
+    from ui.map_builder import site_popup_html
+
+    row = pd.Series({"name": LONG_NAME, "center_id": "C1"})
+    html = site_popup_html(row, "center", "zh")
+    assert shorten(LONG_NAME) in html and "党" * (MAP_CHARS + 1) not in html
+    assert len(shorten(LONG_NAME)) == MAP_CHARS and shorten("短名") == "短名"
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    ("湖滨街道党群服务中心", 40, "湖滨街道党群服务中心"),
+    ("a" * 41, 40, "a" * 39 + "…"),
+    (None, 40, ""),
+    (12345, 3, "12…"),
+])
+def test_shorten_rule(text, n, expected):
+    from analysis.textfit import shorten
+
+    assert shorten(text, n) == expected

@@ -33,6 +33,7 @@ from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from analysis.textfit import shorten
 from ui.i18n import t
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -593,7 +594,7 @@ def site_popup_html(row, kind: str, lang: str = "zh") -> str:
     if _is_true(_first(row, ("off_network",), False)):
         rows.append(("⚠", t("off_network", lang)))
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f'<div class="sc-pop"><b style="font-size:14px">{html.escape(str(name))}</b><table>{body}</table></div>'
+    return f'<div class="sc-pop"><b style="font-size:14px">{html.escape(shorten(name))}</b><table>{body}</table></div>'
 
 
 def site_icon_svg(kind: str, demonstration: bool = False, proposed: bool = False) -> str:
@@ -633,7 +634,7 @@ def sites_geojson(sites: gpd.GeoDataFrame, kind: str, ctx: MapContext | None = N
             "type": "Feature", "id": i,
             "properties": {
                 "popup": site_popup_html(row, kind, ctx.lang),
-                "label": str(_first(row, NAME_COLS, "")),
+                "label": shorten(_first(row, NAME_COLS, "")),
                 "icon": site_icon_svg(kind, demo_site, proposed),
             },
             "geometry": {"type": "Point", "coordinates": [round(float(x), COORD_DECIMALS), round(float(y), COORD_DECIMALS)]},

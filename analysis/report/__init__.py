@@ -9,6 +9,7 @@ added (alone: a what-if). Content (numbers, tables, wording) is computed once an
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from analysis.report.labels import check_lang
 from analysis.report.siting_lists import check_proposal, proposal_points, siting_gis_layers
 from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
+from geo.safe_io import atomic_folder
 
 FORMATS = ("pdf", "html", "xlsx", "gpkg")
 SUFFIX = {"pdf": ".pdf", "html": ".html", "xlsx": ".xlsx", "gpkg": ".gpkg"}
@@ -53,9 +55,11 @@ def build_report(
     stem: str = "servicecircle_report",
     after: CoverageResult | None = None,
 ) -> dict[str, Path]:
-    """Write the report in ``formats`` to ``out_dir`` (each file atomically); returns paths by format.
+    """Write the report in ``formats`` to ``out_dir``; returns paths by format.
 
     ``siting``/``after``: the proposal, see :func:`analysis.report.content.build_content`.
+    The set is built in a private folder beside ``out_dir`` and swapped into place at the end
+    (:func:`geo.safe_io.atomic_folder`): an interrupted run leaves the previous complete set.
     """
     fmts = parse_formats(formats)
     lang = check_lang(lang)
@@ -66,8 +70,16 @@ def build_report(
         proposals, siting_layers = proposal_points(siting, after, lang), siting_gis_layers(siting, after, lang)
         reach = siting.isochrones if siting is not None and len(siting.isochrones) else None
     content = build_content(result, lang, inputs, siting, after)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    final_dir = Path(out_dir)
+    with atomic_folder(final_dir) as work_dir:  # all-or-nothing: the set appears whole (geo.safe_io)
+        written = _write_formats(fmts, result, content, lang, work_dir, inputs, stem, proposals, after, reach,
+                                 siting_layers)
+    return {fmt: final_dir / p.name for fmt, p in written.items()}
+
+
+def _write_formats(fmts, result, content, lang, out_dir: Path, inputs, stem, proposals, after, reach,
+                   siting_layers) -> dict[str, Path]:
+    """Write every format into ``out_dir`` (the private build folder)."""
     figures = None
     if "pdf" in fmts or "html" in fmts:
         from analysis.report.figures import build_figures
@@ -92,7 +104,17 @@ def build_report(
             from analysis.report.gpkg import write_report_gpkg
 
             paths[fmt] = write_report_gpkg(result, content, path, inputs, siting_layers)
+        _test_hook(path)
     return paths
+
+
+def _test_hook(path: Path) -> None:
+    """Tests of interrupted runs: ``SERVICECIRCLE_TEST_SLOW_REPORT=seconds`` waits after each file."""
+    delay = os.environ.get("SERVICECIRCLE_TEST_SLOW_REPORT")
+    if delay:
+        import time
+
+        time.sleep(float(delay))
 
 
 def build_report_bytes(result: CoverageResult, fmt: str, lang: str = "zh", siting: SitingResult | None = None,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report.labels import fmt_int, fmt_num, fmt_pct, label
+from analysis.textfit import TABLE_CHARS, shorten
 
 #: Column kinds: text, int (residents, rounded), pct (0–1 share), num1 (one decimal), bool,
 #: auto (whole numbers without decimals, others with one: rows of mixed units).
@@ -60,4 +61,4 @@ def format_value(v, kind: str, lang: str) -> str:
         return fmt_num(v, 0 if float(v).is_integer() else 1)
     if kind == "bool":
         return label("yes" if bool(v) else "no", lang)
-    return str(v)
+    return shorten(v, TABLE_CHARS)  # typeset text is bounded (full text stays in XLSX/GPKG)
