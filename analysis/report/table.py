@@ -48,7 +48,7 @@ class Table:
 
 
 def format_value(v, kind: str, lang: str) -> str:
-    """One cell as text."""
+    """One cell as text (PDF/HTML tables; long text shortened with "…", see analysis.textfit)."""
     if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return "—"
     if kind == "int":
