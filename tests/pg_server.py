@@ -7,6 +7,7 @@ stopped and removed afterwards. The server refuses to run as root: as root it ru
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -46,6 +47,7 @@ class LocalPostgis:
         self.dir = Path(tempfile.mkdtemp(prefix="sc_pg_"))
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
+        self.running = False
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
         cmd = [str(a) for a in args]
@@ -60,6 +62,8 @@ class LocalPostgis:
         self._run(PG_BIN / "initdb", "-D", data, "-A", "trust", "-U", PG_USER, "-E", "UTF8", "--no-locale")
         self._run(PG_BIN / "pg_ctl", "-D", data, "-w", "-t", "60", "-l", self.dir / "log",
                   "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1", "start")
+        self.running = True
+        atexit.register(self.stop)  # also when the test process ends without running fixture teardown
         return self
 
     def url(self, db: str = "postgres") -> str:
@@ -73,6 +77,10 @@ class LocalPostgis:
         return self.url(name)
 
     def stop(self) -> None:
+        """Stop the server and remove its folder (once; safe to call again)."""
+        if not self.running:
+            return
+        self.running = False
         try:
             self._run(PG_BIN / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "stop")
         finally:
