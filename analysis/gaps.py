@@ -36,7 +36,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
@@ -44,6 +43,7 @@ from analysis.params import WalkParams
 from analysis.travel_time import nearest_source_distances, point_distances
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_points
+from geo.sparse_graph import csr_min
 
 #: A gap unit spans at most this many metres east–west and north–south (larger pieces are cut
 #: along a tiling of this size). 500 m ≈ 6.7 min at 4.5 km/h, within one 8-minute reach.
@@ -100,8 +100,8 @@ def _components(xy: np.ndarray, key: np.ndarray, link_m: float) -> np.ndarray:
     pairs = cKDTree(xy).query_pairs(link_m, output_type="ndarray")
     if len(pairs):
         pairs = pairs[key[pairs[:, 0]] == key[pairs[:, 1]]]
-    adj = sparse.coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)) \
-        if len(pairs) else sparse.coo_matrix((n, n), dtype=np.int8)
+    pairs = pairs.reshape(-1, 2)
+    adj = csr_min(pairs[:, 0], pairs[:, 1], np.ones(len(pairs)), (n, n))
     _, labels = connected_components(adj, directed=False)
     return labels
 

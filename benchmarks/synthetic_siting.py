@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
+
+from geo.sparse_graph import csr_min
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,8 @@ def make_instance(
     rng = np.random.default_rng(seed)
     x, y, u, v, length = make_lattice(side_m, block_m, 25.0, rng)
     n_nodes = len(x)
-    graph = sp.coo_matrix(
-        (np.concatenate([length, length]), (np.concatenate([u, v]), np.concatenate([v, u]))),
-        shape=(n_nodes, n_nodes),
-    ).tocsr()
+    graph = csr_min(np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([length, length]),
+                    (n_nodes, n_nodes))
     # demand: denser near a few centres (a city has a core and sub-centres)
     hubs = rng.uniform(0.15 * side_m, 0.85 * side_m, size=(6, 2))
     mid_x, mid_y = (x[u] + x[v]) / 2, (y[u] + y[v]) / 2
