@@ -1,7 +1,7 @@
 """The app's pages without a browser (streamlit AppTest): the figures shown equal the engine's.
 
 AppTest cannot look inside the map component; the map itself is covered by
-tests/test_map_builder.py (layers, styles, popups) and tests/test_browser.py (real browser).
+tests/test_maps.py (ui/maps: layers, styles, popups) and tests/test_browser.py (real browser).
 """
 
 from __future__ import annotations

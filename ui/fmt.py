@@ -14,6 +14,11 @@ def _bad(x) -> bool:
     return numfmt.finite(x) is None
 
 
+def number(x: float) -> str:
+    """A threshold or setting without trailing zeros: 8.0 -> "8", 7.5 -> "7.5"."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def pct(share, digits: int = 1) -> str:
     """0.8234 -> "82.3%"."""
     return numfmt.fmt_pct(share, digits)

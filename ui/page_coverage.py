@@ -1,7 +1,7 @@
 """覆盖分析 / Coverage page, with the what-if (click the map to add a proposed site).
 
 Arranges widgets only: the numbers come from ``analysis.coverage`` (via ``ui.state`` caches),
-the map from ``ui.map_builder``.
+the map from ``ui.maps``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ui import fmt, gap_panel, map_builder as mb, scenario_panel, state
+from ui import fmt, gap_panel, maps as mb, scenario_panel, state
 from ui.i18n import t
 from ui.widgets import choice, widget_key
 
@@ -132,7 +132,7 @@ def show_headline(base, wi, s) -> None:
     st.markdown(f"#### {t('headline', lang)}{tag}")
     cols = st.columns(5)
     bs = base.summary
-    cols[0].metric(t("share_within", lang, m=mb._fmt_num(s.minutes)),
+    cols[0].metric(t("share_within", lang, m=fmt.number(s.minutes)),
                    h["share"], _metric_delta(cur.covered_share, bs.covered_share, "share", lang) if wi is not None else None)
     cols[1].metric(t("uncovered", lang), h["uncovered"],
                    _metric_delta(cur.uncovered_pop, bs.uncovered_pop, "people", lang) if wi is not None else None,
@@ -159,7 +159,7 @@ def show_headline(base, wi, s) -> None:
 
 
 def build_map(ds, base, s):
-    ctx = mb.context_for(s.basemap, s.lang)
+    ctx = mb.context_for(s.basemap, s.lang, state.geojson_cache())
     res_sites = base.centers
     stations_extra = None
     if not s.include_stations:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo.errors import ServiceCircleError
 from geo.readers import read_layer_bytes
-from ui import state
+from ui import maps as mb, state
 from ui.i18n import t
 from ui.widgets import choice
 
@@ -63,10 +64,6 @@ def _current_sources(ds, lang: str) -> pd.DataFrame:
 
 def show_preview_map(gdf, lang: str) -> None:
     """Where the layer's features fall, over the local basemap (no returned clicks)."""
-    from streamlit_folium import st_folium
-
-    from ui import map_builder as mb
-
     ds = state.dataset()
     kind = st.session_state.get("upload_kind", "centers")
     m = mb.layer_preview_map(gdf, kind, bounds=ds.bounds_wgs84(), features=ds.features,

@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 from analysis import numfmt
 from analysis.siting.api import SitingParams, run_siting
 from geo.snapping import SNAP_COLUMNS
-from ui import fmt, map_builder as mb, state
+from ui import fmt, maps as mb, state
 from ui.i18n import t
 from ui.widgets import choice
 
@@ -115,7 +115,7 @@ def rerun_with_sites(res, base, network):
 
 
 def show_map(ds, base, res, s) -> None:
-    ctx = mb.context_for(s.basemap, s.lang)
+    ctx = mb.context_for(s.basemap, s.lang, state.geojson_cache())
     stations_extra = None  # both kinds on the map: red stations even when they do not count for residents
     if not s.include_stations:
         stations_extra = state.service_sites(ds, True)
@@ -175,7 +175,7 @@ def render(s) -> None:
     if kind == "red-station":
         st.caption(t("station_demand_note", lang))
     else:
-        st.caption(t("center_demand_note", lang, m=mb._fmt_num(s.minutes), v=s.speed_kmh))
+        st.caption(t("center_demand_note", lang, m=fmt.number(s.minutes), v=s.speed_kmh))
 
     opts = {"kind": kind, "problem": problem, "k": int(k), "cand_source": cand_source, "solver": solver,
             "min_dist": float(min_dist), "radius": float(radius), "min_area": float(min_area), "budget": float(budget)}

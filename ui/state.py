@@ -26,6 +26,7 @@ import analysis.whatif as whatif_mod
 from analysis.params import WalkParams
 from geo.crs import WGS84
 from geo.snapping import SNAP_COLUMNS
+from ui.maps.geojson import GeoJsonCache
 
 SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
 MINUTE_CHOICES = (5, 8, 10, 15)
@@ -77,6 +78,12 @@ class Dataset:
                 mx, my = (maxx - minx) * 0.04, (maxy - miny) * 0.04
                 return (minx - mx, miny - my, maxx + mx, maxy + my)
         return tuple(float(v) for v in self.network.bounds_wgs84())
+
+
+@st.cache_resource(show_spinner=False)
+def geojson_cache() -> GeoJsonCache:
+    """Map layers of the cached runs as GeoJSON, converted once per process (read-only)."""
+    return GeoJsonCache()
 
 
 @st.cache_resource(show_spinner=False)

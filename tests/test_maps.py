@@ -1,4 +1,4 @@
-"""Map building without a browser: offline assets, layers, styles, popups (ui/map_builder.py)."""
+"""Map building without a browser: offline assets, layers, styles, popups (ui/maps/)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from ui import map_builder as mb
+from ui import maps as mb
 
 CRS = "EPSG:32651"
 X0, Y0 = 210_000.0, 3_350_000.0
@@ -183,7 +183,7 @@ def test_amap_shifts_every_layer_to_gcj02():
 
     ctx = mb.MapContext(basemap="amap", shift=fake_shift)
     plain = mb.small_geojson(L["centers"], ["name"])
-    shifted = mb.small_geojson(L["centers"], ["name"], ctx=ctx)
+    shifted = mb.small_geojson(L["centers"], ["name"], shift=ctx.shift)
     (x0, y0), (x1, y1) = plain["features"][0]["geometry"]["coordinates"], shifted["features"][0]["geometry"]["coordinates"]
     assert x1 == pytest.approx(x0 + 0.005, abs=2e-5) and y1 == pytest.approx(y0 - 0.002, abs=2e-5)
     m = mb.new_map(_bounds(L), ctx=ctx)
@@ -318,3 +318,38 @@ def test_only_the_chosen_isochrone_thresholds_are_drawn():
     none = mb.map_html(mb.coverage_map(bounds=_bounds(L), features={}, sites=L["centers"], isochrones=L["iso"],
                                        thresholds=()))
     assert mb.ISO_COLOURS[8] not in none and mb.ISO_COLOURS[5] not in none
+
+
+def test_geojson_cache_builds_once_per_live_layer_and_forgets_collected_ones():
+    import gc
+
+    cache = mb.GeoJsonCache()
+    ctx = mb.MapContext(cache=cache)
+    layer = _layers()["centers"].copy()
+    built = []
+
+    def build():
+        built.append(1)
+        return mb.small_geojson(layer, ["name"])
+
+    first = ctx.cached(layer, ("centers", ctx.shift_key), build)
+    again = ctx.cached(layer, ("centers", ctx.shift_key), build)
+    assert again is first and len(built) == 1 and len(cache) == 1
+    other = ctx.cached(layer, ("centers", "amap"), build)  # another key: built again
+    assert other is not first and len(built) == 2 and len(cache) == 2
+    del layer, first, again, other
+    gc.collect()
+    assert len(cache) == 0  # entries go with their layer
+    plain = mb.MapContext()  # no cache: built on every call
+    assert plain.cached(object(), ("k",), list) is not plain.cached(object(), ("k",), list)
+
+
+def test_the_maps_package_has_no_module_level_cache():
+    import ast
+
+    for path in (ROOT / "ui" / "maps").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(getattr(node, "value", None), ast.Dict):
+                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                assert "CACHE" not in ast.unparse(target).upper(), (path.name, ast.unparse(target))
