@@ -27,6 +27,7 @@ from analysis.travel_time import (
     points_reach,
 )
 from analysis.sample_city import demo_in_use
+from analysis.shares import share, share_table
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import LayerError
 from geo.network import WalkNetwork
@@ -348,7 +349,7 @@ def summarise(
         t = _area_table(d, "grid_id").set_index("grid_id")
         for col in ("population", "covered_pop", "uncovered_pop", "redundant_pop"):
             g[col] = g["grid_id"].map(t[col]).fillna(0.0).to_numpy()
-        g["covered_share"] = np.where(g["population"] > 0, g["covered_pop"] / g["population"].where(g["population"] > 0, 1), np.nan)
+        g["covered_share"] = share(g["covered_pop"], g["population"])
         grid_table = grid_figures(d, g)
     t_min = d["time_min"].to_numpy()
     summary = CoverageSummary(
@@ -389,29 +390,6 @@ def _area_table(d: gpd.GeoDataFrame, key: str) -> pd.DataFrame:
         "covered_pop": d["population"].where(d["covered"], 0.0),
         "redundant_pop": d["population"].where(d["n_centers_within"] >= 2, 0.0),
     })
-    t = df.groupby(key, as_index=False).sum()
-    t["uncovered_pop"] = t["population"] - t["covered_pop"]
-    t["covered_share"] = np.where(t["population"] > 0, t["covered_pop"] / t["population"].where(t["population"] > 0, 1), np.nan)
+    t = share_table(df, key, "population", {"covered_pop": "covered_share"}, summed=("redundant_pop",))
+    t.insert(4, "uncovered_pop", t["population"] - t["covered_pop"])
     return t.sort_values(["covered_share", "uncovered_pop"], ascending=[True, False], ignore_index=True)
-
-
-def coverage_curve(result: CoverageResult, minutes=range(5, 16)) -> pd.DataFrame:
-    """Residents covered at each threshold (minutes), from the same walking times."""
-    t = result.demand["time_min"].to_numpy()
-    pop = result.demand["population"].to_numpy()
-    total = pop.sum()
-    d_m = t * result.params.metres_per_minute
-    rows = [(float(m), float(pop[within(d_m, result.params.reach_m(m))].sum())) for m in minutes]
-    df = pd.DataFrame(rows, columns=["minutes", "covered_pop"])
-    df["covered_share"] = df["covered_pop"] / total if total else np.nan
-    return df
-
-
-def time_histogram(result: CoverageResult, bin_min: float = 1.0, max_min: float = 30.0) -> pd.DataFrame:
-    """Residents per walking-time bin (minutes); the last bin collects longer and unreachable walks."""
-    t = result.demand["time_min"].to_numpy()
-    pop = result.demand["population"].to_numpy()
-    edges = np.arange(0.0, max_min + bin_min, bin_min)
-    tt = np.where(np.isfinite(t), np.minimum(t, max_min - 1e-9), max_min - 1e-9)
-    counts, _ = np.histogram(tt, bins=edges, weights=pop)
-    return pd.DataFrame({"from_min": edges[:-1], "to_min": edges[1:], "population": counts})

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.coverage import CoverageResult, _within_circle, prepare_centers, summarise
 from analysis.isochrones import isochrones, straight_line_circles, walk_reach_share
+from analysis.shares import share
 from analysis.travel_time import nearest_source_distances, per_source_reach, point_distances, points_reach
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_sites
@@ -90,7 +91,6 @@ def change_table(before: CoverageResult, after: CoverageResult) -> pd.DataFrame:
         "covered_after": a["covered_pop"].to_numpy(),
     })
     t["gain_pop"] = t["covered_after"] - t["covered_before"]
-    pop = t["population"].where(t["population"] > 0, np.nan)
-    t["share_before"] = t["covered_before"] / pop
-    t["share_after"] = t["covered_after"] / pop
+    t["share_before"] = share(t["covered_before"], t["population"])
+    t["share_after"] = share(t["covered_after"], t["population"])
     return t.sort_values(["share_after", "gain_pop"], ascending=[True, False], ignore_index=True)

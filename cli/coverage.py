@@ -13,6 +13,7 @@ from pathlib import Path
 from analysis.coverage import CoverageSummary
 from analysis.export import write_coverage_gpkg
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
+from analysis.sample_city import is_demo_layer
 from analysis.study import load_study, run_study
 from analysis.wording import circle_comparison
 from cli.gap_table import dual_grid_lines, gap_lines
@@ -124,8 +125,7 @@ def run_workers(args: argparse.Namespace) -> int:
         print(res.render(args.lang), file=sys.stderr)
     say("户外劳动者分布 Outdoor-worker demand (OSM estimate and uploaded counts)…")
     workers = study_worker_points(study, uploaded)
-    is_demo = bool(study.stations is not None and "demo" in study.stations
-                   and study.stations["demo"].fillna(False).astype(bool).any())
+    is_demo = is_demo_layer(study.stations)
     say(f"驿站可达范围 Station reach ({args.radius:,.0f} m along the network)…")
     result = run_worker_coverage(study.network, study.stations, workers, args.radius, weights=weights_table(),
                                  params=params, is_demo=is_demo, study_area=study.grids)

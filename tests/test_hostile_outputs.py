@@ -157,7 +157,7 @@ def test_scenario_and_batch_workbooks_use_the_shared_guard(tmp_path):
 
 
 def test_party_lists_workbook_goes_through_the_guard(tmp_path):
-    from analysis.report.table import Column, Table
+    from analysis.report.document import Column, Table
     from analysis.report.party import write_party_xlsx
 
     t = Table(key="x", title="x", sheet="x", columns=[Column("name", "name", "text"), Column("n", "n", "int")],

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ui import fmt, gap_panel, maps as mb, scenario_panel, state
+from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice, widget_key
 
@@ -280,8 +281,6 @@ def render(s) -> None:
             feature_group_to_add=fg,
         )
     except Exception as err:  # noqa: BLE001
-        from ui.shell import show_error
-
         show_error(err, lang)
     st.caption(t("map_hint", lang))
 

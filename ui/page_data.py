@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 from geo.errors import ServiceCircleError
 from geo.readers import read_layer_bytes
 from ui import maps as mb, state
+from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice
 
@@ -117,8 +118,6 @@ def show_report(gdf, report, lang: str) -> None:
         try:
             show_preview_map(gdf, lang)
         except Exception as err:  # noqa: BLE001 - the table below still shows what was read
-            from ui.shell import show_error
-
             show_error(err, lang)
         st.markdown(f"##### {t('preview', lang)}")
         prev = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(20)

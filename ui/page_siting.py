@@ -20,6 +20,7 @@ from analysis import numfmt
 from analysis.siting.api import SitingParams, run_siting
 from geo.snapping import SNAP_COLUMNS
 from ui import fmt, maps as mb, state
+from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice
 
@@ -221,8 +222,6 @@ def show_result(ds, base, made, s) -> None:
     try:
         show_map(ds, base, res, s)
     except Exception as err:  # noqa: BLE001 - the tables above already answer
-        from ui.shell import show_error
-
         show_error(err, lang)
 
     if st.button(t("to_whatif", lang), key="siting_to_whatif"):

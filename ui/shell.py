@@ -6,18 +6,15 @@ what to do); anything else shows a short note with a reference that is also in t
 
 from __future__ import annotations
 
-import logging
-import uuid
 from dataclasses import dataclass, field
 
 import streamlit as st
 
-from geo.errors import ServiceCircleError
-from ui import state
+from ui import page_coverage, page_data, page_lists, page_reports, page_siting, state
+from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice, multi
 
-log = logging.getLogger("servicecircle.app")
 
 PAGES = ("coverage", "data", "siting", "reports", "lists")
 LAYER_CHOICES = ("centers", "stations", "isochrones", "circles", "grids", "gaps", "communities", "basemap")
@@ -82,19 +79,6 @@ def sidebar() -> Settings:
     return s
 
 
-def show_error(err: BaseException, lang: str) -> None:
-    """A short message instead of a traceback."""
-    if isinstance(err, ServiceCircleError):
-        st.error(t("error_prefix", lang) + err.message(lang))
-        if err.report is not None and err.report.problems:
-            with st.expander(t("problems", lang)):
-                st.text(err.report.render(lang))
-    else:
-        ref = uuid.uuid4().hex[:8]
-        log.exception("unexpected error (ref %s)", ref)
-        st.error(t("unexpected_error", lang, ref=ref))
-
-
 def run_app() -> None:
     st.session_state.setdefault("lang", "zh")
     lang = st.session_state.get("lang", "zh")
@@ -103,8 +87,6 @@ def run_app() -> None:
     except Exception as err:  # noqa: BLE001 - the user sees a short message, the log the details
         show_error(err, lang)
         return
-    from ui import page_coverage, page_data, page_lists, page_reports, page_siting
-
     page = {"coverage": page_coverage, "data": page_data, "siting": page_siting, "reports": page_reports,
             "lists": page_lists}[settings.page]
     try:

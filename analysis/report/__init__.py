@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from analysis.coverage import CoverageResult
-from analysis.report.content import ReportContent, build_content
+from analysis.report.content import build_content
+from analysis.report.document import ReportContent
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import check_lang
 from analysis.report.siting_lists import check_proposal, proposal_points, siting_gis_layers

@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from analysis.report.content import ReportContent  # noqa: E402
+from analysis.report.document import ReportContent  # noqa: E402
 from analysis.report.fonts import use_cjk_font  # noqa: E402
 from analysis.report.labels import label  # noqa: E402
 

@@ -9,67 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analysis.audit import audit_red_stations, audit_service_centers
-from analysis.coverage import CoverageResult, coverage_curve, time_histogram
+from analysis.coverage import CoverageResult
 from analysis.dual_grid import FUSED_SHARE, KIND_EN, KIND_ZH
 from analysis.gaps import MAX_UNIT_SIDE_M, demand_spacing
 from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
 from analysis.wording import circle_comparison
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import fmt_int, fmt_min, fmt_num, fmt_pct, label
+from analysis.report.party_section import party_section
 from analysis.report.siting_lists import siting_tables
-from analysis.report.table import Column, Table
+from analysis.report.curves import coverage_curve, time_histogram
+from analysis.report.document import Column, Headline, ReportContent, Table
 from analysis.standards import load_standard
 from analysis.siting.api import SitingResult
 
 HIST_MAX_MIN = 30.0
-
-
-@dataclass
-class Headline:
-    """One headline figure: label, value (raw number) and its printed text."""
-
-    key: str
-    label: str
-    value: float
-    text: str
-
-
-@dataclass
-class ReportContent:
-    """Everything printed in a report, in one language."""
-
-    lang: str
-    title: str
-    study_area: str
-    date: str
-    is_demo: bool
-    software: str
-    sentence: str
-    headline: list[Headline]
-    sources: Table
-    params: Table
-    tables: dict[str, Table]
-    siting: dict[str, Table] = field(default_factory=dict)
-    siting_note: str = ""
-    workers_note: str = ""
-    method: list[str] = field(default_factory=list)
-    party: object | None = None  # analysis.report.party_section.PartySection
-    gap_sentence: str = ""
-    dual_sentence: str = ""
-
-    def all_tables(self) -> list[Table]:
-        """Headline, parameters/sources and every other table, in report order (for XLSX)."""
-        head = Table("summary", label("t_summary", self.lang), label("t_summary", self.lang)[:31],
-                     pd.DataFrame({"item": [h.label for h in self.headline], "value": [h.value for h in self.headline]}),
-                     [Column("item", label("c_item", self.lang)), Column("value", label("c_value", self.lang), "num1")])
-        party = self.party.all_tables() if self.party is not None else []
-        return [head, self.params, self.sources, *self.tables.values(), *self.siting.values(), *party]
 
 
 def software_version() -> str:
@@ -156,8 +115,6 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
     if siting is not None or after is not None:
         content.siting, content.siting_note = siting_tables(result, siting, after, lang)
     if inputs.party is not None:
-        from analysis.report.party_section import party_section
-
         content.party = party_section(result, inputs, lang)
     return content
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 
 from analysis.coverage import CoverageResult
 from analysis.report import charts, staticmap
-from analysis.report.content import ReportContent
+from analysis.report.document import ReportContent
 from analysis.report.inputs import ReportInputs
 
 DPI = 150

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.coverage import CoverageResult
 from analysis.export import coverage_layers, run_metadata, write_gpkg
-from analysis.report.content import ReportContent
+from analysis.report.document import ReportContent
 from analysis.report.inputs import ReportInputs
 
 

@@ -22,7 +22,7 @@ import shapely
 from analysis.coverage import CoverageResult
 from analysis.textfit import shorten
 from analysis.report.basemap import basemap_layers
-from analysis.report.content import ReportContent
+from analysis.report.document import ReportContent
 from analysis.report.inputs import ReportInputs
 from analysis.report.labels import fmt_int, fmt_pct, label
 from analysis.report.sections import css, esc, render_body

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from analysis.adoption import AdoptionResult
 from analysis.lists import ListsResult
-from analysis.report.content import Column, Table
+from analysis.report.document import Column, Table
 from analysis.report.labels import label
 from analysis.report.party_labels import plabel
 from geo.safe_io import atomic_write_path

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.coverage import CoverageResult
-from analysis.report.content import Table
+from analysis.report.document import Table
 from analysis.report.party_labels import plabel
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.report.content import ReportContent
+from analysis.report.document import ReportContent
 from analysis.report.fonts import cjk_font
 from analysis.report.sections import css, esc, render_body
 from geo.safe_io import atomic_write_path

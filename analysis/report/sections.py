@@ -9,8 +9,7 @@ from __future__ import annotations
 import base64
 import html
 
-from analysis.report.content import ReportContent
-from analysis.report.table import Table
+from analysis.report.document import ReportContent, Table
 from analysis.report.fonts import CSS_FONT_STACK
 from analysis.report.labels import label
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.coverage import CoverageResult
 from analysis.report.labels import fmt_pct, label
-from analysis.report.table import Column, Table
+from analysis.report.document import Column, Table
 from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
 

@@ -63,7 +63,7 @@ def study_workers(study, uploaded=None, radius_m: float | None = None, stations=
     from analysis.worker_demand import study_worker_points, weights_table
 
     st = study.stations if stations is None else stations
-    is_demo = bool(st is not None and "demo" in st and st["demo"].fillna(False).astype(bool).any())
+    is_demo = is_demo_layer(st)
     return run_worker_coverage(study.network, st, study_worker_points(study, uploaded),
                                WORKER_RADIUS_M if radius_m is None else radius_m, weights=weights_table(),
                                is_demo=is_demo, study_area=study.grids)

@@ -16,8 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from analysis.report.content import ReportContent
-from analysis.report.table import Table
+from analysis.report.document import ReportContent, Table
 from analysis.report.labels import label
 from geo.safe_io import atomic_write_path
 from geo.spreadsheet import harden_worksheet, safe_value

@@ -34,8 +34,9 @@ from analysis.siting.candidates import DEFAULT_CLASSES, exclusion_mask, generate
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE, numeric, owner_types, reasons, state_idle_bonus
 from analysis.siting.problem import CoverageProblem
 from analysis.siting.result import SitingResult, SitingSummary
-from analysis.siting.solvers import SitingSolution, solve_lscp, solve_mclp, solve_pmedian
+from analysis.siting.solvers import SitingSolution, check_k, solve_lscp, solve_mclp, solve_pmedian
 from analysis.siting.workers import weights_table, worker_demand
+from analysis.shares import share_table
 from analysis.travel_time import nearest_source_distances, point_distances, points_reach
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
@@ -98,8 +99,8 @@ def _check(kind: str, problem: str, k: int | None) -> None:
         raise ParameterError(f"Unknown site kind '{kind}': use 'center' (service center) or 'red-station' (红色驿站).")
     if problem not in PROBLEMS:
         raise ParameterError(f"Unknown siting problem '{problem}': use mclp, lscp or pmedian.")
-    if problem != "lscp" and (k is None or int(k) != k or k < 1):
-        raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+    if problem != "lscp":  # LSCP chooses how many sites itself
+        check_k(k)
 
 
 def _check_facts(params: SitingParams, problem: str) -> None:
@@ -130,19 +131,14 @@ def _street_names(network: WalkNetwork, edge: np.ndarray, x: np.ndarray, y: np.n
 
 
 def _area_before_after(d: pd.DataFrame, key: str) -> pd.DataFrame:
-    g = d.groupby(key, dropna=False)
-    t = pd.DataFrame({
-        "demand": g["weight"].sum(),
-        "covered_before": g["w_before"].sum(),
-        "covered_after": g["w_after"].sum(),
-    }).reset_index()
-    t["share_before"] = np.where(t["demand"] > 0, t["covered_before"] / t["demand"].where(t["demand"] > 0, 1), np.nan)
-    t["share_after"] = np.where(t["demand"] > 0, t["covered_after"] / t["demand"].where(t["demand"] > 0, 1), np.nan)
+    w = d[[key, "weight", "w_before", "w_after"]].rename(
+        columns={"weight": "demand", "w_before": "covered_before", "w_after": "covered_after"})
+    t = share_table(w, key, "demand", {"covered_before": "share_before", "covered_after": "share_after"})
     t["gain"] = t["covered_after"] - t["covered_before"]
     return t.sort_values(["share_after", "demand"], ascending=[True, False]).reset_index(drop=True)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SitingInputs:
     """Demand, candidates and coverage sets of a siting run (reusable when only K or the solver changes)."""
 
@@ -277,8 +273,9 @@ def prepare_siting(
     cand = cand.copy()
     cand["status"] = status
     is_demo = demo_in_use(existing, candidates)
-    return SitingInputs(kind, params, threshold, cutoff, d, cand, c_snap, d_snap, c_exist, allowed, prob, unit,
-                        weights_df, notes, is_demo)
+    return SitingInputs(kind=kind, params=params, threshold_m=threshold, cutoff_m=cutoff, demand=d, candidates=cand,
+                        c_snap=c_snap, d_snap=d_snap, c_exist_m=c_exist, allowed=allowed, problem=prob, unit=unit,
+                        weights=weights_df, notes=notes, is_demo=is_demo)
 
 
 def run_siting(
@@ -314,6 +311,46 @@ def run_siting(
                         grids=grids, communities=communities, progress=progress)
 
 
+def _solve(inputs: SitingInputs, k: int | None, problem: str, solver: str, time_limit_s: float,
+           owner: np.ndarray, cost_wan: np.ndarray) -> SitingSolution:
+    """Step 4: MCLP (with building facts: costs, budget, 国有闲置 preference), LSCP or p-median."""
+    prob, allowed, params = inputs.problem, inputs.allowed, inputs.params
+    if problem == "mclp":
+        bonus = state_idle_bonus(owner[allowed], float(prob.weights.sum()), params.state_idle_bonus_share)
+        return solve_mclp(prob, int(k), solver=solver, time_limit_s=time_limit_s, cost=cost_wan[allowed],
+                          budget=params.budget_wan, bonus=bonus)
+    if problem == "lscp":
+        return solve_lscp(prob, solver=solver, time_limit_s=time_limit_s, unit=inputs.unit)
+    return solve_pmedian(prob, int(k), solver=solver, time_limit_s=time_limit_s, far_m=inputs.cutoff_m)
+
+
+def _area_tables(d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None, crs: str) -> tuple[pd.DataFrame, gpd.GeoDataFrame | None]:
+    """Before/after per community (worst after first) and, when given, on the grids layer."""
+    comm = _area_before_after(d, "community")
+    grid_out = None
+    if grids is not None and len(grids):
+        g = to_crs_checked(prepare_grids(grids), crs, "grids layer")
+        t = _area_before_after(d.dropna(subset=["grid_id"]), "grid_id").set_index("grid_id")
+        for col in ("demand", "covered_before", "covered_after", "share_before", "share_after", "gain"):
+            g[col] = g["grid_id"].map(t[col]).to_numpy()
+        grid_out = g
+    return comm, grid_out
+
+
+def _reach_areas(network: WalkNetwork, inputs: SitingInputs, sn: SnappedPoints, ids: list[str]) -> gpd.GeoDataFrame:
+    """Walking reach (isochrone) of each new site at the coverage threshold, network CRS."""
+    walk, kind, threshold = inputs.params.walk, inputs.kind, inputs.threshold_m
+    if len(ids):
+        minutes = walk.minutes if kind == "center" else threshold / walk.metres_per_minute
+        iso_params = walk.with_(minutes=minutes, thresholds=(minutes,))
+        iso = isochrones(network, sn, np.asarray(ids), iso_params, minutes=(minutes,))
+        iso = iso.rename(columns={"center_id": "site_id"})
+        iso["reach_m"] = threshold
+    else:
+        iso = gpd.GeoDataFrame({"site_id": [], "minutes": [], "reach_m": []}, geometry=[], crs=network.crs)
+    return iso
+
+
 def solve_siting(
     network: WalkNetwork,
     inputs: SitingInputs,
@@ -332,7 +369,7 @@ def solve_siting(
     if problem == "pmedian" and inputs.cutoff_m <= inputs.threshold_m and inputs.params.pmedian_cutoff_factor > 1:
         raise ParameterError("These inputs were prepared for coverage; prepare them with problem='pmedian'.")
     params, crs, walk = inputs.params, network.crs, inputs.params.walk
-    threshold, cutoff, unit = inputs.threshold_m, inputs.cutoff_m, inputs.unit
+    threshold, unit = inputs.threshold_m, inputs.unit
     prob, allowed, cand, c_snap = inputs.problem, inputs.allowed, inputs.candidates, inputs.c_snap
     d = inputs.demand.copy()
     notes = list(inputs.notes)
@@ -344,14 +381,7 @@ def solve_siting(
     area_m2 = numeric(cand, "area_m2")
     cost_wan = numeric(cand, "cost_wan")
     _check_facts(params, problem)
-    if problem == "mclp":
-        bonus = state_idle_bonus(owner[allowed], float(prob.weights.sum()), params.state_idle_bonus_share)
-        sol = solve_mclp(prob, int(k), solver=solver, time_limit_s=time_limit_s, cost=cost_wan[allowed],
-                         budget=params.budget_wan, bonus=bonus)
-    elif problem == "lscp":
-        sol = solve_lscp(prob, solver=solver, time_limit_s=time_limit_s, unit=unit)
-    else:
-        sol = solve_pmedian(prob, int(k), solver=solver, time_limit_s=time_limit_s, far_m=cutoff)
+    sol = _solve(inputs, k, problem, solver, time_limit_s, owner, cost_wan)
     notes.extend(sol.notes)
     if problem == "mclp" and len(sol.chosen) < int(k):
         notes.append(f"Only {len(sol.chosen)} new site(s) add coverage; more sites from these candidates "
@@ -416,23 +446,9 @@ def solve_siting(
     cand_out["dist_to_existing_m"] = c_exist
     cand_out["access_m"] = c_snap.access_m
 
-    comm = _area_before_after(d, "community")
-    grid_out = None
-    if grids is not None and len(grids):
-        g = to_crs_checked(prepare_grids(grids), crs, "grids layer")
-        t = _area_before_after(d.dropna(subset=["grid_id"]), "grid_id").set_index("grid_id")
-        for col in ("demand", "covered_before", "covered_after", "share_before", "share_after", "gain"):
-            g[col] = g["grid_id"].map(t[col]).to_numpy()
-        grid_out = g
+    comm, grid_out = _area_tables(d, grids, crs)
 
-    if len(chosen):
-        minutes = walk.minutes if kind == "center" else threshold / walk.metres_per_minute
-        iso_params = walk.with_(minutes=minutes, thresholds=(minutes,))
-        iso = isochrones(network, sn, np.asarray(ids), iso_params, minutes=(minutes,))
-        iso = iso.rename(columns={"center_id": "site_id"})
-        iso["reach_m"] = threshold
-    else:
-        iso = gpd.GeoDataFrame({"site_id": [], "minutes": [], "reach_m": []}, geometry=[], crs=crs)
+    iso = _reach_areas(network, inputs, sn, ids)
 
     before = float(d["w_before"].sum())
     after = float(d["w_after"].sum())

@@ -92,11 +92,24 @@ class SitingSolution:
         return OBJECTIVE_UNITS[self.kind]
 
 
+def check_k(k: int | None, required: bool = True) -> None:
+    """Refuse a number of new sites that is not a whole number >= 1 (None only when not ``required``).
+
+    Raises
+    ------
+    ParameterError
+        With the value given, in words a planner understands.
+    """
+    if k is None and not required:
+        return
+    if k is None or int(k) != k or k < 1:
+        raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+
+
 def _check(k: int | None, solver: str, time_limit_s: float, n_candidates: int) -> None:
     if solver not in SOLVERS:
         raise ParameterError(f"Unknown solver '{solver}': use 'exact' or 'greedy'.")
-    if k is not None and (int(k) != k or k < 1):
-        raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+    check_k(k, required=False)
     if not (time_limit_s > 0):
         raise ParameterError(f"The time limit must be a positive number of seconds, got {time_limit_s}.")
     if n_candidates == 0:

@@ -1,8 +1,12 @@
-"""A report table as data: columns with printed labels and how each value is shown."""
+"""The report as data, shared by every format: :class:`ReportContent` (headline figures and
+tables in one language) and :class:`Table` (columns with printed labels and how each value is shown).
+
+Values stay numbers (residents, 0–1 shares, minutes, metres); a column's ``kind`` says how to show them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -62,3 +66,45 @@ def format_value(v, kind: str, lang: str) -> str:
     if kind == "bool":
         return label("yes" if bool(v) else "no", lang)
     return shorten(v, TABLE_CHARS)  # typeset text is bounded (full text stays in XLSX/GPKG)
+
+
+@dataclass
+class Headline:
+    """One headline figure: label, value (raw number) and its printed text."""
+
+    key: str
+    label: str
+    value: float
+    text: str
+
+
+@dataclass
+class ReportContent:
+    """Everything printed in a report, in one language."""
+
+    lang: str
+    title: str
+    study_area: str
+    date: str
+    is_demo: bool
+    software: str
+    sentence: str
+    headline: list[Headline]
+    sources: Table
+    params: Table
+    tables: dict[str, Table]
+    siting: dict[str, Table] = field(default_factory=dict)
+    siting_note: str = ""
+    workers_note: str = ""
+    method: list[str] = field(default_factory=list)
+    party: object | None = None  # analysis.report.party_section.PartySection
+    gap_sentence: str = ""
+    dual_sentence: str = ""
+
+    def all_tables(self) -> list[Table]:
+        """Headline, parameters/sources and every other table, in report order (for XLSX)."""
+        head = Table("summary", label("t_summary", self.lang), label("t_summary", self.lang)[:31],
+                     pd.DataFrame({"item": [h.label for h in self.headline], "value": [h.value for h in self.headline]}),
+                     [Column("item", label("c_item", self.lang)), Column("value", label("c_value", self.lang), "num1")])
+        party = self.party.all_tables() if self.party is not None else []
+        return [head, self.params, self.sources, *self.tables.values(), *self.siting.values(), *party]
