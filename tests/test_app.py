@@ -252,7 +252,8 @@ def test_upload_good_file_shows_what_was_read_then_is_used_in_the_analysis():
     assert any("识别的坐标系" in m.value and "EPSG:4326" in m.value and "WGS-84" in m.value for m in at.markdown)
     assert "未发现问题" in _texts(at) or "提示" in _texts(at)
     preview = at.dataframe[-1].value
-    assert list(preview["name"]) == ["测试驿站A", "测试驿站B"]
+    assert list(preview["名称"]) == ["测试驿站A", "测试驿站B"]  # the Chinese UI shows Chinese headers
+    assert not {"name", "address", "community"} & set(preview.columns), list(preview.columns)
     at.button(key="use_layer").click().run()
     _no_crash(at)
     sources = at.dataframe[0].value
@@ -538,6 +539,16 @@ def test_every_page_in_english():
         _no_crash(at)
         assert at.title[0].value == title
         assert not at.error, [e.value for e in at.error]
+
+
+def test_isochrone_chips_follow_the_language():
+    """The sidebar's isochrone minutes read 分钟 in Chinese and min in English (one key per language)."""
+    at = _app()
+    zh = at.multiselect(key="iso_thresholds_zh")
+    assert zh.value == [5, 8, 10, 15] and all("分钟" in o for o in zh.options)
+    at.radio(key="lang").set_value("en").run()
+    en = at.multiselect(key="iso_thresholds_en")
+    assert en.value == [5, 8, 10, 15] and all(o.endswith("min") and "分钟" not in o for o in en.options)
 
 
 def test_lists_page_shows_the_engines_lists_adoption_and_makes_the_guide_map():

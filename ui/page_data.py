@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import ServiceCircleError
+from geo.schemas import LAYER_SCHEMAS
 from geo.readers import read_layer_bytes
 from ui import maps as mb, state
 from ui.errors import show_error
@@ -121,6 +122,10 @@ def show_report(gdf, report, lang: str) -> None:
             show_error(err, lang)
         st.markdown(f"##### {t('preview', lang)}")
         prev = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).head(20)
+        if lang == "zh":  # the layer's canonical columns under their Chinese headers (geo.schemas)
+            kind = st.session_state.get("upload_kind", "centers")
+            if kind in LAYER_SCHEMAS:
+                prev = prev.rename(columns={f.name: f.zh for f in LAYER_SCHEMAS[kind].fields})
         pts = gdf.head(20)
         if (pts.geom_type == "Point").all():
             p4326 = pts.to_crs(4326) if pts.crs is not None else pts

@@ -65,8 +65,8 @@ def sidebar() -> Settings:
     if page == "coverage":
         s.layers = tuple(multi(sb.multiselect, t("layers", lang), LAYER_CHOICES, "layers", lang, DEFAULT_LAYERS,
                                format_func=lambda k: t("layer_" + k, lang)))
-        iso = sb.multiselect(t("iso_thresholds", lang), list(state.MINUTE_CHOICES), default=list(state.MINUTE_CHOICES),
-                             key="iso_thresholds", format_func=lambda m: t("minutes_short", lang, m=m))
+        iso = multi(sb.multiselect, t("iso_thresholds", lang), state.MINUTE_CHOICES, "iso_thresholds", lang,
+                    state.MINUTE_CHOICES, format_func=lambda m: t("minutes_short", lang, m=m))
         s.iso_thresholds = tuple(float(m) for m in iso)
         s.basemap = choice(sb.selectbox, t("basemap", lang), BASEMAPS, "basemap", lang,
                            format_func=lambda k: t("basemap_" + k, lang))
