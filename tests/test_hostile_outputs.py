@@ -550,7 +550,7 @@ def test_long_name_shortened_in_the_html_map_popups(long_name_report):
 
 def test_app_map_popup_and_label_are_shortened():
     from analysis.textfit import MAP_CHARS, shorten
-    from ui.map_builder import site_popup_html
+    from ui.maps import site_popup_html
 
     row = pd.Series({"name": LONG_NAME, "center_id": "C1"})
     html = site_popup_html(row, "center", "zh")
