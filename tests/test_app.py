@@ -74,6 +74,35 @@ def _shown_headline(at: AppTest) -> dict[str, str]:
     return dict(zip(("share", "uncovered", "median", "p90", "overstatement"), vals))
 
 
+def _headline_from_data(result, lang: str = "zh") -> dict[str, str]:
+    """The five headline figures computed here from the run's demand rows (population, walking
+    time, straight-line flag), not with the app's formatter ``ui.fmt`` or the engine's summary."""
+    d = result.demand
+    pop = d["population"].to_numpy(dtype=float)
+    t_min = d["time_min"].to_numpy(dtype=float)
+    covered = np.isfinite(t_min) & (t_min <= result.params.minutes + 1e-9)
+    total, cov = pop.sum(), pop[covered].sum()
+    circle = pop[d["within_circle"].to_numpy(dtype=bool)].sum()
+
+    def quantile(q):  # population-weighted, lower value at the q-th share of residents
+        keep = pop > 0
+        order = np.argsort(t_min[keep], kind="stable")
+        cum = np.cumsum(pop[keep][order])
+        return t_min[keep][order][min(int(np.searchsorted(cum, q * cum[-1])), keep.sum() - 1)]
+
+    def walk(x):
+        return "∞" if np.isinf(x) else (f"{x:.1f} 分钟" if lang == "zh" else f"{x:.1f} min")
+
+    rel, pp = (circle / cov - 1) * 100, (circle - cov) / total * 100
+    return {
+        "share": f"{cov / total * 100:.1f}%",
+        "uncovered": f"{round(total - cov):,}" + (" 人" if lang == "zh" else ""),
+        "median": walk(quantile(0.5)),
+        "p90": walk(quantile(0.9)),
+        "overstatement": f"{rel:+.1f}%（{pp:+.1f} 个百分点）" if lang == "zh" else f"{rel:+.1f}% ({pp:+.1f} percentage points)",
+    }
+
+
 def _texts(at: AppTest) -> str:
     parts = [c.value for c in at.caption] + [m.value for m in at.markdown] + [x.value for x in at.info]
     parts += [x.value for x in at.warning] + [x.value for x in at.success] + [x.value for x in at.error]
@@ -86,7 +115,7 @@ def _texts(at: AppTest) -> str:
 def test_default_page_shows_the_engine_figures_and_the_demo_label(base):
     at = _app()
     assert at.title[0].value == "覆盖分析"
-    assert _shown_headline(at) == fmt.headline(base.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(base, "zh")
     # the values are real numbers, not placeholders
     assert _shown_headline(at)["share"] == f"{base.summary.covered_share * 100:.1f}%"
     assert "示例数据" in _texts(at)
@@ -106,7 +135,7 @@ def test_minutes_and_elderly_speed_change_the_figures():
     at.run()
     _no_crash(at)
     exp = _expected(10.0, 3.0)
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
     assert at.metric[0].label == "10 分钟内可达居民占比"
     # elderly walkers at 10 minutes reach 500 m: fewer residents than adults at 8 minutes (600 m)
     assert exp.summary.covered_share < _expected().summary.covered_share
@@ -144,7 +173,7 @@ def test_whatif_click_adds_a_center_and_the_figures_follow_the_engine(base):
     assert int(kept.edge[0]) == props[0]["snap_edge"] and kept.access_m[0] == props[0]["access_m"]
     exp = with_new_sites(base, city.network, site)
     assert float(exp.centers["access_m"].iloc[-1]) == pytest.approx(props[0]["access_m"])
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
     assert exp.summary.covered_pop > base.summary.covered_pop
     assert at.metric[0].delta and at.metric[0].delta.startswith("+")
     table = at.dataframe[0].value
@@ -157,7 +186,7 @@ def test_whatif_click_adds_a_center_and_the_figures_follow_the_engine(base):
     at.button(key="remove_proposal").click().run()
     _no_crash(at)
     assert at.session_state["proposals"] == []
-    assert _shown_headline(at) == fmt.headline(base.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(base, "zh")
 
 
 def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
@@ -175,7 +204,7 @@ def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
     # the entered position is the site (snapped once, its access distance counted), not its street point
     pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([round(lon, 5)], [round(lat, 5)]), crs=4326)
     exp = with_new_sites(base, city.network, pt)
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
     # the middle of West Lake is far from any street: refused with a message, nothing added
     at.radio(key="whatif_mode_zh").set_value("station").run()
     at.session_state["covmap"] = {"last_clicked": {"lat": 30.2465, "lng": 120.1445}}
@@ -188,7 +217,7 @@ def test_whatif_by_coordinates_and_a_click_in_the_lake_is_refused(base):
 def test_english_switch_keeps_the_choices():
     at = _app()
     at.radio(key="speed_preset_zh").set_value("elderly").run()
-    elderly = fmt.headline(_expected(8.0, 3.0).summary, "en")
+    elderly = _headline_from_data(_expected(8.0, 3.0), "en")
     at.radio(key="lang").set_value("en").run()
     _no_crash(at)
     # the same choices, now drawn with English labels (one widget key per language)
@@ -268,7 +297,7 @@ def test_upload_good_file_shows_what_was_read_then_is_used_in_the_analysis():
     _no_crash(at)
     up = read_layer_bytes(GOOD_CSV.encode("utf-8"), "my_stations.csv", "stations").gdf
     exp = _expected(stations=up, include_stations=True)
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
 
 
 def test_upload_bad_file_is_refused_with_a_message_and_not_used(base):
@@ -307,7 +336,7 @@ def test_online_basemaps_are_options_and_amap_clicks_are_shifted_back(base):
     assert "天地图需要密钥" in _texts(at) and "在线底图需要联网" in _texts(at)
     at.selectbox(key="basemap_zh").set_value("amap").run()
     _no_crash(at)
-    assert _shown_headline(at) == fmt.headline(base.summary, "zh")  # the basemap never changes the analysis
+    assert _shown_headline(at) == _headline_from_data(base, "zh")  # the basemap never changes the analysis
     # a click on the GCJ-02 map is turned back into WGS-84 before snapping
     from geo.coords import wgs84_to_gcj02
 
@@ -357,13 +386,13 @@ def test_whatif_site_can_be_moved_by_clicking(base):
     # the site moved to the second click, snapped there once (its access distance counted)
     pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon2], [lat2]), crs=4326)
     exp = with_new_sites(base, city.network, pt)
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
 
 
 def test_default_is_the_clis_run_and_red_stations_count_only_when_asked(base):
     at = _app()
     exp = run_study(load_study(), WalkParams())  # exactly the CLI's default run: service centers only
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
     assert exp.summary.n_centers == len(load_sample_city().centers)
     # a proposed red station does not change the residents' figures while stations do not count
     at.radio(key="whatif_mode_zh").set_value("station").run()
@@ -372,7 +401,7 @@ def test_default_is_the_clis_run_and_red_stations_count_only_when_asked(base):
     at.run()
     _no_crash(at)
     assert len(at.session_state["proposals"]) == 1
-    assert _shown_headline(at) == fmt.headline(exp.summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(exp, "zh")
     at.checkbox(key="include_stations").check().run()
     _no_crash(at)
     with_stations = _expected(include_stations=True)
@@ -380,7 +409,7 @@ def test_default_is_the_clis_run_and_red_stations_count_only_when_asked(base):
     city = load_sample_city()
     # the clicked station, snapped once where it was placed
     pt = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326)
-    assert _shown_headline(at) == fmt.headline(with_new_sites(with_stations, city.network, pt).summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(with_new_sites(with_stations, city.network, pt), "zh")
 
 
 # --------------------------------------------------------------------------- reports
@@ -486,8 +515,8 @@ def test_siting_page_proposes_sites_with_the_engine_and_feeds_whatif_and_report(
     assert len(names) == 2 and table["名称"].tolist() == names
     assert table["新增覆盖居民"].tolist() == exp.sites["marginal"].round(0).tolist()
     shown = {m.label: m.value for m in at.metric}
-    assert shown["选址后覆盖率"] == fmt.pct(exp.summary.share_after)
-    assert shown["选址前覆盖率"] == fmt.pct(exp.summary.share_before)
+    assert shown["选址后覆盖率"] == f"{exp.summary.share_after * 100:.1f}%"
+    assert shown["选址前覆盖率"] == f"{exp.summary.share_before * 100:.1f}%"
     # the siting run counts the same residents as the coverage page
     assert exp.summary.share_before == pytest.approx(base.summary.covered_share, abs=1e-9)
     # the chosen sites go to the what-if list ...
@@ -616,7 +645,7 @@ def test_worker_mode_shows_a_proposed_red_station_effect():
     at.radio(key="cov_for_zh").set_value("residents").run()
     _no_crash(at)
     assert "拟建红色驿站服务的是户外劳动者" in _texts(at)
-    assert _shown_headline(at) == fmt.headline(_expected().summary, "zh")
+    assert _shown_headline(at) == _headline_from_data(_expected(), "zh")
 
 
 def test_siting_page_with_budget_and_minimum_area_says_why():
