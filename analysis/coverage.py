@@ -350,7 +350,7 @@ def summarise(
         for col in ("population", "covered_pop", "uncovered_pop", "redundant_pop"):
             g[col] = g["grid_id"].map(t[col]).fillna(0.0).to_numpy()
         g["covered_share"] = share(g["covered_pop"], g["population"])
-        grid_table = grid_figures(d, g)
+        grid_table = grid_figures(d, g, c)
     t_min = d["time_min"].to_numpy()
     summary = CoverageSummary(
         total_pop=total,

@@ -86,8 +86,9 @@ def _main_center(keys: np.ndarray, center: np.ndarray, weights: np.ndarray) -> p
     return t.loc[t.groupby("k")["w"].idxmax()].set_index("k")["c"]
 
 
-def grid_figures(d: gpd.GeoDataFrame, g: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Grids with households (given or estimated), median walking minutes and nearest center."""
+def grid_figures(d: gpd.GeoDataFrame, g: gpd.GeoDataFrame, centers: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """Grids with households (given or estimated), median walking minutes and nearest center
+    (the one nearest for most of the grid's residents; ``nearest_center_name`` from ``centers``)."""
     key = d["grid_id"].astype(str).to_numpy()
     gid = g["grid_id"].astype(str)
     hh_d = pd.Series(d["households"].to_numpy(), index=key).groupby(level=0).sum()
@@ -98,6 +99,9 @@ def grid_figures(d: gpd.GeoDataFrame, g: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     pop = d["population"].to_numpy()
     g["median_min"] = gid.map(_weighted_median_by(key, d["time_min"].to_numpy(), pop)).to_numpy()
     g["nearest_center"] = gid.map(_main_center(key, d["nearest_center"].to_numpy(), pop)).to_numpy()
+    if centers is not None and "name" in centers:
+        names = dict(zip(centers["center_id"].astype(str), centers["name"].astype(str)))
+        g["nearest_center_name"] = g["nearest_center"].map(lambda c: names.get(str(c)) if c is not None else None).to_numpy()
     return g
 
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,42 @@ from analysis.wording import persons
 from ui.i18n import t
 
 SEL_GAP = "sel_gap"  # session key: gap_id selected in the table or on the map
+TABLE_KEY = "gap_table"
+_GAP_ID = re.compile(r"GAP\d{3,}")
+
+
+def selected_gap_id(gaps) -> str | None:
+    """The gap selected in the table (this run's selection) or by a click on the map."""
+    sel = st.session_state.get(TABLE_KEY)
+    rows = []
+    try:
+        rows = list(sel["selection"]["rows"]) if sel is not None else []
+    except (KeyError, TypeError):
+        rows = []
+    if rows and gaps is not None and rows[0] < len(gaps):
+        gid = str(gaps["gap_id"].iloc[rows[0]])
+        if st.session_state.get("_gap_table_row") != gid:  # a new row choice wins over an older map click
+            st.session_state["_gap_table_row"] = gid
+            st.session_state[SEL_GAP] = gid
+    gid = st.session_state.get(SEL_GAP)
+    if gid is not None and gaps is not None and gid not in set(gaps["gap_id"]):
+        return None
+    return gid
+
+
+def use_map_click(value) -> None:
+    """A click on a gap polygon on the map (its tooltip names the gap) selects that gap's row."""
+    if not isinstance(value, dict):
+        return
+    tip = value.get("last_object_clicked_tooltip")
+    if not tip:
+        return
+    if st.session_state.get("_gap_tip_used") == tip:
+        return
+    st.session_state["_gap_tip_used"] = tip
+    m = _GAP_ID.search(str(tip))
+    if m:
+        st.session_state[SEL_GAP] = m.group(0)
 
 
 def gap_frame(gaps, lang: str) -> pd.DataFrame:
@@ -42,12 +80,18 @@ def show_gaps(result, lang: str) -> str | None:
     unc = float(result.summary.uncovered_pop)
     st.caption(t("gap_summary", lang, n=len(gaps), t=persons(gaps["population"].sum()),
                  s=f"{gaps['population'].iloc[0] / unc * 100:.1f}%" if unc else "—"))
-    ev = st.dataframe(gap_frame(gaps, lang), hide_index=True, width="stretch", key="gap_table",
-                      on_select="rerun", selection_mode="single-row")
-    rows = list(getattr(getattr(ev, "selection", None), "rows", []) or [])
-    if rows:
-        st.session_state[SEL_GAP] = str(gaps["gap_id"].iloc[rows[0]])
-    return st.session_state.get(SEL_GAP)
+    sel = selected_gap_id(gaps)
+    frame = gap_frame(gaps, lang)
+    shown = frame
+    if sel is not None:
+        hit = (gaps["gap_id"] == sel).to_numpy()
+        shown = frame.style.apply(lambda r: ["background-color: #e0f7fa" if hit[r.name] else "" for _ in r], axis=1)
+        row = gaps[hit].iloc[0]
+        st.info(t("gap_selected", lang, id=sel, name=row["name"], community=row["community"],
+                  grid=row["grid_name"] or row["grid_id"], p=persons(row["population"]),
+                  m="—" if pd.isna(row["walk_min"]) else f"{row['walk_min']:.1f}", c=row["nearest_center_name"] or "—"))
+    st.dataframe(shown, hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun", selection_mode="single-row")
+    return sel
 
 
 def level_frame(table: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ui import fmt, gap_panel, maps as mb, scenario_panel, state
+from ui import fmt, gap_panel, map_tools, maps as mb, scenario_panel, state
 from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice, widget_key
@@ -71,6 +71,7 @@ def _click_to_wgs84(lat: float, lng: float, basemap: str) -> tuple[float, float]
 def handle_map_click(ds, s, max_access_m: float) -> None:
     """Use a new click on the map (st_folium's value from the last run) according to the mode."""
     value = st.session_state.get(MAP_KEY) or {}
+    gap_panel.use_map_click(value)
     click = value.get("last_clicked") if isinstance(value, dict) else None
     if not click:
         return
@@ -166,12 +167,34 @@ def build_map(ds, base, s):
     if not s.include_stations:
         stations_extra = state.service_sites(ds, True)
         stations_extra = stations_extra[stations_extra["kind"] == "station"]
-    return mb.coverage_map(
+    m = mb.coverage_map(
         bounds=ds.bounds_wgs84(), features=ds.features, sites=res_sites, stations_extra=stations_extra,
         isochrones=base.isochrones, circles=base.circles, grids=base.grids, gaps=base.gaps,
         communities=ds.layers.get("communities"), minutes=s.minutes, thresholds=s.iso_thresholds,
         layers=s.layers, ctx=ctx, tianditu_key=s.tianditu_key or None, demo=ds.is_demo,
-    ), ctx
+    )
+    # the planner's tools: view kept across reruns, selected gap outlined, search, fullscreen, PNG export
+    map_tools.keep_view(m, ds.bounds_wgs84(), s.lang, gaps=base.gaps, gap_id=gap_panel.selected_gap_id(base.gaps))
+    map_tools.add_fullscreen(m, s.lang)
+    map_tools.add_print(m, s.lang)
+    map_tools.add_search(m, places(ds, base), s.lang)
+    return m, ctx
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _places(key: str, gaps_key: int, _ds, _base):
+    layers = {"grids": _base.grids, "communities": _ds.layers.get("communities"), "compounds": _base.compounds,
+              "centers": _base.centers, "gaps": _base.gaps}
+    feats = dict(_ds.features)
+    landuse = getattr(getattr(state.sample_city(), "features", None), "landuse", None)
+    if landuse is not None:
+        feats["landuse"] = landuse  # named compounds (residential land use) of the OSM file
+    return map_tools.place_names(feats, layers)
+
+
+def places(ds, base):
+    """Searchable place names of the data in use (cached per dataset and run)."""
+    return _places(ds.key, id(base), ds, base)
 
 
 def worker_group_table(wb, wa, lang: str) -> pd.DataFrame:
@@ -277,7 +300,7 @@ def render(s) -> None:
         # always ask for clicks: the component keeps the returned_objects of its first render
         st_folium(
             m, key=MAP_KEY, height=620, use_container_width=True,
-            returned_objects=["last_clicked"],
+            returned_objects=["last_clicked", "last_object_clicked_tooltip"],
             feature_group_to_add=fg,
         )
     except Exception as err:  # noqa: BLE001

@@ -149,8 +149,9 @@ def add_grids(m, grids: gpd.GeoDataFrame, ctx: MapContext | None = None) -> foli
         labels = {"name": t("grid", ctx.lang), "grid_id": "ID", "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "uncovered_pop": t("uncovered_pop", ctx.lang),
                   "share_pct": t("covered_share", ctx.lang) + " %"}
-        folium.GeoJson(
-            data,
+        pcols, pdata = grid_popup_data(grids, ctx)
+        layer = folium.GeoJson(
+            pdata if pcols else data,
             style_function=lambda f: {
                 "color": "#616161", "weight": 0.6, "fillOpacity": 0.35,
                 "fillColor": share_colour((f["properties"].get("share_pct") or float("nan")) / 100.0
@@ -159,8 +160,34 @@ def add_grids(m, grids: gpd.GeoDataFrame, ctx: MapContext | None = None) -> foli
             tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[labels[c] for c in cols], localize=True),
             control=False,
         ).add_to(fg)
+        if pcols:  # click anywhere in a grid, even under isochrones or gaps: its figures (issue 14)
+            from ui.map_tools import GridPopup
+
+            m.add_child(GridPopup(layer, pcols, [t("grid_popup_" + c, ctx.lang) for c in pcols]))
     fg.add_to(m)
     return fg
+
+
+GRID_POPUP_FIELDS = ("name", "population", "households", "share_pct", "uncovered_pop", "median_min", "nearest_center_name")
+
+
+def grid_popup_data(grids: gpd.GeoDataFrame, ctx: MapContext) -> tuple[list[str], dict | None]:
+    """A grid's figures for its click popup (issue 14): residents, households, covered share,
+    uncovered residents, median walk, nearest center; people as whole persons."""
+    if grids is None or not len(grids) or "population" not in grids:
+        return [], None
+    g = grids.copy()
+    g["share_pct"] = (g["covered_share"].astype(float) * 100).round(1) if "covered_share" in g else np.nan
+    for c in ("population", "uncovered_pop", "households"):
+        if c in g:
+            g[c] = g[c].astype(float).round(0)
+    if "median_min" in g:
+        g["median_min"] = g["median_min"].astype(float).replace([np.inf, -np.inf], np.nan).round(1)
+    cols = [c for c in GRID_POPUP_FIELDS if c in g]
+    extra = [c for c in ("grid_id", "community") if c in g and c not in cols]
+    data = ctx.cached(grids, ("grid_popup", ctx.shift_key),
+                      lambda: small_geojson(g, cols + extra, tolerance_m=3.0, shift=ctx.shift))
+    return cols, data
 
 
 def add_gaps(m, gaps: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium.FeatureGroup:
@@ -171,8 +198,9 @@ def add_gaps(m, gaps: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium
         g = gaps.copy()
         g["population"] = g["population"].astype(float).round(0) if "population" in g else np.nan
         g["area_ha"] = (g["area_m2"].astype(float) / 1e4).round(2) if "area_m2" in g else np.nan
-        cols = [c for c in ("gap_id", "community", "population", "area_ha") if c in g]
-        labels = {"gap_id": t("gap", ctx.lang), "community": t("community", ctx.lang),
+        cols = [c for c in ("gap_id", "name", "community", "grid_name", "population", "area_ha") if c in g]
+        labels = {"gap_id": t("gap", ctx.lang), "name": t("name", ctx.lang), "grid_name": t("grid", ctx.lang),
+                  "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "area_ha": t("area_ha", ctx.lang)}
         folium.GeoJson(
             ctx.cached(gaps, ("gaps", ctx.shift_key), lambda: small_geojson(g, cols, tolerance_m=3.0, shift=ctx.shift)),
