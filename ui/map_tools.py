@@ -68,30 +68,44 @@ class KeepView(MacroElement):
           var home = {{ this.home|tojson }};
           var store = null;
           try { store = window.sessionStorage; } catch (e) { store = null; }
-          function save() {
+          var t0 = Date.now(), SETTLE_MS = 1500;
+          function saveNow() {
             if (!store || !big()) return;
             var c = map.getCenter();
             store.setItem(key, JSON.stringify({lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
           }
+          // the component may still set its own first view just after this script: while the map
+          // settles, moves are not saved and the wanted view is applied again
+          function save() { if (!want || Date.now() - t0 >= SETTLE_MS) saveNow(); }
           var sel = {{ this.selected|tojson }};
           var selKey = key + ':selected';
-          var restored = false;
+          var restored = false, v = null, want = null;
           if (store) {
-            var v = store.getItem(key);
-            if (v) { try { v = JSON.parse(v); map.setView([v.lat, v.lng], v.zoom, {animate: false}); restored = true; } catch (e) {} }
+            v = store.getItem(key);
+            if (v) { try { v = JSON.parse(v); restored = true; } catch (e) { v = null; } }
           }
+          if (v) want = function() { if (big()) map.setView([v.lat, v.lng], v.zoom, {animate: false}); };
           if (sel && sel.bounds) {
             var hl = L.geoJSON(sel.geojson, {style: {color: {{ this.colour|tojson }}, weight: 4, fill: false},
                                              interactive: false}).addTo(map);
             window.scSelectedGap = hl;
-            var zoomToSel = function() {
-              if (!big()) { map.once('resize', zoomToSel); return; }
-              map.fitBounds(sel.bounds, {maxZoom: 17, padding: [30, 30]});
-              if (store) store.setItem(selKey, sel.id);
-            };
-            if (!store || store.getItem(selKey) !== sel.id) zoomToSel();
+            if (!store || store.getItem(selKey) !== sel.id) {
+              want = function() {
+                if (!big()) return;
+                map.fitBounds(sel.bounds, {maxZoom: 17, padding: [30, 30], animate: false});
+                saveNow();
+                if (store) store.setItem(selKey, sel.id);
+              };
+            }
           } else if (store) {
             store.removeItem(selKey);
+          }
+          if (want) {
+            if (v) map.setView([v.lat, v.lng], v.zoom, {animate: false});
+            want();
+            map.once('resize', want);
+            setTimeout(want, 500);
+            setTimeout(want, SETTLE_MS - 100);
           }
           map.on('moveend', save);
           var ctl = L.control({position: 'topleft'});
