@@ -310,7 +310,9 @@ def _from_osmnx(U, crs: str, source_path: str | None) -> WalkNetwork:
     def tag(d, key):
         val = d.get(key, "")
         if isinstance(val, list):
-            val = ";".join(dict.fromkeys(str(x) for x in val))
+            # OSMnx merges the tags of simplified ways into lists whose order follows a set
+            # (Python's per-process hash seed): sort, so names are the same in every run
+            val = ";".join(sorted({str(x) for x in val}))
         return "" if val is None or (isinstance(val, float) and np.isnan(val)) else str(val)
 
     return WalkNetwork(
