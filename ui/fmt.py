@@ -67,6 +67,5 @@ def headline(summary: CoverageSummary, lang: str = "zh") -> dict[str, str]:
         "uncovered": people(summary.uncovered_pop, lang),
         "median": minutes(summary.median_min, lang),
         "p90": minutes(summary.p90_min, lang),
-        # relative %; the caption under the figures gives the same label with % and percentage points
-        "overstatement": circle_comparison(summary, lang)[1].split("（")[0].split(" (")[0],
+        "overstatement": circle_comparison(summary, lang)[1],  # % and percentage points, as in the CLI and reports
     }
