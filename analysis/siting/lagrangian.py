@@ -18,7 +18,7 @@ x_j = 1. Both are exact, so the MILP on the remaining columns proves the same op
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -189,19 +189,3 @@ def lagrangian_mclp(
     return LagrangianMCLP(bound=best_bound, cols=np.sort(best_cols), objective=best_obj, fix_zero=fix_zero,
                           fix_one=fix_one, iterations=it, seconds=time.perf_counter() - t0)
 
-
-def restrict_columns(red, keep: np.ndarray):
-    """The reduced model with only the columns ``keep`` (bool mask): rows no kept column covers
-    drop out, rows with identical kept sets are merged (weights summed). For the solver only:
-    ``row_of_demand`` is not updated."""
-    from analysis.siting.problem import _merge_identical_rows
-
-    sub = sp.csr_matrix(red.cover[:, np.flatnonzero(keep)], dtype=bool)
-    has = np.diff(sub.indptr) > 0
-    sub = sub[has]
-    group, rep = _merge_identical_rows(sub)
-    w = np.bincount(group, weights=np.asarray(red.weights)[has], minlength=len(rep))
-    counts = np.bincount(group, weights=np.asarray(red.counts)[has], minlength=len(rep))
-    merged = sp.csr_matrix(sub[rep])
-    merged.sort_indices()
-    return replace(red, cover=merged, weights=w, counts=counts, cand_of_col=red.cand_of_col[np.flatnonzero(keep)])
