@@ -232,8 +232,7 @@ def show_result(ds, base, made, s) -> None:
             state.proposals().append({
                 "id": f"P{seq}", "kind": pkind, "name": str(row["name"]),
                 "lon": float(row["snap_lon"]), "lat": float(row["snap_lat"]), "street": str(row["street"]),
-                "snap_edge": int(row["snap_edge"]), "snap_offset_m": float(row["snap_offset_m"]),
-                "access_m": float(row["access_m"]), "snap_network": str(row["snap_network"]),
+                **state.snap_fields(row),
                 "click_lon": float(row["snap_lon"]), "click_lat": float(row["snap_lat"]),
             })
         st.success(t("added_to_whatif", lang, n=len(res.sites)))

@@ -232,9 +232,10 @@ def current_whatif(ds: Dataset, minutes: float, speed_kmh: float, include_statio
                   tuple(items))
 
 
-def snap_fields(snap: dict) -> dict:
-    """The street-position fields of a :func:`snap_click` answer (stored on a proposed site)."""
-    return {c: snap[c] for c in SNAP_COLUMNS}
+def snap_fields(snap) -> dict:
+    """The street-position fields (:data:`SNAP_COLUMNS`) of a snap answer or a site row, as plain
+    Python values, to store on a proposed site in the session."""
+    return {c: snap[c].item() if hasattr(snap[c], "item") else snap[c] for c in SNAP_COLUMNS}
 
 
 def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict:
@@ -256,8 +257,7 @@ def snap_click(ds: Dataset, lon: float, lat: float, max_access_m: float) -> dict
     name = str(ds.network.edge_name[e] or "")
     return {
         "on_network": True, "lon": float(snapped.x.iloc[0]), "lat": float(snapped.y.iloc[0]),
-        "street": name, **{k: v[0].item() if hasattr(v[0], "item") else v[0]
-                           for k, v in snap_columns(ds.network, sp).items()},
+        "street": name, **snap_fields({k: v[0] for k, v in snap_columns(ds.network, sp).items()}),
     }
 
 
