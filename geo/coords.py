@@ -36,7 +36,18 @@ def _arrays(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 
 def in_china(lon, lat) -> np.ndarray:
-    """True where the point lies in the rough bounding box where GCJ-02 applies (degrees)."""
+    """True where the point lies in the rough bounding box where GCJ-02 applies.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        Longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Same shape as ``lon``; True inside mainland China's bounding box.
+    """
     lon, lat = _arrays(lon, lat)
     return (lon > 72.004) & (lon < 137.8347) & (lat > 0.8293) & (lat < 55.8271)
 
@@ -64,7 +75,18 @@ def _gcj_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """WGS-84 → GCJ-02 (degrees in, degrees out)."""
+    """WGS-84 → GCJ-02 (Amap, Tencent).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        WGS-84 (EPSG:4326) longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        GCJ-02 longitude and latitude in degrees; points outside China are unchanged.
+    """
     lon, lat = _arrays(lon, lat)
     dlon, dlat = _gcj_offset(lon, lat)
     return lon + dlon, lat + dlat
@@ -85,14 +107,36 @@ def _invert(forward, tlon: np.ndarray, tlat: np.ndarray, lon0: np.ndarray, lat0:
 
 
 def gcj02_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """GCJ-02 → WGS-84 (iterative inverse, error far below 1 cm)."""
+    """GCJ-02 → WGS-84 (iterative inverse, error far below 1 cm).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        GCJ-02 longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        WGS-84 (EPSG:4326) longitude and latitude in degrees.
+    """
     lon, lat = _arrays(lon, lat)
     dlon, dlat = _gcj_offset(lon, lat)
     return _invert(wgs84_to_gcj02, lon, lat, lon - dlon, lat - dlat)
 
 
 def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """GCJ-02 → BD-09 (Baidu), degrees."""
+    """GCJ-02 → BD-09 (Baidu).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        GCJ-02 longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        BD-09 longitude and latitude in degrees.
+    """
     lon, lat = _arrays(lon, lat)
     z = np.hypot(lon, lat) + 0.00002 * np.sin(lat * _X_PI)
     theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
@@ -100,7 +144,18 @@ def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bd09_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """BD-09 → GCJ-02: the published closed-form inverse, refined iteratively to < 1 cm."""
+    """BD-09 → GCJ-02: the published closed-form inverse, refined iteratively to < 1 cm.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        BD-09 (Baidu) longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        GCJ-02 longitude and latitude in degrees.
+    """
     lon, lat = _arrays(lon, lat)
     x, y = lon - 0.0065, lat - 0.006
     z = np.hypot(x, y) - 0.00002 * np.sin(y * _X_PI)
@@ -109,17 +164,57 @@ def bd09_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 
 def wgs84_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """WGS-84 → BD-09 (via GCJ-02)."""
+    """WGS-84 → BD-09 (via GCJ-02).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        WGS-84 (EPSG:4326) longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        BD-09 longitude and latitude in degrees.
+    """
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
 def bd09_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """BD-09 → WGS-84 (via GCJ-02, both steps iterative)."""
+    """BD-09 → WGS-84 (via GCJ-02, both steps iterative).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        BD-09 (Baidu) longitude and latitude in decimal degrees (same shape).
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        WGS-84 (EPSG:4326) longitude and latitude in degrees.
+    """
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
 def to_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
-    """Convert positions given in ``datum`` ("wgs84", "gcj02" or "bd09") to WGS-84."""
+    """Convert positions given in ``datum`` to WGS-84.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        Longitude and latitude in decimal degrees in ``datum`` (same shape).
+    datum : str
+        Datum of the input: "wgs84", "gcj02" or "bd09".
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        WGS-84 (EPSG:4326) longitude and latitude in degrees.
+
+    Raises
+    ------
+    ValueError
+        ``datum`` is not one of :data:`DATUMS`.
+    """
     if datum == "wgs84":
         return _arrays(lon, lat)
     if datum == "gcj02":
@@ -130,7 +225,25 @@ def to_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def from_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
-    """Convert WGS-84 positions to ``datum`` ("wgs84", "gcj02" or "bd09")."""
+    """Convert WGS-84 positions to ``datum``.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        WGS-84 (EPSG:4326) longitude and latitude in decimal degrees (same shape).
+    datum : str
+        Target datum: "wgs84", "gcj02" or "bd09".
+
+    Returns
+    -------
+    lon, lat : tuple of numpy.ndarray
+        Longitude and latitude in degrees in ``datum``.
+
+    Raises
+    ------
+    ValueError
+        ``datum`` is not one of :data:`DATUMS`.
+    """
     if datum == "wgs84":
         return _arrays(lon, lat)
     if datum == "gcj02":
@@ -141,7 +254,20 @@ def from_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
-    """Great-circle distance in metres between two sets of WGS-84 positions (sphere R=6371008.8 m)."""
+    """Great-circle distance between two sets of WGS-84 positions (sphere R = 6371008.8 m).
+
+    Parameters
+    ----------
+    lon1, lat1 : array_like of float
+        First positions, WGS-84 (EPSG:4326) longitude and latitude in degrees.
+    lon2, lat2 : array_like of float
+        Second positions in degrees; broadcast against the first.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Element-wise distance in metres.
+    """
     lon1, lat1 = _arrays(lon1, lat1)
     lon2, lat2 = _arrays(lon2, lat2)
     p1, p2 = np.radians(lat1), np.radians(lat2)

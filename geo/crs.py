@@ -13,7 +13,23 @@ WGS84 = "EPSG:4326"
 
 
 def utm_crs_for(lon: float, lat: float) -> str:
-    """Return the EPSG code (e.g. ``"EPSG:32651"``) of the WGS-84 UTM zone containing a lon/lat point."""
+    """Return the EPSG code of the WGS-84 UTM zone containing a lon/lat point.
+
+    Parameters
+    ----------
+    lon, lat : float
+        WGS-84 (EPSG:4326) longitude and latitude in decimal degrees.
+
+    Returns
+    -------
+    str
+        A projected metric CRS, e.g. ``"EPSG:32651"`` (north) or ``"EPSG:327xx"`` (south).
+
+    Raises
+    ------
+    CRSError
+        The position is NaN or outside longitude -180..180 / latitude -80..84.
+    """
     if not (-180.0 <= lon <= 180.0 and -80.0 <= lat <= 84.0) or math.isnan(lon) or math.isnan(lat):
         raise CRSError(f"Cannot pick a UTM zone for lon={lon}, lat={lat}: not a valid WGS-84 position.")
     zone = int((lon + 180.0) // 6.0) + 1
@@ -22,7 +38,18 @@ def utm_crs_for(lon: float, lat: float) -> str:
 
 
 def is_metric(crs) -> bool:
-    """True when ``crs`` is projected with metre units."""
+    """True when ``crs`` is projected with metre units.
+
+    Parameters
+    ----------
+    crs : str, pyproj.CRS or None
+        Any input :meth:`pyproj.CRS.from_user_input` accepts; None gives False.
+
+    Returns
+    -------
+    bool
+        True for a projected CRS whose first two axes are in metres.
+    """
     if crs is None:
         return False
     c = CRS.from_user_input(crs)
@@ -30,7 +57,27 @@ def is_metric(crs) -> bool:
 
 
 def to_crs_checked(gdf: gpd.GeoDataFrame, crs: str, what: str = "layer") -> gpd.GeoDataFrame:
-    """Reproject ``gdf`` to ``crs``; refuse a layer without a CRS with a clear message."""
+    """Reproject ``gdf`` to ``crs``; refuse a layer without a CRS with a clear message.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Layer with a CRS set.
+    crs : str
+        Target CRS, e.g. "EPSG:4326" or a UTM code from :func:`utm_crs_for`.
+    what : str
+        Name of the layer used in the error message.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``gdf`` itself when it is already in ``crs``, else a reprojected copy (same index).
+
+    Raises
+    ------
+    CRSError
+        ``gdf`` has no CRS.
+    """
     if gdf.crs is None:
         raise CRSError(
             f"The {what} has no coordinate reference system. Save it with one (for lon/lat use "

@@ -105,6 +105,18 @@ class DatumEvidence:
     message_en: str = ""
 
     def sentence(self, lang: str = "zh") -> str:
+        """The plain-words conclusion of the detection in ``lang``.
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Simplified Chinese) or "en".
+
+        Returns
+        -------
+        str
+            ``message_en`` for "en", ``message_zh`` otherwise.
+        """
         return self.message_en if lang == "en" else self.message_zh
 
 
@@ -145,7 +157,19 @@ class StreetIndex:
             self.bounds_wgs84 = None
 
     def distances(self, lon, lat) -> np.ndarray:
-        """Distance in metres from each WGS-84 point to the nearest street (NaN for NaN input)."""
+        """Distance from each WGS-84 point to the nearest street.
+
+        Parameters
+        ----------
+        lon, lat : array_like of float
+            WGS-84 (EPSG:4326) longitude and latitude in degrees (same shape).
+
+        Returns
+        -------
+        numpy.ndarray of float
+            Same shape as ``lon``: distance in metres (measured in the index's metric CRS);
+            NaN for NaN input or when the index holds no streets.
+        """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         out = np.full(lon.shape, np.nan)
@@ -162,8 +186,21 @@ class StreetIndex:
 
 
 def street_distances(lon, lat, streets) -> np.ndarray:
-    """Distance in metres from each WGS-84 point to the nearest street line (NaN for NaN input).
-    ``streets``: GeoSeries/GeoDataFrame of lines, or a prepared :class:`StreetIndex`."""
+    """Distance in metres from each WGS-84 point to the nearest street line.
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        WGS-84 (EPSG:4326) longitude and latitude in degrees (same shape).
+    streets : geopandas.GeoSeries, geopandas.GeoDataFrame or StreetIndex
+        Street lines with a CRS (a geographic CRS is projected to its UTM zone), or a
+        prepared :class:`StreetIndex`.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Distance in metres per point; NaN for NaN input.
+    """
     index = streets if isinstance(streets, StreetIndex) else StreetIndex(streets)
     return index.distances(lon, lat)
 
@@ -171,17 +208,33 @@ def street_distances(lon, lat, streets) -> np.ndarray:
 def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
     """Test WGS-84, GCJ-02 and BD-09 readings of the points against the street lines.
 
-    ``lon``/``lat`` are the coordinates as found in the file (degrees); ``streets`` a GeoSeries
-    or GeoDataFrame of street lines (any CRS; metric preferred) or a :class:`StreetIndex`. ``clear`` is True only when one
-    Chinese datum puts the points much closer to the streets than WGS-84 does: its median
-    distance is at most half, at least 15 m less, clearly below the other Chinese datum, and
-    paired one-sided Wilcoxon signed-rank tests over the features (closer than as WGS-84, and
-    than as the other Chinese datum) give p < 0.02, so a few
-    points can never trigger a conversion by chance (3 points never do).
-    ``groups``: feature index of each position (e.g. the polygon a vertex belongs to); the
-    distances of one feature are summarised by their median, so all tests count features,
-    not vertices. Fewer than 3 features give no conclusion; of more than
-    ``MAX_DETECT_FEATURES`` features an evenly spread subset of that many is measured.
+    ``clear`` is True only when one Chinese datum puts the points much closer to the streets
+    than WGS-84 does: its median distance is at most half, at least 15 m less, clearly below
+    the other Chinese datum, and paired one-sided Wilcoxon signed-rank tests over the features
+    (closer than as WGS-84, and than as the other Chinese datum) give p < 0.02, so a few
+    points can never trigger a conversion by chance (3 points never do). It is also True
+    when WGS-84 is at most half the distance of both Chinese readings. Fewer than 3 features
+    give no conclusion; of more than ``MAX_DETECT_FEATURES`` features an evenly spread subset
+    of that many is measured. Medians beyond 3,000 m under every datum mean the points are
+    not in the street area (no conclusion).
+
+    Parameters
+    ----------
+    lon, lat : array_like of float
+        Coordinates as found in the file, decimal degrees (any datum); NaN positions are
+        ignored.
+    streets : geopandas.GeoSeries, geopandas.GeoDataFrame or StreetIndex
+        Street lines (any CRS; metric preferred) or a prepared :class:`StreetIndex`.
+    groups : array_like, optional
+        Feature index of each position (e.g. the polygon a vertex belongs to); the distances
+        of one feature are summarised by their median, so all tests count features, not
+        vertices. None: every position is its own feature.
+
+    Returns
+    -------
+    DatumEvidence
+        Number of features, median distance to streets per datum (metres), the best datum
+        ("wgs84" unless the evidence is clear), ``clear`` and the zh/en explanation.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -244,13 +297,26 @@ def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
 
 @lru_cache(maxsize=1)
 def sample_street_index() -> StreetIndex:
-    """Prepared index of the sample city's streets (built once per process)."""
+    """Prepared index of the sample city's streets (built once per process).
+
+    Returns
+    -------
+    StreetIndex
+        Index over :func:`sample_streets` (EPSG:32651, metres).
+    """
     return StreetIndex(sample_streets())
 
 
 @lru_cache(maxsize=1)
 def sample_streets() -> gpd.GeoSeries:
-    """Street lines of the bundled sample city (Hangzhou core) in EPSG:32651, metres."""
+    """Street lines of the bundled sample city (Hangzhou core).
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Line geometries of every OSM way with a ``highway`` tag, in EPSG:32651 (metres),
+        index 0..n-1.
+    """
     import pyogrio
 
     df = pyogrio.read_dataframe(SAMPLE_OSM, layer="lines", columns=["highway"], where="highway IS NOT NULL")
@@ -258,6 +324,12 @@ def sample_streets() -> gpd.GeoSeries:
 
 
 def sample_bounds_wgs84() -> tuple[float, float, float, float]:
-    """(minlon, minlat, maxlon, maxlat) of the bundled sample city's streets."""
+    """Bounding box of the bundled sample city's streets.
+
+    Returns
+    -------
+    tuple of float
+        (minlon, minlat, maxlon, maxlat) in WGS-84 (EPSG:4326) degrees.
+    """
     b = sample_streets().to_crs("EPSG:4326").total_bounds
     return float(b[0]), float(b[1]), float(b[2]), float(b[3])

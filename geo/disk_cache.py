@@ -40,7 +40,13 @@ _warned: set[str] = set()
 
 
 def cache_root() -> Path:
-    """``$SERVICECIRCLE_CACHE`` or ``.cache/`` at the project root."""
+    """The cache folder: ``$SERVICECIRCLE_CACHE`` or ``.cache/`` at the project root.
+
+    Returns
+    -------
+    Path
+        The folder (it may not exist yet).
+    """
     env = os.environ.get("SERVICECIRCLE_CACHE")
     return Path(env) if env else Path(__file__).resolve().parent.parent / ".cache"
 
@@ -49,6 +55,16 @@ def cache_problem(root: str | Path | None = None) -> tuple[str, str] | None:
     """(zh, en) reason why the cache folder cannot be used, or ``None`` when it is usable.
 
     Usable means: it is a folder (or can be created as one) that this user can write into.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        Cache folder to check; None checks :func:`cache_root`.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        Chinese and English reason, or None when the folder is usable.
     """
     root = Path(root) if root is not None else cache_root()
     probe = root
@@ -67,7 +83,15 @@ def cache_problem(root: str | Path | None = None) -> tuple[str, str] | None:
 
 
 def warn_cache_unusable(root: str | Path | None = None, reason: tuple[str, str] | None = None) -> None:
-    """Say once on stderr (zh + en) that the cache folder is unusable and the run goes on without it."""
+    """Say once on stderr (zh + en) that the cache folder is unusable and the run goes on without it.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        The cache folder (None: :func:`cache_root`); each folder is reported once per process.
+    reason : tuple of (str, str), optional
+        (zh, en) reason; None asks :func:`cache_problem`.
+    """
     root = Path(root) if root is not None else cache_root()
     reason = reason or cache_problem(root) or ("缓存文件夹无法写入", "the cache folder cannot be written")
     if str(root) in _warned:
@@ -79,7 +103,18 @@ def warn_cache_unusable(root: str | Path | None = None, reason: tuple[str, str] 
 
 
 def code_fingerprint(*files: str | Path) -> str:
-    """Short hash of source files (plus this module), part of cache keys so changed code rebuilds."""
+    """Short hash of source files (plus this module), part of cache keys so changed code rebuilds.
+
+    Parameters
+    ----------
+    *files : str or Path
+        Source files whose bytes are hashed (typically the caller's ``__file__``).
+
+    Returns
+    -------
+    str
+        First 12 hex digits of the SHA-256.
+    """
     h = hashlib.sha256()
     for f in (*files, __file__):
         h.update(Path(f).read_bytes())
@@ -87,12 +122,38 @@ def code_fingerprint(*files: str | Path) -> str:
 
 
 def cache_key(**parts: Any) -> str:
-    """A 24-hex-digit key from JSON-serialisable parts (input SHA-256, versions, code fingerprint)."""
+    """A 24-hex-digit key from JSON-serialisable parts (input SHA-256, versions, code fingerprint).
+
+    Parameters
+    ----------
+    **parts : Any
+        Named parts of the key; their order does not matter (JSON with sorted keys).
+
+    Returns
+    -------
+    str
+        24 hex digits.
+    """
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
 
 def entry_dir(kind: str, key: str, cache_dir: str | Path | None = None) -> Path:
-    """Folder of one cache entry."""
+    """Folder of one cache entry.
+
+    Parameters
+    ----------
+    kind : str
+        Kind of data, e.g. "networks" or "features" (a sub-folder of the cache).
+    key : str
+        Entry key from :func:`cache_key`.
+    cache_dir : str or Path, optional
+        Cache root; None uses :func:`cache_root`.
+
+    Returns
+    -------
+    Path
+        ``<cache_dir>/<kind>/<key>`` (not created).
+    """
     return Path(cache_dir or cache_root()) / kind / key
 
 
@@ -110,6 +171,20 @@ def read_entry(kind: str, key: str, cache_dir: str | Path | None = None) -> tupl
     Checks, in order: the manifest is small JSON of this format, version, kind and key; the data
     file named in it sits in the entry folder and has the recorded SHA-256; the ``.npz`` holds
     only plain arrays (``allow_pickle=False``). Nothing is executed from the files.
+
+    Parameters
+    ----------
+    kind : str
+        Kind of data (sub-folder of the cache).
+    key : str
+        Entry key from :func:`cache_key`.
+    cache_dir : str or Path, optional
+        Cache root; None uses :func:`cache_root`.
+
+    Returns
+    -------
+    tuple of (dict of str to numpy.ndarray, dict) or None
+        The stored arrays by name and the JSON ``meta``; None when missing, damaged or foreign.
     """
     folder = entry_dir(kind, key, cache_dir)
     try:
@@ -143,8 +218,29 @@ def write_entry(kind: str, key: str, arrays: dict[str, np.ndarray], meta: dict,
                 cache_dir: str | Path | None = None) -> bool:
     """Write one cache entry: the ``.npz`` first, then the manifest (atomically, last).
 
-    Returns False (after one notice on stderr) when the cache folder cannot be written; the
-    caller goes on without cache. Object arrays are refused (they would need pickle).
+    Parameters
+    ----------
+    kind : str
+        Kind of data (sub-folder of the cache).
+    key : str
+        Entry key from :func:`cache_key`.
+    arrays : dict of str to numpy.ndarray
+        Plain (non-object) arrays, e.g. from :meth:`Packer.finish`.
+    meta : dict
+        JSON-serialisable metadata stored in the manifest.
+    cache_dir : str or Path, optional
+        Cache root; None uses :func:`cache_root`.
+
+    Returns
+    -------
+    bool
+        True when written; False (after one notice on stderr) when the cache folder cannot be
+        written, and the caller goes on without cache.
+
+    Raises
+    ------
+    TypeError
+        An array has dtype object (it would need pickle).
     """
     for k, a in arrays.items():
         if a.dtype.hasobject:
@@ -204,7 +300,18 @@ class Packer:
         self._wkb: list[bytes] = []
 
     def text(self, values) -> list[int]:
-        """Store strings (None/NaN kept as missing); returns the [start, stop) item range."""
+        """Store strings (None/NaN kept as missing).
+
+        Parameters
+        ----------
+        values : iterable
+            Values converted with ``str``; None, ``pd.NA`` and NaN are stored as missing.
+
+        Returns
+        -------
+        list of int
+            The [start, stop) item range, for :meth:`Unpacker.text`.
+        """
         start = len(self._text)
         for v in values:
             missing = v is None or v is pd.NA or (isinstance(v, float) and v != v)
@@ -213,14 +320,43 @@ class Packer:
         return [start, len(self._text)]
 
     def geoms(self, values) -> list[int]:
-        """Store shapely geometries (None kept) as WKB; returns the [start, stop) item range."""
+        """Store shapely geometries (None kept) as WKB.
+
+        Parameters
+        ----------
+        values : array_like of shapely geometries
+            Geometries in any CRS (coordinates are stored as they are; the CRS is not).
+
+        Returns
+        -------
+        list of int
+            The [start, stop) item range, for :meth:`Unpacker.geoms`.
+        """
         start = len(self._wkb)
         wkb = shapely.to_wkb(np.asarray(values, dtype=object))
         self._wkb.extend(b"" if w is None else w for w in wkb.tolist())
         return [start, len(self._wkb)]
 
     def array(self, name: str, values) -> str:
-        """Store a plain (numeric / boolean) array under ``name``; returns the name."""
+        """Store a plain (numeric / boolean) array under ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Key of the array in the entry.
+        values : array_like
+            Values; object dtype is refused.
+
+        Returns
+        -------
+        str
+            ``name``.
+
+        Raises
+        ------
+        TypeError
+            ``values`` has dtype object.
+        """
         a = np.asarray(values)
         if a.dtype.hasobject:
             raise TypeError(f"cache array {name!r} has dtype object; store it as text or geometry")
@@ -228,7 +364,14 @@ class Packer:
         return name
 
     def finish(self) -> dict[str, np.ndarray]:
-        """All arrays to write (blobs included)."""
+        """All arrays to write (blobs included).
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            The named arrays plus the UTF-8 and WKB blobs with their int64 offsets and the text
+            null mask, ready for :func:`write_entry`.
+        """
         out = dict(self.arrays)
         for name, items in (("_text", self._text), ("_wkb", self._wkb)):
             offsets = np.zeros(len(items) + 1, np.int64)
@@ -269,7 +412,23 @@ class Unpacker:
         return self._text_all
 
     def text(self, rng: list[int]) -> pd.Series:
-        """A text column (pandas string dtype; missing values as NaN)."""
+        """A text column (pandas string dtype; missing values as NaN).
+
+        Parameters
+        ----------
+        rng : list of int
+            [start, stop) item range returned by :meth:`Packer.text`.
+
+        Returns
+        -------
+        pandas.Series
+            The strings, RangeIndex.
+
+        Raises
+        ------
+        ValueError
+            The range lies outside the stored items.
+        """
         a, b = int(rng[0]), int(rng[1])
         if not 0 <= a <= b <= self._tn.shape[0]:
             raise ValueError("bad text range")
@@ -281,7 +440,23 @@ class Unpacker:
         return s
 
     def geoms(self, rng: list[int]) -> np.ndarray:
-        """An object array of shapely geometries."""
+        """An object array of shapely geometries.
+
+        Parameters
+        ----------
+        rng : list of int
+            [start, stop) item range returned by :meth:`Packer.geoms`.
+
+        Returns
+        -------
+        numpy.ndarray of object
+            Shapely geometries (None where None was stored), coordinates as stored.
+
+        Raises
+        ------
+        ValueError
+            The range lies outside the stored items.
+        """
         a, b = int(rng[0]), int(rng[1])
         if not 0 <= a <= b <= self._wo.shape[0] - 1:
             raise ValueError("bad geometry range")
@@ -293,6 +468,18 @@ class Unpacker:
         return self._wkb_all[a:b]
 
     def array(self, name: str) -> np.ndarray:
+        """A plain array stored with :meth:`Packer.array`.
+
+        Parameters
+        ----------
+        name : str
+            The name it was stored under.
+
+        Returns
+        -------
+        numpy.ndarray
+            The array as loaded.
+        """
         return self.arrays[name]
 
 
@@ -301,6 +488,21 @@ def encode_frame(prefix: str, df: pd.DataFrame, packer: Packer) -> dict:
 
     Numeric and boolean columns are stored as arrays; text columns as text; the geometry column
     as WKB. The index is not kept (frames come back with a RangeIndex).
+
+    Parameters
+    ----------
+    prefix : str
+        Prefix of the array names (unique per frame within one entry).
+    df : pandas.DataFrame or geopandas.GeoDataFrame
+        The frame; any CRS (recorded in the schema).
+    packer : Packer
+        Collector of the entry's data.
+
+    Returns
+    -------
+    dict
+        JSON schema (columns, geometry column name, CRS string, row count) for
+        :func:`decode_frame`.
     """
     import geopandas as gpd
 
@@ -319,7 +521,25 @@ def encode_frame(prefix: str, df: pd.DataFrame, packer: Packer) -> dict:
 
 
 def decode_frame(schema: dict, unpacker: Unpacker) -> pd.DataFrame:
-    """Inverse of :func:`encode_frame`: a GeoDataFrame when a geometry column was stored."""
+    """Inverse of :func:`encode_frame`: a GeoDataFrame when a geometry column was stored.
+
+    Parameters
+    ----------
+    schema : dict
+        Schema returned by :func:`encode_frame`.
+    unpacker : Unpacker
+        Reader over the entry's arrays.
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        The frame with a RangeIndex, in the stored CRS.
+
+    Raises
+    ------
+    ValueError
+        Unknown column type or row counts that disagree.
+    """
     import geopandas as gpd
     from geopandas.array import GeometryArray
 
@@ -354,7 +574,21 @@ def read_cached_frame(kind: str, key: str, cache_dir: str | Path | None = None,
                       **expect: Any) -> pd.DataFrame | None:
     """A (Geo)DataFrame stored by :func:`write_cached_frame`, or ``None`` (then rebuild it).
 
-    ``expect`` are metadata values that must match (e.g. ``source_sha256=...``).
+    Parameters
+    ----------
+    kind : str
+        Kind of data (sub-folder of the cache).
+    key : str
+        Entry key from :func:`cache_key`.
+    cache_dir : str or Path, optional
+        Cache root; None uses :func:`cache_root`.
+    **expect : Any
+        Metadata values that must match (e.g. ``source_sha256=...``).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame or None
+        The frame (RangeIndex, stored CRS); None when missing, damaged or not matching.
     """
     entry = read_entry(kind, key, cache_dir)
     if entry is None:
@@ -370,7 +604,26 @@ def read_cached_frame(kind: str, key: str, cache_dir: str | Path | None = None,
 
 def write_cached_frame(df: pd.DataFrame, kind: str, key: str, cache_dir: str | Path | None = None,
                        **meta: Any) -> bool:
-    """Store one (Geo)DataFrame (plus JSON ``meta``) as a data-only cache entry (:func:`write_entry`)."""
+    """Store one (Geo)DataFrame (plus JSON ``meta``) as a data-only cache entry (:func:`write_entry`).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame or geopandas.GeoDataFrame
+        The frame (the index is not kept).
+    kind : str
+        Kind of data (sub-folder of the cache).
+    key : str
+        Entry key from :func:`cache_key`.
+    cache_dir : str or Path, optional
+        Cache root; None uses :func:`cache_root`.
+    **meta : Any
+        JSON-serialisable metadata, checked later by :func:`read_cached_frame`'s ``expect``.
+
+    Returns
+    -------
+    bool
+        True when written, False when the cache folder cannot be written.
+    """
     pk = Packer()
     schema = encode_frame("frame", df, pk)
     return write_entry(kind, key, pk.finish(), {**meta, "frame": schema}, cache_dir)

@@ -16,7 +16,18 @@ class ServiceCircleError(ValueError):
     report = None
 
     def message(self, lang: str = "zh") -> str:
-        """The message in ``lang`` ("zh" or "en"); errors with one text give it for both."""
+        """The message in ``lang``; errors with one text give it for both languages.
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Simplified Chinese) or "en".
+
+        Returns
+        -------
+        str
+            The plain-words message for the planner.
+        """
         return str(self)
 
 

@@ -106,7 +106,29 @@ def _placemark(pm: Element, folder: str | None) -> tuple[dict, object]:
 
 
 def read_kml(path: str | Path) -> tuple[pd.DataFrame, np.ndarray]:
-    """Placemarks of a KML file as (attribute table, shapely geometries in lon/lat)."""
+    """Placemarks of a KML file as an attribute table and geometries.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.kml`` file. DTDs and entity declarations are refused (defusedxml).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per Placemark (object dtype): ``name``, ``description``, ExtendedData values
+        and ``kml_folder`` (the enclosing Folder's name) where present.
+    geometries : numpy.ndarray of object
+        Shapely geometry per row in lon/lat degrees (KML is WGS-84), None when the
+        Placemark has none.
+
+    Raises
+    ------
+    UnsafeFileError
+        The file declares a DTD or entities (a possible XML bomb).
+    UnsupportedFormatError
+        Not valid XML, or the root element is not ``kml``.
+    """
     import defusedxml.ElementTree as DET
     from defusedxml import DefusedXmlException
 

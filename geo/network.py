@@ -51,7 +51,20 @@ def is_walkable(tags: dict[str, str], highways: frozenset[str] = WALKABLE_HIGHWA
     """Whether an OSM way with ``tags`` is open to pedestrians under the documented rules.
 
     Kept: ``highway`` in ``highways``. Dropped: ``foot=no|private|use_sidepath``;
-    ``access=no|private`` unless ``foot=yes|designated|permissive``; ``area=yes`` squares are kept.
+    ``access=no|private`` unless ``foot=yes|designated|permissive|official``; ``area=yes``
+    squares are kept.
+
+    Parameters
+    ----------
+    tags : dict of str to str
+        The way's OSM tags.
+    highways : frozenset of str
+        ``highway`` values that count as walkable (:data:`WALKABLE_HIGHWAYS` by default).
+
+    Returns
+    -------
+    bool
+        True when people may walk on the way.
     """
     if tags.get("highway") not in highways:
         return False
@@ -89,10 +102,12 @@ class WalkNetwork:
     # -- sizes -------------------------------------------------------------------------------
     @property
     def n_nodes(self) -> int:
+        """Number of nodes (intersections and dead ends)."""
         return int(self.node_x.shape[0])
 
     @property
     def n_edges(self) -> int:
+        """Number of undirected street segments."""
         return int(self.edge_u.shape[0])
 
     # -- graph -------------------------------------------------------------------------------
@@ -115,7 +130,15 @@ class WalkNetwork:
 
     # -- tables ------------------------------------------------------------------------------
     def edges_gdf(self) -> gpd.GeoDataFrame:
-        """One row per street segment, in the network CRS (metres)."""
+        """One row per street segment, in the network CRS (metres).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            RangeIndex = edge id; columns ``edge``, ``u``, ``v`` (node ids), ``length_m`` (metres),
+            ``highway``, ``name``, ``component`` and line ``geometry`` in the network's projected
+            metric CRS.
+        """
         return gpd.GeoDataFrame(
             {
                 "edge": np.arange(self.n_edges),
@@ -131,7 +154,14 @@ class WalkNetwork:
         )
 
     def nodes_gdf(self) -> gpd.GeoDataFrame:
-        """One row per node (intersection or dead end), in the network CRS."""
+        """One row per node (intersection or dead end), in the network CRS.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            RangeIndex = node id; columns ``node``, ``osmid``, ``component`` (0 = main piece) and
+            point ``geometry`` in the network's projected metric CRS.
+        """
         return gpd.GeoDataFrame(
             {"node": np.arange(self.n_nodes), "osmid": self.node_osmid, "component": self.node_component},
             geometry=gpd.points_from_xy(self.node_x, self.node_y, crs=self.crs),
@@ -139,7 +169,14 @@ class WalkNetwork:
         )
 
     def components_summary(self) -> pd.DataFrame:
-        """Connected pieces of the network: nodes, segments and street km each; 0 is the main one."""
+        """Connected pieces of the network: nodes, segments and street km each; 0 is the main one.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per component: ``component``, ``n_nodes``, ``n_edges``, ``length_km``
+            (kilometres of street) and ``is_main`` (True for component 0, the largest by nodes).
+        """
         comp_of_edge = self.node_component[self.edge_u]
         n_comp = int(self.node_component.max()) + 1 if self.n_nodes else 0
         df = pd.DataFrame(
@@ -154,7 +191,13 @@ class WalkNetwork:
         return df
 
     def bounds_wgs84(self) -> tuple[float, float, float, float]:
-        """(min lon, min lat, max lon, max lat) of the nodes."""
+        """Bounding box of the nodes in WGS-84.
+
+        Returns
+        -------
+        tuple of float
+            (min lon, min lat, max lon, max lat) in EPSG:4326 degrees.
+        """
         pts = gpd.GeoSeries(
             gpd.points_from_xy(
                 [self.node_x.min(), self.node_x.max()], [self.node_y.min(), self.node_y.max()]
@@ -175,10 +218,29 @@ class WalkNetwork:
     ) -> "WalkNetwork":
         """Build a network from street centre lines (hand-made tests, synthetic cities, user layers).
 
-        Nodes are the line end points, merged when equal after rounding to ``snap_decimals``
-        (metres; 3 = 1 mm). ``lines`` must be in a metric CRS. ``oneway_col`` marks segments
-        walkable only from their first to their last vertex. ``length_col`` overrides the
-        geometric length (metres).
+        Nodes are the line end points, merged when equal after rounding to ``snap_decimals``.
+        Optional ``highway`` and ``name`` columns of ``lines`` are kept.
+
+        Parameters
+        ----------
+        lines : geopandas.GeoDataFrame
+            One LineString per segment, in a projected metric CRS (metres).
+        oneway_col : str, optional
+            Boolean column marking segments walkable only from their first to their last vertex.
+        length_col : str, optional
+            Column overriding the geometric length (metres).
+        snap_decimals : int
+            Decimals of metres end points are rounded to before merging (3 = 1 mm).
+
+        Returns
+        -------
+        WalkNetwork
+            Network in the CRS of ``lines``; node ``osmid`` are 0..n-1.
+
+        Raises
+        ------
+        OSMFileError
+            ``lines`` has no CRS.
         """
         if lines.crs is None:
             raise OSMFileError("The street lines have no CRS; give them a projected metric CRS (e.g. UTM).")
@@ -217,6 +279,22 @@ def directed_csr(
 
     Self-loops are dropped; weights are clamped to ≥ 1e-6 m so that zero-length segments stay
     edges (scipy treats stored zeros as missing).
+
+    Parameters
+    ----------
+    n_nodes : int
+        Number of nodes (matrix size).
+    u, v : numpy.ndarray of int
+        End node ids of each segment.
+    length : numpy.ndarray of float
+        Segment lengths in metres.
+    oneway : numpy.ndarray of bool
+        True where the segment may only be walked u→v.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``n_nodes × n_nodes``, weight = metres.
     """
     two = ~oneway
     rows = np.concatenate([u, v[two]])
@@ -266,6 +344,26 @@ def build_walk_network(path: str | Path, highways: frozenset[str] = WALKABLE_HIG
 
     Uses OSMnx to build and simplify the graph from the walkable ways only (``graph_from_xml``
     keeps every way otherwise, buildings and water included).
+
+    Parameters
+    ----------
+    path : str or Path
+        Local OSM extract (PBF or XML).
+    highways : frozenset of str
+        Walkable ``highway`` values (see :func:`is_walkable`).
+
+    Returns
+    -------
+    WalkNetwork
+        Undirected network in the UTM zone of the nodes' median position (projected metric
+        CRS), lengths in metres.
+
+    Raises
+    ------
+    OSMFileError
+        The file is refused or cannot be read.
+    NoWalkableWaysError
+        The file holds no walkable ways.
     """
     import osmnx as ox
 
@@ -344,6 +442,29 @@ def load_walk_network(
     version and the builder code's fingerprint, so an edited file, changed rules or changed code
     rebuild the graph. The cache holds data only (``geo.disk_cache``: NumPy arrays, WKB, JSON),
     verified by SHA-256 before use.
+
+    Parameters
+    ----------
+    path : str or Path
+        Local OSM extract (PBF or XML).
+    highways : frozenset of str
+        Walkable ``highway`` values (see :func:`is_walkable`).
+    cache_dir : str or Path, optional
+        Cache folder; None uses :func:`geo.disk_cache.cache_root`.
+    use_cache : bool
+        False builds the network and neither reads nor writes the cache.
+
+    Returns
+    -------
+    WalkNetwork
+        As :func:`build_walk_network`, with ``source_sha256`` set.
+
+    Raises
+    ------
+    OSMFileError
+        The file is refused or cannot be read.
+    NoWalkableWaysError
+        The file holds no walkable ways.
     """
     p = check_osm_file(path)
     digest = file_sha256(p)
@@ -408,7 +529,18 @@ def _from_cache(entry, digest: str) -> WalkNetwork | None:
 
 
 def describe(net: WalkNetwork) -> str:
-    """One-line description: nodes, segments, km, disconnected pieces."""
+    """One-line description: nodes, segments, km, disconnected pieces.
+
+    Parameters
+    ----------
+    net : WalkNetwork
+        The network.
+
+    Returns
+    -------
+    str
+        English summary with street length in km and the CRS.
+    """
     comps = net.components_summary()
     small = comps[~comps["is_main"]]
     return (

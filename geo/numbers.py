@@ -44,8 +44,22 @@ class ParsedNumber:
 
 
 def parse_number_text(raw: object) -> ParsedNumber:
-    """One cell → number. Accepts ``1,234``, full-width digits, ``1.2万``, ``3千``, ``约300``,
-    ``300人``, ``1200㎡``; refuses ``inf``/``nan``, ranges (``300-400``), words (``很多``)."""
+    """One cell → number.
+
+    Accepts ``1,234``, full-width digits, ``1.2万``, ``3千``, ``约300``, ``300人``, ``1200㎡``;
+    refuses ``inf``/``nan``, ranges (``300-400``), words (``很多``).
+
+    Parameters
+    ----------
+    raw : object
+        Cell value as read: a number, a string, or None.
+
+    Returns
+    -------
+    ParsedNumber
+        ``value`` (float in the cell's own unit, e.g. persons or m²; None when empty or
+        refused), ``repaired`` (text was interpreted) and the zh/en reason when refused.
+    """
     if raw is None:
         return ParsedNumber(None)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):

@@ -86,13 +86,33 @@ class OSMFeatures:
         return getattr(self, key)
 
     def keys(self) -> tuple[str, ...]:
+        """Names of the layers, in :data:`LAYERS` order.
+
+        Returns
+        -------
+        tuple of str
+            ("streets", "water", "green", "buildings", "landuse", "pois").
+        """
         return LAYERS
 
     def as_dict(self) -> dict[str, gpd.GeoDataFrame]:
+        """The layers by name.
+
+        Returns
+        -------
+        dict of str to geopandas.GeoDataFrame
+            Layer name -> GeoDataFrame in EPSG:4326 (the objects themselves, not copies).
+        """
         return {k: getattr(self, k) for k in LAYERS}
 
     def water_polygons(self) -> gpd.GeoSeries:
-        """Water areas only (lakes, rivers as polygons), EPSG:4326."""
+        """Water areas only (lakes, rivers as polygons).
+
+        Returns
+        -------
+        geopandas.GeoSeries
+            Geometries of the ``water`` rows with ``kind == "area"``, EPSG:4326, original index.
+        """
         return self.water.geometry[self.water["kind"] == "area"]
 
 
@@ -171,7 +191,23 @@ def _poi_category(t: dict[str, str]) -> str:
 
 
 def read_osm_features(path: str | Path) -> OSMFeatures:
-    """Parse ``path`` into :class:`OSMFeatures` (no cache). Geometries EPSG:4326."""
+    """Parse ``path`` into :class:`OSMFeatures` (no cache).
+
+    Parameters
+    ----------
+    path : str or Path
+        Local OSM extract (PBF or XML, see :func:`geo.osm_file.check_osm_file`).
+
+    Returns
+    -------
+    OSMFeatures
+        The six context layers, geometries in EPSG:4326, with bounds and ``stats``.
+
+    Raises
+    ------
+    OSMFileError
+        The file is refused by the checks or libosmium cannot read it (truncated, damaged).
+    """
     import osmium
 
     p = check_osm_file(path)
@@ -339,6 +375,25 @@ def load_osm_features(path: str | Path, *, cache_dir: str | Path | None = None, 
     The cache key is the file's SHA-256, :data:`CACHE_VERSION` and the code fingerprint; the
     cache holds data only (``geo.disk_cache``), verified by SHA-256 before use. A damaged or
     foreign cache entry is ignored and rebuilt.
+
+    Parameters
+    ----------
+    path : str or Path
+        Local OSM extract (PBF or XML).
+    cache_dir : str or Path, optional
+        Cache folder; None uses :func:`geo.disk_cache.cache_root`.
+    use_cache : bool
+        False parses the file and neither reads nor writes the cache.
+
+    Returns
+    -------
+    OSMFeatures
+        As :func:`read_osm_features`, with ``source_sha256`` set.
+
+    Raises
+    ------
+    OSMFileError
+        The file is refused or cannot be read.
     """
     p = check_osm_file(path)
     digest = file_sha256(p)

@@ -27,7 +27,24 @@ _XML_HEAD_BYTES = 64 * 1024
 
 
 def osm_format(path: str | Path) -> str:
-    """Return the osmium format string of ``path`` from its name, or refuse the file."""
+    """Return the osmium format string of ``path`` from its name, or refuse the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        File name ending in ``.osm.pbf``, ``.pbf``, ``.osm``, ``.xml``, ``.osm.bz2`` or ``.osm.gz``
+        (case-insensitive).
+
+    Returns
+    -------
+    str
+        "pbf", "osm", "osm.bz2" or "osm.gz".
+
+    Raises
+    ------
+    OSMFileError
+        The name has none of these extensions.
+    """
     name = Path(path).name.lower()
     for suffix in sorted(_FORMATS, key=len, reverse=True):
         if name.endswith(suffix):
@@ -39,7 +56,20 @@ def osm_format(path: str | Path) -> str:
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file's bytes (used as the cache key of derived data)."""
+    """Hex SHA-256 of a file's bytes (used as the cache key of derived data).
+
+    Parameters
+    ----------
+    path : str or Path
+        File to hash.
+    chunk : int
+        Read size in bytes (1 MiB by default).
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(chunk):
@@ -61,7 +91,21 @@ def check_osm_file(path: str | Path) -> Path:
 
     Refuses: a missing or empty file, an unknown extension, XML that is not OSM, and XML that
     declares a DTD or entities (entity-expansion "XML bombs" are never parsed).
-    Returns the path as a :class:`Path`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The OSM extract (see :func:`osm_format` for the accepted names).
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`Path`.
+
+    Raises
+    ------
+    OSMFileError
+        Any of the refusals above, or a compressed file that cannot be decompressed.
     """
     p = Path(path)
     if not p.exists():
@@ -89,5 +133,21 @@ def check_osm_file(path: str | Path) -> Path:
 
 
 def osmium_file(path: Path) -> osmium.io.File:
-    """An osmium file handle with the format set from the file name."""
+    """An osmium file handle with the format set from the file name.
+
+    Parameters
+    ----------
+    path : Path
+        The OSM extract (checked with :func:`check_osm_file` beforehand).
+
+    Returns
+    -------
+    osmium.io.File
+        Handle for ``osmium.FileProcessor`` and friends.
+
+    Raises
+    ------
+    OSMFileError
+        The name has no OSM extension.
+    """
     return osmium.io.File(str(path), osm_format(path))

@@ -47,7 +47,24 @@ def _route_end_nodes(path) -> set[int]:
 
 
 def read_transport_points(path: str | Path) -> gpd.GeoDataFrame:
-    """Transport points of ``path`` (no cache); columns :data:`COLUMNS`, EPSG:4326."""
+    """Transport points of ``path`` (no cache).
+
+    Parameters
+    ----------
+    path : str or Path
+        Local OSM extract (PBF or XML).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per node, EPSG:4326, RangeIndex; columns :data:`COLUMNS` (``osm_id`` int64,
+        tag values as str with "" for missing, ``route_end`` bool) plus ``geometry``.
+
+    Raises
+    ------
+    OSMFileError
+        The file is refused by the checks or cannot be read.
+    """
     import osmium
 
     p = check_osm_file(path)
@@ -77,8 +94,30 @@ def read_transport_points(path: str | Path) -> gpd.GeoDataFrame:
 
 
 def load_transport_points(path: str | Path, *, cache_dir: str | Path | None = None, use_cache: bool = True) -> gpd.GeoDataFrame:
-    """:func:`read_transport_points` through the data-only on-disk cache (``geo.disk_cache``;
-    key: file SHA-256 + code fingerprint). A damaged or foreign entry is ignored and rebuilt."""
+    """:func:`read_transport_points` through the data-only on-disk cache.
+
+    The cache key is the file's SHA-256 plus the code fingerprint (``geo.disk_cache``). A
+    damaged or foreign entry is ignored and rebuilt.
+
+    Parameters
+    ----------
+    path : str or Path
+        Local OSM extract (PBF or XML).
+    cache_dir : str or Path, optional
+        Cache folder; None uses :func:`geo.disk_cache.cache_root`.
+    use_cache : bool
+        False reads the file and neither reads nor writes the cache.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`read_transport_points` (EPSG:4326).
+
+    Raises
+    ------
+    OSMFileError
+        The file is refused or cannot be read.
+    """
     p = check_osm_file(path)
     digest = file_sha256(p)
     key = cache_key(sha=digest, what="transport", code=code_fingerprint(__file__))
