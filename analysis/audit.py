@@ -90,6 +90,20 @@ def audit_service_centers(gdf: pd.DataFrame, standard: Standard | None = None) -
     n_flexible, complete (every required item present), missing_zh / missing_en (required items
     missing, "" when complete), summary_zh / summary_en (e.g. "基本功能 2/3；特色空间：有；灵活空间 2 个"),
     standard (name, file and SHA-256 prefix of the standard used).
+
+    Parameters
+    ----------
+    gdf : DataFrame or GeoDataFrame
+        Service centers with the canonical columns of :mod:`geo.schemas` (optional ``id``, ``name``,
+        ``level``, ``func_*`` yes/no columns, ``functions`` list text, ``featured_space``,
+        ``flexible_spaces``); geometry is not used.
+    standard : Standard, optional
+        The audit standard; the shipped default when None.
+
+    Returns
+    -------
+    DataFrame
+        One row per center (index reset), the columns above.
     """
     std = standard or load_standard()
     out = _ident(gdf)
@@ -148,6 +162,19 @@ def audit_red_stations(gdf: pd.DataFrame, standard: Standard | None = None) -> p
     mandatory), n_extras (other amenities present), area_m2 (NaN when not given), complete,
     missing_zh / missing_en ("" when complete), summary_zh / summary_en, standard.
     With a minimum floor area (m²) set, a station without an area or below it is not complete.
+
+    Parameters
+    ----------
+    gdf : DataFrame or GeoDataFrame
+        Red stations with the canonical columns of :mod:`geo.schemas` (optional ``id``, ``name``,
+        amenity yes/no columns, ``amenities`` list text, ``area_m2`` in m²); geometry is not used.
+    standard : Standard, optional
+        The audit standard; the shipped default when None.
+
+    Returns
+    -------
+    DataFrame
+        One row per station (index reset), the columns above.
     """
     std = standard or load_standard()
     out = _ident(gdf)

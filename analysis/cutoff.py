@@ -35,5 +35,16 @@ def within(distance_m, limit_m: float) -> np.ndarray:
 
 
 def search_limit(limit_m: float) -> float:
-    """The limit to give a cutoff-limited Dijkstra so that it keeps everything :func:`within` keeps."""
+    """The limit to give a cutoff-limited Dijkstra so that it keeps everything :func:`within` keeps.
+
+    Parameters
+    ----------
+    limit_m : float
+        The cutoff in metres.
+
+    Returns
+    -------
+    float
+        ``limit_m`` plus twice :data:`DIST_TOL_M` (metres).
+    """
     return float(limit_m) + 2 * DIST_TOL_M

@@ -44,6 +44,26 @@ def demo_area_figures(areas: gpd.GeoDataFrame, result: CoverageResult, *, units:
     n_standardised_centers, covered_inside, share_inside, residents_outside, covered_outside,
     share_outside. Residents inside + outside = all residents of the run (every area separately).
     ``result.centers`` are the centers; other layers any CRS.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Demonstration-area polygons, any CRS with a known datum; optional ``id`` and ``name``.
+    result : CoverageResult
+        The coverage run: ``demand`` (``population``, ``covered``) and ``centers`` (optional
+        ``demonstration`` and function columns), projected metric CRS.
+    units, stations : GeoDataFrame, optional
+        Resident units and red stations, counted by their point (any CRS).
+    communities : GeoDataFrame, optional
+        Community polygons with ``name``, any CRS.
+    grids : GeoDataFrame, optional
+        Grid polygons with ``households``, any CRS; used only when that column exists.
+
+    Returns
+    -------
+    DataFrame
+        One row per area, the columns above: ``area_km2`` km², residents and covered in persons
+        (not rounded), households, counts, shares 0-1 (NaN when no residents).
     """
     crs = result.crs
     a = to_crs_checked(gpd.GeoDataFrame(areas.drop(columns="geometry"), geometry=areas.geometry.values, crs=areas.crs),
@@ -103,7 +123,19 @@ def demo_area_figures(areas: gpd.GeoDataFrame, result: CoverageResult, *, units:
 
 
 def center_standard_counts(centers: gpd.GeoDataFrame) -> dict:
-    """Whole-study counts: centers, 示范型 centers, standardised centers (3 basic functions)."""
+    """Whole-study counts: centers, 示范型 centers, standardised centers (3 basic functions).
+
+    Parameters
+    ----------
+    centers : GeoDataFrame or None
+        Service centers with the function columns of :func:`analysis.audit.audit_service_centers`
+        and optional ``demonstration``.
+
+    Returns
+    -------
+    dict
+        ``n_centers``, ``n_demonstration``, ``n_standardised`` (counts; all 0 without centers).
+    """
     if centers is None or not len(centers):
         return {"n_centers": 0, "n_demonstration": 0, "n_standardised": 0}
     audit = audit_service_centers(centers)

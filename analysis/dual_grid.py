@@ -67,7 +67,24 @@ def _prep(g: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
 def dual_grid_check(grids: gpd.GeoDataFrame, party_grids: gpd.GeoDataFrame, demand: gpd.GeoDataFrame) -> DualGridCheck:
     """Overlay governance ``grids`` and ``party_grids``; list and measure where they disagree.
 
-    ``demand``: the coverage run's demand (metric CRS, ``population``, optional ``households``).
+    Parameters
+    ----------
+    grids : GeoDataFrame
+        Governance grids (治理网格), polygons in any CRS; ``grid_id`` (or ``id``) and ``name``
+        are used when present.
+    party_grids : GeoDataFrame
+        Party grids (党建网格), polygons in any CRS; same optional columns.
+    demand : GeoDataFrame
+        The coverage run's demand in its projected metric CRS: ``population`` (persons) and
+        optional ``households``; its CRS is the CRS of the result.
+
+    Returns
+    -------
+    DualGridCheck
+        ``pieces`` (disagreement pieces of at least :data:`MIN_PIECE_M2` m², largest population
+        first; ``area_m2``, whole ``population`` and ``households``), ``grids`` (one row per
+        governance grid: matched party grid, overlap shares 0-1, ``fused``) and ``summary``
+        (areas m², persons, shares 0-1), all in ``demand``'s metric CRS.
     """
     crs = demand.crs
     gov, party = _prep(grids, crs), _prep(party_grids, crs)

@@ -49,7 +49,18 @@ class WalkParams:
         return self.speed_kmh * 1000.0 / 60.0
 
     def reach_m(self, minutes: float | None = None) -> float:
-        """Network distance (metres) walked in ``minutes`` (default: the threshold)."""
+        """Network distance (metres) walked in ``minutes`` (default: the threshold).
+
+        Parameters
+        ----------
+        minutes : float or None
+            Walking time in minutes; None uses ``self.minutes``.
+
+        Returns
+        -------
+        float
+            Distance in metres at ``speed_kmh``.
+        """
         return (self.minutes if minutes is None else minutes) * self.metres_per_minute
 
     @property
@@ -58,10 +69,42 @@ class WalkParams:
         return tuple(sorted(set(self.thresholds) | {float(self.minutes)}))
 
     def with_(self, **changes) -> "WalkParams":
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            Field names and new values (``minutes``, ``speed_kmh``, ``max_access_m``, ``thresholds``,
+            ``frontage_m``).
+
+        Returns
+        -------
+        WalkParams
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            When a changed value is out of range.
+        """
         return replace(self, **changes)
 
     @classmethod
     def elderly(cls, **kw) -> "WalkParams":
-        """Preset for elderly walkers (3.0 km/h)."""
+        """Preset for elderly walkers (3.0 km/h).
+
+        Parameters
+        ----------
+        **kw
+            Further fields of :class:`WalkParams` (not ``speed_kmh``).
+
+        Returns
+        -------
+        WalkParams
+            With ``speed_kmh`` = 3.0 km/h.
+
+        Raises
+        ------
+        geo.errors.ParameterError
+            When a given value is out of range.
+        """
         return cls(speed_kmh=ELDERLY_SPEED_KMH, **kw)

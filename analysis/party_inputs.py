@@ -42,9 +42,35 @@ def load_party_layers(*, units=None, needs=None, projects=None, demo_areas=None,
                       osm_features=None, kinds: tuple[str, ...] = ("units", "needs", "projects", "demo_areas")) -> PartyLayers:
     """Read the given files; with ``sample`` fill missing layers from the sample city's demo files.
 
-    ``rivers``: a line layer file (any format geopandas reads; optional ``name`` column). With
-    ``osm_features`` (``geo.osm_features.OSMFeatures``) and no river file, its waterway lines.
-    ``kinds``: the layers wanted (others are not read).
+    Parameters
+    ----------
+    units, needs, projects, demo_areas : str or Path, optional
+        Files of the 驻区单位, 需求, 项目 and 示范区 layers (any format of :func:`geo.readers.read_layer`).
+    rivers : str or Path, optional
+        A line layer file (any format geopandas reads; optional ``name`` column; no CRS = EPSG:4326).
+    coords : str
+        Coordinate system of the planners' files (``"auto"`` detects WGS-84 / GCJ-02 / BD-09);
+        the demo files are always read as WGS-84.
+    streets : optional
+        Streets for the datum detection, passed to :func:`geo.readers.read_layer`.
+    sample : bool
+        Fill layers that were not given from the sample city's demo files (labelled demo data).
+    osm_features : geo.osm_features.OSMFeatures, optional
+        With no river file, its waterway lines are the rivers.
+    kinds : tuple of str
+        The layers wanted among units, needs, projects, demo_areas (others are not read).
+
+    Returns
+    -------
+    PartyLayers
+        The layers in EPSG:4326 (None when not given), the read reports, source file names and
+        ``is_demo``.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the river file cannot be read or has no line features (and as raised by
+        :func:`geo.readers.read_layer` for the other layers).
     """
     out = PartyLayers()
     for kind, path in (("units", units), ("needs", needs), ("projects", projects), ("demo_areas", demo_areas)):

@@ -39,7 +39,33 @@ def _meta(kind: str, layers: PartyLayers, extra: dict) -> dict[str, str]:
 
 def write_lists_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: str | Path, lang: str = "zh",
                         distance_m: float = DEFAULT_MATCH_M) -> tuple[ListsResult, dict[str, Path]]:
-    """The three lists: ``three_lists_<lang>.xlsx`` and ``three_lists.gpkg`` in ``out_dir``."""
+    """The three lists: ``three_lists_<lang>.xlsx`` and ``three_lists.gpkg`` in ``out_dir``.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    layers : PartyLayers
+        Party layers; ``units`` and ``needs`` are required, ``projects`` optional.
+    out_dir : str or Path
+        Output folder.
+    lang : str
+        ``"zh"`` or ``"en"`` for the spreadsheet's labels.
+    distance_m : float
+        Matching distance along the walking network, metres.
+
+    Returns
+    -------
+    tuple of (ListsResult, dict of str to Path)
+        The lists and the written files by kind (``"xlsx"``, ``"gpkg"``).
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When units or needs are missing.
+    geo.errors.ParameterError
+        When ``distance_m`` is not positive.
+    """
     from analysis.report.party import lists_layers, lists_tables, write_party_gpkg, write_party_xlsx
 
     _need(layers, "units", "needs")
@@ -57,7 +83,37 @@ def write_lists_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: str 
 def write_adoption_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: str | Path, lang: str = "zh",
                            distance_m: float = DEFAULT_ADOPT_M, river_max_m: float = DEFAULT_RIVER_MAX_M,
                            features=None) -> tuple[AdoptionResult, dict[str, Path]]:
-    """Road adoption: ``adoption_<lang>.xlsx``, ``adoption.gpkg`` and ``adoption_map_<lang>.png``."""
+    """Road adoption: ``adoption_<lang>.xlsx``, ``adoption.gpkg`` and ``adoption_map_<lang>.png``.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    layers : PartyLayers
+        Party layers; ``units`` is required, ``demo_areas`` and ``rivers`` are used when present.
+    out_dir : str or Path
+        Output folder.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    distance_m : float
+        Adoption distance along the walking network from each unit's entrance, metres.
+    river_max_m : float
+        Largest straight-line distance from a unit to a river stretch it can adopt, metres.
+    features : geo.osm_features.OSMFeatures, optional
+        Basemap layers for the PNG map.
+
+    Returns
+    -------
+    tuple of (AdoptionResult, dict of str to Path)
+        The adoption result and the written files (``"xlsx"``, ``"gpkg"``, ``"png"``).
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When units are missing.
+    geo.errors.ParameterError
+        When ``distance_m`` is not positive.
+    """
     from analysis.report.inputs import ReportInputs
     from analysis.report.party import adoption_layers, adoption_tables, map_adoption, write_party_gpkg, write_party_xlsx
     from analysis.report.staticmap import figure_png
@@ -85,7 +141,31 @@ def write_adoption_outputs(network: WalkNetwork, layers: PartyLayers, out_dir: s
 def write_demo_area_outputs(result: CoverageResult, layers: PartyLayers, out_dir: str | Path, lang: str = "zh", *,
                             stations: gpd.GeoDataFrame | None = None, communities: gpd.GeoDataFrame | None = None,
                             grids: gpd.GeoDataFrame | None = None):
-    """Demonstration-area figures: ``demo_areas_<lang>.xlsx``; returns (figures, paths)."""
+    """Demonstration-area figures: ``demo_areas_<lang>.xlsx``; returns (figures, paths).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (its demand and centers).
+    layers : PartyLayers
+        Party layers; ``demo_areas`` is required, ``units`` counted when present.
+    out_dir : str or Path
+        Output folder.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    stations, communities, grids : GeoDataFrame, optional
+        Red stations, community polygons and grid polygons (with ``households``), any CRS.
+
+    Returns
+    -------
+    tuple of (DataFrame, dict of str to Path)
+        The figures of :func:`analysis.demo_area.demo_area_figures` and ``{"xlsx": path}``.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the demonstration areas are missing.
+    """
     from analysis.report.party import demo_area_table, write_party_xlsx
 
     _need(layers, "demo_areas")

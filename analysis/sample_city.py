@@ -57,6 +57,15 @@ def is_demo_layer(gdf) -> bool:
 
     The one test of "is demo" used by the CLI, the app and the reports: the 示例数据 note is shown
     only when a layer for which this is True is actually in use.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or None
+        Any layer; only its ``demo`` column is read.
+
+    Returns
+    -------
+    bool
     """
     if gdf is None or len(gdf) == 0 or "demo" not in gdf:
         return False
@@ -64,12 +73,39 @@ def is_demo_layer(gdf) -> bool:
 
 
 def demo_in_use(*layers) -> bool:
-    """True when any of the given layers (GeoDataFrames or None) is demo data."""
+    """True when any of the given layers (GeoDataFrames or None) is demo data.
+
+    Parameters
+    ----------
+    *layers : GeoDataFrame or None
+        The layers in use.
+
+    Returns
+    -------
+    bool
+    """
     return any(is_demo_layer(g) for g in layers)
 
 
 def read_demo_layer(name: str) -> gpd.GeoDataFrame:
-    """One demo layer (EPSG:4326); refuses clearly when the bundled file is missing."""
+    """One demo layer (EPSG:4326); refuses clearly when the bundled file is missing.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`DEMO_FILES` (``centers``, ``stations``, ``grids``, ``communities``,
+        ``candidates``).
+
+    Returns
+    -------
+    GeoDataFrame
+        The layer in EPSG:4326 with ``demo = True`` rows.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the bundled file is missing.
+    """
     path = DEMO_DIR / DEMO_FILES[name]
     if not path.exists():
         raise LayerError(
@@ -80,13 +116,36 @@ def read_demo_layer(name: str) -> gpd.GeoDataFrame:
 
 
 def network_for(osm_path: str | Path) -> WalkNetwork:
-    """The walking network of an OSM file (disk-cached; see geo.network)."""
+    """The walking network of an OSM file (disk-cached; see geo.network).
+
+    Parameters
+    ----------
+    osm_path : str or Path
+        A local OSM file.
+
+    Returns
+    -------
+    WalkNetwork
+        In the file's UTM zone (projected metric CRS).
+    """
     return load_walk_network(osm_path)
 
 
 @lru_cache(maxsize=4)
 def estimated_demand(osm_path: str | Path = SAMPLE_OSM) -> gpd.GeoDataFrame:
-    """Estimated residents for any local OSM file (documented in analysis.population)."""
+    """Estimated residents for any local OSM file (documented in analysis.population).
+
+    Parameters
+    ----------
+    osm_path : str or Path
+        A local OSM file (the sample city by default).
+
+    Returns
+    -------
+    GeoDataFrame
+        Cell-centre points in the network's projected metric CRS with ``demand_id``,
+        ``population`` (persons, an estimate), ``method``, ``is_estimate``, ``land_m2`` (m²).
+    """
     net = load_walk_network(osm_path)
     features = load_osm_features(osm_path)
     return estimate_population(features, net.crs, net.edges_gdf().geometry)
@@ -94,7 +153,14 @@ def estimated_demand(osm_path: str | Path = SAMPLE_OSM) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def load_sample_city() -> SampleCity:
-    """Load (once per process) the bundled sample city and its demo layers."""
+    """Load (once per process) the bundled sample city and its demo layers.
+
+    Returns
+    -------
+    SampleCity
+        Network (EPSG:32651, metres), OSM context layers, estimated demand (network CRS) and the
+        demo layers (EPSG:4326).
+    """
     return SampleCity(
         network=load_walk_network(SAMPLE_OSM),
         features=load_osm_features(SAMPLE_OSM),

@@ -14,7 +14,20 @@ import pandas as pd
 
 
 def share(part, whole) -> np.ndarray:
-    """``part / whole`` where ``whole > 0``, else NaN (0-1 when ``part <= whole``)."""
+    """``part / whole`` where ``whole > 0``, else NaN (0-1 when ``part <= whole``).
+
+    Parameters
+    ----------
+    part : array-like of float
+        Covered weight (persons or outdoor-work units).
+    whole : array-like of float
+        Total weight, same unit and shape as ``part``.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``part / whole``; NaN where ``whole <= 0``.
+    """
     part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
     return np.where(whole > 0, part / np.where(whole > 0, whole, 1.0), np.nan)
 

@@ -41,10 +41,22 @@ class Standard:
 
     @property
     def sha_short(self) -> str:
+        """The first 12 hex digits of the file's SHA-256."""
         return self.sha256[:12]
 
     def label(self, lang: str = "zh") -> str:
-        """e.g. '文件默认标准（…）（default.toml，sha256 1a2b3c4d5e6f）'."""
+        """e.g. '文件默认标准（…）（default.toml，sha256 1a2b3c4d5e6f）'.
+
+        Parameters
+        ----------
+        lang : str
+            ``"zh"`` or ``"en"`` (English name, falling back to the Chinese one).
+
+        Returns
+        -------
+        str
+            Name, file name and SHA-256 prefix.
+        """
         name = self.name if lang == "zh" else (self.name_en or self.name)
         return (f"{name}（{self.file}，sha256 {self.sha_short}）" if lang == "zh"
                 else f"{name} ({self.file}, sha256 {self.sha_short})")
@@ -73,7 +85,24 @@ def _resolve(items, catalogue: tuple[tuple[str, str, str], ...], what_zh: str, w
 
 
 def parse_standard(data: bytes, file: str = "standard.toml") -> Standard:
-    """A :class:`Standard` from TOML bytes; raises :class:`StandardError` (bilingual) when invalid."""
+    """A :class:`Standard` from TOML bytes; raises :class:`StandardError` (bilingual) when invalid.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content (UTF-8 TOML, a BOM is allowed).
+    file : str
+        File name used in messages and in :attr:`Standard.file`.
+
+    Returns
+    -------
+    Standard
+
+    Raises
+    ------
+    StandardError
+        When the text is not UTF-8 or not TOML, or an item or value is invalid.
+    """
     sha = hashlib.sha256(data).hexdigest()
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))
@@ -112,7 +141,22 @@ def parse_standard(data: bytes, file: str = "standard.toml") -> Standard:
 
 
 def load_standard(path: str | Path | None = None) -> Standard:
-    """The standard in ``path`` (default: the shipped ``data/standards/default.toml``)."""
+    """The standard in ``path`` (default: the shipped ``data/standards/default.toml``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML standards file; None for the shipped default.
+
+    Returns
+    -------
+    Standard
+
+    Raises
+    ------
+    StandardError
+        When the file does not exist or is invalid.
+    """
     p = Path(path) if path is not None else DEFAULT_STANDARD
     if not p.is_file():
         raise StandardError(f"找不到核查标准文件 {p}。 Standard file {p} not found: check the path.")

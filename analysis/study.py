@@ -53,7 +53,13 @@ class Study:
     party_grids: gpd.GeoDataFrame | None = None    # 党建网格 (optional; for the 双网融合 check)
 
     def sources(self) -> dict[str, str]:
-        """Data sources for report metadata."""
+        """Data sources for report metadata.
+
+        Returns
+        -------
+        dict of str to str
+            ``osm_file``, ``osm_attribution`` and ``<kind>_file`` for each layer read from a file.
+        """
         out = {"osm_file": self.osm_path.name, "osm_attribution": "© OpenStreetMap contributors, ODbL 1.0"}
         for k, r in self.read_reports.items():
             out[f"{k}_file"] = Path(str(r.report.file)).name
@@ -81,6 +87,32 @@ def load_study(
     """Load the network and layers; user files go through :func:`geo.readers.read_layer`.
 
     ``compounds`` (小区) and ``party_grids`` (党建网格) are optional user layers with no sample default.
+
+    Parameters
+    ----------
+    osm : str or Path, optional
+        A local OSM file (.osm.pbf, .osm, .osm.bz2); None for the bundled sample city.
+    centers, demand, grids, communities, stations, candidates, compounds, party_grids : str or Path, optional
+        The planner's layer files (any format of :func:`geo.readers.read_layer`). Not given: the
+        sample city's demo layer (centers, grids, communities, stations, candidates) or the resident
+        estimate of :mod:`analysis.population` (demand, clipped to the grids when there are any).
+    coords : str
+        Coordinate system of the user files (``"auto"`` detects WGS-84 / GCJ-02 / BD-09).
+    progress : callable
+        Called with one bilingual progress line per step.
+
+    Returns
+    -------
+    Study
+        The network (projected metric CRS), the layers (EPSG:4326; demand in any CRS), the read
+        reports and the demo / estimate flags.
+
+    Raises
+    ------
+    geo.errors.OSMFileError
+        When the OSM file is missing or unreadable.
+    geo.errors.LayerError
+        With a user OSM file but no centers file, or when a layer cannot be read.
     """
     if osm is not None:
         check_osm_file(osm)
@@ -131,14 +163,43 @@ def load_study(
 
 
 def clip_to_area(demand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Demand rows whose point lies inside the union of ``areas`` (the study area)."""
+    """Demand rows whose point lies inside the union of ``areas`` (the study area).
+
+    Parameters
+    ----------
+    demand : GeoDataFrame
+        Demand points (or polygons, by their representative point), any CRS.
+    areas : GeoDataFrame
+        Polygons of the study area, any CRS with a known datum.
+
+    Returns
+    -------
+    GeoDataFrame
+        The rows of ``demand`` inside, in ``demand``'s CRS, index reset.
+    """
     area = areas.to_crs(demand.crs).geometry.union_all()
     keep = demand.geometry.representative_point().within(area)
     return demand[keep.to_numpy()].reset_index(drop=True)
 
 
 def run_study(study: Study, params: WalkParams = WalkParams(), progress: Progress = _quiet) -> CoverageResult:
-    """Coverage of the study's demand by its centers (see :func:`analysis.coverage.run_coverage`)."""
+    """Coverage of the study's demand by its centers (see :func:`analysis.coverage.run_coverage`).
+
+    Parameters
+    ----------
+    study : Study
+        Network and layers from :func:`load_study`.
+    params : WalkParams
+        Walking time threshold (minutes), speed (km/h) and access cap (metres).
+    progress : callable
+        Called with one bilingual progress line per step.
+
+    Returns
+    -------
+    CoverageResult
+        In the network's projected metric CRS; with ``dual_grid`` set when the study has both
+        grids and party grids.
+    """
     progress("计算步行时间与等时圈 Computing walking times and isochrones…")
     result = run_coverage(
         study.network, study.centers, study.demand, params, grids=study.grids, communities=study.communities,

@@ -17,7 +17,20 @@ ELLIPSIS = "…"
 
 
 def shorten(text: Any, max_chars: int = MAP_CHARS) -> str:
-    """``text`` as a string of at most ``max_chars`` characters, ending in "…" when cut."""
+    """``text`` as a string of at most ``max_chars`` characters, ending in "…" when cut.
+
+    Parameters
+    ----------
+    text : Any
+        Value to display; None gives "", anything else is converted with ``str``.
+    max_chars : int
+        Longest result in characters (ellipsis included); :data:`MAP_CHARS` by default.
+
+    Returns
+    -------
+    str
+        ``text`` unchanged when short enough, else its start (trailing spaces removed) plus "…".
+    """
     s = "" if text is None else str(text)
     if len(s) <= max_chars:
         return s

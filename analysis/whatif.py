@@ -33,6 +33,25 @@ def with_new_sites(
     :func:`geo.snapping.snap_sites`, e.g. from a map click or a siting run) keeps it; any other
     site snaps to its nearest street position.
     ``grids``: the grids layer of the base run (defaults to ``base.grids``).
+
+    Parameters
+    ----------
+    base : CoverageResult
+        The coverage run to extend (projected metric CRS).
+    network : WalkNetwork
+        The network ``base`` was computed on.
+    sites : GeoDataFrame
+        Proposed sites as points, any CRS with a known datum; optional ``center_id``, ``name`` and
+        the snap columns of :data:`geo.snapping.SNAP_COLUMNS`. None or empty returns ``base``.
+    grids : GeoDataFrame, optional
+        The grids layer of the base run (defaults to ``base.grids``).
+
+    Returns
+    -------
+    CoverageResult
+        A new result in ``base``'s CRS: walking times (minutes) improved where a new site is
+        nearer, centers with the new ones appended (``proposed`` = True), their isochrones and
+        straight-line circles added, tables and summary recomputed.
     """
     if sites is None or len(sites) == 0:
         return base
@@ -81,7 +100,19 @@ def with_new_sites(
 
 
 def change_table(before: CoverageResult, after: CoverageResult) -> pd.DataFrame:
-    """Per community: covered residents and share before and after, and the gain (persons)."""
+    """Per community: covered residents and share before and after, and the gain (persons).
+
+    Parameters
+    ----------
+    before, after : CoverageResult
+        Runs on the same demand (``after`` usually from :func:`with_new_sites`).
+
+    Returns
+    -------
+    DataFrame
+        ``community``, ``population``, ``covered_before``, ``covered_after``, ``gain_pop`` (persons),
+        ``share_before``, ``share_after`` (0-1); lowest share after first, then largest gain.
+    """
     b = before.communities.set_index("community")
     a = after.communities.set_index("community")
     t = pd.DataFrame({

@@ -17,7 +17,18 @@ CIRCLE_LABEL = ("直线圆圈高估覆盖", "Straight-line circles overstate cov
 
 
 def persons(x) -> str:
-    """Whole persons, e.g. 173,646 ('—' when unknown); see :func:`analysis.numfmt.fmt_int`."""
+    """Whole persons, e.g. 173,646 ('—' when unknown); see :func:`analysis.numfmt.fmt_int`.
+
+    Parameters
+    ----------
+    x : float or None
+        A number of persons.
+
+    Returns
+    -------
+    str
+        Rounded with thousands separators, or "—" for None/NaN/inf.
+    """
     return fmt_int(x)
 
 
@@ -26,6 +37,18 @@ def circle_comparison(summary: CoverageSummary, lang: str = "zh") -> tuple[str, 
 
     Value: relative to the walking coverage (%) and in percentage points of all residents,
     e.g. "+113.1%（+31.0 个百分点）".
+
+    Parameters
+    ----------
+    summary : CoverageSummary
+        Summary of a coverage run (``circle_overstatement_pct``, ``circle_overstatement_pp``).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The label and the value text; the value is "—" when the overstatement is not a finite number.
     """
     pct, pp = summary.circle_overstatement_pct, summary.circle_overstatement_pp
     zh = lang == "zh"

@@ -79,12 +79,29 @@ class WorkerCoverageResult:
     summary: WorkerSummary
 
     def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
+        """The four layers ``workers``, ``stations``, ``busy_gaps``, ``reach`` reprojected to EPSG:4326.
+
+        Returns
+        -------
+        dict of str to GeoDataFrame
+        """
         return {k: getattr(self, k).to_crs(WGS84) for k in ("workers", "stations", "busy_gaps", "reach")}
 
 
 def street_names(names: np.ndarray) -> np.ndarray:
     """Display names: the Chinese part of bilingual OSM names ('天目山路 Tian Mu Shan Road' -> '天目山路'),
-    the first of joined names, '无名道路' when blank."""
+    the first of joined names, '无名道路' when blank.
+
+    Parameters
+    ----------
+    names : numpy.ndarray
+        OSM street names (one per edge).
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Display names, same length.
+    """
     out = []
     for n in names:
         first = str(n).split(";")[0].strip()
@@ -105,7 +122,23 @@ def _merge_intervals(iv: pd.DataFrame) -> pd.DataFrame:
 
 
 def uncovered_stretches(network: WalkNetwork, edges: np.ndarray, covered: pd.DataFrame) -> pd.DataFrame:
-    """Stretches (edge, start_m, end_m) of ``edges`` outside the merged ``covered`` intervals."""
+    """Stretches (edge, start_m, end_m) of ``edges`` outside the merged ``covered`` intervals.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (edge lengths in metres).
+    edges : numpy.ndarray of int
+        Edge indices to check.
+    covered : DataFrame
+        Reached intervals: ``edge``, ``start_m``, ``end_m`` (metres from the edge's ``u`` end),
+        merged per edge.
+
+    Returns
+    -------
+    DataFrame
+        ``edge``, ``start_m``, ``end_m`` (metres) of the unreached parts longer than 1 cm, sorted.
+    """
     L = network.edge_length
     m = covered[covered["edge"].isin(edges)].astype({"edge": np.int64}).sort_values(["edge", "start_m"], ignore_index=True)
     prev = m.groupby("edge")["end_m"].shift().fillna(0.0)
@@ -137,6 +170,37 @@ def run_worker_coverage(
     :func:`analysis.worker_demand.worker_points`. ``params`` gives the access cap and the frontage
     width of the reach areas. ``study_area`` (polygons): only busy streets whose middle lies
     inside are checked. ``with_reach=False`` skips the reach polygons (faster what-if).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    stations : GeoDataFrame or None
+        Red stations; optional ``station_id`` (or ``id``), ``name``, ``proposed`` and snap columns.
+    workers : GeoDataFrame
+        Worker demand points with ``group`` and ``weight`` (persons), any CRS.
+    radius_m : float
+        Reach along the walking network, metres.
+    weights : DataFrame, optional
+        The weights table, kept in the result for reports.
+    params : WalkParams
+        Access cap (metres) and frontage width (metres).
+    is_demo : bool
+        The stations are demo data.
+    study_area : GeoDataFrame, optional
+        Polygons, any CRS with a known datum.
+    with_reach : bool
+        Build the reach polygons.
+
+    Returns
+    -------
+    WorkerCoverageResult
+        Layers in the network's projected metric CRS, tables and the :class:`WorkerSummary`.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When ``radius_m`` is not a positive finite number.
     """
     if not (np.isfinite(radius_m) and radius_m > 0):
         raise ParameterError(f"驿站服务距离必须是正的米数。 The station reach must be a positive number of metres, got {radius_m}.")

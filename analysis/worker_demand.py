@@ -61,7 +61,14 @@ UPLOAD_SOURCE = "planner's layer"
 
 
 def weights_table() -> pd.DataFrame:
-    """Every weight with its group, source and reason (for the CLI, app and reports)."""
+    """Every weight with its group, source and reason (for the CLI, app and reports).
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``group_zh``, ``group_en``, ``source``, ``tag``, ``weight``, ``unit``
+        (persons per feature, per km, or counted persons), ``why``.
+    """
     rows = [(g, GROUPS[g][0], GROUPS[g][1], "OSM", f"{k}={v}", w, "人/处 persons per feature", why) for g, k, v, w, why in RULES]
     rows.append(("sanitation", *GROUPS["sanitation"], "OSM", "highway in " + "/".join(BUSY_HIGHWAYS[::2]), SWEEPERS_PER_KM,
                  "人/公里 persons per km", "主要道路清扫 / sweeping main streets (one sweeper per km per shift)"))
@@ -110,7 +117,26 @@ def _street_points(network: WalkNetwork) -> gpd.GeoDataFrame:
 
 
 def upload_points(workers: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
-    """A planner's workers layer (``group`` = 类型, ``count`` = 人数) as demand points."""
+    """A planner's workers layer (``group`` = 类型, ``count`` = 人数) as demand points.
+
+    Parameters
+    ----------
+    workers : GeoDataFrame
+        The planner's layer with ``group`` (a key of :data:`GROUPS`; blank = others), ``count``
+        (persons >= 0) and optional ``name``, any CRS with a known datum.
+    crs : str
+        Target CRS (the network's projected metric CRS).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``group``, ``weight`` (persons), ``source``, ``tag``, ``name``; points in ``crs``.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When a column is missing, a count is not a number >= 0 or a group is unknown.
+    """
     w = to_crs_checked(workers, crs, "workers layer")
     if "group" not in w or "count" not in w:
         raise LayerError("户外劳动者图层需要“类型”和“人数”两列。 The workers layer needs the columns 类型 (group) and 人数 (count).")
@@ -139,6 +165,29 @@ def worker_points(
     :func:`geo.worker_pois.load_transport_points` (``route_end`` becomes the tag route_end=yes);
     ``uploaded``: the planner's workers layer (its groups replace the OSM estimate of those
     groups); ``study_area``: polygons; OSM points outside are dropped. Network CRS.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network; its busy streets give the sweepers and its CRS the result's CRS.
+    pois : GeoDataFrame, optional
+        OSM points of interest with their tag columns (``amenity``, ``shop``, ``office``, ...).
+    transport : GeoDataFrame, optional
+        Transport points with a ``route_end`` flag.
+    uploaded : GeoDataFrame, optional
+        The planner's workers layer (see :func:`upload_points`).
+    study_area : GeoDataFrame, optional
+        Polygons, any CRS with a known datum.
+
+    Returns
+    -------
+    GeoDataFrame
+        Points in the network's projected metric CRS with a weight > 0.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the uploaded layer is invalid.
     """
     crs = network.crs
     parts = [_street_points(network)]
@@ -167,7 +216,20 @@ def worker_points(
 
 def study_worker_points(study, uploaded: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """:func:`worker_points` for an :class:`analysis.study.Study`: its OSM file's POIs and
-    transport points, its grids as the study area (when given), plus the planner's layer."""
+    transport points, its grids as the study area (when given), plus the planner's layer.
+
+    Parameters
+    ----------
+    study : analysis.study.Study
+        The study (OSM file, network, grids).
+    uploaded : GeoDataFrame, optional
+        The planner's workers layer.
+
+    Returns
+    -------
+    GeoDataFrame
+        As :func:`worker_points`.
+    """
     from geo.osm_features import load_osm_features
     from geo.worker_pois import load_transport_points
 

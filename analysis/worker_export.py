@@ -11,7 +11,19 @@ from analysis.worker_coverage import WorkerCoverageResult
 
 
 def worker_layers(r: WorkerCoverageResult) -> dict[str, pd.DataFrame]:
-    """Layers (WGS-84) and tables of a worker coverage run, keyed by GeoPackage layer name."""
+    """Layers (WGS-84) and tables of a worker coverage run, keyed by GeoPackage layer name.
+
+    Parameters
+    ----------
+    r : WorkerCoverageResult
+        A worker coverage run.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``worker_workers``, ``worker_stations``, ``worker_busy_gaps``, ``worker_reach`` (EPSG:4326),
+        ``worker_groups``, ``worker_busy_streets`` and, when known, ``worker_weights``.
+    """
     layers: dict[str, pd.DataFrame] = {f"worker_{k}": v for k, v in r.to_wgs84().items()}
     layers["worker_groups"] = r.groups
     layers["worker_busy_streets"] = r.busy_streets
@@ -21,7 +33,21 @@ def worker_layers(r: WorkerCoverageResult) -> dict[str, pd.DataFrame]:
 
 
 def worker_metadata(r: WorkerCoverageResult, sources: dict[str, str] | None = None) -> dict[str, str]:
-    """Assumptions and headline figures as key/value text."""
+    """Assumptions and headline figures as key/value text.
+
+    Parameters
+    ----------
+    r : WorkerCoverageResult
+        A worker coverage run.
+    sources : dict of str to str, optional
+        Data sources (file names) added as they are.
+
+    Returns
+    -------
+    dict of str to str
+        Reach (network metres), assumptions, workers (persons), covered share (0-1), busy streets
+        not reached (metres), demo flag, software version and ``sources``.
+    """
     s = r.summary
     meta = {
         "analysis": "red-station coverage of outdoor workers (红色驿站服务户外劳动者)",
@@ -39,12 +65,43 @@ def worker_metadata(r: WorkerCoverageResult, sources: dict[str, str] | None = No
 
 
 def write_worker_gpkg(r: WorkerCoverageResult, path: str | Path, sources: dict[str, str] | None = None) -> Path:
-    """Write the worker layers, tables and metadata to ``path`` atomically."""
+    """Write the worker layers, tables and metadata to ``path`` atomically.
+
+    Parameters
+    ----------
+    r : WorkerCoverageResult
+        A worker coverage run.
+    path : str or Path
+        The GeoPackage to write.
+    sources : dict of str to str, optional
+        Data sources for the metadata.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
     return write_gpkg(worker_layers(r), path, worker_metadata(r, sources))
 
 
 def format_worker_summary(r: WorkerCoverageResult, lang: str = "zh", n_streets: int = 10) -> str:
-    """Workers served by group, the busiest unserved streets and the stated assumptions, as text."""
+    """Workers served by group, the busiest unserved streets and the stated assumptions, as text.
+
+    Parameters
+    ----------
+    r : WorkerCoverageResult
+        A worker coverage run.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    n_streets : int
+        How many busy streets to list (most uncovered metres first).
+
+    Returns
+    -------
+    str
+        Lines separated by newlines: reach (m), a table by group (persons, %), unreached busy
+        streets (km, m) and the notes.
+    """
     zh = lang == "zh"
     s = r.summary
     lines = [(f"红色驿站服务户外劳动者：路网距离 {s.radius_m:,.0f} 米内（假设，可用 --radius 修改），驿站 {s.n_stations} 处"
