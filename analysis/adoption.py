@@ -83,14 +83,35 @@ class AdoptionResult:
 
 def street_label(name: object) -> str:
     """Display name of a street: the first of several OSM names ("平海路;清吟街" → 平海路), without
-    an English part ("西湖大道 Xihu Avenue" → 西湖大道); blank → 未命名道路."""
+    an English part ("西湖大道 Xihu Avenue" → 西湖大道); blank → 未命名道路.
+
+    Parameters
+    ----------
+    name : object
+        The OSM name (None or NaN allowed).
+
+    Returns
+    -------
+    str
+    """
     text = str(name or "").split(";")[0].strip()
     text = re.split(r"\s+(?=[A-Za-z])", text)[0].strip() if re.search(r"[\u4e00-\u9fff]", text) else text
     return text or UNNAMED_ZH
 
 
 def merge_intervals(iv: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Union of closed intervals (metres), sorted; empty and zero-length ones dropped."""
+    """Union of closed intervals (metres), sorted; empty and zero-length ones dropped.
+
+    Parameters
+    ----------
+    iv : list of tuple of (float, float)
+        (start, end) pairs in metres.
+
+    Returns
+    -------
+    list of tuple of (float, float)
+        Disjoint intervals in metres, in order.
+    """
     iv = sorted((a, b) for a, b in iv if b - a > _TOL)
     out: list[list[float]] = []
     for a, b in iv:
@@ -130,6 +151,21 @@ def edge_intervals(network: WalkNetwork, entrances: SnappedPoints, distance_m: f
     along-segment intervals: ``[0, a]`` from the u end, ``[L - b, L]`` from the v end and
     ``[c1, c2]`` on the entrance's own segment. Columns: source, edge, a, b, c1, c2, length_m,
     adopted_m (length of the union, metres). Vectorised (one cutoff-limited Dijkstra per unit).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    entrances : SnappedPoints
+        Unit entrances snapped to ``network`` (their access distances are not counted).
+    distance_m : float
+        Adoption distance along the network, metres.
+
+    Returns
+    -------
+    DataFrame
+        One row per (source, edge) with ``adopted_m`` > 0; ``a``, ``b``, ``c1``, ``c2`` in metres
+        from the edge's u end, clipped to ``[0, length_m]``.
     """
     zero = SnappedPoints(entrances.edge, entrances.offset_m, np.zeros(len(entrances)), entrances.on_network,
                          entrances.x, entrances.y)
@@ -189,6 +225,33 @@ def adopt_roads(network: WalkNetwork, units: gpd.GeoDataFrame, distance_m: float
     convex hull of the entrances grown by ``distance_m``. ``rivers``: river lines (any CRS,
     optional ``name``). Units farther than ``max_access_m`` metres from every street adopt
     nothing and are flagged ``on_network = False``.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    units : GeoDataFrame
+        Resident units (see above).
+    distance_m : float
+        Adoption distance along the network from the entrance, metres.
+    area : GeoDataFrame, GeoSeries or shapely geometry, optional
+        See above.
+    rivers : GeoDataFrame, optional
+        See above.
+    river_max_m : float
+        Largest straight-line distance from a unit to a river it adopts, metres.
+    max_access_m : float
+        Largest distance from a unit to its street, metres.
+
+    Returns
+    -------
+    AdoptionResult
+        Layers in the network's projected metric CRS, lengths in metres.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When ``distance_m`` is not a positive finite number.
     """
     if not (distance_m > 0 and np.isfinite(distance_m)):
         raise ParameterError(f"认领距离必须大于 0 米（收到 {distance_m}）。 The adoption distance must be more than 0 m (got {distance_m}).")
@@ -276,8 +339,33 @@ def adopt_rivers(rivers: gpd.GeoDataFrame, units: gpd.GeoDataFrame, ids: np.ndar
                  distance_m: float, river_max_m: float, clip=None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """River stretches ``distance_m`` either way along the river line from each unit's nearest
     point on it (units within ``river_max_m`` metres straight line). Lines of the same name are
-    merged first, then cut to ``clip`` (the area, network CRS) when given. Returns (stretches,
-    per-river adopted/unadopted lengths in metres)."""
+    merged first, then cut to ``clip`` (the area, network CRS) when given.
+
+    Parameters
+    ----------
+    rivers : GeoDataFrame
+        River lines, any CRS with a known datum; optional ``name`` (blank = 未命名河道).
+    units : GeoDataFrame
+        Resident units (points or polygons), any CRS with a known datum.
+    ids, names : numpy.ndarray
+        Id and name per unit, in the order of ``units``.
+    crs : str
+        The network's projected metric CRS (CRS of the result).
+    distance_m : float
+        Adopted length either way along the river from the nearest point, metres.
+    river_max_m : float
+        Largest straight-line distance from a unit to a river, metres.
+    clip : shapely geometry, optional
+        Area in ``crs`` to which the river lines are cut.
+
+    Returns
+    -------
+    stretches : GeoDataFrame
+        ``unit_id``, ``unit_name``, ``river``, ``length_m``, ``distance_to_river_m`` (metres),
+        lines in ``crs``.
+    per_river : DataFrame
+        ``river``, ``length_m``, ``adopted_m``, ``units``, ``unadopted_m`` (metres), longest first.
+    """
     r = to_crs_checked(gpd.GeoDataFrame(rivers[["name"]] if "name" in rivers.columns else None,
                                         geometry=rivers.geometry.values, crs=rivers.crs), crs, "rivers")
     r = r[r.geometry.geom_type.isin(["LineString", "MultiLineString"])]

@@ -28,6 +28,24 @@ def reached_intervals(
 
     Distances along segments are measured from the segment's u end (metres). A segment is whole
     when the walks entering from both ends meet; otherwise up to two pieces from its ends.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    sources : SnappedPoints
+        The sources of ``node_reach``.
+    node_reach : ReachTable
+        (source, node, metres) pairs from :func:`analysis.travel_time.per_source_reach` made with
+        a limit >= ``limit_m``.
+    limit_m : float
+        Walking distance in metres.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``edge``, ``start_m``, ``end_m`` (metres from the edge's u end); pieces of
+        one source may overlap.
     """
     r = node_reach.to_frame()
     r = r[within(r["dist_m"].to_numpy(), limit_m)]
@@ -88,6 +106,27 @@ def isochrones(
 
     ``node_reach`` may be a :func:`per_source_reach` table made with a limit at least as large
     as the largest threshold. Polygons are in the network CRS; sources off the network get none.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    sources : SnappedPoints
+        The sources (centers) snapped to ``network``.
+    source_ids : numpy.ndarray
+        An id per source (written to ``center_id``).
+    params : WalkParams
+        Walking speed (km/h) and frontage width (metres); its thresholds are the default ``minutes``.
+    minutes : tuple of float, optional
+        Thresholds in minutes (default ``params.all_thresholds``).
+    node_reach : ReachTable, optional
+        A table to reuse (see above).
+
+    Returns
+    -------
+    GeoDataFrame
+        One polygon per reached (source, threshold): ``center_id``, ``minutes``, ``area_m2`` (m²),
+        in the network's projected metric CRS.
     """
     minutes = tuple(sorted(minutes or params.all_thresholds))
     max_m = params.reach_m(max(minutes))
@@ -121,7 +160,26 @@ def isochrones(
 def straight_line_circles(
     points: gpd.GeoSeries, ids: np.ndarray, params: WalkParams, crs: str, minutes: tuple[float, ...] | None = None
 ) -> gpd.GeoDataFrame:
-    """Straight-line circles of radius ``speed × minutes`` around each point (comparison only)."""
+    """Straight-line circles of radius ``speed × minutes`` around each point (comparison only).
+
+    Parameters
+    ----------
+    points : GeoSeries
+        Center points, any CRS with a known datum.
+    ids : numpy.ndarray
+        An id per point (written to ``center_id``).
+    params : WalkParams
+        Walking speed (km/h) and the default threshold (minutes).
+    crs : str
+        Projected metric CRS of the result.
+    minutes : tuple of float, optional
+        Thresholds in minutes (default: ``params.minutes`` only).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``center_id``, ``minutes``, ``radius_m`` (metres), ``area_m2`` (m²), polygons in ``crs``.
+    """
     minutes = tuple(sorted(minutes or (params.minutes,)))
     pts = np.asarray(points.to_crs(crs).values, dtype=object)
     rows = []
@@ -136,7 +194,20 @@ def straight_line_circles(
 
 
 def walk_reach_share(circles: gpd.GeoDataFrame, isos: gpd.GeoDataFrame) -> np.ndarray:
-    """Share (0–1) of each circle's area that the walk of the same center and minutes reaches."""
+    """Share (0–1) of each circle's area that the walk of the same center and minutes reaches.
+
+    Parameters
+    ----------
+    circles : GeoDataFrame
+        From :func:`straight_line_circles` (``center_id``, ``minutes``, ``area_m2``).
+    isos : GeoDataFrame
+        From :func:`isochrones`, same CRS.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One share (0-1) per circle; 0 where the center has no isochrone for those minutes.
+    """
     key_c = list(zip(circles["center_id"], circles["minutes"]))
     iso_by_key = {k: g for k, g in zip(zip(isos["center_id"], isos["minutes"]), isos.geometry.values)}
     iso_geoms = np.array([iso_by_key.get(k) for k in key_c], dtype=object)

@@ -51,7 +51,24 @@ def _ratio(layer: gpd.GeoDataFrame | None, key: str) -> dict:
 
 def add_households(d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None,
                    communities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    """Households per demand row (see module docstring); adds ``households`` and ``households_estimated``."""
+    """Households per demand row (see module docstring); adds ``households`` and ``households_estimated``.
+
+    Parameters
+    ----------
+    d : GeoDataFrame
+        Demand rows with ``population`` (persons), optional ``households``, ``community`` and
+        ``grid_id``; changed in place.
+    grids : GeoDataFrame or None
+        Grids with ``grid_id`` and, to give a ratio, ``population`` and ``households``.
+    communities : GeoDataFrame or None
+        Community polygons with ``community`` (or ``name``) and, to give a ratio, ``population``
+        and ``households``.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``d`` itself with ``households`` (float) and ``households_estimated`` (bool).
+    """
     given = pd.to_numeric(d["households"], errors="coerce") if "households" in d else pd.Series(np.nan, index=d.index)
     rate = pd.Series(1.0 / PERSONS_PER_HOUSEHOLD, index=d.index)
     if communities is not None:
@@ -88,7 +105,24 @@ def _main_center(keys: np.ndarray, center: np.ndarray, weights: np.ndarray) -> p
 
 def grid_figures(d: gpd.GeoDataFrame, g: gpd.GeoDataFrame, centers: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     """Grids with households (given or estimated), median walking minutes and nearest center
-    (the one nearest for most of the grid's residents; ``nearest_center_name`` from ``centers``)."""
+    (the one nearest for most of the grid's residents; ``nearest_center_name`` from ``centers``).
+
+    Parameters
+    ----------
+    d : GeoDataFrame
+        Demand rows with ``grid_id``, ``population`` (persons), ``households``, ``time_min``
+        (minutes) and ``nearest_center``.
+    g : GeoDataFrame
+        The grids layer with ``grid_id`` (optional ``households``); changed in place.
+    centers : DataFrame, optional
+        Centers with ``center_id`` and ``name``.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``g`` itself with ``households``, ``households_estimated``, ``median_min`` (minutes),
+        ``nearest_center`` and, with ``centers``, ``nearest_center_name``.
+    """
     key = d["grid_id"].astype(str).to_numpy()
     gid = g["grid_id"].astype(str)
     hh_d = pd.Series(d["households"].to_numpy(), index=key).groupby(level=0).sum()
@@ -111,6 +145,19 @@ def compound_table(result: "CoverageResult") -> gpd.GeoDataFrame | None:
     Residents: the layer's population, else (polygons) the demand residents inside it.
     Households: given, else residents / :data:`PERSONS_PER_HOUSEHOLD` (``households_estimated``).
     A compound is covered when its point is within the threshold along the network.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run with ``compounds`` (points or polygons, in the run's projected metric CRS).
+
+    Returns
+    -------
+    GeoDataFrame or None
+        The compounds with ``compound_id``, ``population`` and ``households`` (may be NaN),
+        ``households_estimated``, ``grid_id``, ``community``, ``street``, ``walk_min`` (minutes,
+        NaN when not reached), ``nearest_center``, ``covered``, ``uncovered_pop`` (persons) and
+        ``beyond_min`` (minutes over the threshold); None without a compounds layer.
     """
     c = result.compounds
     if c is None:
@@ -191,6 +238,18 @@ def level_tables(result: "CoverageResult") -> dict[str, pd.DataFrame]:
     covered_pop, uncovered_pop, covered_share (0–1), median_min, nearest_center, n_gaps and
     largest_gap_pop (persons); grid tables add the party fields where the grids layer has them.
     Worst covered share first. People are whole persons (rows add up to the totals).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run (demand with ``households``, ``covered``, ``time_min``; its gaps, grids,
+        community polygons and compounds).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Keyed by ``street``, ``community``, ``compound``, ``grid`` in that order (levels without
+        data left out).
     """
     d = result.demand
     pop = d["population"].to_numpy()

@@ -47,7 +47,19 @@ _OFFER_RE = re.compile(r"^\s*(?P<kind>[^\d(（:：=＝]+)[^\d]*(?P<cap>\d+(?:\.\
 
 
 def parse_offer(item: str) -> tuple[str | None, float]:
-    """One offered resource "会议室(60)" / "停车位:40个" / "志愿服务" → (kind key or None, capacity or NaN)."""
+    """One offered resource "会议室(60)" / "停车位:40个" / "志愿服务" → (kind key or None, capacity or NaN).
+
+    Parameters
+    ----------
+    item : str
+        One offer text.
+
+    Returns
+    -------
+    tuple of (str or None, float)
+        The resource kind key (None when not understood) and the capacity in the kind's unit
+        (NaN when no number is given).
+    """
     m = _OFFER_RE.match(str(item))
     if not m:
         return None, float("nan")
@@ -70,7 +82,21 @@ def _items(v) -> list[str]:
 
 def resource_table(units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, list[str]]:
     """One row per offered resource: resource_id, unit_row, unit_id, unit_name, kind, kind_zh,
-    capacity, capacity_unit, hours. Also the offers that were not understood (text)."""
+    capacity, capacity_unit, hours. Also the offers that were not understood (text).
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        Units (驻区单位) with ``name`` and optional ``id``, ``offers`` (list or text) and
+        ``offer_hours``.
+
+    Returns
+    -------
+    resources : DataFrame
+        The columns above; ``unit_row`` is the unit's position in ``units``.
+    unknown : list of str
+        "unit name: offer" for each offer not understood.
+    """
     rows, unknown = [], []
     for i, (uid, name, offers, hours) in enumerate(zip(
             units["id"].astype(str) if "id" in units.columns else [f"U{k + 1:03d}" for k in range(len(units))],
@@ -151,6 +177,30 @@ def build_lists(network: WalkNetwork, units: gpd.GeoDataFrame, needs: gpd.GeoDat
 
     ``units``/``needs``: layers as read by ``geo.readers.read_layer(..., "units"/"needs")``
     (any CRS; ``offers`` list and ``category`` key columns). ``projects``: the projects layer.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    units : GeoDataFrame
+        Units with ``name``, ``offers`` (and ``id``, ``offer_hours``), any CRS with a known datum.
+    needs : GeoDataFrame
+        Needs with ``category`` (and ``id``, ``name``, ``quantity``, ``community``, ``status``).
+    projects : DataFrame, optional
+        Projects with ``name``, ``claimed_by``, ``status``, dates.
+    distance_m : float
+        Matching distance along the network, metres (access distances included).
+    max_access_m : float
+        Points farther than this from every street (metres) are not matched.
+
+    Returns
+    -------
+    ListsResult
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When ``distance_m`` is not a positive finite number.
     """
     if not (distance_m > 0 and np.isfinite(distance_m)):
         raise ParameterError(f"匹配距离必须大于 0 米（收到 {distance_m}）。 The matching distance must be more than 0 m (got {distance_m}).")

@@ -83,7 +83,20 @@ class PopulationParams:
 
 
 def walkable_streets(features, crs: str) -> gpd.GeoSeries:
-    """Walkable street lines of an :class:`~geo.osm_features.OSMFeatures` in ``crs`` (fallback when no network)."""
+    """Walkable street lines of an :class:`~geo.osm_features.OSMFeatures` in ``crs`` (fallback when no network).
+
+    Parameters
+    ----------
+    features : geo.osm_features.OSMFeatures
+        OSM layers of the file (``streets`` with ``highway``).
+    crs : str
+        Target CRS (projected metric).
+
+    Returns
+    -------
+    GeoSeries
+        Street lines in ``crs``.
+    """
     from geo.network import WALKABLE_HIGHWAYS
 
     s = features.streets
@@ -91,7 +104,20 @@ def walkable_streets(features, crs: str) -> gpd.GeoSeries:
 
 
 def cell_polygons(demand: gpd.GeoDataFrame, cell_m: float | None = None) -> gpd.GeoSeries:
-    """The square cell of every demand point (centre ± cell_m / 2), same CRS and index."""
+    """The square cell of every demand point (centre ± cell_m / 2), same CRS and index.
+
+    Parameters
+    ----------
+    demand : GeoDataFrame
+        Cell-centre points in a projected metric CRS.
+    cell_m : float, optional
+        Cell side in metres (default: ``demand.attrs["cell_m"]``, else 100 m).
+
+    Returns
+    -------
+    GeoSeries
+        Squares in ``demand``'s CRS, same index.
+    """
     size = float(cell_m or demand.attrs.get("cell_m", PopulationParams.cell_m))
     x, y = demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()
     h = size / 2.0
@@ -140,6 +166,24 @@ def estimate_population(
     ``attrs``: ``cell_m``, ``density_per_km2``, ``target_total``; cell squares via :func:`cell_polygons`.
     ``study_area``: optional (multi)polygon in ``network_crs``; only cells whose centre lies inside
     get residents (e.g. the union of the demo communities), the density rule is unchanged.
+
+    Parameters
+    ----------
+    features : geo.osm_features.OSMFeatures
+        OSM layers of the file (water, green, buildings, land use, POIs; EPSG:4326).
+    network_crs : str
+        The network's projected metric CRS (CRS of the result).
+    streets_metric : GeoSeries
+        Walkable street lines in ``network_crs`` (cells farther than ``max_street_m`` get no residents).
+    params : PopulationParams
+        Cell size (m), densities (persons per km²) and factors of the method above.
+    study_area : shapely geometry, optional
+        See above.
+
+    Returns
+    -------
+    GeoDataFrame
+        Cell-centre points in ``network_crs`` with the columns and ``attrs`` above.
     """
     p = params
     crs = network_crs
@@ -215,7 +259,17 @@ def estimate_population(
 
 
 def describe(demand: gpd.GeoDataFrame) -> str:
-    """One line: cells, populated land and estimated residents."""
+    """One line: cells, populated land and estimated residents.
+
+    Parameters
+    ----------
+    demand : GeoDataFrame
+        From :func:`estimate_population` (``land_m2``, ``population``, ``method``).
+
+    Returns
+    -------
+    str
+    """
     return (
         f"{len(demand):,} demand cells, {demand['land_m2'].sum() / 1e6:,.1f} km² populated land, "
         f"{demand['population'].sum():,.0f} residents (estimate; {int((demand['method'] == 'building').sum())} "
@@ -224,7 +278,18 @@ def describe(demand: gpd.GeoDataFrame) -> str:
 
 
 def to_wgs84(demand: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Demand points in EPSG:4326 (for maps / files)."""
+    """Demand points in EPSG:4326 (for maps / files).
+
+    Parameters
+    ----------
+    demand : GeoDataFrame
+        Demand points with a CRS.
+
+    Returns
+    -------
+    GeoDataFrame
+        In EPSG:4326.
+    """
     return to_crs_checked(demand, WGS84, "demand")
 
 

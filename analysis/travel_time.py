@@ -46,6 +46,13 @@ class ReachTable:
         return int(self.source.shape[0])
 
     def to_frame(self) -> pd.DataFrame:
+        """The pairs as a DataFrame.
+
+        Returns
+        -------
+        DataFrame
+            ``source``, ``target`` (indices) and ``dist_m`` (metres).
+        """
         return pd.DataFrame({"source": self.source, "target": self.target, "dist_m": self.dist_m})
 
 
@@ -94,6 +101,23 @@ def nearest_source_distances(
     Returns ``(node_dist_m, node_source)``: ``inf`` / ``-1`` for nodes not reached (beyond
     ``limit_m`` or on a piece of the network without a source). Source access distances are
     included. Off-network sources are ignored.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    sources : SnappedPoints
+        Sources snapped to ``network`` (edge, offset and access distance in metres).
+    limit_m : float, optional
+        Stop the search at this distance, metres (see :func:`analysis.cutoff.search_limit`);
+        None searches the whole network.
+
+    Returns
+    -------
+    node_dist_m : numpy.ndarray of float
+        Metres per node (``inf`` when not reached).
+    node_source : numpy.ndarray of int64
+        Index into ``sources`` of the nearest source per node (``-1`` when not reached).
     """
     n = network.n_nodes
     which = _usable(sources)
@@ -152,6 +176,26 @@ def point_distances(
     Uses the node distances of :func:`nearest_source_distances`: via the segment's u end, via
     its v end (unless one-way), or directly along the segment from a source standing on it;
     then adds the target's access distance. Off-network targets get ``inf`` / ``-1``.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    node_dist_m : numpy.ndarray of float
+        Node distances in metres from :func:`nearest_source_distances`.
+    node_source : numpy.ndarray of int
+        Nearest source per node from :func:`nearest_source_distances`.
+    targets : SnappedPoints
+        Target points snapped to ``network``.
+    sources : SnappedPoints
+        The sources the node distances were computed from.
+
+    Returns
+    -------
+    dist_m : numpy.ndarray of float
+        Metres per target, access distances of source and target included (``inf`` when not reached).
+    source : numpy.ndarray of int64
+        Index into ``sources`` per target (``-1`` when not reached).
     """
     nt = len(targets)
     dist = np.full(nt, np.inf)
@@ -186,6 +230,22 @@ def per_source_reach(
 
     ``target`` holds node indices. Each batch runs one Dijkstra per source restricted by the
     cutoff; the dense batch output is bounded by ``_BATCH_CELLS`` cells.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    sources : SnappedPoints
+        Sources snapped to ``network``; off-network sources are skipped.
+    limit_m : float
+        Cutoff in metres (decided by :func:`analysis.cutoff.within`).
+    batch_size : int, optional
+        Sources per Dijkstra batch; by default as many as fit in ``_BATCH_CELLS``.
+
+    Returns
+    -------
+    ReachTable
+        ``source`` (index into ``sources``), ``target`` (node index), ``dist_m`` (metres).
     """
     n = network.n_nodes
     which = _usable(sources)
@@ -218,6 +278,25 @@ def points_reach(
     Includes both access distances and the along-segment direct path. Built with sparse
     column gathers from :func:`per_source_reach` (pass ``node_reach`` to reuse a run made with
     the same or a larger limit).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    sources : SnappedPoints
+        Sources snapped to ``network``.
+    targets : SnappedPoints
+        Target points snapped to ``network``; off-network targets get no pairs.
+    limit_m : float
+        Cutoff in metres (decided by :func:`analysis.cutoff.within`).
+    node_reach : ReachTable, optional
+        A :func:`per_source_reach` table of the same sources with a limit >= ``limit_m``.
+
+    Returns
+    -------
+    ReachTable
+        ``source`` (index into ``sources``), ``target`` (index into ``targets``), ``dist_m``
+        (metres, shortest per pair), sorted by source then target.
     """
     n_s = len(sources)
     t_idx = _usable(targets)
