@@ -46,7 +46,17 @@ def clean_stale_temps(folder: str | Path) -> list[Path]:
     (``<stem>_tmp_<pid>_<token>``, ``.<name>_tmp_<pid>_<token>``), so a later run removes exactly
     those whose process is gone, together with SQLite side files (``-journal``, ``-wal``,
     ``-shm``); names without a pid (older versions) are removed after an hour. Files of a run
-    still going on are never touched. Returns what was removed.
+    still going on are never touched.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Folder to tidy (not recursive); a missing or unreadable folder is left alone.
+
+    Returns
+    -------
+    list of Path
+        What was removed.
     """
     folder = Path(folder)
     removed: list[Path] = []
@@ -89,6 +99,21 @@ def atomic_write_path(path: str | Path) -> Iterator[Path]:
     as the default layer name would come from the temporary stem. Its name carries this
     process's id, so leftovers of a killed run are removed by the next write into the folder
     (:func:`clean_stale_temps`) and two concurrent runs never share a name.
+
+    Parameters
+    ----------
+    path : str or Path
+        Final file; its parent folder is created if needed.
+
+    Yields
+    ------
+    Path
+        The temporary path to write to (same folder and suffix as ``path``).
+
+    Raises
+    ------
+    OSError
+        Nothing was written to the temporary path.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +136,18 @@ def atomic_write_path(path: str | Path) -> Iterator[Path]:
 
 
 def exchange_paths(a: Path, b: Path) -> bool:
-    """Atomically swap two existing paths (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    """Atomically swap two existing paths (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Parameters
+    ----------
+    a, b : Path
+        Existing files or folders on the same file system.
+
+    Returns
+    -------
+    bool
+        True when swapped; False when the system does not support it or the call failed.
+    """
     import ctypes
     import ctypes.util
 
@@ -137,6 +173,16 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     Should ``path`` hold sub-folders or links (not ours to move), or the system cannot swap
     folders, the new files are moved in one by one instead (each file still whole).
     On any exception the private folder is removed and ``path`` is untouched.
+
+    Parameters
+    ----------
+    path : str or Path
+        Final folder; its parent is created if needed.
+
+    Yields
+    ------
+    Path
+        The private, empty folder to write the files into.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,14 +225,42 @@ def _install_folder(tmp: Path, target: Path) -> None:
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; returns the path."""
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_write_path`).
+
+    Parameters
+    ----------
+    path : str or Path
+        Final file.
+    data : bytes
+        Whole content.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`Path`.
+    """
     with atomic_write_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically; returns the path."""
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_write_path`).
+
+    Parameters
+    ----------
+    path : str or Path
+        Final file.
+    text : str
+        Whole content.
+    encoding : str
+        Text encoding (UTF-8 by default).
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`Path`.
+    """
     return atomic_write_bytes(path, text.encode(encoding))
 
 
@@ -213,10 +287,33 @@ def safe_extract_zip(
 ) -> list[Path]:
     """Extract a zip archive into ``dest`` safely and return the extracted file paths.
 
-    Refuses (:class:`UnsafeArchiveError`) archives with absolute or ``..`` member paths, links,
-    more than ``max_members`` members, more than ``max_total_bytes`` unpacked, or a member whose
-    compression ratio exceeds ``max_ratio`` (zip bombs). Sizes are checked from the directory
-    first and enforced again while unpacking, so a lying header cannot get past the limit.
+    Sizes are checked from the directory first and enforced again while unpacking, so a lying
+    header cannot get past the limit.
+
+    Parameters
+    ----------
+    path : str or Path
+        The zip archive.
+    dest : str or Path
+        Folder to extract into (created if needed).
+    max_members : int
+        Most members (files and folders) allowed.
+    max_total_bytes : int
+        Most bytes allowed unpacked, all members together (500 MB by default).
+    max_ratio : float
+        Highest unpacked/packed size ratio of one member larger than 1 MB.
+
+    Returns
+    -------
+    list of Path
+        Resolved paths of the extracted files (folders not listed).
+
+    Raises
+    ------
+    UnsafeArchiveError
+        Not a valid zip; absolute or ``..`` member paths or links; more than ``max_members``
+        members; more than ``max_total_bytes`` unpacked; or a member over ``max_ratio``
+        (zip bombs).
     """
     src = Path(path)
     dest = Path(dest)

@@ -83,21 +83,102 @@ class ScenarioStore(Protocol):
 
     location: str
 
-    def save(self, record: ScenarioRecord, *, replace: bool = False) -> None: ...
-    def list(self) -> pd.DataFrame: ...
-    def load(self, name: str) -> ScenarioRecord: ...
-    def delete(self, name: str) -> bool: ...
-    def schema_version(self) -> int: ...
-    def check(self) -> list[str]: ...
-    def close(self) -> None: ...
+    def save(self, record: ScenarioRecord, *, replace: bool = False) -> None:
+        """Write ``record`` in one transaction; refuses an existing name unless ``replace``.
+
+        Parameters
+        ----------
+        record : ScenarioRecord
+            The scenario; its geometries are stored in EPSG:4326 (gaps are reprojected).
+        replace : bool
+            Overwrite a scenario of the same name (in the same transaction).
+
+        Raises
+        ------
+        StoreError
+            Empty name, or the name exists and ``replace`` is False.
+        """
+
+    def list(self) -> pd.DataFrame:
+        """One row per scenario, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name``, ``created_utc``, ``n_sites``, ``covered_share`` (0..1),
+            ``uncovered_pop`` (persons), ``covered_share_before``, ``network_sha256``, ``notes``.
+        """
+
+    def load(self, name: str) -> ScenarioRecord:
+        """The scenario called ``name``, read in one snapshot.
+
+        Parameters
+        ----------
+        name : str
+            Scenario name.
+
+        Returns
+        -------
+        ScenarioRecord
+            Sites with ``SITE_COLUMNS``, gaps as an EPSG:4326 GeoDataFrame, communities.
+
+        Raises
+        ------
+        StoreError
+            No scenario of that name.
+        """
+
+    def delete(self, name: str) -> bool:
+        """Remove the scenario called ``name`` (one transaction).
+
+        Parameters
+        ----------
+        name : str
+            Scenario name.
+
+        Returns
+        -------
+        bool
+            False when there was none.
+        """
+
+    def schema_version(self) -> int:
+        """Version of the store's tables.
+
+        Returns
+        -------
+        int
+            The ``sc_schema`` version, 0 when not recorded.
+        """
+
+    def check(self) -> list[str]:
+        """Consistency problems of the stored rows.
+
+        Returns
+        -------
+        list of str
+            One line per scenario whose row counts disagree or per table with orphan rows;
+            empty when every scenario's rows are all there.
+        """
+
+    def close(self) -> None:
+        """Close the database connection."""
 
 
 # --------------------------------------------------------------------------- where the store is
 
 
 def default_store_location() -> str:
-    """``$SERVICECIRCLE_STORE``, else ``$XDG_DATA_HOME/servicecircle/scenarios.gpkg``
-    (``~/.local/share/servicecircle/scenarios.gpkg``)."""
+    """Where scenarios are kept unless told otherwise.
+
+    ``$SERVICECIRCLE_STORE``, else ``$XDG_DATA_HOME/servicecircle/scenarios.gpkg``
+    (``~/.local/share/servicecircle/scenarios.gpkg``).
+
+    Returns
+    -------
+    str
+        A GeoPackage path or a ``postgresql://`` URL.
+    """
     env = os.environ.get(STORE_ENV, "").strip()
     if env:
         return env
@@ -106,11 +187,40 @@ def default_store_location() -> str:
 
 
 def is_postgres_url(location: str) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a GeoPackage file.
+
+    Parameters
+    ----------
+    location : str
+        Store location.
+
+    Returns
+    -------
+    bool
+        True for ``postgresql://`` and ``postgres://`` URLs.
+    """
     return str(location).startswith(("postgresql://", "postgres://"))
 
 
 def open_store(location: str | Path | None = None) -> "ScenarioStore":
-    """The store at ``location`` (a GeoPackage path or a ``postgresql://`` URL; default above)."""
+    """The store at ``location``.
+
+    Parameters
+    ----------
+    location : str or Path, optional
+        A GeoPackage path or a ``postgresql://`` URL; None uses :func:`default_store_location`.
+
+    Returns
+    -------
+    ScenarioStore
+        A :class:`GpkgStore` or a :class:`PostgisStore` (created and set up when new).
+
+    Raises
+    ------
+    StoreError
+        The store cannot be opened, is not a GeoPackage store, or was written by a newer
+        schema version.
+    """
     loc = str(location) if location else default_store_location()
     if is_postgres_url(loc):
         return PostgisStore(loc)
@@ -118,7 +228,18 @@ def open_store(location: str | Path | None = None) -> "ScenarioStore":
 
 
 def redact(location: str) -> str:
-    """The location without a password (for messages)."""
+    """The location without a password (for messages).
+
+    Parameters
+    ----------
+    location : str
+        Store location.
+
+    Returns
+    -------
+    str
+        ``scheme://user@host...`` for PostgreSQL URLs; other locations unchanged.
+    """
     if is_postgres_url(location) and "@" in location:
         head, tail = location.split("@", 1)
         scheme, _, cred = head.partition("://")
@@ -131,14 +252,41 @@ def redact(location: str) -> str:
 
 
 def gpkg_blob(geom) -> bytes | None:
-    """A shapely geometry as a GeoPackage binary (header without envelope + ISO WKB), SRS 4326."""
+    """A shapely geometry as a GeoPackage binary (header without envelope + ISO WKB), SRS 4326.
+
+    Parameters
+    ----------
+    geom : shapely.Geometry or None
+        Geometry in EPSG:4326 (lon/lat degrees).
+
+    Returns
+    -------
+    bytes or None
+        The blob; None for None or an empty geometry.
+    """
     if geom is None or shapely.is_empty(geom):
         return None
     return b"GP" + bytes([0, 0x01]) + struct.pack("<i", WGS84_SRS_ID) + shapely.to_wkb(geom, flavor="iso")
 
 
 def from_gpkg_blob(blob: bytes | None):
-    """Shapely geometry of a GeoPackage binary (any envelope type)."""
+    """Shapely geometry of a GeoPackage binary (any envelope type).
+
+    Parameters
+    ----------
+    blob : bytes or None
+        GeoPackage geometry binary.
+
+    Returns
+    -------
+    shapely.Geometry or None
+        The geometry in the blob's SRS (EPSG:4326 in this store); None for None.
+
+    Raises
+    ------
+    StoreError
+        The blob does not start with the GeoPackage magic ``GP``.
+    """
     if blob is None:
         return None
     blob = bytes(blob)
@@ -517,10 +665,17 @@ class GpkgStore(_SqlStore):
                         (SCHEMA_VERSION, datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
     def integrity_ok(self) -> bool:
-        """SQLite's own page-level check."""
+        """SQLite's own page-level check.
+
+        Returns
+        -------
+        bool
+            True when ``PRAGMA integrity_check`` reports "ok".
+        """
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     def close(self) -> None:
+        """Close the SQLite connection."""
         self.conn.close()
 
 
@@ -597,7 +752,21 @@ class PostgisStore(_SqlStore):
         return sql.replace("?", "%s")
 
     def save(self, record: ScenarioRecord, *, replace: bool = False) -> None:
-        """As :meth:`_SqlStore.save`; a name saved at the same moment by another process is refused."""
+        """As :meth:`ScenarioStore.save`; a name saved at the same moment by another process is refused.
+
+        Parameters
+        ----------
+        record : ScenarioRecord
+            The scenario; geometries stored in EPSG:4326.
+        replace : bool
+            Overwrite a scenario of the same name.
+
+        Raises
+        ------
+        StoreError
+            Empty name, the name exists and ``replace`` is False, or another process saved the
+            same name concurrently.
+        """
         import psycopg
 
         try:
@@ -641,4 +810,5 @@ class PostgisStore(_SqlStore):
         self._check_version()
 
     def close(self) -> None:
+        """Close the database connection."""
         self.conn.close()

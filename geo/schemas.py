@@ -30,9 +30,17 @@ class FieldSpec:
 
     @property
     def header_zh(self) -> str:
+        """Chinese header with the unit in parentheses, e.g. ``人数(人)``; without a unit just ``zh``."""
         return f"{self.zh}({self.unit})" if self.unit else self.zh
 
     def all_aliases(self) -> tuple[str, ...]:
+        """Every header this field is recognised by.
+
+        Returns
+        -------
+        tuple of str
+            ``name``, ``zh``, ``header_zh`` and the further ``aliases`` (not normalised).
+        """
         return (self.name, self.zh, self.header_zh, *self.aliases)
 
 
@@ -49,6 +57,23 @@ class LayerSchema:
     example_lonlat: tuple[float, float] | None = None
 
     def field(self, name: str) -> FieldSpec:
+        """The field called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Canonical English column name.
+
+        Returns
+        -------
+        FieldSpec
+            Its specification.
+
+        Raises
+        ------
+        KeyError
+            The layer type has no such field.
+        """
         for f in self.fields:
             if f.name == name:
                 return f
@@ -56,6 +81,7 @@ class LayerSchema:
 
     @property
     def required(self) -> tuple[FieldSpec, ...]:
+        """The fields a file must have (``required=True``), in schema order."""
         return tuple(f for f in self.fields if f.required)
 
 
@@ -410,8 +436,21 @@ LAYER_SCHEMAS: dict[str, LayerSchema] = {s.layer_type: s for s in (CENTERS, STAT
 
 
 def normalize_header(text: object) -> str:
-    """Canonical form of a header for alias matching: NFKC, lower case, no spaces/underscores,
-    ASCII parentheses, common unit spellings unified (㎡, m2, 平方米 → ㎡)."""
+    """Canonical form of a header for alias matching.
+
+    NFKC, lower case, no spaces/underscores/dashes/asterisks/colons, ASCII parentheses, common
+    unit spellings unified (㎡, m2, 平方米 → ㎡).
+
+    Parameters
+    ----------
+    text : object
+        Header as found in the file (converted with ``str``).
+
+    Returns
+    -------
+    str
+        The normalised header ("" for a blank one).
+    """
     s = unicodedata.normalize("NFKC", str(text)).strip().lower()
     s = s.replace("（", "(").replace("）", ")").replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
     s = re.sub(r"[\s_\-*:：]+", "", s)
@@ -425,7 +464,19 @@ def _strip_unit(s: str) -> str:
 
 
 def header_lookup(schema: LayerSchema) -> dict[str, str]:
-    """Map normalised header -> canonical column (fields plus lon/lat/wkt/lonlat/crs)."""
+    """Map normalised header -> canonical column (fields plus lon/lat/wkt/lonlat/crs).
+
+    Parameters
+    ----------
+    schema : LayerSchema
+        The layer type.
+
+    Returns
+    -------
+    dict of str to str
+        Normalised alias -> canonical column name; the coordinate aliases map to ``lon``,
+        ``lat``, ``wkt``, ``lonlat`` and ``crs_text``. A field's alias wins over a coordinate one.
+    """
     out: dict[str, str] = {}
     for f in schema.fields:
         for a in f.all_aliases():
@@ -438,7 +489,20 @@ def header_lookup(schema: LayerSchema) -> dict[str, str]:
 
 
 def match_header(header: object, lookup: dict[str, str]) -> str | None:
-    """Canonical column for a file header, or None. Tries exact, then without a unit suffix."""
+    """Canonical column for a file header. Tries exact, then without a unit suffix.
+
+    Parameters
+    ----------
+    header : object
+        Header as found in the file.
+    lookup : dict of str to str
+        Result of :func:`header_lookup`.
+
+    Returns
+    -------
+    str or None
+        Canonical column name, or None when the header is blank or unknown.
+    """
     n = normalize_header(header)
     if not n:
         return None
@@ -462,8 +526,28 @@ _KIND_TEXT = {
 
 
 def describe_schema(layer_type: str, lang: str = "zh") -> str:
-    """Markdown table documenting a layer type: headers, English names, type, unit, required,
-    accepted aliases. Used for the docs and the app's help panel."""
+    """Markdown table documenting a layer type.
+
+    Headers, English names, type, unit, required, accepted aliases. Used for the docs and the
+    app's help panel.
+
+    Parameters
+    ----------
+    layer_type : str
+        Key of :data:`LAYER_SCHEMAS`, e.g. "centers".
+    lang : str
+        "zh" (Simplified Chinese) or "en".
+
+    Returns
+    -------
+    str
+        A heading, a line on geometry and coordinates, and the Markdown table.
+
+    Raises
+    ------
+    KeyError
+        Unknown ``layer_type``.
+    """
     schema = LAYER_SCHEMAS[layer_type]
     en = lang == "en"
     geom = " / ".join({"point": ("点", "point"), "polygon": ("面", "polygon")}[g][1 if en else 0] for g in schema.geometry)

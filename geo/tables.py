@@ -45,13 +45,43 @@ class Table:
     formulas: dict[int, list[tuple[str, str]]] | None = None
 
     def frame(self) -> pd.DataFrame:
+        """The data cells as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns = ``header``, object dtype; short rows padded with None, long rows cut;
+            RangeIndex (the planner's row numbers are in ``rows``).
+        """
         width = len(self.header)
         padded = [list(r[:width]) + [None] * (width - len(r)) for r in self.data]
         return pd.DataFrame(padded, columns=self.header, dtype=object)
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with/without BOM, UTF-16 with BOM, GBK/GB18030, else detected."""
+    """Decode CSV bytes: UTF-8 with/without BOM, UTF-16 with BOM, GBK/GB18030, else detected.
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    name : str
+        File name used in messages.
+
+    Returns
+    -------
+    text : str
+        Decoded text (without BOM).
+    encoding : str
+        Name of the encoding found, e.g. "UTF-8 (BOM)" or "GBK/GB18030".
+
+    Raises
+    ------
+    MixedEncodingError
+        Lines mix UTF-8 and GBK.
+    LayerRefusedError
+        The encoding cannot be told.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -106,7 +136,30 @@ def _refuse_mixed_encoding(data: bytes, name: str) -> None:
 
 
 def read_csv_table(path: Path) -> Table:
-    """Read a CSV/TSV file into a :class:`Table` (delimiter sniffed; blank lines skipped)."""
+    """Read a CSV/TSV file into a :class:`Table` (delimiter sniffed; blank lines skipped).
+
+    The header row is found among the first :data:`HEADER_SCAN_ROWS` rows (title rows above it
+    skipped); total/subtotal rows are skipped with a note.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file (any supported text encoding, see :func:`decode_text`).
+
+    Returns
+    -------
+    Table
+        Header, cells, CSV line numbers and the encoding used.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        Binary content.
+    MixedEncodingError
+        Lines mix UTF-8 and GBK.
+    LayerRefusedError
+        The encoding cannot be told, or a CSV syntax error (unpaired quotes).
+    """
     text, enc = decode_text(path.read_bytes(), path.name)
     if "\x00" in text:
         raise UnsupportedFormatError(
@@ -170,7 +223,37 @@ def _xlsx_guard(path: Path, max_unpacked: int) -> None:
 
 
 def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
-    """Read one sheet of an .xlsx workbook; merged cells take the value of their top-left cell."""
+    """Read one sheet of an .xlsx workbook; merged cells take the value of their top-left cell.
+
+    Without ``sheet`` the first visible, filled sheet that is not a notes sheet (字段说明 …) is
+    read, with a note naming hidden and further sheets. Formula cells without a saved result
+    are listed in ``formulas``.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.xlsx`` file.
+    sheet : str or None
+        Sheet name to read; None picks as above.
+    max_unpacked : int
+        Most bytes the workbook may unpack to (zip bomb guard).
+
+    Returns
+    -------
+    Table
+        Header, cells, Excel row numbers, sheet name, notes and formulas.
+
+    Raises
+    ------
+    EncryptedWorkbookError
+        The workbook is password-protected.
+    UnsupportedFormatError
+        An old ``.xls`` renamed, not a workbook, or it cannot be opened.
+    UnsafeFileError
+        Unpacks beyond ``max_unpacked``, or declares a DTD/entities.
+    LayerChoiceError
+        ``sheet`` does not exist.
+    """
     import openpyxl
 
     _xlsx_guard(path, max_unpacked)
@@ -335,7 +418,19 @@ _NEG = set("SWsw西南")
 
 
 def parse_coordinate_text(value: object) -> float | None:
-    """One coordinate typed as text: "120.16", "120.16°", "E120.16", "120°9'36\\"E", "30度15分"."""
+    """One coordinate typed as text: "120.16", "120.16°", "E120.16", "120°9'36"E", "30度15分".
+
+    Parameters
+    ----------
+    value : object
+        Cell value; full-width characters and Chinese hemisphere words (东西南北) are accepted.
+
+    Returns
+    -------
+    float or None
+        Decimal degrees (negative for S/W), or None when blank or unreadable (minutes or
+        seconds of 60 and more are unreadable).
+    """
     if value is None:
         return None
     s = str(value).replace("″", '"').replace("′", "'")  # before NFKC, which splits ″ into two primes
@@ -366,7 +461,22 @@ def parse_coordinate_text(value: object) -> float | None:
 
 
 def parse_coordinates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a coordinate column. Returns (values, was_text_repaired mask, unreadable mask)."""
+    """Parse a coordinate column.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells of a longitude or latitude column (numbers or text).
+
+    Returns
+    -------
+    values : numpy.ndarray of float
+        Decimal degrees; NaN for blank or unreadable cells.
+    repaired : numpy.ndarray of bool
+        True where text was interpreted (degree signs, minutes, hemisphere letters).
+    unreadable : numpy.ndarray of bool
+        True where a non-blank cell could not be read.
+    """
     text = values.astype("string").str.strip()
     num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     blank = text.isna().to_numpy() | (text.fillna("") == "").to_numpy()

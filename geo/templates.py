@@ -19,8 +19,23 @@ _KIND_ZH = {"str": "文本", "int": "整数", "float": "数值", "bool": "是/�
 
 
 def template_rows(schema: LayerSchema) -> tuple[list[str], list[object]]:
-    """Header (Chinese) and example row for a layer type; coordinates as 经度/纬度 for point
-    layers, a WKT column for polygon layers."""
+    """Header (Chinese) and example row for a layer type.
+
+    Coordinates are 经度/纬度 columns for point layers, a WKT column for polygon layers; the
+    list fields ``functions`` and ``amenities`` are left out.
+
+    Parameters
+    ----------
+    schema : LayerSchema
+        The layer type.
+
+    Returns
+    -------
+    header : list of str
+        Chinese headers with units (``header_zh``).
+    example : list of object
+        One example value per header (WGS-84 lon/lat degrees or WKT for the geometry).
+    """
     header = [f.header_zh for f in schema.fields if f.name != "functions" and f.name != "amenities"]
     example = [f.example for f in schema.fields if f.name != "functions" and f.name != "amenities"]
     if schema.example_lonlat is not None:
@@ -33,7 +48,18 @@ def template_rows(schema: LayerSchema) -> tuple[list[str], list[object]]:
 
 
 def template_csv_text(schema: LayerSchema) -> str:
-    """CSV text (without BOM) of the template."""
+    """CSV text (without BOM) of the template.
+
+    Parameters
+    ----------
+    schema : LayerSchema
+        The layer type.
+
+    Returns
+    -------
+    str
+        Header and example row, CRLF line ends, text escaped against formulas.
+    """
     header, example = template_rows(schema)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -54,7 +80,13 @@ def _field_doc_rows(schema: LayerSchema) -> list[list[str]]:
 
 
 def templates_readme() -> str:
-    """README.md of the templates folder: how to fill them in and every layer's schema (zh, en)."""
+    """README.md of the templates folder: how to fill them in and every layer's schema (zh, en).
+
+    Returns
+    -------
+    str
+        Markdown text.
+    """
     head = [
         "# 图层模板 / Layer templates",
         "",
@@ -77,7 +109,20 @@ def templates_readme() -> str:
 
 
 def write_templates(dest: str | Path = TEMPLATE_DIR) -> list[Path]:
-    """Write ``<type>.csv`` (UTF-8 with BOM, opens correctly in Excel), ``<type>.xlsx`` and README.md."""
+    """Write ``<type>.csv`` (UTF-8 with BOM, opens correctly in Excel), ``<type>.xlsx`` and README.md.
+
+    Every file is written atomically.
+
+    Parameters
+    ----------
+    dest : str or Path
+        Folder (``data/templates/`` by default).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     import openpyxl
     from openpyxl.styles import Font, PatternFill
 
