@@ -66,7 +66,13 @@ class CoverageSummary:
     population_is_estimate: bool  #: residents are the sample city's estimate, not a given count
 
     def as_dict(self) -> dict[str, float | int | bool]:
-        """Field name -> value (for JSON metadata and tables)."""
+        """Field name -> value (for JSON metadata and tables).
+
+        Returns
+        -------
+        dict
+            Every field of the summary by name, units as above.
+        """
         return dataclasses.asdict(self)
 
 
@@ -96,7 +102,14 @@ class CoverageResult:
     dual_grid: object | None = None
 
     def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
-        """The map layers reprojected to WGS-84 (for web maps and files)."""
+        """The map layers reprojected to WGS-84 (for web maps and files).
+
+        Returns
+        -------
+        dict of str to GeoDataFrame
+            ``centers``, ``demand``, ``gaps``, ``isochrones``, ``circles`` and, when present,
+            ``grids``, ``communities`` (polygons), ``compounds``, ``dual_grid`` (pieces), in EPSG:4326.
+        """
         out = {
             "centers": self.centers, "demand": self.demand, "gaps": self.gaps,
             "isochrones": self.isochrones, "circles": self.circles,
@@ -116,7 +129,27 @@ class CoverageResult:
 
 
 def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> gpd.GeoDataFrame:
-    """Centers in ``crs`` with a unique string ``center_id`` and a ``name``; refuses an empty layer."""
+    """Centers in ``crs`` with a unique string ``center_id`` and a ``name``; refuses an empty layer.
+
+    Parameters
+    ----------
+    centers : GeoDataFrame
+        Service centers (points), any CRS with a known datum; optional ``center_id``, ``id``, ``name``.
+    crs : str
+        Target CRS (the network's projected metric CRS).
+    prefix : str
+        Prefix of generated ids (``C01``, ``C02``, ...).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy in ``crs``, index reset; ``center_id`` from ``center_id``, else ``id``, else generated.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the layer is empty or ids repeat.
+    """
     if centers is None or len(centers) == 0:
         raise LayerError("There are no service centers to measure from. Add at least one center (point layer).")
     c = to_crs_checked(centers, crs, "centers layer").copy()
@@ -134,7 +167,25 @@ def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> g
 
 
 def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
-    """Demand in ``crs`` with ``demand_id`` and a numeric, non-negative ``population``."""
+    """Demand in ``crs`` with ``demand_id`` and a numeric, non-negative ``population``.
+
+    Parameters
+    ----------
+    demand : GeoDataFrame
+        Points or polygons with ``population`` (persons), any CRS with a known datum.
+    crs : str
+        Target CRS (the network's projected metric CRS).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy in ``crs``, index reset, ``population`` as float; ``demand_id`` 0, 1, ... when missing.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the layer is empty, has no ``population`` or a population is not a finite number >= 0.
+    """
     if demand is None or len(demand) == 0:
         raise LayerError("The demand layer (residents) is empty. Give points or polygons with a population column.")
     if "population" not in demand:
@@ -157,7 +208,24 @@ def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
 
 def require_on_network(snaps: SnappedPoints, layer: gpd.GeoDataFrame, max_access_m: float, what: str) -> None:
     """Stop with a clear message when not one feature of ``layer`` is within ``max_access_m``
-    metres of a walking street: the run would report 0 % instead of saying what is wrong."""
+    metres of a walking street: the run would report 0 % instead of saying what is wrong.
+
+    Parameters
+    ----------
+    snaps : SnappedPoints
+        The layer's snaps (``on_network``, ``access_m`` in metres).
+    layer : GeoDataFrame
+        The snapped layer (its ``name`` column names the nearest feature in the message).
+    max_access_m : float
+        The access cap used for snapping, metres.
+    what : str
+        ``"centers"`` or ``"demand"`` (other text is used as is).
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the layer is not empty and no feature is on the network.
+    """
     on = np.asarray(snaps.on_network, dtype=bool)
     if len(on) == 0 or on.any():
         return
@@ -196,6 +264,43 @@ def run_coverage(
 
     ``compounds``: optional 小区 layer (polygons or points); each gets walking minutes from its
     (representative) point and is named in the gap units it contains.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS; every result layer is in it).
+    centers : GeoDataFrame
+        Service centers (points), any CRS with a known datum.
+    demand : GeoDataFrame
+        Residents: points or polygons with ``population`` (persons), any CRS with a known datum;
+        optional ``grid_id``, ``community``, ``street``, ``households``, ``is_estimate``.
+    params : WalkParams
+        Threshold (minutes), walking speed (km/h), access cap (metres), map thresholds, frontage.
+    grids : GeoDataFrame, optional
+        Grid polygons (``grid_id`` or ``id``; optional ``community``, ``street``, ``population``,
+        ``households``), any CRS.
+    communities : GeoDataFrame, optional
+        Community polygons (``community`` or ``name``; optional ``street``, ``population``,
+        ``households``), any CRS.
+    compounds : GeoDataFrame, optional
+        See above; any CRS.
+    is_demo : bool, optional
+        Mark the run as demo data; None decides from the ``demo`` column of centers, grids, communities.
+    population_is_estimate : bool, optional
+        Mark residents as an estimate; None decides from ``demand["is_estimate"]``.
+
+    Returns
+    -------
+    CoverageResult
+        Demand with ``time_min`` (minutes; inf = unreachable), ``nearest_center``, ``covered``,
+        areas and households; centers with loads (persons); grid and community tables; gap units;
+        isochrones and circles; the :class:`CoverageSummary`. All layers in the network's CRS.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When centers or demand are empty or invalid, or none of them is within ``max_access_m``
+        of a walking street.
     """
     crs = network.crs
     c = prepare_centers(centers, crs)
@@ -257,6 +362,16 @@ def prepare_grids(grids: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     The demo grids carry ``grid_id``; a planner's grids read by :func:`geo.readers.read_layer`
     carry the canonical ``id`` column (编号). Repeated ids get ``#2``, ``#3`` suffixes (the reader
     already reported them).
+
+    Parameters
+    ----------
+    grids : GeoDataFrame or None
+        The grids layer, any CRS.
+
+    Returns
+    -------
+    GeoDataFrame or None
+        A copy with ``grid_id`` (same CRS); None when ``grids`` is None.
     """
     if grids is None:
         return None
@@ -276,7 +391,23 @@ def prepare_grids(grids: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
 def assign_areas(
     d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None, communities: gpd.GeoDataFrame | None
 ) -> gpd.GeoDataFrame:
-    """Give each demand row a ``grid_id`` and ``community`` (kept if present, else by location)."""
+    """Give each demand row a ``grid_id`` and ``community`` (kept if present, else by location).
+
+    Parameters
+    ----------
+    d : GeoDataFrame
+        Demand rows (changed in place).
+    grids : GeoDataFrame or None
+        Grid polygons (optional ``community``, ``street``), any CRS with a known datum.
+    communities : GeoDataFrame or None
+        Community polygons (``community`` or ``name``; optional ``street``), any CRS with a known datum.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``d`` with ``grid_id`` (None outside every grid), ``community`` and ``street``
+        (:data:`UNASSIGNED` when not found).
+    """
     grids = prepare_grids(grids)
     pts = gpd.GeoDataFrame(geometry=d.geometry.representative_point(), crs=d.crs)
     if "grid_id" not in d:
@@ -311,7 +442,22 @@ def assign_areas(
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """Population-weighted quantile (``inf`` values count as the longest times)."""
+    """Population-weighted quantile (``inf`` values count as the longest times).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        E.g. walking times in minutes.
+    weights : numpy.ndarray of float
+        Weights (persons); only rows with a weight > 0 count.
+    q : float
+        Quantile, 0-1.
+
+    Returns
+    -------
+    float
+        In the unit of ``values``; NaN when no weight is positive.
+    """
     m = weights > 0
     if not m.any():
         return float("nan")
@@ -325,7 +471,26 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
 def summarise(
     result: CoverageResult, grids: gpd.GeoDataFrame | None, *, is_demo: bool, population_is_estimate: bool
 ) -> CoverageResult:
-    """(Re)compute covered flags, center loads, grid/community tables, gaps and headline figures."""
+    """(Re)compute covered flags, center loads, grid/community tables, gaps and headline figures.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A run whose demand has ``time_min`` (minutes), ``off_network``, ``within_circle``,
+        ``n_centers_within`` and ``nearest_center``; its demand and centers are changed in place.
+    grids : GeoDataFrame or None
+        The grids layer, any CRS.
+    is_demo : bool
+        The run uses demo data.
+    population_is_estimate : bool
+        Residents are an estimate.
+
+    Returns
+    -------
+    CoverageResult
+        A copy with ``summary``, ``grids`` (grid figures), ``communities`` (table), ``gaps`` and
+        ``compounds`` recomputed.
+    """
     p = result.params
     d = result.demand
     d["covered"] = within(d["time_min"].to_numpy() * p.metres_per_minute, p.reach_m())

@@ -25,7 +25,12 @@ from geo.safe_io import atomic_write_path
 
 
 def software_version() -> str:
-    """Installed ServiceCircle version ("dev" when run from a source tree without install)."""
+    """Installed ServiceCircle version ("dev" when run from a source tree without install).
+
+    Returns
+    -------
+    str
+    """
     try:
         return version("servicecircle")
     except PackageNotFoundError:  # pragma: no cover
@@ -33,7 +38,21 @@ def software_version() -> str:
 
 
 def run_metadata(result: CoverageResult, sources: dict[str, str] | None = None) -> dict[str, str]:
-    """Parameters, headline figures, data sources and software version as text key/values."""
+    """Parameters, headline figures, data sources and software version as text key/values.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run with its summary.
+    sources : dict of str to str, optional
+        Data sources (file names), added as they are.
+
+    Returns
+    -------
+    dict of str to str
+        Threshold (minutes), speed (km/h), access cap and frontage (metres), isochrone minutes,
+        measuring CRS, the summary as JSON (non-finite numbers as null), notes, ``sources``.
+    """
     p = result.params
     meta = {
         "software": f"ServiceCircle {software_version()}",
@@ -71,7 +90,20 @@ def _clean_for_file(gdf: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_layers(result: CoverageResult) -> dict[str, pd.DataFrame]:
-    """The run's layers in WGS-84 (GeoDataFrames) plus non-spatial tables (DataFrames)."""
+    """The run's layers in WGS-84 (GeoDataFrames) plus non-spatial tables (DataFrames).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Layer name -> table: the layers of :meth:`CoverageResult.to_wgs84` (EPSG:4326),
+        ``communities`` (polygons joined with their figures, or the table), ``community_table``,
+        ``level_<level>`` tables and, with a 双网融合 check, ``dual_grid_grids``.
+    """
     layers: dict[str, pd.DataFrame] = {k: v for k, v in result.to_wgs84().items()}
     if "communities" not in layers:
         layers["communities"] = result.communities
@@ -92,7 +124,23 @@ def write_gpkg(layers: dict[str, pd.DataFrame], path: str | Path, metadata: dict
     """Write ``layers`` and a ``metadata`` table into one GeoPackage, atomically.
 
     Through Arrow (``use_arrow=True``): the same tables, 100,000 demand points written 2.4x
-    faster (issue 16, benchmarks/bench_issue16.py)."""
+    faster (issue 16, benchmarks/bench_issue16.py).
+
+    Parameters
+    ----------
+    layers : dict of str to DataFrame
+        Layer name -> GeoDataFrame (reprojected to EPSG:4326 when it has a CRS) or DataFrame
+        (a table without geometry); None values are skipped.
+    path : str or Path
+        The GeoPackage to write (its folder is created).
+    metadata : dict of str to str
+        Key/value rows of the ``metadata`` table.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write_path(path) as tmp:
@@ -111,5 +159,20 @@ def write_gpkg(layers: dict[str, pd.DataFrame], path: str | Path, metadata: dict
 
 
 def write_coverage_gpkg(result: CoverageResult, path: str | Path, sources: dict[str, str] | None = None) -> Path:
-    """Write every layer of a coverage run plus its metadata to ``path`` (GeoPackage)."""
+    """Write every layer of a coverage run plus its metadata to ``path`` (GeoPackage).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run.
+    path : str or Path
+        The GeoPackage to write.
+    sources : dict of str to str, optional
+        Data sources for the metadata.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     return write_gpkg(coverage_layers(result), path, run_metadata(result, sources))

@@ -71,7 +71,20 @@ def _xy(geoms: np.ndarray) -> np.ndarray:
 
 
 def demand_spacing(d: gpd.GeoDataFrame, pts: np.ndarray | None = None) -> float:
-    """Typical spacing of the demand points (metres): median nearest-neighbour distance."""
+    """Typical spacing of the demand points (metres): median nearest-neighbour distance.
+
+    Parameters
+    ----------
+    d : GeoDataFrame
+        Demand points or polygons in a projected metric CRS.
+    pts : numpy.ndarray, optional
+        (n, 2) coordinates to use instead of ``d``'s geometry (metres).
+
+    Returns
+    -------
+    float
+        Metres, clipped to 10-1,000; :data:`DEFAULT_CELL_M` with fewer than two distinct points.
+    """
     pts = _xy(d.geometry.values) if pts is None else pts
     if len(pts) < 2:
         return DEFAULT_CELL_M
@@ -82,7 +95,18 @@ def demand_spacing(d: gpd.GeoDataFrame, pts: np.ndarray | None = None) -> float:
 
 
 def whole_persons(values: np.ndarray) -> np.ndarray:
-    """Round to integers that add up to the rounded total (largest-remainder method)."""
+    """Round to integers that add up to the rounded total (largest-remainder method).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        Persons (NaN counts as 0).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Same length, summing to the rounded total.
+    """
     v = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     if len(v) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -107,7 +131,24 @@ def _components(xy: np.ndarray, key: np.ndarray, link_m: float) -> np.ndarray:
 
 
 def unit_labels(xy: np.ndarray, group: np.ndarray, cell_m: float, max_side_m: float = MAX_UNIT_SIDE_M) -> np.ndarray:
-    """Gap-unit label per uncovered point (see module docstring steps 1–2)."""
+    """Gap-unit label per uncovered point (see module docstring steps 1–2).
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        (n, 2) coordinates of the uncovered points, metres (projected metric CRS).
+    group : numpy.ndarray
+        Group key per point (points link only within a group).
+    cell_m : float
+        Demand spacing, metres.
+    max_side_m : float
+        Largest unit extent east-west and north-south, metres.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        A label per point; equal labels form one unit.
+    """
     link = LINK_FACTOR * cell_m
     lab = _components(xy, group, link)
     xmin = pd.Series(xy[:, 0]).groupby(lab).transform("min").to_numpy()
@@ -212,7 +253,18 @@ def _compound_names(compounds: gpd.GeoDataFrame | None, centre: np.ndarray, crs)
 
 
 def empty_gaps(crs) -> gpd.GeoDataFrame:
-    """A gap table with no rows (every column present)."""
+    """A gap table with no rows (every column present).
+
+    Parameters
+    ----------
+    crs : str or pyproj.CRS
+        CRS of the empty layer.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns :data:`GAP_COLUMNS`, no rows.
+    """
     return gpd.GeoDataFrame({c: [] for c in GAP_COLUMNS}, geometry=[], crs=crs)
 
 
@@ -234,6 +286,32 @@ def gap_units(
     and ``households``. Without ``network``/``center_snaps`` the walking columns stay empty.
     Returns one row per unit (columns :data:`GAP_COLUMNS`, polygons in ``d.crs``), most
     uncovered residents first; ``population`` and ``households`` are whole numbers.
+
+    Parameters
+    ----------
+    d : GeoDataFrame
+        The run's demand (see above), projected metric CRS.
+    params : WalkParams
+        Threshold (minutes) and walking speed (km/h) for ``walk_min`` and ``beyond_min``.
+    network : WalkNetwork, optional
+        The run's network, to route unit centres.
+    center_snaps : SnappedPoints, optional
+        The centers' snaps on ``network``.
+    centers : GeoDataFrame, optional
+        Centers (``center_id``, ``name``) for the nearest center's id and name.
+    grids : GeoDataFrame, optional
+        Grid polygons with ``grid_id`` (and ``name``) to clip units to, any CRS.
+    communities : GeoDataFrame, optional
+        Community polygons to clip to when there are no grids, any CRS.
+    compounds : GeoDataFrame, optional
+        Compounds (小区) that name the units whose centre lies in them.
+    max_side_m : float
+        Largest unit extent, metres.
+
+    Returns
+    -------
+    GeoDataFrame
+        See above.
     """
     un = d[~d["covered"].to_numpy() & (d["population"].to_numpy() > 0)]
     if un.empty:
