@@ -37,7 +37,23 @@ SITE_KINDS = ("center", "station")
 
 
 def summary_dict(summary) -> dict:
-    """The coverage summary as a plain dict (works for a dict or a summary dataclass)."""
+    """The coverage summary as a plain dict (works for a dict or a summary dataclass).
+
+    Parameters
+    ----------
+    summary : CoverageSummary or Mapping
+        A coverage summary (dataclass, mapping or object with attributes).
+
+    Returns
+    -------
+    dict
+        Field name -> plain Python value (NumPy scalars converted).
+
+    Raises
+    ------
+    TypeError
+        When ``summary`` is none of these.
+    """
     if dataclasses.is_dataclass(summary) and not isinstance(summary, type):
         d = dataclasses.asdict(summary)
     elif isinstance(summary, Mapping):
@@ -50,21 +66,58 @@ def summary_dict(summary) -> dict:
 
 
 def params_dict(params: WalkParams) -> dict:
-    """WalkParams as plain JSON-able values."""
+    """WalkParams as plain JSON-able values.
+
+    Parameters
+    ----------
+    params : WalkParams
+        Walking parameters.
+
+    Returns
+    -------
+    dict
+        ``minutes``, ``speed_kmh``, ``max_access_m`` (m), ``thresholds`` (list of minutes), ``frontage_m`` (m).
+    """
     d = dataclasses.asdict(params)
     d["thresholds"] = list(d["thresholds"])
     return d
 
 
 def params_from_dict(d: Mapping) -> WalkParams:
-    """WalkParams back from :func:`params_dict` (unknown keys ignored)."""
+    """WalkParams back from :func:`params_dict` (unknown keys ignored).
+
+    Parameters
+    ----------
+    d : Mapping
+        As written by :func:`params_dict`.
+
+    Returns
+    -------
+    WalkParams
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When a value is out of range.
+    """
     names = {f.name for f in dataclasses.fields(WalkParams)}
     kw = {k: (tuple(v) if k == "thresholds" else v) for k, v in d.items() if k in names}
     return WalkParams(**kw)
 
 
 def network_sha256(network: WalkNetwork) -> str:
-    """The network's source file SHA-256 ('' for a hand-built network without a file)."""
+    """The network's source file SHA-256 ('' for a hand-built network without a file).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        A walking network.
+
+    Returns
+    -------
+    str
+        Hex digest, or ''.
+    """
     if network.source_sha256:
         return str(network.source_sha256)
     if network.source_path and Path(network.source_path).exists():
@@ -83,6 +136,26 @@ def snapped_sites(network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: f
     name this network, else snapped once). lon/lat: the placed position (WGS-84); x/y: the street
     position (network CRS, metres); edge/offset_m/access_m: the street position.
     Refuses sites farther than ``max_access_m`` from every street.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    sites : GeoDataFrame
+        The proposed sites (see above); None or empty gives an empty table.
+    max_access_m : float
+        Largest distance from a site to its street, metres.
+
+    Returns
+    -------
+    DataFrame
+        ``SITE_COLUMNS``: site_id, name, kind, lon, lat (EPSG:4326), x, y (network CRS, m),
+        edge, offset_m, access_m (m), network_sha256.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When a site is farther than ``max_access_m`` from every walkable street.
     """
     if sites is None or len(sites) == 0:
         return pd.DataFrame(columns=SITE_COLUMNS)
@@ -114,6 +187,21 @@ def sites_on_network(record: ScenarioRecord, network: WalkNetwork) -> tuple[gpd.
     access distance are handed back as the :data:`geo.snapping.SNAP_COLUMNS` (no snapping; the
     what-if uses them as they are). Otherwise the placed lon/lat are snapped onto ``network``.
     Columns ``edge``/``offset_m`` always hold the street position used.
+
+    Parameters
+    ----------
+    record : ScenarioRecord
+        A saved scenario (its ``sites`` table and ``params["max_access_m"]``, metres).
+    network : WalkNetwork
+        The network to put the sites on.
+
+    Returns
+    -------
+    sites : GeoDataFrame
+        ``center_id``, ``site_id``, ``name``, ``kind``, ``proposed``, ``edge``, ``offset_m`` (m),
+        the snap columns and placed points in the network's projected metric CRS.
+    resnapped : bool
+        True when the sites were snapped again.
     """
     s = record.sites.reset_index(drop=True).copy()
     cols = {"center_id": s["site_id"].astype(str), "site_id": s["site_id"].astype(str), "name": s["name"],
@@ -144,7 +232,18 @@ def sites_on_network(record: ScenarioRecord, network: WalkNetwork) -> tuple[gpd.
 
 
 def study_layers(study: Study) -> list[dict]:
-    """The files a study used: kind, path and SHA-256 (sample layers point at data/demo/)."""
+    """The files a study used: kind, path and SHA-256 (sample layers point at data/demo/).
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+
+    Returns
+    -------
+    list of dict
+        ``kind``, ``path``, ``sha256`` ('' when the file is missing or the demand is the estimate).
+    """
     out = [{"kind": "network", "path": str(study.osm_path), "sha256": network_sha256(study.network)}]
     for kind in ("centers", "stations", "grids", "communities", "candidates", "demand"):
         rep = study.read_reports.get(kind)
@@ -165,7 +264,19 @@ def study_layers(study: Study) -> list[dict]:
 
 
 def community_change(before: CoverageResult, after: CoverageResult) -> pd.DataFrame:
-    """Per community: population, covered / uncovered / share after, covered and share before."""
+    """Per community: population, covered / uncovered / share after, covered and share before.
+
+    Parameters
+    ----------
+    before, after : CoverageResult
+        The run without and with the proposed sites.
+
+    Returns
+    -------
+    DataFrame
+        ``community``, ``population``, ``covered_pop``, ``uncovered_pop`` (persons),
+        ``covered_share`` (0-1), ``covered_pop_before``, ``covered_share_before``; in ``after``'s order.
+    """
     a = after.communities.set_index("community")
     b = before.communities.set_index("community")
     t = pd.DataFrame({
@@ -184,7 +295,32 @@ def build_record(
     name: str, *, network: WalkNetwork, params: WalkParams, base: CoverageResult, after: CoverageResult,
     sites: pd.DataFrame, layers: Sequence[dict], notes: str = "", count_stations: bool = False,
 ) -> ScenarioRecord:
-    """A :class:`ScenarioRecord` from a base run, the run with the sites, and the snapped sites."""
+    """A :class:`ScenarioRecord` from a base run, the run with the sites, and the snapped sites.
+
+    Parameters
+    ----------
+    name : str
+        Scenario name (spaces stripped).
+    network : WalkNetwork
+        The network of both runs.
+    params : WalkParams
+        Walking parameters of the runs.
+    base, after : CoverageResult
+        The run without and with the sites.
+    sites : DataFrame
+        The sites from :func:`snapped_sites`.
+    layers : sequence of dict
+        The files used (:func:`study_layers`).
+    notes : str
+        Free text.
+    count_stations : bool
+        Whether proposed red stations counted for residents (stored with the params).
+
+    Returns
+    -------
+    ScenarioRecord
+        Gaps in EPSG:4326, summaries as plain dicts, the community change table.
+    """
     gaps = after.gaps
     gaps_wgs = gaps.to_crs(WGS84) if len(gaps) and gaps.crs is not None else gpd.GeoDataFrame(
         {c: [] for c in ("gap_id", "population", "area_m2", "community")}, geometry=[], crs=WGS84)
@@ -200,7 +336,23 @@ def build_record(
 
 def evaluate_sites(base: CoverageResult, network: WalkNetwork, sites: gpd.GeoDataFrame,
                    grids: gpd.GeoDataFrame | None = None) -> CoverageResult:
-    """Coverage with ``sites`` added (:func:`analysis.whatif.with_new_sites`); ``base`` when none."""
+    """Coverage with ``sites`` added (:func:`analysis.whatif.with_new_sites`); ``base`` when none.
+
+    Parameters
+    ----------
+    base : CoverageResult
+        The run without the sites.
+    network : WalkNetwork
+        Its network.
+    sites : GeoDataFrame
+        Proposed sites (points, any CRS with a known datum).
+    grids : GeoDataFrame, optional
+        The grids layer of the base run.
+
+    Returns
+    -------
+    CoverageResult
+    """
     if sites is None or len(sites) == 0:
         return base
     return with_new_sites(base, network, sites, grids)
@@ -215,6 +367,39 @@ def save_scenario(
     Proposed red stations (``kind == "station"``) serve outdoor workers: as in the app and the
     ``coverage`` command they are kept in the scenario but count for residents only with
     ``count_stations`` (then ``base`` should also count the existing stations).
+
+    Parameters
+    ----------
+    store : ScenarioStore
+        Where to save (GeoPackage or PostGIS).
+    name : str
+        Scenario name.
+    study : Study
+        The study (network and layers).
+    params : WalkParams
+        Walking parameters.
+    sites : GeoDataFrame
+        Proposed sites (points, any CRS; optional ``kind`` center/station).
+    notes : str
+        Free text.
+    replace : bool
+        Overwrite a scenario of the same name.
+    base : CoverageResult, optional
+        The run without the sites (computed when None).
+    count_stations : bool
+        Count proposed red stations for residents.
+
+    Returns
+    -------
+    ScenarioRecord
+        The saved record.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When a site is too far from every street.
+    geo.scenario_store.StoreError
+        When the store refuses the record (e.g. the name exists and ``replace`` is False).
     """
     snapped = snapped_sites(study.network, sites, params.max_access_m)
     base = base if base is not None else run_study(study, params)
@@ -227,7 +412,19 @@ def save_scenario(
 
 
 def with_stations_counted(study: Study) -> Study:
-    """The study with its red stations counted as service points for residents (ids S-…, C-…)."""
+    """The study with its red stations counted as service points for residents (ids S-…, C-…).
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+
+    Returns
+    -------
+    Study
+        A copy whose centers are the centers and the stations (EPSG:4326); ``study`` itself
+        when it has no stations.
+    """
     if study.stations is None or len(study.stations) == 0:
         return study
     parts = []
@@ -241,7 +438,19 @@ def with_stations_counted(study: Study) -> Study:
 
 
 def counted_sites(sites: gpd.GeoDataFrame, count_stations: bool) -> gpd.GeoDataFrame:
-    """The proposed sites that count for residents' coverage (stations only when asked)."""
+    """The proposed sites that count for residents' coverage (stations only when asked).
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        Proposed sites (optional ``kind``).
+    count_stations : bool
+        Keep ``kind == "station"`` rows.
+
+    Returns
+    -------
+    GeoDataFrame
+    """
     if count_stations or "kind" not in sites:
         return sites
     return sites[sites["kind"].astype(str) != "station"]
@@ -254,7 +463,19 @@ def _bare_record(sites: pd.DataFrame, params: WalkParams) -> ScenarioRecord:
 
 
 def reopen(record: ScenarioRecord, study: Study) -> tuple[CoverageResult, CoverageResult, bool]:
-    """Re-run a saved scenario on ``study``: (base, with sites, whether the sites were snapped again)."""
+    """Re-run a saved scenario on ``study``: (base, with sites, whether the sites were snapped again).
+
+    Parameters
+    ----------
+    record : ScenarioRecord
+        A saved scenario.
+    study : Study
+        The study to run it on.
+
+    Returns
+    -------
+    tuple of (CoverageResult, CoverageResult, bool)
+    """
     params = params_from_dict(record.params)
     base = run_study(study, params)
     pts, resnapped = sites_on_network(record, study.network)
@@ -268,12 +489,27 @@ def reopen(record: ScenarioRecord, study: Study) -> tuple[CoverageResult, Covera
 def compare(records: Sequence[ScenarioRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two or more scenarios side by side.
 
-    Returns (headline, communities):
-    * headline: one row per scenario — name, created_utc, added sites (n_sites, centers,
-      stations), covered share and uncovered residents with the sites, the same without
-      them, the gain (residents) and the change in share (percentage points);
-    * communities: one row per community, for each scenario its covered share (%) and change
-      (percentage points) against the same run without the proposed sites.
+    Parameters
+    ----------
+    records : sequence of ScenarioRecord
+        At least two scenarios.
+
+    Returns
+    -------
+    headline : DataFrame
+        One row per scenario — name, created_utc, added sites (n_sites, new_centers,
+        new_stations), minutes, speed_kmh, total_pop, covered share (0-1) and uncovered
+        residents with the sites, the same without them (``*_before``), the gain (``gain_pop``,
+        residents) and the change in share (``change_pp``, percentage points).
+    communities : DataFrame
+        One row per community: ``population`` and, for each scenario, its covered share (%),
+        change (percentage points) and gain (persons) against the same run without the
+        proposed sites.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        With fewer than two scenarios.
     """
     if len(records) < 2:
         raise LayerError("比较至少需要两个方案。 Give at least two scenarios to compare.")
@@ -320,7 +556,34 @@ def record_from_runs(
     name: str, study: Study, base: CoverageResult, after: CoverageResult, sites: gpd.GeoDataFrame, *,
     notes: str = "", count_stations: bool = False,
 ) -> ScenarioRecord:
-    """A scenario from runs already made (the app's base run and what-if run) and their sites."""
+    """A scenario from runs already made (the app's base run and what-if run) and their sites.
+
+    Parameters
+    ----------
+    name : str
+        Scenario name.
+    study : Study
+        The study of the runs.
+    base : CoverageResult
+        The run without the sites.
+    after : CoverageResult or None
+        The run with the sites (None: ``base``).
+    sites : GeoDataFrame
+        Proposed sites (points, any CRS).
+    notes : str
+        Free text.
+    count_stations : bool
+        Whether proposed red stations counted for residents.
+
+    Returns
+    -------
+    ScenarioRecord
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When a site is too far from every street.
+    """
     snapped = snapped_sites(study.network, sites, base.params.max_access_m)
     return build_record(name, network=study.network, params=base.params, base=base,
                         after=after if after is not None else base, sites=snapped, layers=study_layers(study),
@@ -329,7 +592,22 @@ def record_from_runs(
 
 def proposal_dicts(record: ScenarioRecord, network: WalkNetwork) -> tuple[list[dict], bool]:
     """The scenario's sites as the app's proposal entries (id, kind, name, lon, lat, street,
-    access_m, edge, offset_m), and whether they had to be snapped again (network changed)."""
+    access_m, edge, offset_m), and whether they had to be snapped again (network changed).
+
+    Parameters
+    ----------
+    record : ScenarioRecord
+        A saved scenario.
+    network : WalkNetwork
+        The network to put the sites on.
+
+    Returns
+    -------
+    entries : list of dict
+        One per site: ``lon``/``lat`` on the street and ``click_lon``/``click_lat`` where placed
+        (EPSG:4326), the snap columns, street name.
+    resnapped : bool
+    """
     pts, resnapped = sites_on_network(record, network)
     if len(pts) == 0:
         return [], resnapped
