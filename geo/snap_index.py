@@ -79,6 +79,7 @@ class SnapIndex:
 
     @property
     def n_samples(self) -> int:
+        """Number of sample points in the k-d tree (one per ``step_m`` interval of every piece)."""
         return int(self.sample_piece.shape[0])
 
     def _exact(self, px: np.ndarray, py: np.ndarray, piece: np.ndarray):
@@ -93,7 +94,22 @@ class SnapIndex:
         return np.hypot(ex, ey), t
 
     def nearest(self, x: np.ndarray, y: np.ndarray) -> NearestSegments:
-        """Nearest segment of every point ``(x, y)`` (network CRS, metres); exact."""
+        """Nearest segment of every point ``(x, y)``; exact.
+
+        Equally near segments go to the lowest segment index.
+
+        Parameters
+        ----------
+        x, y : numpy.ndarray of float
+            Point coordinates in the network's projected metric CRS (metres), same shape.
+
+        Returns
+        -------
+        NearestSegments
+            Per point, in input order: segment index, distance (metres), offset along the segment's
+            polyline from its first vertex (metres), nearest position ``x``/``y`` (network CRS), and
+            how many points needed the STRtree fallback.
+        """
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         order = _cell_order(x, y)

@@ -36,12 +36,34 @@ class SnappedPoints:
         return int(self.edge.shape[0])
 
     def subset(self, mask_or_index) -> "SnappedPoints":
-        """The snapped points selected by a boolean mask or an index array."""
+        """The snapped points selected by a boolean mask or an index array.
+
+        Parameters
+        ----------
+        mask_or_index : numpy.ndarray
+            Boolean mask of length ``len(self)`` or integer positions.
+
+        Returns
+        -------
+        SnappedPoints
+            The selected rows, in the order selected.
+        """
         return SnappedPoints(*(getattr(self, f)[mask_or_index] for f in self.__dataclass_fields__))
 
     @staticmethod
     def concat(parts: list["SnappedPoints"]) -> "SnappedPoints":
-        """Stack several snapped point sets (e.g. existing sites + proposed sites)."""
+        """Stack several snapped point sets (e.g. existing sites + proposed sites).
+
+        Parameters
+        ----------
+        parts : list of SnappedPoints
+            Sets snapped onto the same network.
+
+        Returns
+        -------
+        SnappedPoints
+            Rows of ``parts`` in order.
+        """
         return SnappedPoints(*(np.concatenate([getattr(p, f) for p in parts]) for f in SnappedPoints.__dataclass_fields__))
 
 
@@ -50,11 +72,36 @@ def snap_points(
     points: gpd.GeoSeries | gpd.GeoDataFrame,
     max_access_m: float = DEFAULT_MAX_ACCESS_M,
 ) -> SnappedPoints:
-    """Snap ``points`` (any CRS; polygons use their representative point) onto ``network``.
+    """Snap ``points`` onto ``network``: nearest position on a segment, not the nearest node.
 
     Vectorised and exact: the network's :class:`~geo.snap_index.SnapIndex` (built on first use and
     kept with the network) finds every point's nearest segment; equally near segments (a point
     at a street corner) go to the lowest segment index.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    points : geopandas.GeoSeries or geopandas.GeoDataFrame
+        Points in any CRS (reprojected to the network CRS); polygons use their representative
+        point. Every row needs a geometry.
+    max_access_m : float
+        Access cap in metres: points farther from any street are flagged off-network, never
+        dropped.
+
+    Returns
+    -------
+    SnappedPoints
+        One position per row of ``points`` (same order): segment, offset from its node u and
+        access distance (metres), ``on_network``, snapped x/y in the network CRS. With a network
+        without segments: edge -1, NaN distances, all off-network.
+
+    Raises
+    ------
+    LayerError
+        ``max_access_m`` is negative, or a feature has no geometry.
+    CRSError
+        ``points`` has no CRS.
     """
     if max_access_m < 0:
         raise LayerError("The access distance cap must be zero or more metres.")
@@ -94,12 +141,37 @@ SNAP_COLUMNS = ("snap_edge", "snap_offset_m", "access_m", "snap_network")
 
 
 def network_identity(network: WalkNetwork) -> str:
-    """A short text naming this exact network (its source file's SHA-256 and its size)."""
+    """A short text naming this exact network (its source file's SHA-256 and its size).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The network.
+
+    Returns
+    -------
+    str
+        ``"<sha256 or 'inline'>:<n_nodes>:<n_edges>"``.
+    """
     return f"{network.source_sha256 or 'inline'}:{network.n_nodes}:{network.n_edges}"
 
 
 def snap_columns(network: WalkNetwork, snaps: SnappedPoints) -> dict[str, np.ndarray]:
-    """The :data:`SNAP_COLUMNS` values for ``snaps`` (to store on a site layer)."""
+    """The :data:`SNAP_COLUMNS` values for ``snaps`` (to store on a site layer).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The network ``snaps`` refer to.
+    snaps : SnappedPoints
+        Positions of the layer's rows, in row order.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``snap_edge`` (int64), ``snap_offset_m`` and ``access_m`` (float64, metres) and
+        ``snap_network`` (:func:`network_identity`, object).
+    """
     return {
         "snap_edge": snaps.edge.astype(np.int64),
         "snap_offset_m": snaps.offset_m.astype(np.float64),

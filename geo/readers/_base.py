@@ -29,7 +29,18 @@ class LayerReadResult:
     report: LayerReport
 
     def render(self, lang: str = "zh") -> str:
-        """The report as plain text in Chinese ("zh") or English ("en")."""
+        """The report as plain text.
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Simplified Chinese) or "en".
+
+        Returns
+        -------
+        str
+            :meth:`LayerReport.render` of ``report``.
+        """
         return self.report.render(lang)
 
 

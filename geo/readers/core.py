@@ -40,14 +40,56 @@ def read_layer(
 ) -> LayerReadResult:
     """Read, understand and validate a planner's layer file.
 
-    ``layer_type``: one of :data:`LAYER_SCHEMAS` ("centers", "stations", "grids", "communities",
-    "candidates", "demand"). ``coords``: datum of lon/lat values, "auto" (detect against
-    ``streets`` or the bundled sample city, convert only on clear evidence), "wgs84", "gcj02"
-    or "bd09". ``layer``: GeoPackage layer, Excel sheet or archive member. ``streets``: street
-    lines (GeoSeries/GeoDataFrame, metric CRS preferred) for datum detection and far-from-street
-    warnings. ``study_area``: polygon (shapely in WGS-84, or GeoSeries/GeoDataFrame) for
-    outside-area warnings. ``crs``: CRS of CSV/XLSX coordinates when they are not lon/lat
-    (e.g. "EPSG:4549"). ``max_bytes``: size cap of the input file in bytes.
+    Formats: CSV/TXT/TSV, XLSX, GeoJSON, GeoPackage, shapefile in a zip, KML/KMZ. Headers are
+    mapped onto canonical column names (:mod:`geo.schemas` aliases), coordinates are parsed,
+    reprojected and, where the evidence is clear, converted from a Chinese datum; every problem
+    goes to the report with its row number, and rows with errors are dropped.
+
+    Parameters
+    ----------
+    path : str or Path
+        The layer file.
+    layer_type : str
+        One of :data:`LAYER_SCHEMAS` ("centers", "stations", "grids", "communities",
+        "candidates", "demand", ...).
+    coords : str
+        Datum of lon/lat values: "auto" (detect against ``streets`` or the bundled sample city,
+        convert only on clear evidence), "wgs84", "gcj02" or "bd09".
+    layer : str, optional
+        GeoPackage layer, Excel sheet or archive member.
+    streets : geopandas.GeoSeries or geopandas.GeoDataFrame, optional
+        Street lines (metric CRS preferred) for datum detection and far-from-street warnings
+        (beyond 300 m).
+    study_area : shapely.Geometry or geopandas.GeoSeries or geopandas.GeoDataFrame, optional
+        Polygon (shapely in WGS-84, EPSG:4326) for outside-area warnings.
+    max_bytes : int
+        Size cap of the input file in bytes (200 MB by default).
+    crs : str, optional
+        CRS of CSV/XLSX coordinates when they are not lon/lat (e.g. "EPSG:4549"), or to override
+        a vector file's declared CRS.
+    max_zip_members : int
+        Most members of a zip/KMZ archive.
+    max_unpacked_bytes : int
+        Most bytes a zip, KMZ or XLSX may unpack to (1 GiB by default).
+
+    Returns
+    -------
+    LayerReadResult
+        ``gdf`` in EPSG:4326 with RangeIndex, the schema's canonical columns (in schema order;
+        missing optional ones as NA, ``id`` as str), further columns of the file and
+        ``source_row`` (the planner's row number); ``report`` with every problem and note.
+
+    Raises
+    ------
+    LayerRefusedError
+        Unknown ``layer_type`` or ``coords``, a missing path, or a folder; its subclasses
+        ``EmptyLayerError``, ``FileTooLargeError``, ``UnsupportedFormatError``,
+        ``UnsafeFileError``, ``LayerChoiceError``, ``MissingColumnsError``, ``GeometryTypeError``
+        and ``NoUsableRowsError`` for the named refusals.
+    CoordinateRefusedError
+        ``MixedCRSError`` (a 坐标系 column naming several systems) or
+        ``CoordinateUnitsError`` (a CRS that is not understood, or coordinates whose units do
+        not fit it).
     """
     if layer_type not in LAYER_SCHEMAS:
         raise LayerRefusedError(f"未知的图层类型“{layer_type}”，可选：{'、'.join(LAYER_SCHEMAS)}",
@@ -188,7 +230,30 @@ def read_layer_bytes(data: bytes, filename: str, layer_type: str, **kw) -> Layer
     """Read an uploaded file (bytes + original file name) via :func:`read_layer`.
 
     The bytes are written to a private temporary folder under a sanitised name (no directory
-    parts), read, and removed. Keyword arguments are those of :func:`read_layer`.
+    parts), read, and removed.
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    filename : str
+        Original file name (its extension picks the format).
+    layer_type : str
+        One of :data:`LAYER_SCHEMAS`.
+    **kw
+        Keyword arguments of :func:`read_layer` (``max_bytes`` is checked before writing).
+
+    Returns
+    -------
+    LayerReadResult
+        As :func:`read_layer`.
+
+    Raises
+    ------
+    FileTooLargeError
+        ``data`` is larger than ``max_bytes``.
+    LayerRefusedError
+        Any refusal of :func:`read_layer`.
     """
     max_bytes = kw.get("max_bytes", DEFAULT_MAX_BYTES)
     safe = _SAFE_NAME.sub("_", Path(str(filename).replace("\\", "/")).name).lstrip(".") or "upload"

@@ -14,7 +14,28 @@ from geo.layer_errors import UnsupportedFormatError
 def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, layer: str | None = None) -> Path:
     """Write a layer atomically (temp file + rename): .gpkg, .geojson or .csv (WKT column).
 
-    List columns are joined with "、" so every format can hold them. Returns the path.
+    List columns are joined with "、" so every format can hold them; CSV text that would start
+    a spreadsheet formula is escaped.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer (any CRS; GeoJSON is written in EPSG:4326, GeoPackage and CSV in the CRS of
+        ``gdf``). The index is not written.
+    path : str or Path
+        Target file; its extension picks the format (.gpkg, .geojson/.json, .csv).
+    layer : str, optional
+        GeoPackage layer name (default: the file stem).
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`Path`.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        Any other extension.
     """
     import pyogrio
 
