@@ -46,6 +46,20 @@ class Problem:
     severity: str = "error"
 
     def render(self, lang: str = "zh", row_kind: str = "row") -> str:
+        """One line for the planner: severity, where (row or file, field) and the message.
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Simplified Chinese) or "en".
+        row_kind : str
+            "row" or "feature" (how the file's records are called).
+
+        Returns
+        -------
+        str
+            E.g. ``[error] row 12, field 'population': ...`` or ``[错误] 第 12 行，人口：...``.
+        """
         if lang == "en":
             where = f"{row_kind} {self.row}" if self.row is not None else "file"
             fld = f", field '{self.field}'" if self.field else ""
@@ -76,28 +90,62 @@ class LayerReport:
     datum_evidence: object | None = None
 
     def add(self, row, fld, zh: str, en: str, severity: str = "error") -> None:
+        """Record one problem.
+
+        Parameters
+        ----------
+        row : int or None
+            Row number as the planner sees it; None for a file-level finding.
+        fld : str or None
+            Canonical field name (or "geometry", "lon/lat", ...); None when no field applies.
+        zh, en : str
+            The message in Chinese and in English.
+        severity : str
+            "error", "warning" or "repaired" (:data:`SEVERITIES`).
+        """
         assert severity in SEVERITIES, severity
         self.problems.append(Problem(None if row is None else int(row), fld, zh, en, severity))
 
     def note(self, zh: str, en: str) -> None:
-        """Record a conversion or decision made while reading."""
+        """Record a conversion or decision made while reading.
+
+        Parameters
+        ----------
+        zh, en : str
+            The sentence in Chinese and in English (kept in ``conversions_zh`` / ``conversions``).
+        """
         self.conversions_zh.append(zh)
         self.conversions.append(en)
 
     @property
     def errors(self) -> list[Problem]:
+        """Problems of severity "error", in the order found."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """Problems of severity "warning" or "repaired", in the order found."""
         return [p for p in self.problems if p.severity != "error"]
 
     @property
     def has_errors(self) -> bool:
+        """True when at least one problem is an error."""
         return any(p.severity == "error" for p in self.problems)
 
     def render(self, lang: str = "zh") -> str:
-        """Plain-text report for the terminal, the app or a log, in Chinese or English."""
+        """Plain-text report for the terminal, the app or a log, in Chinese or English.
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Simplified Chinese) or "en".
+
+        Returns
+        -------
+        str
+            File, layer type, rows read/usable, encoding, source CRS, datum, conversions, then every
+            problem (file-level first, then by row), one per line.
+        """
         lines: list[str] = []
         if lang == "en":
             lines.append(f"File: {self.file}" + (f" (layer/sheet: {self.layer_name})" if self.layer_name else ""))
@@ -128,7 +176,19 @@ class LayerReport:
         return "\n".join(lines)
 
     def to_frame(self, lang: str = "zh") -> pd.DataFrame:
-        """Problems as a table (row, field, severity, message) for the app and XLSX reports."""
+        """Problems as a table (row, field, severity, message) for the app and XLSX reports.
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Chinese headers and field labels) or "en".
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``行号, 字段, 类别, 说明`` (zh) or ``row, field, severity, message`` (en); the row
+            column is nullable Int64 (<NA> for file-level findings); sorted by row.
+        """
         zh = lang != "en"
         cols = ("行号", "字段", "类别", "说明") if zh else ("row", "field", "severity", "message")
         data = [
@@ -139,7 +199,20 @@ class LayerReport:
         return pd.DataFrame(data, columns=list(cols)).astype({cols[0]: "Int64"})
 
     def summary_text(self, lang: str = "zh", limit: int = 30) -> str:
-        """Problems only, for exception messages (at most ``limit`` lines)."""
+        """Problems only, for exception messages (at most ``limit`` lines).
+
+        Parameters
+        ----------
+        lang : str
+            "zh" (Simplified Chinese) or "en".
+        limit : int
+            Most problem lines; a last line counts the rest.
+
+        Returns
+        -------
+        str
+            Indented problem lines.
+        """
         ordered = sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
         items = [p.render(lang, self.row_kind) for p in ordered]
         more = len(items) - limit
@@ -167,6 +240,22 @@ def parse_number(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: L
     empty) with the row number: words, ranges, ``inf``/``nan`` and negative values; population and
     households above :data:`geo.numbers.MAX_ROW_POPULATION` too. Interpreted text is reported as
     repaired ("read '1.2万' as 12000").
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells of one column as read.
+    spec : FieldSpec
+        The field (its ``unit``, e.g. 人 persons or ㎡, appears in the messages; no conversion).
+    rows : numpy.ndarray of int
+        Row number of each cell as the planner sees it.
+    report : LayerReport
+        Receives the problems.
+
+    Returns
+    -------
+    pandas.Series of float64
+        Values in the field's own unit, same index; NaN for blanks and refused cells.
     """
     from geo.numbers import UNIT_EN, parse_number_text
 
@@ -221,7 +310,26 @@ def _normalized(values: pd.Series) -> pd.Series:
 
 
 def parse_bool(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
-    """是/否, 有/无, √/×, yes/no, 1/0 … → boolean with <NA> for blanks and unknown words."""
+    """是/否, 有/无, √/×, yes/no, 1/0 … → boolean with <NA> for blanks and unknown words.
+
+    Unknown words are reported as warnings.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells of one column as read.
+    spec : FieldSpec
+        The field.
+    rows : numpy.ndarray of int
+        Row number of each cell as the planner sees it.
+    report : LayerReport
+        Receives the problems.
+
+    Returns
+    -------
+    pandas.Series of boolean
+        Nullable booleans, same index.
+    """
     norm = _normalized(values)
     is_true = norm.isin(TRUE_WORDS)
     is_false = norm.isin(FALSE_WORDS)
@@ -236,7 +344,26 @@ def parse_bool(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: Lay
 
 
 def parse_enum(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: LayerReport) -> pd.Series:
-    """Map accepted spellings to the canonical value (e.g. 社区 → "community")."""
+    """Map accepted spellings to the canonical value (e.g. 社区 → "community").
+
+    Values that are not allowed are reported as warnings.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells of one column as read.
+    spec : FieldSpec
+        The field; ``choices`` maps canonical values to accepted spellings.
+    rows : numpy.ndarray of int
+        Row number of each cell as the planner sees it.
+    report : LayerReport
+        Receives the problems.
+
+    Returns
+    -------
+    pandas.Series of object
+        Canonical values, <NA> for blanks and values not allowed; same index.
+    """
     lookup = {normalize_header(a): k for k, spellings in spec.choices.items() for a in (k, *spellings)}
     norm = _normalized(values)
     out = norm.map(lambda v: lookup.get(v, pd.NA) if v else pd.NA).astype("object")
@@ -250,15 +377,46 @@ def parse_enum(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: Lay
 
 
 def parse_list(values: pd.Series) -> pd.Series:
-    """Split "老年食堂、儿童托管" into a list of items (empty list for blanks)."""
+    """Split "老年食堂、儿童托管" into a list of items (empty list for blanks).
+
+    Separators: 、 , ， ; ； / | and line breaks.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells of one column as read.
+
+    Returns
+    -------
+    pandas.Series of object
+        A list of stripped strings per cell, same index.
+    """
     text = values.astype("string").fillna("").tolist()
     items = [[t.strip() for t in _LIST_SPLIT.split(s) if t.strip()] for s in text]
     return pd.Series(items, index=values.index, dtype=object)
 
 
 def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report: LayerReport) -> tuple[pd.DataFrame, np.ndarray]:
-    """Parse every schema column present in ``df``; return the frame and a mask of rows
-    that miss a required value (those rows are errors)."""
+    """Parse every schema column present in ``df`` by its kind (number, bool, enum, list, text).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Attribute table with canonical column names.
+    schema : LayerSchema
+        The layer type.
+    rows : numpy.ndarray of int
+        Row number of each row of ``df`` as the planner sees it.
+    report : LayerReport
+        Receives the problems (an empty required value is an error).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Copy of ``df`` with parsed columns, same index.
+    missing_required : numpy.ndarray of bool
+        True for rows that miss a required value (those rows are errors).
+    """
     out = df.copy()
     bad_rows = np.zeros(len(df), dtype=bool)
     for spec in schema.fields:
@@ -299,7 +457,26 @@ def _first_rows(values: pd.Series, rows: np.ndarray) -> np.ndarray:
 
 
 def check_duplicates(df: pd.DataFrame, rows: np.ndarray, report: LayerReport, check_names: bool = True) -> pd.DataFrame:
-    """Report duplicate ids (made unique as ``id#2``…, error) and duplicate names (warning)."""
+    """Report duplicate ids (made unique as ``id#2``…, error) and duplicate names (warning).
+
+    More than :data:`MAX_ROW_MESSAGES` repeated names give one summary line.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows kept so far, with canonical columns (``id``, ``name`` where present).
+    rows : numpy.ndarray of int
+        Row number of each row as the planner sees it.
+    report : LayerReport
+        Receives the problems.
+    check_names : bool
+        Also warn about repeated names (off for demand points, where names repeat).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself, or a copy with repeated ids renamed.
+    """
     out = df
     if "id" in out.columns:
         ids = out["id"].astype("string")
@@ -354,10 +531,32 @@ def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, r
                      already_reported: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Check geometry presence, type and validity against the schema.
 
-    Returns (geometries, ok mask, wrong-type mask). Safe repairs (reported): single-part MultiPoint → Point,
-    polygon in a point layer → a point inside it, invalid polygon → ``make_valid`` when the
-    result is still polygonal with area. Refused rows get ``ok=False``. Rows flagged in
-    ``already_reported`` (an unreadable coordinate) get no second "no position" message.
+    Safe repairs (reported): single-part MultiPoint → Point, polygon in a point layer → a point
+    inside it, invalid polygon → ``make_valid`` when the result is still polygonal with area.
+    Refused rows get ``ok=False``.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of object
+        Shapely geometries (any CRS; None for missing).
+    schema : LayerSchema
+        The layer type (allowed geometry "point" and/or "polygon").
+    rows : numpy.ndarray of int
+        Row number of each geometry as the planner sees it.
+    report : LayerReport
+        Receives the problems.
+    already_reported : numpy.ndarray of bool, optional
+        Rows with an unreadable coordinate, already told; they get no second "no position"
+        message.
+
+    Returns
+    -------
+    geometries : numpy.ndarray of object
+        Copy with the repairs applied.
+    ok : numpy.ndarray of bool
+        True for usable rows.
+    wrong_type : numpy.ndarray of bool
+        True for points in a polygon layer and for lines / other collections.
     """
     geoms = np.asarray(geoms, dtype=object).copy()
     ok = np.ones(len(geoms), dtype=bool)
@@ -435,9 +634,25 @@ def _area_km2_wgs84(geoms: np.ndarray) -> np.ndarray:
 
 
 def check_magnitudes(df: pd.DataFrame, geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, report: LayerReport) -> None:
-    """Warn (with the threshold) about implausible residents/households: more than
-    :data:`geo.numbers.MAX_POINT_POPULATION` at one point, or a polygon denser than
-    :data:`geo.numbers.MAX_DENSITY_PER_KM2` per km². ``geoms`` in WGS-84."""
+    """Warn (with the threshold) about implausible residents/households.
+
+    More than :data:`geo.numbers.MAX_POINT_POPULATION` at one point, or a polygon denser than
+    :data:`geo.numbers.MAX_DENSITY_PER_KM2` per km² (area approximated from degrees). Values are
+    kept; only warnings are added.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Parsed attributes (``population`` / ``households`` in persons / households).
+    geoms : numpy.ndarray of object
+        Geometries in EPSG:4326, aligned with ``df``.
+    ok : numpy.ndarray of bool
+        Rows to check.
+    rows : numpy.ndarray of int
+        Row number of each row as the planner sees it.
+    report : LayerReport
+        Receives the warnings.
+    """
     from geo.numbers import MAX_DENSITY_PER_KM2, MAX_POINT_POPULATION
 
     geoms = np.asarray(geoms, dtype=object)
