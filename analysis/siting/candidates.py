@@ -27,7 +27,22 @@ def _first_class(highway: np.ndarray) -> np.ndarray:
 
 
 def thin_by_spacing(x: np.ndarray, y: np.ndarray, rank: np.ndarray, spacing_m: float) -> np.ndarray:
-    """Indices of a maximal subset of points no two closer than ``spacing_m``, higher rank first."""
+    """Indices of a maximal subset of points no two closer than ``spacing_m``, higher rank first.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray of float
+        Point coordinates in a projected metric CRS (metres).
+    rank : numpy.ndarray
+        Priority of each point (higher kept first; ties: lower index first).
+    spacing_m : float
+        Minimum straight-line distance between kept points, metres; 0 or less keeps all.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Sorted positions of the kept points.
+    """
     n = len(x)
     if n == 0 or spacing_m <= 0:
         return np.arange(n)
@@ -58,8 +73,29 @@ def generate_candidates(
 ) -> gpd.GeoDataFrame:
     """Candidate points on network nodes of ``street_classes`` streets, ``spacing_m`` apart.
 
-    Returns columns candidate_id (G0001...), name, street, highway, generated=True, in the
-    network CRS.
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    street_classes : tuple of str
+        OSM ``highway`` classes whose nodes may become candidates (first class of merged ways).
+    spacing_m : float
+        Minimum straight-line distance between candidates, metres (street corners with more
+        streets are kept first).
+    main_component_only : bool
+        Only nodes of the network's main connected piece.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``candidate_id`` (G0001...), ``name`` (= the id), ``street`` (a street name at
+        the node, "" if none), ``generated`` (True) and point geometry in the network CRS;
+        RangeIndex.
+
+    Raises
+    ------
+    ParameterError
+        Negative ``spacing_m``, or no street of ``street_classes`` in the network.
     """
     if spacing_m < 0:
         raise ParameterError("The candidate spacing must be zero or more metres.")
@@ -93,7 +129,31 @@ def generate_candidates(
 
 
 def prepare_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
-    """A user's candidate layer in ``crs`` with unique string ``candidate_id`` and a ``name``."""
+    """A user's candidate layer in ``crs`` with unique string ``candidate_id`` and a ``name``.
+
+    Rows without a location are dropped; polygons (buildings) become a point inside them.
+    Missing ids come from an ``id`` column or are numbered K0001...; missing names are the id.
+
+    Parameters
+    ----------
+    candidates : geopandas.GeoDataFrame
+        Points or building polygons, any CRS.
+    crs : str
+        Target CRS, the network's projected metric CRS.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Points in ``crs`` with ``candidate_id`` (str), ``name`` (str), ``generated`` (False) and
+        the layer's other columns; RangeIndex.
+
+    Raises
+    ------
+    LayerError
+        The layer is empty, no row has a location, or ids repeat.
+    CRSError
+        The layer has no CRS.
+    """
     if candidates is None or len(candidates) == 0:
         raise LayerError("The candidate layer is empty: add candidate sites (points or building polygons).")
     c = to_crs_checked(candidates, crs, "candidate layer").copy()
@@ -117,7 +177,25 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFra
 
 
 def exclusion_mask(dist_to_existing_m: np.ndarray, min_distance_m: float) -> np.ndarray:
-    """True for candidates closer than ``min_distance_m`` (network metres) to an existing site."""
+    """True for candidates closer than ``min_distance_m`` (network metres) to an existing site.
+
+    Parameters
+    ----------
+    dist_to_existing_m : numpy.ndarray of float
+        Network distance from each candidate to the nearest existing site, metres (inf: none).
+    min_distance_m : float
+        Minimum network distance, metres (0 excludes nothing).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One value per candidate.
+
+    Raises
+    ------
+    ParameterError
+        ``min_distance_m`` is negative.
+    """
     if min_distance_m < 0:
         raise ParameterError("The minimum distance to existing sites must be zero or more metres.")
     return np.asarray(dist_to_existing_m) < min_distance_m

@@ -15,7 +15,19 @@ from analysis.siting.api import SitingResult
 
 
 def siting_layers(result: SitingResult) -> dict[str, pd.DataFrame]:
-    """Layers (GeoDataFrames, WGS-84) and tables (DataFrames) of a siting run."""
+    """Layers (GeoDataFrames, WGS-84) and tables (DataFrames) of a siting run.
+
+    Parameters
+    ----------
+    result : SitingResult
+        The run.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``sites``, ``candidates``, ``isochrones``, ``demand`` and (when present) ``grids`` in
+        EPSG:4326; ``community_table`` and (red stations) ``demand_weights`` without geometry.
+    """
     layers: dict[str, pd.DataFrame] = dict(result.to_wgs84())
     layers["community_table"] = result.communities
     if result.weights is not None:
@@ -24,7 +36,22 @@ def siting_layers(result: SitingResult) -> dict[str, pd.DataFrame]:
 
 
 def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None) -> dict[str, str]:
-    """Parameters, solver evidence and data sources as text key/values."""
+    """Parameters, solver evidence and data sources as text key/values.
+
+    Parameters
+    ----------
+    result : SitingResult
+        The run.
+    sources : dict of str to str, optional
+        Data sources (e.g. file names and SHA-256) added as further rows.
+
+    Returns
+    -------
+    dict of str to str
+        Software, time (UTC), kind, problem, threshold (metres), speed (km/h), minimum distance
+        to existing sites and candidate spacing (metres), measuring CRS, notes, the summary as
+        JSON, a demo note for sample data, then ``sources``.
+    """
     p = result.params
     s = result.summary
     meta = {
@@ -49,5 +76,20 @@ def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None)
 
 
 def write_siting_gpkg(result: SitingResult, path: str | Path, sources: dict[str, str] | None = None) -> Path:
-    """Write the run to ``path`` (GeoPackage, replaced atomically)."""
+    """Write the run to ``path`` (GeoPackage, replaced atomically).
+
+    Parameters
+    ----------
+    result : SitingResult
+        The run.
+    path : str or Path
+        Target ``.gpkg`` file.
+    sources : dict of str to str, optional
+        Data sources for the metadata table.
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`Path`.
+    """
     return write_gpkg(siting_layers(result), path, siting_metadata(result, sources))

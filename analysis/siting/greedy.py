@@ -25,6 +25,7 @@ class GreedySequence:
 
     @property
     def total(self) -> float:
+        """Summed weight the picks add (same units as the weights)."""
         return float(self.gains.sum())
 
 
@@ -41,13 +42,34 @@ def greedy_cover(
 ) -> GreedySequence:
     """Pick up to ``k`` columns (all needed if ``k`` is None) maximising covered ``weights``.
 
-    ``allowed`` restricts picks to a subset of columns (used to order a given solution).
-    With ``k=None`` and unit weights this is greedy set cover (LSCP heuristic).
+    With ``k=None`` and unit weights this is greedy set cover (LSCP heuristic). Ties go to the
+    lowest column index.
 
-    Building facts (MCLP): with ``budget``, each pick must fit in what is left of it (``cost`` per
-    column, e.g. 万元; the sum of picked costs never exceeds the budget); ``bonus`` (weight units,
-    >= 0) is added to a column's score (state-owned idle property preferred) but a column is only
-    picked when it covers new weight. ``gains`` stay the covered weight only.
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Demand rows × candidate columns, nonzero where the column covers the row.
+    weights : numpy.ndarray of float
+        Demand weight per row (residents, outdoor-work units, or 1 for set cover).
+    k : int or None
+        Most columns to pick; None: as many as there are columns.
+    allowed : numpy.ndarray of int, optional
+        Restricts picks to these columns (used to order a given solution).
+    stop_when_no_gain : bool
+        Stop when no column covers new weight (False: keep picking, gain 0).
+    cost : numpy.ndarray of float, optional
+        Cost per column (e.g. 万元; NaN counts as unaffordable); used with ``budget``.
+    budget : float, optional
+        MCLP building facts: each pick must fit in what is left of the budget (the sum of picked
+        costs never exceeds it). None: no budget.
+    bonus : numpy.ndarray of float, optional
+        Added to a column's score (weight units, >= 0; state-owned idle property preferred), but
+        a column is only picked when it covers new weight (with ``stop_when_no_gain``).
+
+    Returns
+    -------
+    GreedySequence
+        Columns in pick order and the covered weight each adds (the bonus never included).
     """
     csr = sp.csr_matrix(cover, dtype=np.float64)
     csc = csr.tocsc()
@@ -90,6 +112,20 @@ def order_by_marginal_gain(cover: sp.csr_matrix, weights: np.ndarray, chosen) ->
     """Order a given set of columns greedily: each next one adds the most not-yet-covered weight.
 
     Every chosen column appears, even when it adds nothing (gain 0).
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Demand rows × candidate columns, nonzero where the column covers the row.
+    weights : numpy.ndarray of float
+        Demand weight per row.
+    chosen : array_like of int
+        The columns to order.
+
+    Returns
+    -------
+    GreedySequence
+        ``chosen`` in greedy order with the weight each adds.
     """
     chosen = np.asarray(chosen, dtype=np.int64)
     seq = greedy_cover(cover, weights, len(chosen), allowed=chosen, stop_when_no_gain=False)
@@ -106,8 +142,25 @@ def greedy_pmedian(
 ) -> GreedySequence:
     """Greedy p-median: pick ``k`` columns, each time the one cutting sum(weight x cost) most.
 
-    ``base_cost`` is each row's cost before any pick (existing sites or a penalty), so gains are
-    reductions of weighted cost (e.g. resident-minutes). Pairs list the finite row-column costs.
+    Stops early when no column reduces the weighted cost.
+
+    Parameters
+    ----------
+    pair_row, pair_col : numpy.ndarray of int
+        Demand row and candidate column of each finite row-column cost.
+    pair_cost : numpy.ndarray of float
+        Cost of each pair (e.g. walking minutes).
+    weights : numpy.ndarray of float
+        Demand weight per row (e.g. residents).
+    base_cost : numpy.ndarray of float
+        Each row's cost before any pick (existing sites or a penalty), same unit as ``pair_cost``.
+    k : int
+        Most columns to pick.
+
+    Returns
+    -------
+    GreedySequence
+        Columns in pick order; gains are reductions of weighted cost (e.g. resident-minutes).
     """
     cur = np.asarray(base_cost, dtype=np.float64).copy()
     w = np.asarray(weights, dtype=np.float64)

@@ -41,9 +41,35 @@ def solve_highs(
     options: dict | None = None,
     start: np.ndarray | None = None,
 ) -> HighsRun:
-    """Solve min/max cost.x s.t. row_lo <= A x <= row_hi, col bounds; ``integer`` = bool mask.
+    """Solve min/max cost.x s.t. row_lo <= A x <= row_hi and column bounds, with HiGHS.
 
-    ``start`` is a full feasible column vector given to HiGHS as an incumbent (MIP only).
+    Parameters
+    ----------
+    a : scipy.sparse.csr_matrix
+        Constraint matrix, rows × columns.
+    cost : numpy.ndarray of float
+        Objective coefficient per column (model units, e.g. demand weight).
+    col_lo, col_hi : numpy.ndarray of float
+        Column bounds (:data:`INF` for none).
+    row_lo, row_hi : numpy.ndarray of float
+        Row bounds (:data:`INF` for none).
+    integer : numpy.ndarray of bool or None
+        True for integer columns; None or all False solves the LP.
+    maximize : bool
+        Maximise instead of minimise.
+    time_limit_s : float
+        HiGHS time limit, seconds (at least 0.01).
+    options : dict, optional
+        Further HiGHS options (name -> value).
+    start : numpy.ndarray of float, optional
+        A full feasible column vector given to HiGHS as an incumbent (MIP only).
+
+    Returns
+    -------
+    HighsRun
+        Status ("optimal", "time_limit", "infeasible" or HiGHS's text), column values (None
+        without a feasible solution), objective, proven dual bound (an LP not solved to
+        optimality reports ±INF) and wall seconds.
     """
     a = sp.csr_matrix(a, dtype=np.float64)
     n_row, n_col = a.shape

@@ -44,11 +44,27 @@ class LagrangianMCLP:
 
     @property
     def gap(self) -> float:
+        """Relative gap (bound - objective) / objective, 0-1 (objective floored at 1e-12)."""
         return (self.bound - self.objective) / max(abs(self.objective), 1e-12)
 
 
 def covered_weight(csr: sp.csr_matrix, w: np.ndarray, cols: np.ndarray) -> float:
-    """Weight of the rows covered by ``cols``."""
+    """Weight of the rows covered by ``cols``.
+
+    Parameters
+    ----------
+    csr : scipy.sparse.csr_matrix
+        Cover matrix, demand rows × candidate columns.
+    w : numpy.ndarray of float
+        Weight per row.
+    cols : numpy.ndarray of int
+        Chosen columns.
+
+    Returns
+    -------
+    float
+        Summed weight of the rows with at least one chosen column (weight units).
+    """
     x = np.zeros(csr.shape[1])
     x[np.asarray(cols, dtype=np.int64)] = 1.0
     return float(w @ ((csr @ x) > 0))
@@ -64,6 +80,30 @@ def tabu_improve(csr: sp.csr_matrix, csc: sp.csc_matrix, w: np.ndarray, cols: np
     swapped are tabu for a few steps unless the swap gives a new best. On the city benchmark
     (bench_issue16.py) greedy is a 1-swap local optimum; 300 steps (3 s loaded, <1 s idle) lift
     it from 258,357 to 258,634 (reduced objective), better than HiGHS's incumbent after 120 s.
+
+    Parameters
+    ----------
+    csr : scipy.sparse.csr_matrix
+        Cover matrix, demand rows × candidate columns.
+    csc : scipy.sparse.csc_matrix
+        The same matrix in CSC form.
+    w : numpy.ndarray of float
+        Weight per row.
+    cols : numpy.ndarray of int
+        Starting columns (the number of sites K stays the same).
+    max_steps : int
+        Most swaps.
+    time_limit_s : float
+        Stop after this many seconds (checked after each step).
+    seed : int
+        Seed of the random tabu tenures.
+
+    Returns
+    -------
+    cols : numpy.ndarray of int
+        Best set seen, sorted.
+    weight : float
+        Its covered weight.
     """
     rng = np.random.default_rng(seed)
     x = np.zeros(csr.shape[1], dtype=bool)
@@ -123,8 +163,37 @@ def lagrangian_mclp(
     improve_s: float = 0.0,
     init: np.ndarray | None = None,
 ) -> LagrangianMCLP:
-    """Subgradient optimisation of the Lagrangian bound with a feasible heuristic every few steps,
-    after ``improve_s`` seconds of tabu search from ``start_cols``; then exact fixing."""
+    """Subgradient optimisation of the Lagrangian bound, then exact fixing.
+
+    A feasible heuristic runs every :data:`HEURISTIC_EVERY` steps, after ``improve_s`` seconds of
+    tabu search from ``start_cols``.
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Cover matrix, reduced demand rows × candidate columns.
+    weights : numpy.ndarray of float
+        Weight per row (residents or outdoor-work units).
+    k : int
+        Number of new sites K (capped at the number of columns).
+    start_cols : numpy.ndarray of int, optional
+        Incumbent to start from (e.g. the greedy answer).
+    time_limit_s : float
+        Stop the subgradient steps after this many seconds.
+    max_iter : int
+        Most subgradient steps.
+    target_gap : float
+        Stop when (bound - incumbent) <= target_gap x incumbent (fraction, 0-1).
+    improve_s : float
+        Seconds of :func:`tabu_improve` on ``start_cols`` first (0: none).
+    init : numpy.ndarray of float, optional
+        Starting multipliers (clipped to 0..w); None starts from the weights.
+
+    Returns
+    -------
+    LagrangianMCLP
+        Proven upper bound, best columns and their covered weight, and the exact fixings.
+    """
     t0 = time.perf_counter()
     csr = sp.csr_matrix(cover, dtype=np.float64)
     csc = csr.tocsc()

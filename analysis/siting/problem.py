@@ -123,10 +123,31 @@ class CoverageProblem:
 
     @classmethod
     def from_cost_matrix(cls, cost, weights, threshold_m: float, existing_cost=None, cutoff_m=None) -> "CoverageProblem":
-        """Small dense demand x candidate cost matrix (metres; tests, examples). ``inf`` = unreachable.
+        """Build from a small dense demand x candidate cost matrix (tests, examples).
 
-        ``existing_cost`` (demand x existing sites) gives the existing sites' distances.
-        Pairs up to ``cutoff_m`` (default: the threshold) are kept.
+        Parameters
+        ----------
+        cost : array_like of float
+            Network distance in metres, demand × candidates; ``inf`` = unreachable.
+        weights : array_like of float
+            Demand weight per demand point (residents or outdoor-work weight).
+        threshold_m : float
+            Coverage distance in metres.
+        existing_cost : array_like of float, optional
+            Distances (metres) demand × existing sites; their minimum per row becomes
+            ``existing_dist_m``. None: no existing sites.
+        cutoff_m : float, optional
+            Pairs up to this distance (metres) are kept (default: ``threshold_m``).
+
+        Returns
+        -------
+        CoverageProblem
+            As :meth:`from_pairs`.
+
+        Raises
+        ------
+        ParameterError
+            Values that :meth:`from_pairs` refuses.
         """
         cost = np.asarray(cost, dtype=np.float64)
         cutoff = threshold_m if cutoff_m is None else cutoff_m
@@ -154,11 +175,33 @@ class CoverageProblem:
         return self._cover
 
     def covered_weight(self, chosen) -> float:
-        """Total weight covered by existing sites plus the chosen candidates."""
+        """Total weight covered by existing sites plus the chosen candidates.
+
+        Parameters
+        ----------
+        chosen : array_like of int
+            Candidate indices opened.
+
+        Returns
+        -------
+        float
+            Covered demand weight (residents or outdoor-work units).
+        """
         return float(self.weights[self.covered_mask(chosen)].sum())
 
     def covered_mask(self, chosen) -> np.ndarray:
-        """Bool per demand point covered by an existing site or one of ``chosen`` candidates."""
+        """Bool per demand point covered by an existing site or one of ``chosen`` candidates.
+
+        Parameters
+        ----------
+        chosen : array_like of int
+            Candidate indices opened.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            Length ``n_demand``; covered means within ``threshold_m`` network metres.
+        """
         chosen = np.asarray(chosen, dtype=np.int64)
         pick = np.zeros(self.n_candidates, dtype=np.float64)
         pick[chosen] = 1.0
@@ -180,10 +223,12 @@ class ReducedCoverage:
 
     @property
     def n_rows(self) -> int:
+        """Rows of the reduced model (merged demand groups)."""
         return self.cover.shape[0]
 
     @property
     def n_cols(self) -> int:
+        """Columns of the reduced model (candidates kept)."""
         return self.cover.shape[1]
 
 
@@ -221,6 +266,16 @@ def dominated_columns(a: sp.csr_matrix) -> np.ndarray:
     """Bool per column of a bool matrix: its row set is contained in another column's.
 
     Of identical columns the lowest index is kept. Empty columns are dominated.
+
+    Parameters
+    ----------
+    a : scipy.sparse.csr_matrix
+        Bool cover matrix, rows × columns.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One value per column.
     """
     n_cols = a.shape[1]
     ai = a.astype(np.int32).tocsc()
@@ -235,7 +290,25 @@ def dominated_columns(a: sp.csr_matrix) -> np.ndarray:
 
 
 def reduce_coverage(problem: CoverageProblem, *, drop_dominated: bool = True) -> ReducedCoverage:
-    """Exact reduction for MCLP and LSCP (see module docstring)."""
+    """Exact reduction for MCLP and LSCP (see module docstring).
+
+    Demand covered by existing sites is set aside (``fixed_weight``), demand no candidate covers
+    is flagged ``uncoverable``, demand with weight 0 is dropped, rows with identical candidate
+    sets are merged (weights summed) and dominated candidates dropped.
+
+    Parameters
+    ----------
+    problem : CoverageProblem
+        The full problem.
+    drop_dominated : bool
+        Drop candidates whose covered set is contained in another's (exact for MCLP and LSCP
+        without budgets or per-candidate bonuses).
+
+    Returns
+    -------
+    ReducedCoverage
+        The reduced model with its maps back to demand points and candidates.
+    """
     a = problem.cover
     fixed = problem.covered_by_existing
     has_cand = np.diff(a.indptr) > 0

@@ -55,7 +55,14 @@ HOTSPOT_WEIGHT = 10.0
 
 
 def weights_table() -> pd.DataFrame:
-    """The proxy's weights for display: source, tag, weight, unit, reason."""
+    """The proxy's weights for display: source, tag, weight, unit, reason.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source``, ``tag``, ``weight`` (outdoor-work units), ``unit`` ("per km",
+        "per POI", ...) and ``why``; one row per street class, POI rule and the hotspot rule.
+    """
     rows = [("street class", f"highway={k}", v, "per km", "busier streets: cleaning routes, riders")
             for k, v in CLASS_WEIGHTS.items()]
     rows.append(("street class", "other walkable highway", DEFAULT_CLASS_WEIGHT, "per km", "default"))
@@ -66,7 +73,18 @@ def weights_table() -> pd.DataFrame:
 
 
 def poi_weight(pois: pd.DataFrame) -> np.ndarray:
-    """Weight of each POI row (columns amenity / shop / office, '' when missing)."""
+    """Weight of each POI row (first matching rule of :data:`POI_WEIGHTS`).
+
+    Parameters
+    ----------
+    pois : pandas.DataFrame
+        POIs with columns ``amenity`` / ``shop`` / ``office`` ('' or missing when not tagged).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Outdoor-work units per row, 0 when no rule matches.
+    """
     out = np.zeros(len(pois))
     done = np.zeros(len(pois), dtype=bool)
     for key, value, w, _ in POI_WEIGHTS:
@@ -98,8 +116,34 @@ def worker_demand(
 ) -> gpd.GeoDataFrame:
     """Street-segment demand points (midpoints) with outdoor-work ``weight`` and its parts.
 
-    Columns: demand_id, edge, street, highway, length_m, class_weight, poi_weight,
-    hotspot_weight, weight (alias ``population`` for shared code paths); network CRS.
+    Only segments of the network's main piece with a positive weight become demand points.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    pois : geopandas.GeoDataFrame or None
+        OSM points of interest (any CRS, e.g. the EPSG:4326 ``pois`` layer of
+        :func:`geo.osm_features.load_osm_features`); each adds its weight to the nearest segment
+        within ``POI_RADIUS_M`` (100 m).
+    hotspots : geopandas.GeoDataFrame, optional
+        The planner's worker hotspots (any CRS), each adding ``HOTSPOT_WEIGHT`` or its own
+        ``weight`` column (number >= 0) to the nearest segment within 100 m.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``demand_id`` (0..n-1), ``edge``, ``street``, ``highway``, ``length_m`` (metres),
+        ``class_weight``, ``poi_weight``, ``hotspot_weight``, ``weight`` (outdoor-work units,
+        the sum) and ``population`` (= ``weight``, for shared code paths); midpoints in the
+        network CRS.
+
+    Raises
+    ------
+    LayerError
+        A hotspot ``weight`` that is not a number >= 0.
+    CRSError
+        ``pois`` or ``hotspots`` without a CRS.
     """
     cls = _first_class(network.edge_highway)
     cw = np.array([CLASS_WEIGHTS.get(c, DEFAULT_CLASS_WEIGHT) for c in cls]) * network.edge_length / 1000.0
