@@ -95,7 +95,23 @@ def _fingerprint(payload: dict, files: dict[str, str | None]) -> str:
 
 
 def read_manifest_frame(path: str | Path) -> pd.DataFrame:
-    """The manifest's cells as text (CSV in UTF-8/GBK, or the first sheet of an XLSX)."""
+    """The manifest's cells as text (CSV in UTF-8/GBK, or the first sheet of an XLSX).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``/``.txt``/``.tsv`` or ``.xlsx``/``.xlsm`` manifest.
+
+    Returns
+    -------
+    DataFrame
+        The cells as text, empty rows dropped, headers as written.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the file does not exist, has another suffix or its text cannot be decoded.
+    """
     p = Path(path)
     if not p.is_file():
         raise LayerError(f"找不到批处理清单 {p}。 The batch manifest {p} does not exist.")
@@ -118,6 +134,22 @@ def read_manifest(path: str | Path) -> list[AreaTask]:
     Refuses (LayerError, bilingual) a manifest without an area column, with no rows, with an
     unsafe or repeated output name or a bad number. A missing layer FILE is not refused here:
     that area fails alone when it runs, and the others go on.
+
+    Parameters
+    ----------
+    path : str or Path
+        The manifest (CSV or XLSX; headers in Chinese or English, see :data:`COLUMNS`).
+
+    Returns
+    -------
+    list of AreaTask
+        One per row, in order: absolute file paths, minutes, km/h, access cap in metres, coords,
+        output name and fingerprint.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        As described above.
     """
     p = Path(path)
     df = read_manifest_frame(p)
@@ -164,12 +196,38 @@ def read_manifest(path: str | Path) -> list[AreaTask]:
 
 
 def area_paths(out_dir: str | Path, out: str) -> dict[str, Path]:
+    """The result files of one area under ``out_dir/areas/``.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The batch output folder.
+    out : str
+        The area's output name.
+
+    Returns
+    -------
+    dict of str to Path
+        ``gpkg``, ``json``, ``done``, ``error`` -> ``areas/<out>.<key>``.
+    """
     d = Path(out_dir) / "areas"
     return {k: d / f"{out}.{k}" for k in ("gpkg", "json", "done", "error")}
 
 
 def is_done(task: AreaTask, out_dir: str | Path) -> bool:
-    """True when the area's done marker matches this row and its result files are there."""
+    """True when the area's done marker matches this row and its result files are there.
+
+    Parameters
+    ----------
+    task : AreaTask
+        The manifest row.
+    out_dir : str or Path
+        The batch output folder.
+
+    Returns
+    -------
+    bool
+    """
     p = area_paths(out_dir, task.out)
     try:
         return p["done"].read_text(encoding="utf-8").strip() == task.key and p["json"].is_file() and p["gpkg"].is_file()
@@ -193,6 +251,20 @@ def run_area(task: AreaTask, out_dir: str) -> dict:
     """Run one area's coverage; write its GeoPackage, figures and done marker; never raises.
 
     Returns the figures (``FIGURES`` keys; ``status`` "done" or "failed" with ``error``).
+
+    Parameters
+    ----------
+    task : AreaTask
+        The manifest row.
+    out_dir : str
+        The batch output folder (absolute when workers run elsewhere).
+
+    Returns
+    -------
+    dict
+        ``area``, ``out``, ``row``, ``status`` and, when done, the summary figures (persons, 0-1
+        share, minutes, km/h), network size, ``seconds``, ``cpu_s``, ``peak_rss_mb`` and
+        ``outline_wkt`` (EPSG:4326); when failed, ``error`` and ``seconds``.
     """
     from analysis.export import write_coverage_gpkg
     from analysis.params import WalkParams
@@ -230,7 +302,20 @@ def run_area(task: AreaTask, out_dir: str) -> dict:
 
 
 def load_done(task: AreaTask, out_dir: str | Path) -> dict:
-    """The figures of an area finished by an earlier run."""
+    """The figures of an area finished by an earlier run.
+
+    Parameters
+    ----------
+    task : AreaTask
+        The manifest row.
+    out_dir : str or Path
+        The batch output folder.
+
+    Returns
+    -------
+    dict
+        The figures stored in ``areas/<out>.json`` with ``status`` "skipped (done before)".
+    """
     fig = json.loads(area_paths(out_dir, task.out)["json"].read_text(encoding="utf-8"))
     return {**fig, "status": "skipped (done before)"}
 
@@ -252,6 +337,7 @@ class BatchResult:
 
     @property
     def failed(self) -> pd.DataFrame:
+        """The rows of the areas that failed."""
         return self.table[self.table["status"] == "failed"]
 
 
@@ -262,6 +348,23 @@ def run_batch(
     """Run the areas not finished yet on ``client`` (a ``distributed.Client``); write the summary.
 
     ``progress(done, total, figures)`` is called once per area as it finishes (skipped areas first).
+
+    Parameters
+    ----------
+    tasks : list of AreaTask
+        The manifest rows.
+    out_dir : str or Path
+        Output folder (made absolute, created when missing).
+    client : distributed.Client
+        The Dask client the areas run on.
+    progress : callable, optional
+        See above.
+
+    Returns
+    -------
+    BatchResult
+        The summary table (manifest order), the written ``summary.gpkg`` and ``summary.xlsx``,
+        wall time in seconds and counts run / skipped / failed.
     """
     from distributed import as_completed
 
@@ -298,7 +401,18 @@ def run_batch(
 
 
 def summary_table(rows: Iterable[dict]) -> gpd.GeoDataFrame:
-    """Every area's figures, one row each, with the area's outline (WGS-84) where known."""
+    """Every area's figures, one row each, with the area's outline (WGS-84) where known.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        Figures per area as returned by :func:`run_area` or :func:`load_done`.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns ``row`` and :data:`FIGURES`; outlines in EPSG:4326 (None when unknown).
+    """
     rows = list(rows)
     df = pd.DataFrame([{k: r.get(k) for k in ["row", *FIGURES]} for r in rows])
     for c in ("total_pop", "covered_pop", "covered_share", "uncovered_pop", "off_network_pop", "unreachable_pop",
@@ -310,14 +424,38 @@ def summary_table(rows: Iterable[dict]) -> gpd.GeoDataFrame:
 
 
 def xlsx_text_safe(v):
-    """Text cells that a spreadsheet would run as a formula are written as text ('=…'); see geo.spreadsheet."""
+    """Text cells that a spreadsheet would run as a formula are written as text ('=…'); see geo.spreadsheet.
+
+    Parameters
+    ----------
+    v : Any
+        A cell value.
+
+    Returns
+    -------
+    Any
+        ``v``, with a leading ``'`` when it is text a spreadsheet would run as a formula.
+    """
     from geo.spreadsheet import safe_value
 
     return safe_value(v)
 
 
 def write_summary(table: gpd.GeoDataFrame, out_dir: Path) -> tuple[Path, Path]:
-    """``summary.gpkg`` (layer ``areas``) and ``summary.xlsx``, each written atomically."""
+    """``summary.gpkg`` (layer ``areas``) and ``summary.xlsx``, each written atomically.
+
+    Parameters
+    ----------
+    table : GeoDataFrame
+        From :func:`summary_table` (EPSG:4326).
+    out_dir : Path
+        The batch output folder.
+
+    Returns
+    -------
+    tuple of (Path, Path)
+        The GeoPackage and the XLSX.
+    """
     import pyogrio
 
     gpkg = out_dir / "summary.gpkg"
@@ -340,10 +478,28 @@ def write_summary(table: gpd.GeoDataFrame, out_dir: Path) -> tuple[Path, Path]:
 
 
 def default_out_dir(manifest: str | Path) -> Path:
+    """The default output folder of a manifest: ``out/batch/<manifest stem>``.
+
+    Parameters
+    ----------
+    manifest : str or Path
+        The manifest file.
+
+    Returns
+    -------
+    Path
+        Relative to the current folder.
+    """
     return Path("out") / "batch" / Path(manifest).stem
 
 
 def env_threads_one() -> dict[str, str]:
-    """Environment for worker processes: one BLAS/OpenMP thread each (1 thread per worker)."""
+    """Environment for worker processes: one BLAS/OpenMP thread each (1 thread per worker).
+
+    Returns
+    -------
+    dict of str to str
+        ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` set to "1".
+    """
     return {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
