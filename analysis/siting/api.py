@@ -87,10 +87,34 @@ class SitingParams:
     state_idle_bonus_share: float = STATE_IDLE_BONUS_SHARE
 
     def threshold_m(self, kind: str) -> float:
+        """Coverage distance along the network for ``kind``.
+
+        Parameters
+        ----------
+        kind : str
+            "center" (the walking reach of ``walk``: minutes x speed) or "red-station"
+            (``station_radius_m``).
+
+        Returns
+        -------
+        float
+            Metres along the walking network.
+        """
         return self.walk.reach_m() if kind == "center" else float(self.station_radius_m)
 
     def min_area_m2(self, kind: str) -> float:
-        """Minimum floor area (m²) of a candidate building for ``kind`` (0: no minimum)."""
+        """Minimum floor area of a candidate building for ``kind`` (0: no minimum).
+
+        Parameters
+        ----------
+        kind : str
+            "center" or "red-station".
+
+        Returns
+        -------
+        float
+            Square metres (m²).
+        """
         return float(self.min_area_center_m2 if kind == "center" else self.min_area_station_m2)
 
 
@@ -182,8 +206,56 @@ def prepare_siting(
 ) -> SitingInputs:
     """Steps 1-3 of the module docstring: demand, candidates, exclusion and coverage sets.
 
-    ``study_area`` (polygons, e.g. the grids): red-station demand built from OSM and generated
-    candidates are kept inside it, so sites are not proposed outside the planner's area.
+    Candidates off the network, within ``min_distance_to_existing_m`` of an existing site, below
+    the minimum floor area, or without a cost under a budget keep a ``status`` saying why they
+    are excluded.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network; every output is in its projected metric CRS (metres).
+    kind : str
+        "center" (党群服务中心) or "red-station" (红色驿站).
+    existing : geopandas.GeoDataFrame or None
+        Existing sites (points or polygons, any CRS); they stay open and count.
+    demand : geopandas.GeoDataFrame or None
+        Residents with ``population`` (persons; points or polygons, any CRS) for centers; for red
+        stations None builds the OSM outdoor-work proxy from ``pois``/``hotspots``, or pass points
+        with ``weight``/``population`` (points with a ``group`` column count outdoor workers).
+    candidates : geopandas.GeoDataFrame, optional
+        The planner's candidate layer (any CRS; optional ``area_m2`` m², ``cost_wan`` 万元,
+        ``owner_type``); None or empty generates street positions.
+    problem : str
+        "mclp", "lscp" or "pmedian" (p-median keeps pairs up to ``pmedian_cutoff_factor`` x the
+        threshold).
+    params : SitingParams
+        Walking, spacing, exclusion and building-fact settings.
+    pois : geopandas.GeoDataFrame, optional
+        OSM points of interest for the red-station proxy (any CRS).
+    hotspots : geopandas.GeoDataFrame, optional
+        The planner's outdoor-worker hotspots for the red-station proxy (any CRS).
+    study_area : geopandas.GeoDataFrame, optional
+        Polygons (e.g. the grids, any CRS): red-station demand built from OSM and generated
+        candidates are kept inside it, so sites are not proposed outside the planner's area.
+    progress : callable
+        Receives one English line per step (default: silent).
+
+    Returns
+    -------
+    SitingInputs
+        Demand (``weight``) and candidates (``status``) in the network CRS, their snaps,
+        distances to existing sites (metres), the usable candidate rows and the
+        :class:`CoverageProblem`.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``kind`` or ``problem``, building-fact settings out of range (a budget other than
+        for MCLP), or no candidate left after the exclusions.
+    LayerError
+        An empty or unusable demand or candidate layer.
+    CRSError
+        A layer without a CRS.
     """
     _check(kind, problem, 1)
     _check_facts(params, problem)
@@ -298,11 +370,59 @@ def run_siting(
 ) -> SitingResult:
     """Site ``k`` new service centers (``kind="center"``) or red stations (``"red-station"``).
 
-    ``existing``: sites that stay open (counted). ``demand``: residents with ``population``
-    (centers); for red stations leave it None to use the OSM outdoor-work proxy built from
-    ``pois`` (+ optional ``hotspots``), or pass points with a ``weight``/``population``.
-    ``candidates``: the planner's candidate layer; None generates street positions.
-    ``k`` is ignored by LSCP (pass None). Raises ParameterError / LayerError with a fix-it message.
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network; distances are metres along it.
+    kind : str
+        "center" (党群服务中心) or "red-station" (红色驿站).
+    existing : geopandas.GeoDataFrame or None
+        Sites that stay open (counted), any CRS.
+    demand : geopandas.GeoDataFrame or None
+        Residents with ``population`` (persons) for centers; for red stations leave it None to
+        use the OSM outdoor-work proxy built from ``pois`` (+ optional ``hotspots``), or pass
+        points with a ``weight``/``population``. Any CRS.
+    candidates : geopandas.GeoDataFrame, optional
+        The planner's candidate layer (any CRS); None generates street positions.
+    k : int or None
+        Number of new sites, a whole number >= 1; ignored by LSCP (pass None).
+    problem : str
+        "mclp" (maximal covering), "lscp" (cover all coverable demand with the fewest sites) or
+        "pmedian" (least total weighted walking distance).
+    solver : str
+        "exact" (HiGHS, proven bound) or "greedy".
+    params : SitingParams
+        Walking, spacing, exclusion and building-fact settings.
+    time_limit_s : float
+        Time limit of the exact solver, seconds.
+    grids : geopandas.GeoDataFrame, optional
+        Grid polygons (any CRS): before/after per grid, and the study area for generated
+        candidates and proxy demand.
+    communities : geopandas.GeoDataFrame, optional
+        Community polygons (any CRS) for the per-community table.
+    pois : geopandas.GeoDataFrame, optional
+        OSM points of interest for the red-station proxy.
+    hotspots : geopandas.GeoDataFrame, optional
+        Outdoor-worker hotspots for the red-station proxy.
+    progress : callable
+        Receives one English line per step (default: silent).
+
+    Returns
+    -------
+    SitingResult
+        Chosen sites in greedy order, candidates with status, demand with coverage before/after,
+        community and grid tables, reach areas of the new sites and the :class:`SitingSummary`;
+        layers in the network's projected metric CRS (``to_wgs84`` for maps and files).
+
+    Raises
+    ------
+    ParameterError
+        Settings out of range (kind, problem, K, solver, time limit, building facts), or no
+        usable candidate; each with a fix-it message.
+    LayerError
+        An empty or unusable input layer.
+    CRSError
+        A layer without a CRS.
     """
     _check(kind, problem, k)
     inputs = prepare_siting(network, kind, existing, demand, candidates, problem=problem, params=params,
@@ -363,7 +483,39 @@ def solve_siting(
     communities: gpd.GeoDataFrame | None = None,
     progress: Callable[[str], None] = _quiet,
 ) -> SitingResult:
-    """Steps 4-5: solve on prepared inputs and build the planner's outputs."""
+    """Steps 4-5: solve on prepared inputs and build the planner's outputs.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The network ``inputs`` were prepared on.
+    inputs : SitingInputs
+        Result of :func:`prepare_siting` (reusable when only K or the solver changes).
+    k : int or None
+        Number of new sites, a whole number >= 1; ignored by LSCP (pass None).
+    problem : str
+        "mclp", "lscp" or "pmedian" (p-median needs inputs prepared with problem="pmedian").
+    solver : str
+        "exact" (HiGHS) or "greedy".
+    time_limit_s : float
+        Time limit of the exact solver, seconds.
+    grids : geopandas.GeoDataFrame, optional
+        Grid polygons (any CRS) for the per-grid before/after table.
+    communities : geopandas.GeoDataFrame, optional
+        Community polygons (any CRS) for the per-community table.
+    progress : callable
+        Receives one English line per step (default: silent).
+
+    Returns
+    -------
+    SitingResult
+        As :func:`run_siting`; layers in the network CRS (metres).
+
+    Raises
+    ------
+    ParameterError
+        Settings out of range, or coverage-only inputs used for p-median.
+    """
     kind = inputs.kind
     _check(kind, problem, k)
     if problem == "pmedian" and inputs.cutoff_m <= inputs.threshold_m and inputs.params.pmedian_cutoff_factor > 1:
