@@ -31,7 +31,23 @@ __all__ = ["FORMATS", "DataSource", "ReportInputs", "ReportContent", "build_cont
 
 
 def parse_formats(formats) -> tuple[str, ...]:
-    """Formats from a list or a comma-separated string ("pdf,xlsx"); refuses unknown ones."""
+    """Formats from a list or a comma-separated string ("pdf,xlsx"); refuses unknown ones.
+
+    Parameters
+    ----------
+    formats : str or iterable of str
+        E.g. ``"pdf,xlsx"`` or ``["pdf", ".html"]`` (case and a leading dot ignored).
+
+    Returns
+    -------
+    tuple of str
+        Known formats of :data:`FORMATS`, in the given order, without repeats.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When a format is unknown or none is given.
+    """
     if isinstance(formats, str):
         formats = [f for f in formats.replace(" ", "").split(",") if f]
     out = tuple(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
@@ -42,7 +58,21 @@ def parse_formats(formats) -> tuple[str, ...]:
 
 
 def report_filename(fmt: str, lang: str, stem: str = "servicecircle_report") -> str:
-    """File name of one format, e.g. ``servicecircle_report_zh.pdf``."""
+    """File name of one format, e.g. ``servicecircle_report_zh.pdf``.
+
+    Parameters
+    ----------
+    fmt : str
+        One of :data:`FORMATS`.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    stem : str
+        Start of the file name.
+
+    Returns
+    -------
+    str
+    """
     return f"{stem}_{lang}{SUFFIX[fmt]}"
 
 
@@ -61,6 +91,35 @@ def build_report(
     ``siting``/``after``: the proposal, see :func:`analysis.report.content.build_content`.
     The set is built in a private folder beside ``out_dir`` and swapped into place at the end
     (:func:`geo.safe_io.atomic_folder`): an interrupted run leaves the previous complete set.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run reported (projected metric CRS).
+    formats : str or iterable of str
+        Formats to write (see :func:`parse_formats`); all four by default.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    out_dir : str or Path
+        The folder that receives the set (replaced as a whole).
+    siting : SitingResult, optional
+        A siting run for the proposal section.
+    inputs : ReportInputs, optional
+        Data sources, basemap features, network, stations and the like.
+    stem : str
+        Start of the file names (see :func:`report_filename`).
+    after : CoverageResult, optional
+        The coverage run with the proposed sites added.
+
+    Returns
+    -------
+    dict of str to Path
+        Format -> written file in ``out_dir``.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When a format or the language is unknown, or the proposal inputs do not fit together.
     """
     fmts = parse_formats(formats)
     lang = check_lang(lang)
@@ -120,7 +179,33 @@ def _test_hook(path: Path) -> None:
 
 def build_report_bytes(result: CoverageResult, fmt: str, lang: str = "zh", siting: SitingResult | None = None,
                        inputs: ReportInputs | None = None, after: CoverageResult | None = None) -> bytes:
-    """One report format as bytes (for Streamlit download buttons)."""
+    """One report format as bytes (for Streamlit download buttons).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run reported.
+    fmt : str
+        One of :data:`FORMATS`.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    siting : SitingResult, optional
+        A siting run for the proposal section.
+    inputs : ReportInputs, optional
+        Data sources and context layers.
+    after : CoverageResult, optional
+        The coverage run with the proposed sites added.
+
+    Returns
+    -------
+    bytes
+        The file's content.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        When the format or the language is unknown.
+    """
     (fmt,) = parse_formats([fmt])
     if fmt == "xlsx":
         from analysis.report.xlsx import xlsx_bytes

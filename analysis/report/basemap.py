@@ -23,7 +23,22 @@ _CLIPPED_MAX = 4
 def basemap_layers(inputs: ReportInputs | None, crs: str, bbox: tuple[float, float, float, float]) -> dict[str, gpd.GeoDataFrame]:
     """Basemap layers in ``crs`` (metres), clipped to ``bbox`` (minx, miny, maxx, maxy in ``crs``).
 
-    The same sources and extent give the same (shared, not to be modified) layers."""
+    The same sources and extent give the same (shared, not to be modified) layers.
+
+    Parameters
+    ----------
+    inputs : ReportInputs or None
+        ``features`` (OSM layers) and/or ``network`` (its streets when no street layer is given).
+    crs : str
+        The map's projected metric CRS.
+    bbox : tuple of float
+        Map extent (minx, miny, maxx, maxy) in ``crs``, metres.
+
+    Returns
+    -------
+    dict of str to GeoDataFrame
+        Non-empty layers among ``landuse``, ``green``, ``water``, ``buildings``, ``streets``, in ``crs``.
+    """
     inputs = inputs or ReportInputs()
     key = (str(crs), tuple(float(v) for v in bbox))
     for feats, net, c, b, layers in _CLIPPED:

@@ -14,7 +14,19 @@ from analysis.report.labels import label  # noqa: E402
 
 
 def chart_curve(content: ReportContent, threshold_min: float):
-    """Share covered (%) at each threshold from the report's curve table; the threshold marked."""
+    """Share covered (%) at each threshold from the report's curve table; the threshold marked.
+
+    Parameters
+    ----------
+    content : ReportContent
+        Report content with the ``curve`` table (``minutes``, ``covered_share`` 0-1).
+    threshold_min : float
+        The service-circle threshold, minutes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     use_cjk_font()
     lang = content.lang
     df = content.tables["curve"].df
@@ -35,7 +47,19 @@ def chart_curve(content: ReportContent, threshold_min: float):
 
 
 def chart_histogram(content: ReportContent, threshold_min: float):
-    """Residents per one-minute bin; bins within the threshold green, beyond it orange."""
+    """Residents per one-minute bin; bins within the threshold green, beyond it orange.
+
+    Parameters
+    ----------
+    content : ReportContent
+        Report content with the ``histogram`` table (``from_min``, ``to_min``, ``population`` persons).
+    threshold_min : float
+        The service-circle threshold, minutes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     use_cjk_font()
     lang = content.lang
     df = content.tables["histogram"].df

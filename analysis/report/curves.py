@@ -11,7 +11,20 @@ from analysis.cutoff import within
 
 
 def coverage_curve(result: CoverageResult, minutes=range(5, 16)) -> pd.DataFrame:
-    """Residents covered at each threshold (minutes), from the same walking times."""
+    """Residents covered at each threshold (minutes), from the same walking times.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run (demand ``time_min`` in minutes, ``population`` in persons).
+    minutes : iterable of float
+        Thresholds in minutes (5 to 15 by default).
+
+    Returns
+    -------
+    DataFrame
+        ``minutes``, ``covered_pop`` (persons), ``covered_share`` (0-1; NaN without residents).
+    """
     t = result.demand["time_min"].to_numpy()
     pop = result.demand["population"].to_numpy()
     total = pop.sum()
@@ -23,7 +36,22 @@ def coverage_curve(result: CoverageResult, minutes=range(5, 16)) -> pd.DataFrame
 
 
 def time_histogram(result: CoverageResult, bin_min: float = 1.0, max_min: float = 30.0) -> pd.DataFrame:
-    """Residents per walking-time bin (minutes); the last bin collects longer and unreachable walks."""
+    """Residents per walking-time bin (minutes); the last bin collects longer and unreachable walks.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        A coverage run (demand ``time_min`` in minutes, ``population`` in persons).
+    bin_min : float
+        Bin width, minutes.
+    max_min : float
+        End of the last bin, minutes.
+
+    Returns
+    -------
+    DataFrame
+        ``from_min``, ``to_min`` (minutes), ``population`` (persons per bin).
+    """
     t = result.demand["time_min"].to_numpy()
     pop = result.demand["population"].to_numpy()
     edges = np.arange(0.0, max_min + bin_min, bin_min)

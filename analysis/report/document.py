@@ -40,19 +40,58 @@ class Table:
     totals: dict[str, float] | None = None
 
     def display_rows(self, lang: str, limit: int | None = None) -> list[list[str]]:
-        """Rows formatted as text for PDF/HTML (at most ``limit`` rows)."""
+        """Rows formatted as text for PDF/HTML (at most ``limit`` rows).
+
+        Parameters
+        ----------
+        lang : str
+            ``"zh"`` or ``"en"`` (yes/no words).
+        limit : int, optional
+            Largest number of rows; all rows when None.
+
+        Returns
+        -------
+        list of list of str
+            One list of cell texts per row, in column order.
+        """
         df = self.df if limit is None else self.df.head(limit)
         return [[format_value(r[c.key], c.kind, lang) for c in self.columns] for _, r in df.iterrows()]
 
     def display_totals(self, lang: str) -> list[str] | None:
-        """The totals row formatted as text, or None."""
+        """The totals row formatted as text, or None.
+
+        Parameters
+        ----------
+        lang : str
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        list of str or None
+            One text per column ("" where the totals have no value); None without totals.
+        """
         if not self.totals:
             return None
         return [format_value(self.totals.get(c.key, ""), c.kind, lang) if c.key in self.totals else "" for c in self.columns]
 
 
 def format_value(v, kind: str, lang: str) -> str:
-    """One cell as text (PDF/HTML tables; long text shortened with "…", see analysis.textfit)."""
+    """One cell as text (PDF/HTML tables; long text shortened with "…", see analysis.textfit).
+
+    Parameters
+    ----------
+    v : Any
+        The value (persons, 0-1 share, number, bool or text).
+    kind : str
+        One of :data:`KINDS`.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        "—" for None/NA/NaN.
+    """
     if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return "—"
     if kind == "int":
@@ -102,7 +141,12 @@ class ReportContent:
     dual_sentence: str = ""
 
     def all_tables(self) -> list[Table]:
-        """Headline, parameters/sources and every other table, in report order (for XLSX)."""
+        """Headline, parameters/sources and every other table, in report order (for XLSX).
+
+        Returns
+        -------
+        list of Table
+        """
         head = Table("summary", label("t_summary", self.lang), label("t_summary", self.lang)[:31],
                      pd.DataFrame({"item": [h.label for h in self.headline], "value": [h.value for h in self.headline]}),
                      [Column("item", label("c_item", self.lang)), Column("value", label("c_value", self.lang), "num1")])

@@ -18,7 +18,30 @@ def build_figures(result: CoverageResult, content: ReportContent, inputs: Report
     """PNG bytes by key: map_coverage, map_circles, map_grids (None without grids), chart_curve,
     chart_hist, and map_siting when ``proposals`` (proposed sites) are given (drawn on the
     ``after`` run's isochrones and gaps when it is given, else with ``proposal_reach``, the new
-    sites' walking reach areas)."""
+    sites' walking reach areas). With worker coverage in ``inputs``: map_workers; with road
+    adoption in the content and party layers in ``inputs``: map_adoption.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (projected metric CRS).
+    content : ReportContent
+        The report content (language, demo flag, curve and histogram tables, party section).
+    inputs : ReportInputs, optional
+        Basemap features, network, worker coverage and party layers.
+    proposals : GeoDataFrame, optional
+        Proposed sites (points).
+    after : CoverageResult, optional
+        The coverage run with the proposed sites.
+    proposal_reach : GeoDataFrame, optional
+        Walking reach polygons of the new sites (projected metric CRS).
+    dpi : int
+        Resolution of the PNGs, dots per inch.
+
+    Returns
+    -------
+    dict of str to bytes or None
+    """
     lang, demo = content.lang, content.is_demo
     m = result.params.minutes
     grids = staticmap.map_grids(result, lang, inputs, demo)

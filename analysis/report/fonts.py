@@ -27,6 +27,15 @@ def cjk_font() -> tuple[str, Path]:
     """(family name, file path) of the CJK font registered with matplotlib.
 
     Raises :class:`FontMissingError` with install instructions when no CJK font is found.
+
+    Returns
+    -------
+    tuple of (str, Path)
+
+    Raises
+    ------
+    FontMissingError
+        When no CJK font is installed.
     """
     from matplotlib import font_manager
 
@@ -50,7 +59,18 @@ def cjk_font() -> tuple[str, Path]:
 
 
 def use_cjk_font() -> str:
-    """Make the CJK font matplotlib's default sans-serif; returns the family name."""
+    """Make the CJK font matplotlib's default sans-serif; returns the family name.
+
+    Returns
+    -------
+    str
+        The CJK family name.
+
+    Raises
+    ------
+    FontMissingError
+        When no CJK font is installed.
+    """
     import matplotlib
 
     family, _ = cjk_font()

@@ -19,7 +19,22 @@ from analysis.report.inputs import ReportInputs
 
 def report_layers(result: CoverageResult, inputs: ReportInputs | None = None,
                   siting_layers: dict[str, gpd.GeoDataFrame] | None = None) -> dict[str, pd.DataFrame]:
-    """Layers to write: the run's layers, red stations, candidates and siting layers when given."""
+    """Layers to write: the run's layers, red stations, candidates and siting layers when given.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    inputs : ReportInputs, optional
+        Red stations, candidates and worker coverage.
+    siting_layers : dict of str to GeoDataFrame, optional
+        Proposal layers by name (empty ones skipped).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Layer name -> layer (run layers in EPSG:4326; others as given, reprojected when written).
+    """
     inputs = inputs or ReportInputs()
     layers = dict(coverage_layers(result))
     if inputs.stations is not None and len(inputs.stations):
@@ -37,7 +52,19 @@ def report_layers(result: CoverageResult, inputs: ReportInputs | None = None,
 
 
 def report_metadata(result: CoverageResult, content: ReportContent) -> dict[str, str]:
-    """Parameters, data sources with dates, study area, report date, language, software version."""
+    """Parameters, data sources with dates, study area, report date, language, software version.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (parameters and summary).
+    content : ReportContent
+        The report content (title, area, date, language, sources and parameter tables).
+
+    Returns
+    -------
+    dict of str to str
+    """
     meta = run_metadata(result)
     meta.update({
         "report_title": content.title,
@@ -57,7 +84,26 @@ def report_metadata(result: CoverageResult, content: ReportContent) -> dict[str,
 def write_report_gpkg(result: CoverageResult, content: ReportContent, path: str | Path,
                       inputs: ReportInputs | None = None,
                       siting_layers: dict[str, gpd.GeoDataFrame] | None = None) -> Path:
-    """Write the GeoPackage to ``path`` atomically (with the party-building layers when present)."""
+    """Write the GeoPackage to ``path`` atomically (with the party-building layers when present).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    content : ReportContent
+        The report content.
+    path : str or Path
+        The GeoPackage to write.
+    inputs : ReportInputs, optional
+        Context layers (see :func:`report_layers`).
+    siting_layers : dict of str to GeoDataFrame, optional
+        Proposal layers by name.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     layers = report_layers(result, inputs, siting_layers)
     if content.party is not None:
         layers.update(content.party.layers)

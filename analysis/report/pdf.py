@@ -11,14 +11,47 @@ from geo.safe_io import atomic_write_path
 
 
 def pdf_html(content: ReportContent, figures: dict[str, bytes | None]) -> str:
-    """The full HTML fed to WeasyPrint."""
+    """The full HTML fed to WeasyPrint.
+
+    Parameters
+    ----------
+    content : ReportContent
+        The report content.
+    figures : dict of str to bytes or None
+        PNG figures by key (:func:`analysis.report.figures.build_figures`).
+
+    Returns
+    -------
+    str
+        A complete HTML document (A4 print CSS, figures inlined).
+    """
     lang = "zh-CN" if content.lang == "zh" else "en"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(content.title)}</title>'
             f"<style>{css(content, pdf=True)}</style></head><body>{render_body(content, figures, pdf=True)}</body></html>")
 
 
 def write_pdf(content: ReportContent, figures: dict[str, bytes | None], path: str | Path) -> Path:
-    """Render the report to ``path`` (PDF), atomically."""
+    """Render the report to ``path`` (PDF), atomically.
+
+    Parameters
+    ----------
+    content : ReportContent
+        The report content.
+    figures : dict of str to bytes or None
+        PNG figures by key.
+    path : str or Path
+        The PDF to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    analysis.report.fonts.FontMissingError
+        When no CJK font is installed.
+    """
     from weasyprint import HTML
 
     cjk_font()  # fail early with install instructions when no Chinese font exists

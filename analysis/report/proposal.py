@@ -18,7 +18,28 @@ from geo.errors import LayerError
 
 def rerun_with_sites(result: CoverageResult, network, centers: gpd.GeoDataFrame, demand: gpd.GeoDataFrame,
                      sites: gpd.GeoDataFrame, grids=None, communities=None) -> CoverageResult:
-    """The coverage run again, with ``sites`` (points, any CRS) added to ``centers``."""
+    """The coverage run again, with ``sites`` (points, any CRS) added to ``centers``.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run without the sites (its centers, parameters and flags are used).
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    centers : GeoDataFrame
+        Not read: the centers are taken from ``result.centers``.
+    demand : GeoDataFrame
+        The demand layer of the run.
+    sites : GeoDataFrame
+        New sites (optional ``site_id``, ``name``), any CRS with a known datum.
+    grids, communities : GeoDataFrame, optional
+        The run's grids and communities.
+
+    Returns
+    -------
+    CoverageResult
+        A full new run, in the network's CRS.
+    """
     crs = network.crs
     base = result.centers[["center_id", "name", "geometry"]]
     new = sites.to_crs(crs)
@@ -35,10 +56,28 @@ def propose_sites(study, result: CoverageResult, k: int, *, solver: str = "exact
                   time_limit_s: float = 30.0) -> tuple[SitingResult, CoverageResult | None]:
     """K new service centers from ``study.candidates`` (MCLP), and the coverage rerun with them.
 
+    Parameters
+    ----------
+    study : analysis.study.Study
+        The study (network, centers, demand, candidates, grids, communities).
+    result : CoverageResult
+        The study's coverage run (walking parameters).
+    k : int
+        Number of new centers.
+    solver : str
+        ``"exact"`` or ``"greedy"`` (see :func:`analysis.siting.api.run_siting`).
+    time_limit_s : float
+        Solver time limit, seconds.
+
     Returns
     -------
     (SitingResult, CoverageResult or None)
         The siting run, and ``result`` again with the chosen sites added (None when none was chosen).
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When the study has no candidate sites.
     """
     if study.candidates is None or not len(study.candidates):
         raise LayerError("A proposal needs candidate sites (候选点位): give a candidates layer (--candidates FILE).")

@@ -23,7 +23,22 @@ def _file_date(path) -> str:
 
 
 def inputs_from_study(study, lang: str = "zh", with_basemap: bool = True) -> ReportInputs:
-    """A :class:`ReportInputs` for ``study``: sources (file names and dates, demo notes), basemap, layers."""
+    """A :class:`ReportInputs` for ``study``: sources (file names and dates, demo notes), basemap, layers.
+
+    Parameters
+    ----------
+    study : analysis.study.Study
+        A loaded study.
+    lang : str
+        ``"zh"`` or ``"en"`` (source names and notes).
+    with_basemap : bool
+        Load the OSM basemap layers (slower; without them maps show only the streets).
+
+    Returns
+    -------
+    ReportInputs
+        With worker coverage when the study has red stations.
+    """
     from analysis.sample_city import OSM_DATA_DATE, SAMPLE_OSM
 
     is_sample_osm = Path(study.osm_path).resolve() == Path(SAMPLE_OSM).resolve()
@@ -58,7 +73,23 @@ def inputs_from_study(study, lang: str = "zh", with_basemap: bool = True) -> Rep
 
 
 def study_workers(study, uploaded=None, radius_m: float | None = None, stations=None):
-    """Red-station coverage of the study's outdoor workers (``analysis.worker_coverage``) for the report."""
+    """Red-station coverage of the study's outdoor workers (``analysis.worker_coverage``) for the report.
+
+    Parameters
+    ----------
+    study : analysis.study.Study
+        A loaded study.
+    uploaded : GeoDataFrame, optional
+        The planner's workers layer (类型, 人数).
+    radius_m : float, optional
+        Reach along the network, metres (default ``WORKER_RADIUS_M``).
+    stations : GeoDataFrame, optional
+        Red stations to use instead of the study's.
+
+    Returns
+    -------
+    WorkerCoverageResult
+    """
     from analysis.worker_coverage import WORKER_RADIUS_M, run_worker_coverage
     from analysis.worker_demand import study_worker_points, weights_table
 
