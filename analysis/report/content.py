@@ -32,7 +32,12 @@ HIST_MAX_MIN = 30.0
 
 
 def software_version() -> str:
-    """``servicecircle x.y.z`` (installed package version, or 'dev')."""
+    """``servicecircle x.y.z`` (installed package version, or 'dev').
+
+    Returns
+    -------
+    str
+    """
     try:
         return f"servicecircle {importlib.metadata.version('servicecircle')}"
     except importlib.metadata.PackageNotFoundError:
@@ -120,7 +125,21 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
 
 
 def headline(result: CoverageResult, lang: str) -> list[Headline]:
-    """The headline figures (residents, shares 0–1, minutes) with their printed text."""
+    """The headline figures (residents, shares 0–1, minutes) with their printed text.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (its summary and threshold).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    list of Headline
+        Total, covered (persons and share), uncovered, median and 90th percentile minutes,
+        centers, straight-line share and overstatement, 2+-center and off-network residents.
+    """
     s = result.summary
     m = result.params.minutes
     rows = [
@@ -140,7 +159,24 @@ def headline(result: CoverageResult, lang: str) -> list[Headline]:
 
 
 def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_demo: bool) -> Table:
-    """Data sources with dates; OSM attribution first; demo layers marked illustrative."""
+    """Data sources with dates; OSM attribution first; demo layers marked illustrative.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (grids present, population estimate flag).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs
+        The caller's sources (``sources``, ``osm_date``, ``stations``).
+    is_demo : bool
+        Mark default sources as illustrative data.
+
+    Returns
+    -------
+    Table
+        ``name``, ``date``, ``note`` per source.
+    """
     demo = label("demo_note", lang) if is_demo else ""
     osm_date = inputs.osm_date or ("2015-02" if is_demo else "")
     rows = [DataSource(label("src_osm", lang), osm_date, label("osm_licence", lang))]
@@ -163,14 +199,43 @@ def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_de
 
 
 def population_method(result: CoverageResult, lang: str, inputs: ReportInputs) -> str:
-    """How residents were counted (given by the caller, else from the result's estimate flag)."""
+    """How residents were counted (given by the caller, else from the result's estimate flag).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs
+        ``population_method`` when the caller gave one.
+
+    Returns
+    -------
+    str
+    """
     if inputs.population_method:
         return inputs.population_method
     return label("pop_estimate" if result.summary.population_is_estimate else "pop_given", lang)
 
 
 def params_table(result: CoverageResult, lang: str, inputs: ReportInputs) -> Table:
-    """Threshold, speed, access cap, thresholds, frontage, population method, network."""
+    """Threshold, speed, access cap, thresholds, frontage, population method, network.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (its :class:`~analysis.params.WalkParams`).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs
+        Population method, audit standard and network (edge count, km of streets).
+
+    Returns
+    -------
+    Table
+        ``item``, ``value`` (text with units: minutes, km/h, metres), and the audit standard.
+    """
     p = result.params
     u_min, u_m = label("unit_min", lang), label("unit_m", lang)
     rows = [
@@ -199,7 +264,20 @@ def _area_totals(df: pd.DataFrame) -> dict[str, float]:
 
 
 def communities_table(result: CoverageResult, lang: str) -> Table:
-    """Residents, covered, uncovered, share and 2+-center residents per community, worst first."""
+    """Residents, covered, uncovered, share and 2+-center residents per community, worst first.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (community table and level tables).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        With households, median minutes and street per community, and a totals row (persons).
+    """
     df = result.communities.copy()
     if "redundant_pop" not in df:
         df["redundant_pop"] = np.nan
@@ -225,7 +303,22 @@ def communities_table(result: CoverageResult, lang: str) -> Table:
 
 def grids_table(result: CoverageResult, lang: str, level: pd.DataFrame | None = None) -> Table:
     """Coverage per grid (网格), worst share first, with households, median walk, nearest center
-    and the party fields (网格党支部, 网格员, 党员数) where the grids layer has them."""
+    and the party fields (网格党支部, 网格员, 党员数) where the grids layer has them.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run with ``grids`` (grid figures).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    level : DataFrame, optional
+        The grid level table of :func:`analysis.levels.level_tables` (adds ``n_gaps``).
+
+    Returns
+    -------
+    Table
+        Grids with residents only; persons, 0-1 shares, minutes; a totals row.
+    """
     g = pd.DataFrame(result.grids.drop(columns="geometry"))
     for col in ("name", "community"):
         if col not in g:
@@ -256,7 +349,20 @@ def grids_table(result: CoverageResult, lang: str, level: pd.DataFrame | None = 
 
 
 def gaps_table(result: CoverageResult, lang: str) -> Table:
-    """Gap units (覆盖缺口; analysis.gaps): one community and one grid each, most uncovered residents first."""
+    """Gap units (覆盖缺口; analysis.gaps): one community and one grid each, most uncovered residents first.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (its gap units).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        Persons, households, area in hectares, nearest center, walking and beyond minutes; totals row.
+    """
     g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore"))
     if g.empty:
         g = pd.DataFrame({c: [] for c in ("gap_id", "name", "street", "community", "grid_name", "population", "households",
@@ -283,7 +389,19 @@ def gaps_table(result: CoverageResult, lang: str) -> Table:
 
 
 def gap_sentence(result: CoverageResult, lang: str) -> str:
-    """How many gaps, that they add up to the uncovered residents, and the largest one's share."""
+    """How many gaps, that they add up to the uncovered residents, and the largest one's share.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (gaps and uncovered residents).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
     g = result.gaps
     if not len(g):
         return label("no_gaps", lang)
@@ -293,7 +411,20 @@ def gap_sentence(result: CoverageResult, lang: str) -> str:
 
 
 def streets_table(df: pd.DataFrame, lang: str) -> Table:
-    """Coverage per street (街道), worst share first."""
+    """Coverage per street (街道), worst share first.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The street level table of :func:`analysis.levels.level_tables`.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        Persons, households, 0-1 shares, median minutes, gap counts; a totals row.
+    """
     cols = [Column("street", label("c_street", lang)), Column("population", label("c_population", lang), "int"),
             Column("households", label("c_households", lang), "int"),
             Column("covered_pop", label("c_covered_pop", lang), "int"),
@@ -306,7 +437,20 @@ def streets_table(df: pd.DataFrame, lang: str) -> Table:
 
 
 def compounds_table(df: pd.DataFrame, lang: str) -> Table:
-    """Compounds (小区): walking minutes from the compound, covered or not, residents and households."""
+    """Compounds (小区): walking minutes from the compound, covered or not, residents and households.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The compound level table of :func:`analysis.levels.level_tables`.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        The compound fields (old compound, property management, party branch) only where given; totals row.
+    """
     cols = [Column("name", label("c_compound", lang)), Column("community", label("c_community", lang)),
             Column("grid_id", label("c_grid", lang)), Column("population", label("c_population", lang), "int"),
             Column("households", label("c_households", lang), "int")]
@@ -321,7 +465,20 @@ def compounds_table(df: pd.DataFrame, lang: str) -> Table:
 
 
 def dual_sentence(check, lang: str) -> str:
-    """One sentence summing up the 双网融合 check."""
+    """One sentence summing up the 双网融合 check.
+
+    Parameters
+    ----------
+    check : analysis.dual_grid.DualGridCheck
+        The check's result (its ``summary``).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Grids, party grids, fused pairs, disagreement area (ha, %) and residents (persons, %).
+    """
     s = check.summary
     return label("dual_summary", lang, n=s["n_grids"], p=s["n_party_grids"], f=s["n_fused"],
                  a=fmt_num(s["disagree_area_m2"] / 1e4, 1), sa=fmt_pct(s["disagree_share_area"]),
@@ -329,7 +486,20 @@ def dual_sentence(check, lang: str) -> str:
 
 
 def dual_pieces_table(check, lang: str) -> Table:
-    """Pieces where party grids and governance grids disagree, most residents first."""
+    """Pieces where party grids and governance grids disagree, most residents first.
+
+    Parameters
+    ----------
+    check : analysis.dual_grid.DualGridCheck
+        The check's result (its ``pieces``).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        Kind, grids, area in hectares, persons, households; a totals row.
+    """
     df = pd.DataFrame(check.pieces.drop(columns="geometry")).copy()
     df["kind_text"] = df["kind"].map(KIND_ZH if lang == "zh" else KIND_EN)
     df["area_ha"] = df["area_m2"] / 1e4
@@ -344,7 +514,19 @@ def dual_pieces_table(check, lang: str) -> Table:
 
 
 def dual_grids_table(check, lang: str) -> Table:
-    """Each governance grid with its matched party grid, overlap share and whether they are fused."""
+    """Each governance grid with its matched party grid, overlap share and whether they are fused.
+
+    Parameters
+    ----------
+    check : analysis.dual_grid.DualGridCheck
+        The check's result (its ``grids``).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+    """
     df = check.grids.copy()
     cols = [Column("grid_id", label("c_grid_id", lang)), Column("grid_name", label("c_gov_grid", lang)),
             Column("matched_party_grid_id", label("c_matched_party", lang)),
@@ -359,6 +541,17 @@ def center_redundancy(result: CoverageResult) -> pd.DataFrame:
     ``unique_pop``: residents whose only center within the threshold is this one (they lose
     coverage if it closes). ``redundant_share``: of the center's load (nearest, within threshold),
     the share that has 2+ centers within the threshold.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (demand ``covered``, ``n_centers_within``, ``nearest_center``; centers
+        ``load_pop``).
+
+    Returns
+    -------
+    DataFrame
+        ``center_id``, ``unique_pop`` (persons), ``redundant_share`` (0-1; NaN without load).
     """
     d = result.demand
     cov = d[d["covered"]]
@@ -375,7 +568,20 @@ def center_redundancy(result: CoverageResult) -> pd.DataFrame:
 
 
 def centers_table(result: CoverageResult, lang: str) -> Table:
-    """Load and redundancy per center, heaviest load first."""
+    """Load and redundancy per center, heaviest load first.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (centers with loads).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        Loads and unique residents (persons), redundant share (0-1), access distance (metres); totals row.
+    """
     c = pd.DataFrame(result.centers.drop(columns="geometry"))
     c = c.merge(center_redundancy(result), on="center_id", how="left")
     if "level" not in c:
@@ -397,7 +603,20 @@ def centers_table(result: CoverageResult, lang: str) -> Table:
 
 
 def curve_table(result: CoverageResult, lang: str) -> Table:
-    """Residents covered at 5…15 minutes (the lead's :func:`coverage_curve`)."""
+    """Residents covered at 5…15 minutes (the lead's :func:`coverage_curve`).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        ``minutes``, ``covered_pop`` (persons), ``covered_share`` (0-1).
+    """
     df = coverage_curve(result, range(5, 16))
     cols = [Column("minutes", label("c_minutes", lang), "num1"), Column("covered_pop", label("c_covered_pop", lang), "int"),
             Column("covered_share", label("c_covered_share", lang), "pct")]
@@ -405,7 +624,20 @@ def curve_table(result: CoverageResult, lang: str) -> Table:
 
 
 def histogram_table(result: CoverageResult, lang: str) -> Table:
-    """Residents per one-minute walking-time bin; the last bin holds longer and unreachable walks."""
+    """Residents per one-minute walking-time bin; the last bin holds longer and unreachable walks.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        ``from_min``, ``to_min`` (minutes), ``population`` (persons) up to :data:`HIST_MAX_MIN`; totals row.
+    """
     df = time_histogram(result, 1.0, HIST_MAX_MIN)
     cols = [Column("from_min", label("c_from_min", lang), "num1"), Column("to_min", label("c_to_min", lang), "num1"),
             Column("population", label("c_population", lang), "int")]
@@ -414,7 +646,21 @@ def histogram_table(result: CoverageResult, lang: str) -> Table:
 
 
 def worker_tables(w, lang: str) -> dict[str, Table]:
-    """The worker section's tables: served by group, busy streets not in reach, weights."""
+    """The worker section's tables: served by group, busy streets not in reach, weights.
+
+    Parameters
+    ----------
+    w : WorkerCoverageResult
+        A worker coverage run.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to Table
+        ``worker_groups`` (persons, 0-1 share), ``worker_streets`` (metres) and, when the run
+        carries its weights, ``worker_weights``.
+    """
     zh = lang == "zh"
     g = w.groups.copy()
     g["label"] = g["group_zh"] if zh else g["group_en"]
@@ -444,7 +690,20 @@ def worker_tables(w, lang: str) -> dict[str, Table]:
 
 
 def worker_sentence(w, lang: str) -> str:
-    """The worker section's opening paragraph with its figures and assumptions."""
+    """The worker section's opening paragraph with its figures and assumptions.
+
+    Parameters
+    ----------
+    w : WorkerCoverageResult
+        A worker coverage run.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Reach (metres), workers and served (persons, %), busy streets not reached (km).
+    """
     s = w.summary
     return label("workers_intro", lang, r=f"{s.radius_m:,.0f}", total=fmt_int(s.total_workers),
                  covered=fmt_int(s.covered_workers), share=fmt_pct(s.covered_share), km=f"{s.busy_uncovered_m / 1000:,.1f}")
@@ -475,6 +734,23 @@ def audit_table(df: pd.DataFrame, key: str, lang: str, standard=None) -> Table:
 
     The title names the ``standard`` used (name, file, SHA-256 prefix). Tables of another shape
     are shown as given (their own column names).
+
+    Parameters
+    ----------
+    df : DataFrame
+        An audit of :func:`analysis.audit.audit_service_centers` or
+        :func:`analysis.audit.audit_red_stations`, or any table.
+    key : str
+        ``"center_audit"`` or ``"station_audit"``.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    standard : analysis.standards.Standard, optional
+        The standard named in the title.
+
+    Returns
+    -------
+    Table
+        Incomplete entries first.
     """
     table = _audit_table(df, key, lang)
     if standard is not None:
@@ -510,7 +786,22 @@ def _audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
 
 
 def method_notes(result: CoverageResult, lang: str, inputs: ReportInputs) -> list[str]:
-    """Short method paragraphs: network distance, circles, gaps, population."""
+    """Short method paragraphs: network distance, circles, gaps, population.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (frontage, demand spacing, estimate flag, 双网融合 check).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs
+        The caller's population method.
+
+    Returns
+    -------
+    list of str
+        One paragraph each (plus the 双网融合 rule when the run has that check).
+    """
     pm = population_method(result, lang, inputs)
     key = "method_population" if result.summary.population_is_estimate else "method_population_given"
     notes = [
