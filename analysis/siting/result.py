@@ -76,7 +76,14 @@ class SitingSummary:
         return OBJECTIVE_UNITS[self.problem]
 
     def as_dict(self) -> dict[str, object]:
-        """Field name -> value (JSON metadata); the mean walks only for p-median."""
+        """Field name -> value (JSON metadata); the mean walks only for p-median.
+
+        Returns
+        -------
+        dict of str to object
+            Every field of the summary in its unit (see the class docstring); without
+            ``mean_min_before``/``mean_min_after`` unless ``problem == "pmedian"``.
+        """
         out = dataclasses.asdict(self)
         if self.problem != "pmedian":
             del out["mean_min_before"], out["mean_min_after"]
@@ -103,7 +110,14 @@ class SitingResult:
     notes: list[str]
 
     def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
-        """The layers reprojected to WGS-84 (EPSG:4326) for maps and files."""
+        """The layers reprojected to WGS-84 (EPSG:4326) for maps and files.
+
+        Returns
+        -------
+        dict of str to geopandas.GeoDataFrame
+            ``sites``, ``candidates``, ``isochrones``, ``demand`` and (when present) ``grids``, each
+            a reprojected copy in EPSG:4326.
+        """
         out = {"sites": self.sites, "candidates": self.candidates, "isochrones": self.isochrones,
                "demand": self.demand}
         if self.grids is not None:

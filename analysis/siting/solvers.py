@@ -97,6 +97,13 @@ class SitingSolution:
 def check_k(k: int | None, required: bool = True) -> None:
     """Refuse a number of new sites that is not a whole number >= 1 (None only when not ``required``).
 
+    Parameters
+    ----------
+    k : int or None
+        Number of new sites asked for.
+    required : bool
+        False accepts None (LSCP chooses the number itself).
+
     Raises
     ------
     ParameterError
@@ -257,6 +264,39 @@ def solve_mclp(
     ``greedy_objective`` stay the covered weight; the exact solver's optimality (``status``,
     ``gap``) is for covered weight plus bonus. With either, dominated candidates are not dropped
     (a dominated candidate may be cheaper or preferred).
+
+    Parameters
+    ----------
+    problem : CoverageProblem
+        Demand x candidate network distances (metres), weights and existing coverage.
+    k : int
+        Number of new sites, a whole number >= 1.
+    solver : str
+        "exact" (HiGHS on the reduced model, greedy as the starting incumbent) or "greedy".
+    time_limit_s : float
+        Time limit of the exact solver, seconds (> 0).
+    rel_gap : float
+        Relative gap (0-1) at which the exact answer counts as optimal.
+    cost : numpy.ndarray of float, optional
+        Cost per candidate (e.g. 万元), needed with ``budget``.
+    budget : float, optional
+        Most the chosen candidates may cost together (same unit as ``cost``, >= 0).
+    bonus : numpy.ndarray of float, optional
+        Preference per candidate in demand-weight units (finite, >= 0).
+
+    Returns
+    -------
+    SitingSolution
+        ``kind="mclp"``: chosen candidates (original indices, greedy order, only those adding
+        weight) with the weight each adds; ``objective``/``bound`` in covered demand weight
+        (residents or outdoor-work units) including existing sites; ``before`` = weight covered by
+        existing sites; the greedy answer's objective and gap; timings in seconds.
+
+    Raises
+    ------
+    ParameterError
+        Unknown solver, ``k`` not a whole number >= 1, a time limit <= 0, no candidates, or
+        budget, costs or bonuses out of range.
     """
     _check(k, solver, time_limit_s, problem.n_candidates)
     cost, bonus = _building_facts(problem, cost, budget, bonus)
@@ -316,7 +356,22 @@ def solve_mclp(
 
 
 def uncoverable_message(n_points: int, weight: float, unit: str = "residents") -> str:
-    """Plain message about demand no candidate (and no existing site) can cover."""
+    """Plain message about demand no candidate (and no existing site) can cover.
+
+    Parameters
+    ----------
+    n_points : int
+        Number of such demand points.
+    weight : float
+        Their demand weight.
+    unit : str
+        Name of the weight unit ("residents", "outdoor-work units", ...).
+
+    Returns
+    -------
+    str
+        An English sentence telling the planner what to add.
+    """
     return (
         f"No candidate covers {weight:,.0f} {unit} at {n_points:,} demand points within the threshold: "
         f"add candidate sites near them (or a longer threshold) to cover them."
@@ -336,6 +391,32 @@ def solve_lscp(
     Demand no candidate covers is reported (``n_uncoverable``, ``uncoverable_weight``, a note)
     and left out, so an answer always exists; with ``strict=True`` it raises
     :class:`ParameterError` with that message instead.
+
+    Parameters
+    ----------
+    problem : CoverageProblem
+        Demand x candidate network distances (metres), weights and existing coverage (demand an
+        existing site covers needs no new site).
+    solver : str
+        "exact" (HiGHS, greedy set cover as the starting incumbent) or "greedy".
+    time_limit_s : float
+        Time limit of the exact solver, seconds (> 0).
+    strict : bool
+        Refuse instead of leaving out demand no candidate covers.
+    unit : str
+        Name of the weight unit used in the message.
+
+    Returns
+    -------
+    SitingSolution
+        ``kind="lscp"``: chosen candidates (original indices, greedy order of added weight);
+        ``objective`` = number of new sites, ``bound`` = proven lower bound on it (NaN for
+        greedy); ``before`` = demand weight covered by existing sites; uncoverable demand.
+
+    Raises
+    ------
+    ParameterError
+        Unknown solver, a time limit <= 0, no candidates, or (``strict``) uncoverable demand.
     """
     _check(None, solver, time_limit_s, problem.n_candidates)
     red = reduce_coverage(problem)
@@ -394,6 +475,32 @@ def solve_pmedian(
     Each demand point uses its nearest open site (existing or new). Pairs beyond the problem's
     cutoff are unknown, so a demand point with no site within the cutoff counts at ``far_m``
     metres (default: the longest pair distance kept), stated with the result.
+
+    Parameters
+    ----------
+    problem : CoverageProblem
+        Demand x candidate network distances (metres) up to the p-median cutoff, weights and
+        distances to existing sites.
+    k : int
+        Number of new sites, a whole number >= 1.
+    solver : str
+        "exact" (HiGHS, savings formulation with the greedy start) or "greedy".
+    time_limit_s : float
+        Time limit of the exact solver, seconds (> 0).
+    far_m : float, optional
+        Distance in metres charged to demand with no site within the cutoff.
+
+    Returns
+    -------
+    SitingSolution
+        ``kind="pmedian"``: chosen candidates (original indices, greedy order) with the weight x
+        metres each saves; ``objective``/``bound``/``before`` in demand weight x network metres
+        (``before``: existing sites only); a note on ``far_m``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown solver, ``k`` not a whole number >= 1, a time limit <= 0, or no candidates.
     """
     _check(k, solver, time_limit_s, problem.n_candidates)
     far = float(far_m) if far_m is not None else float(max(problem.pair_dist_m.max(initial=0.0), problem.threshold_m))
