@@ -750,7 +750,7 @@ def audit_table(df: pd.DataFrame, key: str, lang: str, standard=None) -> Table:
     Returns
     -------
     Table
-        Incomplete entries first.
+        For an audit: incomplete entries first, then by id.
     """
     table = _audit_table(df, key, lang)
     if standard is not None:

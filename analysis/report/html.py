@@ -42,7 +42,18 @@ COORD_DECIMALS = 5        # ~1 m
 
 @lru_cache(maxsize=1)
 def leaflet_assets() -> tuple[str, str]:
-    """(JS, CSS) of the vendored Leaflet: JS verbatim; CSS without comments, images inlined."""
+    """(JS, CSS) of the vendored Leaflet: JS verbatim; CSS without comments, images inlined.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The JavaScript (``</script`` escaped) and the CSS.
+
+    Raises
+    ------
+    geo.errors.ServiceCircleError
+        When the vendored Leaflet files are missing.
+    """
     js_path, css_path = LEAFLET_DIR / "leaflet.js", LEAFLET_DIR / "leaflet.css"
     if not js_path.exists() or not css_path.exists():
         from geo.errors import ServiceCircleError
@@ -90,7 +101,25 @@ def _json_value(v):
 
 def map_data(result: CoverageResult, content: ReportContent, inputs: ReportInputs | None,
              proposals: gpd.GeoDataFrame | None) -> dict:
-    """Every map layer as GeoJSON plus styles and legend texts (in the report's language)."""
+    """Every map layer as GeoJSON plus styles and legend texts (in the report's language).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (grids, isochrones, circles, gaps, centers; projected metric CRS).
+    content : ReportContent
+        The report content (language, demo flag).
+    inputs : ReportInputs or None
+        Basemap features, network and red stations.
+    proposals : GeoDataFrame or None
+        Proposed sites.
+
+    Returns
+    -------
+    dict
+        ``layers`` (each with ``key``, ``name``, ``data`` as EPSG:4326 GeoJSON simplified by
+        ``SIMPLIFY_M`` metres, ``style``, ``show``), ``attribution``, ``osm_link``, ``demo``.
+    """
     lang = content.lang
     inputs = inputs or ReportInputs()
     ext = map_extent(result, margin=0.02)
@@ -199,7 +228,31 @@ figure img { max-width: 900px; }
 
 def report_html(result: CoverageResult, content: ReportContent, figures: dict[str, bytes | None],
                 inputs: ReportInputs | None = None, proposals: gpd.GeoDataFrame | None = None) -> str:
-    """The whole self-contained page as a string."""
+    """The whole self-contained page as a string.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    content : ReportContent
+        The report content.
+    figures : dict of str to bytes or None
+        PNG figures by key.
+    inputs : ReportInputs, optional
+        Basemap features, network and red stations for the map.
+    proposals : GeoDataFrame, optional
+        Proposed sites for the map.
+
+    Returns
+    -------
+    str
+        The HTML document (Leaflet inlined, no remote resources).
+
+    Raises
+    ------
+    geo.errors.ServiceCircleError
+        When the vendored Leaflet files are missing.
+    """
     js, leaflet_css = leaflet_assets()
     data = json.dumps(map_data(result, content, inputs, proposals), ensure_ascii=False, separators=(",", ":"))
     data = data.replace("</", "<\\/")
@@ -217,7 +270,28 @@ def report_html(result: CoverageResult, content: ReportContent, figures: dict[st
 
 def write_html(result: CoverageResult, content: ReportContent, figures: dict[str, bytes | None], path: str | Path,
                inputs: ReportInputs | None = None, proposals: gpd.GeoDataFrame | None = None) -> Path:
-    """Write the HTML report to ``path`` atomically (UTF-8)."""
+    """Write the HTML report to ``path`` atomically (UTF-8).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run.
+    content : ReportContent
+        The report content.
+    figures : dict of str to bytes or None
+        PNG figures by key.
+    path : str or Path
+        The HTML file to write.
+    inputs : ReportInputs, optional
+        Context for the map.
+    proposals : GeoDataFrame, optional
+        Proposed sites for the map.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     text = report_html(result, content, figures, inputs, proposals)
     with atomic_write_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -58,12 +58,34 @@ tr { break-inside: avoid; }
 
 
 def esc(x) -> str:
-    """HTML-escaped text."""
+    """HTML-escaped text.
+
+    Parameters
+    ----------
+    x : Any
+        Converted with ``str``.
+
+    Returns
+    -------
+    str
+    """
     return html.escape(str(x), quote=True)
 
 
 def img_tag(png: bytes, alt: str) -> str:
-    """An <img> embedding PNG bytes as a data: URI."""
+    """An <img> embedding PNG bytes as a data: URI.
+
+    Parameters
+    ----------
+    png : bytes
+        A PNG image.
+    alt : str
+        Alternative text (escaped).
+
+    Returns
+    -------
+    str
+    """
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
 
 
@@ -92,7 +114,18 @@ def _cell(v: str, kind: str) -> str:
 
 
 def header_html(c: ReportContent) -> str:
-    """Title, study area, date and (for demo layers) the illustrative-data banner."""
+    """Title, study area, date and (for demo layers) the illustrative-data banner.
+
+    Parameters
+    ----------
+    c : ReportContent
+        The report content.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
     demo = f'<div class="demo">{esc(label("demo_note", c.lang))} — {esc(label("demo_note_long", c.lang))}</div>' if c.is_demo else ""
     colon, sep = ("：", "　|　") if c.lang == "zh" else (": ", "  |  ")
     return (f"<h1>{esc(c.title)}</h1>"
@@ -101,7 +134,18 @@ def header_html(c: ReportContent) -> str:
 
 
 def headline_html(c: ReportContent) -> str:
-    """The headline sentence and figure boxes."""
+    """The headline sentence and figure boxes.
+
+    Parameters
+    ----------
+    c : ReportContent
+        The report content (sentence and headline figures).
+
+    Returns
+    -------
+    str
+        HTML: a heading, the sentence and a table of four figures per row.
+    """
     cells = [f'<td><div class="v">{esc(h.text)}</div><div class="k">{esc(h.label)}</div></td>' for h in c.headline]
     rows = "".join("<tr>" + "".join(cells[i:i + 4]) + "</tr>" for i in range(0, len(cells), 4))
     return (f'<h2>{esc(label("sec_headline", c.lang))}</h2><p class="sentence">{esc(c.sentence)}</p>'
@@ -109,7 +153,24 @@ def headline_html(c: ReportContent) -> str:
 
 
 def figure_html(figures: dict[str, bytes | None], key: str, caption: str, cls: str = "map") -> str:
-    """A figure with caption, or '' when the figure was not drawn."""
+    """A figure with caption, or '' when the figure was not drawn.
+
+    Parameters
+    ----------
+    figures : dict of str to bytes or None
+        PNG figures by key.
+    key : str
+        The figure's key.
+    caption : str
+        Caption and alternative text.
+    cls : str
+        CSS class (``map``, ``chart``, ``first-map``).
+
+    Returns
+    -------
+    str
+        HTML ``<figure>`` with the PNG inlined, or ''.
+    """
     png = figures.get(key)
     if not png:
         return ""
@@ -117,7 +178,24 @@ def figure_html(figures: dict[str, bytes | None], key: str, caption: str, cls: s
 
 
 def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map: str | None = None, pdf: bool = True) -> str:
-    """All sections as HTML. ``first_map`` replaces the static Map 1 (e.g. an interactive map)."""
+    """All sections as HTML. ``first_map`` replaces the static Map 1 (e.g. an interactive map).
+
+    Parameters
+    ----------
+    c : ReportContent
+        The report content.
+    figures : dict of str to bytes or None
+        PNG figures by key (:func:`analysis.report.figures.build_figures`).
+    first_map : str, optional
+        HTML to show instead of the static coverage map.
+    pdf : bool
+        PDF layout: page breaks and tables cut at ``MAX_ROWS`` rows; False shows every row.
+
+    Returns
+    -------
+    str
+        The body's HTML.
+    """
     lang = c.lang
     pb = '<div class="pagebreak"></div>' if pdf else ""
     t = c.tables
@@ -184,7 +262,17 @@ def _plain_table(table: Table, lang: str) -> str:
 
 
 def footer_text(c: ReportContent) -> str:
-    """Text at the foot of every PDF page: OSM attribution (and the demo note)."""
+    """Text at the foot of every PDF page: OSM attribution (and the demo note).
+
+    Parameters
+    ----------
+    c : ReportContent
+        The report content (language and demo flag).
+
+    Returns
+    -------
+    str
+    """
     text = label("osm_attribution", c.lang)
     if c.is_demo:
         text += "　·　" + label("demo_note", "zh")
@@ -192,7 +280,19 @@ def footer_text(c: ReportContent) -> str:
 
 
 def css(c: ReportContent, pdf: bool) -> str:
-    """The stylesheet (with page rules for the PDF)."""
+    """The stylesheet (with page rules for the PDF).
+
+    Parameters
+    ----------
+    c : ReportContent
+        The report content (language of the page numbers and footer).
+    pdf : bool
+        Add the A4 page rules, page numbers and footer.
+
+    Returns
+    -------
+    str
+    """
     out = CSS % {"font": CSS_FONT_STACK}
     if pdf:
         pre, _, suf = label("page", c.lang).partition("{n}")

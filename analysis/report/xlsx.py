@@ -27,7 +27,19 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_title(name: str, used: set[str]) -> str:
-    """A valid, unique sheet name (≤ 31 characters, no []:*?/\\)."""
+    """A valid, unique sheet name (≤ 31 characters, no []:*?/\\).
+
+    Parameters
+    ----------
+    name : str
+        The wanted name.
+    used : set of str
+        Lower-cased names already taken; the result is added.
+
+    Returns
+    -------
+    str
+    """
     base = _BAD_SHEET_CHARS.sub("_", name)[:31] or "sheet"
     title, i = base, 2
     while title.lower() in used:
@@ -39,7 +51,22 @@ def sheet_title(name: str, used: set[str]) -> str:
 
 def cell_value(v, kind: str, lang: str):
     """A cell as Excel wants it: floats/ints for numbers, None for missing, text otherwise
-    (text that would start a formula gets a leading ``'``, see :mod:`geo.spreadsheet`)."""
+    (text that would start a formula gets its leading ``'`` when :func:`write_table` hardens the
+    sheet, see :func:`geo.spreadsheet.harden_worksheet`).
+
+    Parameters
+    ----------
+    v : Any
+        The value (persons, 0-1 share, number, bool, text).
+    kind : str
+        The column kind (:data:`analysis.report.document.KINDS`); ``bool`` columns show yes/no words.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    float, int, bool, str or None
+    """
     if v is None:
         return None
     if isinstance(v, (float, np.floating)):
@@ -57,7 +84,21 @@ def cell_value(v, kind: str, lang: str):
 
 
 def write_table(wb: Workbook, table: Table, lang: str, used: set[str], demo_note: str | None) -> None:
-    """Append one sheet: a header row, data rows, a totals row; a demo note row at the bottom."""
+    """Append one sheet: a header row, data rows, a totals row; a demo note row at the bottom.
+
+    Parameters
+    ----------
+    wb : openpyxl.Workbook
+        The workbook to add the sheet to.
+    table : Table
+        The table.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    used : set of str
+        Sheet names taken so far (lower-case); updated.
+    demo_note : str or None
+        Text of the note row.
+    """
     ws = wb.create_sheet(sheet_title(table.sheet, used))
     ws.append([c.label for c in table.columns])
     for cell in ws[1]:
@@ -88,7 +129,17 @@ def write_table(wb: Workbook, table: Table, lang: str, used: set[str], demo_note
 
 
 def workbook(content: ReportContent) -> Workbook:
-    """The workbook of every table in the report."""
+    """The workbook of every table in the report.
+
+    Parameters
+    ----------
+    content : ReportContent
+        The report content.
+
+    Returns
+    -------
+    openpyxl.Workbook
+    """
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -102,14 +153,37 @@ def workbook(content: ReportContent) -> Workbook:
 
 
 def xlsx_bytes(content: ReportContent) -> bytes:
-    """The workbook as bytes (for download buttons)."""
+    """The workbook as bytes (for download buttons).
+
+    Parameters
+    ----------
+    content : ReportContent
+        The report content.
+
+    Returns
+    -------
+    bytes
+    """
     buf = io.BytesIO()
     workbook(content).save(buf)
     return buf.getvalue()
 
 
 def write_xlsx(content: ReportContent, path: str | Path) -> Path:
-    """Write the workbook to ``path`` atomically."""
+    """Write the workbook to ``path`` atomically.
+
+    Parameters
+    ----------
+    content : ReportContent
+        The report content.
+    path : str or Path
+        The XLSX to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     data = xlsx_bytes(content)
     with atomic_write_path(path) as tmp:
         tmp.write_bytes(data)
