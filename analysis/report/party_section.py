@@ -27,11 +27,35 @@ class PartySection:
     layers: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def all_tables(self) -> list[Table]:
+        """Every table of the section, group by group (for the XLSX).
+
+        Returns
+        -------
+        list of Table
+        """
         return [t for group in self.tables.values() for t in group.values()]
 
 
 def party_section(result: CoverageResult, inputs, lang: str) -> PartySection | None:
-    """The section for ``inputs.party`` (None when no party layer was given or no network)."""
+    """The section for ``inputs.party`` (None when no party layer was given or no network).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (for the demonstration-area figures).
+    inputs : ReportInputs
+        ``party`` (:class:`analysis.party_inputs.PartyLayers`), ``network`` (projected metric CRS)
+        and ``stations``.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    PartySection or None
+        Lists when units and needs are given, adoption when units are given (default distances:
+        100 m along the network, rivers within 150 m), demonstration areas when given; None when
+        none of them could be built.
+    """
     party = getattr(inputs, "party", None)
     network = getattr(inputs, "network", None)
     if party is None or network is None:

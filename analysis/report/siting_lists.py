@@ -27,6 +27,13 @@ from geo.errors import ParameterError
 def check_proposal(siting: SitingResult | None, after: CoverageResult | None) -> None:
     """Refuse a red-station run (the lists count residents) and a proposal with neither part.
 
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run of the proposal.
+    after : CoverageResult or None
+        The coverage run with the proposed sites.
+
     Raises
     ------
     ParameterError
@@ -57,14 +64,40 @@ def _whatif_sites(after: CoverageResult, lang: str = "zh") -> gpd.GeoDataFrame:
 
 
 def added_residents(siting: SitingResult | None, n: int) -> np.ndarray:
-    """Residents each proposed site adds in pick order (NaN where the run gives no per-site gains)."""
+    """Residents each proposed site adds in pick order (NaN where the run gives no per-site gains).
+
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run (its sites' ``marginal`` gains for MCLP and LSCP runs).
+    n : int
+        Number of proposed sites (length of the NaN result otherwise).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Persons per site.
+    """
     if siting is not None and siting.problem in ("mclp", "lscp"):
         return siting.sites["marginal"].to_numpy(dtype=float)
     return np.full(n, np.nan)
 
 
 def method_text(siting: SitingResult | None, lang: str) -> str:
-    """The model and solver in words (or the what-if note), in ``lang``."""
+    """The model and solver in words (or the what-if note), in ``lang``.
+
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run; None for a what-if.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Model, solver and optimality (or the gap, %) joined by commas.
+    """
     if siting is None:
         return label("whatif_method", lang)
     sol = siting.solution
@@ -80,7 +113,24 @@ def method_text(siting: SitingResult | None, lang: str) -> str:
 
 
 def proposal_points(siting: SitingResult | None, after: CoverageResult | None, lang: str = "zh") -> gpd.GeoDataFrame:
-    """The proposed sites in pick order with ``id``, ``order`` and ``added_pop`` (residents)."""
+    """The proposed sites in pick order with ``id``, ``order`` and ``added_pop`` (residents).
+
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run (its chosen sites, with ``kind``, ``community``, ``owner``, ``area_m2`` of
+        the candidates).
+    after : CoverageResult or None
+        Used when ``siting`` is None: its centers marked ``proposed``.
+    lang : str
+        ``"zh"`` or ``"en"`` (site kinds in words for a what-if).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per proposed site; ``added_pop`` in persons (NaN when not known), geometry as in
+        the siting run or ``after`` (projected metric CRS).
+    """
     if siting is None:
         p = _whatif_sites(after, lang)
     else:
@@ -105,7 +155,23 @@ def _candidates(siting: SitingResult | None, after: CoverageResult | None, lang:
 
 def siting_gis_layers(siting: SitingResult | None, after: CoverageResult | None, lang: str = "zh") -> dict[str, gpd.GeoDataFrame]:
     """GeoPackage layers: candidates with a ``selected`` flag, proposals, the new sites' reach
-    areas and the gaps (and isochrones) after the proposal."""
+    areas and the gaps (and isochrones) after the proposal.
+
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run.
+    after : CoverageResult or None
+        The coverage run with the proposed sites.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to GeoDataFrame
+        ``candidates``, ``proposals`` and, when known, ``isochrones_new_sites``, ``gaps_after``,
+        ``isochrones_after`` (projected metric CRS; reprojected to EPSG:4326 when written).
+    """
     cand, chosen = _candidates(siting, after, lang)
     cand = cand.copy()
     cand["selected"] = False
@@ -147,7 +213,24 @@ def _col(df: pd.DataFrame, name: str, default="") -> pd.Series:
 
 
 def needs_list(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
-    """覆盖缺口清单: the gaps and their residents, and how many stay uncovered after the proposal."""
+    """覆盖缺口清单: the gaps and their residents, and how many stay uncovered after the proposal.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run before the proposal (its gaps).
+    siting : SitingResult or None
+        The siting run (``covered_after`` per demand row when there is no ``after``).
+    after : CoverageResult or None
+        The coverage run with the proposed sites.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        Gap id, community, persons, area in hectares and, when known, ``remaining_pop`` (persons); totals row.
+    """
     g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore")).copy()
     g["area_ha"] = g["area_m2"].astype(float) / 10_000 if len(g) else []
     cols = [Column("gap_id", label("c_gap_id", lang)), Column("community", label("c_community", lang)),
@@ -165,6 +248,18 @@ def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.nd
     """Residents of each gap (before) still uncovered after the proposal.
 
     ``covered_after``: bool per ``demand_id`` (the same demand rows as ``before``).
+
+    Parameters
+    ----------
+    before : CoverageResult
+        The run before the proposal (demand with ``demand_id``, ``covered``; gaps).
+    covered_after : pandas.Series
+        See above.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Persons per gap, in the order of ``before.gaps``.
     """
     d0 = before.demand
     still = ~covered_after.reindex(d0["demand_id"].to_numpy()).fillna(False).astype(bool).to_numpy()
@@ -176,7 +271,23 @@ def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.nd
 
 
 def resources_list(siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
-    """候选用房清单: every candidate site, proposed ones first."""
+    """候选用房清单: every candidate site, proposed ones first.
+
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run (all its candidates, with ``status``).
+    after : CoverageResult or None
+        For a what-if: its proposed centers are the candidates.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        Id, name, kind, community, address, floor area (m²), owner, selected and, for siting runs,
+        the status in words.
+    """
     cand, chosen = _candidates(siting, after, lang)
     c = pd.DataFrame(cand.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
     ids = c["id"] if "id" in c else (c["candidate_id"] if "candidate_id" in c else None)
@@ -200,7 +311,19 @@ def resources_list(siting: SitingResult | None, after: CoverageResult | None, la
 
 
 def status_text(status: str, lang: str) -> str:
-    """A candidate's status from the siting run in words (chosen / available / excluded: reason)."""
+    """A candidate's status from the siting run in words (chosen / available / excluded: reason).
+
+    Parameters
+    ----------
+    status : str
+        ``"chosen"``, ``"available"`` or ``"excluded: ..."`` (other text is returned as is).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
     if status == "chosen":
         return label("st_chosen", lang)
     if status == "available":
@@ -217,7 +340,19 @@ def status_text(status: str, lang: str) -> str:
 
 
 def reasons_table(siting: SitingResult | None, lang: str) -> Table | None:
-    """Why each proposed site was chosen (what it adds, owner, floor area, cost), or None when not known."""
+    """Why each proposed site was chosen (what it adds, owner, floor area, cost), or None when not known.
+
+    Parameters
+    ----------
+    siting : SitingResult or None
+        The siting run (its sites' ``reason_<lang>`` column).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table or None
+    """
     why = f"reason_{lang}"
     if siting is None or why not in siting.sites or not len(siting.sites):
         return None
@@ -230,7 +365,25 @@ def reasons_table(siting: SitingResult | None, lang: str) -> Table | None:
 
 
 def projects_list(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
-    """新增站点方案: the proposed sites in pick order with the residents each adds and the running share."""
+    """新增站点方案: the proposed sites in pick order with the residents each adds and the running share.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run before the proposal (covered and total residents).
+    siting : SitingResult or None
+        The siting run.
+    after : CoverageResult or None
+        The coverage run with the proposed sites.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        ``added_pop`` in persons, ``cum_share`` 0-1 (NaN when per-site gains are unknown); the
+        totals row holds all residents added.
+    """
     p = pd.DataFrame(proposal_points(siting, after, lang).drop(columns="geometry", errors="ignore"))
     for name in ("id", "name", "kind", "community", "address"):
         p[name] = _col(p, name, "").fillna("").astype(str)
@@ -249,7 +402,25 @@ def projects_list(result: CoverageResult, siting: SitingResult | None, after: Co
 
 
 def before_after(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
-    """Headline figures before and after the proposal (residents, share in %, minutes, sites)."""
+    """Headline figures before and after the proposal (residents, share in %, minutes, sites).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run before the proposal.
+    siting : SitingResult or None
+        The siting run (its own before/after coverage when there is no ``after``).
+    after : CoverageResult or None
+        The coverage run with the proposed sites.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+        ``item``, ``before``, ``after``, ``change``; persons and sites rounded to whole numbers,
+        others to one decimal; minutes NaN when only the siting run is given.
+    """
     b = result.summary
     a = _after_figures(result, siting, after)
     rows = [
@@ -273,7 +444,31 @@ def before_after(result: CoverageResult, siting: SitingResult | None, after: Cov
 
 def siting_tables(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None,
                   lang: str) -> tuple[dict[str, Table], str]:
-    """The three lists and the before/after table, and the method line."""
+    """The three lists and the before/after table, and the method line.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run before the proposal.
+    siting : SitingResult or None
+        The siting run.
+    after : CoverageResult or None
+        The coverage run with the proposed sites.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    tables : dict of str to Table
+        ``needs``, ``resources``, ``projects``, ``before_after`` and, when known, ``project_reasons``.
+    method : str
+        The method line.
+
+    Raises
+    ------
+    geo.errors.ParameterError
+        As :func:`check_proposal`.
+    """
     check_proposal(siting, after)
     tables = {
         "needs": needs_list(result, siting, after, lang),
