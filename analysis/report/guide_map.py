@@ -69,7 +69,20 @@ class GuideMap:
 
 def spread_markers(x: np.ndarray, y: np.ndarray, min_dist: float) -> tuple[np.ndarray, np.ndarray]:
     """Marker positions nudged apart so that no two are closer than ``min_dist`` (map units);
-    a marker moves onto a ring around its true position (8 directions, then a wider ring)."""
+    a marker moves onto a ring around its true position (8 directions, then a wider ring).
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray of float
+        True marker positions (projected metric CRS, metres), in drawing order.
+    min_dist : float
+        Smallest distance between two markers, metres.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The drawn x and y; a marker with no free place within 3.3 × ``min_dist`` stays where it is.
+    """
     px, py = x.astype(float).copy(), y.astype(float).copy()
     angles = np.radians([45, 135, 225, 315, 90, 270, 0, 180])
     for i in range(len(px)):
@@ -111,6 +124,34 @@ def guide_map_content(area: gpd.GeoDataFrame, result: CoverageResult, *, station
     facility or teaching (共建阵地), each group west to east in rows from north to south.
     Walking areas: ``result.isochrones`` at the run's threshold, of every center. ``figures``:
     the area's row of :func:`analysis.demo_area.demo_area_figures` for the facts box.
+
+    Parameters
+    ----------
+    area : GeoDataFrame
+        Demonstration areas (the first one is drawn; optional ``name``), any CRS with a known datum.
+    result : CoverageResult
+        The coverage run (centers, isochrones, threshold minutes, speed km/h; projected metric CRS).
+    stations : GeoDataFrame, optional
+        Red stations, any CRS.
+    units : GeoDataFrame, optional
+        Resident units with ``offers`` (and ``name``, ``address``, ``offer_hours``), any CRS.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    is_demo : bool
+        Label the map as illustrative data.
+    figures : DataFrame, optional
+        See above.
+
+    Returns
+    -------
+    GuideMap
+        Numbered markers (``no``, ``kind``, ``name``, ``address``, ``hours``, ``x``, ``y`` in the
+        run's CRS), the area polygon and walking area in that CRS, and the facts lines.
+
+    Raises
+    ------
+    geo.errors.LayerError
+        When no area is given.
     """
     crs = result.crs
     if area is None or not len(area):
@@ -194,7 +235,22 @@ def _street_labels(ax, streets: gpd.GeoDataFrame, extent, fontsize: float) -> No
 
 
 def render_map_png(gm: GuideMap, inputs=None, dpi: int = MAP_DPI) -> bytes:
-    """The square map frame as PNG (``MAP_MM`` wide at ``dpi``)."""
+    """The square map frame as PNG (``MAP_MM`` wide at ``dpi``).
+
+    Parameters
+    ----------
+    gm : GuideMap
+        The guide map's content.
+    inputs : ReportInputs, optional
+        Basemap features and network.
+    dpi : int
+        Resolution, dots per inch.
+
+    Returns
+    -------
+    bytes
+        PNG.
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -256,7 +312,22 @@ def render_map_png(gm: GuideMap, inputs=None, dpi: int = MAP_DPI) -> bytes:
 
 
 def guide_map_html(gm: GuideMap, map_png: bytes, date: str | None = None) -> str:
-    """The A3 page as HTML (WeasyPrint): map left, title and numbered list right, footer."""
+    """The A3 page as HTML (WeasyPrint): map left, title and numbered list right, footer.
+
+    Parameters
+    ----------
+    gm : GuideMap
+        The guide map's content.
+    map_png : bytes
+        The map frame from :func:`render_map_png`.
+    date : str, optional
+        Date in the footer (today by default, ISO format).
+
+    Returns
+    -------
+    str
+        The HTML document (A3 landscape page).
+    """
     lang = gm.lang
     date = date or dt.date.today().isoformat()
     img = base64.b64encode(map_png).decode("ascii")
@@ -314,7 +385,27 @@ ol.list li {{ font-size: 8.6pt; line-height: 1.3; margin: 0 0 1.1mm 0; padding-l
 
 
 def pdf_to_png(pdf: Path, png: Path, dpi: int = 100) -> Path:
-    """First page of ``pdf`` as PNG with ``pdftoppm`` (poppler-utils), written atomically."""
+    """First page of ``pdf`` as PNG with ``pdftoppm`` (poppler-utils), written atomically.
+
+    Parameters
+    ----------
+    pdf : Path
+        The PDF.
+    png : Path
+        The PNG to write.
+    dpi : int
+        Resolution, dots per inch.
+
+    Returns
+    -------
+    Path
+        ``png``.
+
+    Raises
+    ------
+    GuideMapError
+        When ``pdftoppm`` is not installed.
+    """
     exe = shutil.which("pdftoppm")
     if exe is None:
         raise GuideMapError("PDF 已生成，但缺少 pdftoppm，无法生成 PNG：请安装 poppler-utils（scripts/install_system_deps.sh）。 "
@@ -329,7 +420,35 @@ def pdf_to_png(pdf: Path, png: Path, dpi: int = 100) -> Path:
 
 def write_guide_map(gm: GuideMap, out_dir: str | Path, inputs=None, stem: str = "guide_map",
                     date: str | None = None, png_dpi: int = 100) -> dict[str, Path]:
-    """Write ``<stem>_<lang>.pdf`` (A3 landscape) and ``<stem>_<lang>.png`` (the page at ``png_dpi``)."""
+    """Write ``<stem>_<lang>.pdf`` (A3 landscape) and ``<stem>_<lang>.png`` (the page at ``png_dpi``).
+
+    Parameters
+    ----------
+    gm : GuideMap
+        The guide map's content.
+    out_dir : str or Path
+        Output folder (created when missing).
+    inputs : ReportInputs, optional
+        Basemap features and network.
+    stem : str
+        Start of the file names.
+    date : str, optional
+        Date in the footer (today by default).
+    png_dpi : int
+        Resolution of the PNG, dots per inch.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"pdf": ..., "png": ...}``.
+
+    Raises
+    ------
+    analysis.report.fonts.FontMissingError
+        When no CJK font is installed.
+    GuideMapError
+        When ``pdftoppm`` is missing (the PDF is written).
+    """
     from weasyprint import HTML
 
     cjk_font()
