@@ -46,7 +46,22 @@ NICE_LENGTHS_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
 
 def map_extent(result: CoverageResult, margin: float = 0.04, with_circles: bool = False) -> tuple[float, float, float, float]:
     """(minx, miny, maxx, maxy) in metres around demand, centers and the threshold's isochrones
-    (and straight-line circles when ``with_circles``), with a relative margin."""
+    (and straight-line circles when ``with_circles``), with a relative margin.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (projected metric CRS).
+    margin : float
+        Margin as a fraction of the width and height (each at least 200 m).
+    with_circles : bool
+        Include the threshold's straight-line circles.
+
+    Returns
+    -------
+    tuple of float
+        In the run's CRS, metres; widened by :func:`fit_ratio` to ``MIN_RATIO``-``MAX_RATIO``.
+    """
     parts = [result.demand.total_bounds, result.centers.total_bounds]
     m = float(result.params.minutes)
     for layer, use in ((result.isochrones, True), (result.circles, with_circles)):
@@ -63,7 +78,20 @@ def map_extent(result: CoverageResult, margin: float = 0.04, with_circles: bool 
 
 
 def fit_ratio(extent, min_ratio: float, max_ratio: float) -> tuple[float, float, float, float]:
-    """Widen the extent (metres) so that height/width lies in [min_ratio, max_ratio] (more context)."""
+    """Widen the extent (metres) so that height/width lies in [min_ratio, max_ratio] (more context).
+
+    Parameters
+    ----------
+    extent : tuple of float
+        (minx, miny, maxx, maxy), metres.
+    min_ratio, max_ratio : float
+        Allowed height/width range.
+
+    Returns
+    -------
+    tuple of float
+        (minx, miny, maxx, maxy), same centre.
+    """
     minx, miny, maxx, maxy = extent
     w, h = maxx - minx, maxy - miny
     if h / w > max_ratio:
@@ -76,7 +104,24 @@ def fit_ratio(extent, min_ratio: float, max_ratio: float) -> tuple[float, float,
 
 
 def new_map(extent, layers: dict[str, gpd.GeoDataFrame]):
-    """A figure and axes sized to ``extent``, with the basemap drawn."""
+    """A figure and axes sized to ``extent``, with the basemap drawn.
+
+    Parameters
+    ----------
+    extent : tuple of float
+        (minx, miny, maxx, maxy) in the map's projected metric CRS, metres.
+    layers : dict of str to GeoDataFrame
+        Basemap layers (:func:`analysis.report.basemap.basemap_layers`) in the same CRS.
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, matplotlib.axes.Axes)
+
+    Raises
+    ------
+    analysis.report.fonts.FontMissingError
+        When no CJK font is installed.
+    """
     use_cjk_font()
     minx, miny, maxx, maxy = extent
     ratio = (maxy - miny) / (maxx - minx)
@@ -100,6 +145,19 @@ def draw_basemap_layer(ax, layer: gpd.GeoDataFrame, color: str, linewidth: float
     patch per building: issue 16 measured the three report maps at 3.7 s, most of it here.
     Polygon rings are oriented (shells counter-clockwise, holes clockwise) so the non-zero fill
     rule leaves courtyards empty. Points are not drawn.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map axes (data coordinates in metres).
+    layer : GeoDataFrame
+        Polygons and/or lines in the map's CRS.
+    color : str
+        Fill colour of polygons and stroke colour of lines.
+    linewidth : float
+        Line width in points (0: lines not drawn).
+    zorder : float
+        Drawing order.
     """
     import shapely
     from matplotlib.patches import PathPatch
@@ -142,7 +200,20 @@ def _compound_path(parts: np.ndarray, closed: bool):
 
 
 def add_scale_bar(ax, lang: str) -> float:
-    """A two-part black/white scale bar at the lower left; returns its length in metres."""
+    """A two-part black/white scale bar at the lower left; returns its length in metres.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A map axes in a projected metric CRS (limits already set).
+    lang : str
+        ``"zh"`` (米/千米) or ``"en"`` (m/km).
+
+    Returns
+    -------
+    float
+        Bar length in metres (a round length of about a quarter of the width).
+    """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     w = x1 - x0
@@ -160,7 +231,15 @@ def add_scale_bar(ax, lang: str) -> float:
 
 
 def add_north_arrow(ax, lang: str) -> None:
-    """A north arrow at the upper right (UTM grid north; convergence here is under 1°)."""
+    """A north arrow at the upper right (UTM grid north; convergence here is under 1°).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map axes.
+    lang : str
+        ``"zh"`` or ``"en"`` (the letter above the arrow).
+    """
     ax.annotate(
         label("north", lang), xy=(0.95, 0.965), xytext=(0.95, 0.86), xycoords="axes fraction",
         ha="center", va="center", fontsize=11, fontweight="bold", zorder=11,
@@ -170,7 +249,17 @@ def add_north_arrow(ax, lang: str) -> None:
 
 
 def add_attribution(ax, lang: str, is_demo: bool) -> None:
-    """OSM attribution (and the demo note) in the lower right corner of the map."""
+    """OSM attribution (and the demo note) in the lower right corner of the map.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map axes.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    is_demo : bool
+        Add the illustrative-data note.
+    """
     text = label("osm_attribution", lang)
     if is_demo:
         text = label("demo_note", "zh") + "  ·  " + text
@@ -204,7 +293,18 @@ def _draw_points(ax, result: CoverageResult, stations, proposals) -> None:
 
 
 def dissolved_isochrones(result: CoverageResult) -> gpd.GeoDataFrame:
-    """One (multi)polygon per threshold (minutes), largest first."""
+    """One (multi)polygon per threshold (minutes), largest first.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The coverage run (its isochrones).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``minutes`` and geometry in the run's projected metric CRS (empty without isochrones).
+    """
     iso = result.isochrones
     if iso is None or iso.empty:
         return gpd.GeoDataFrame({"minutes": []}, geometry=[], crs=result.crs)
@@ -217,6 +317,25 @@ def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None 
     """Map 1: centers, walking isochrones at every threshold, and gap areas.
 
     With ``proposals`` (and their walking reach areas ``proposal_reach``) it is the proposal map.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run drawn (projected metric CRS).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs, optional
+        Basemap features, network and red stations.
+    is_demo : bool
+        Add the illustrative-data note.
+    proposals : GeoDataFrame, optional
+        Proposed sites, any CRS.
+    proposal_reach : GeoDataFrame, optional
+        Their walking reach polygons, any CRS.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     inputs = inputs or ReportInputs()
     ext = map_extent(result)
@@ -251,7 +370,23 @@ def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None 
 
 
 def map_circles(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
-    """Map 2: straight-line circles of the threshold against the real walking reach."""
+    """Map 2: straight-line circles of the threshold against the real walking reach.
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run drawn (projected metric CRS).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs, optional
+        Basemap features and network.
+    is_demo : bool
+        Add the illustrative-data note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     inputs = inputs or ReportInputs()
     ext = map_extent(result, with_circles=True)
     fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
@@ -275,7 +410,23 @@ def map_circles(result: CoverageResult, lang: str, inputs: ReportInputs | None =
 
 
 def map_grids(result: CoverageResult, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
-    """Map 3: grids coloured by the share of residents covered (None without grids)."""
+    """Map 3: grids coloured by the share of residents covered (None without grids).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The run drawn (grids with ``population`` and ``covered_share`` 0-1).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs, optional
+        Basemap features and network.
+    is_demo : bool
+        Add the illustrative-data note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+    """
     if result.grids is None or not len(result.grids):
         return None
     inputs = inputs or ReportInputs()
@@ -295,7 +446,25 @@ def map_grids(result: CoverageResult, lang: str, inputs: ReportInputs | None = N
 
 def map_workers(result: CoverageResult, workers, lang: str, inputs: ReportInputs | None = None, is_demo: bool = False):
     """Worker map: red stations and their reach, service centers, workers served / not served
-    (dots sized by persons), busy streets with no station in reach (red lines)."""
+    (dots sized by persons), busy streets with no station in reach (red lines).
+
+    Parameters
+    ----------
+    result : CoverageResult
+        The residents' run (map extent, centers; projected metric CRS).
+    workers : WorkerCoverageResult
+        The worker coverage run (reach, busy gaps, workers with ``weight`` and ``covered``, stations).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs, optional
+        Basemap features and network.
+    is_demo : bool
+        Add the illustrative-data note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     inputs = inputs or ReportInputs()
     ext = map_extent(result)
     fig, ax = new_map(ext, basemap_layers(inputs, result.crs, ext))
@@ -334,7 +503,19 @@ def _finish(ax, handles, lang: str, is_demo: bool) -> None:
 
 
 def figure_png(fig, dpi: int = 170) -> bytes:
-    """PNG bytes of ``fig`` (then closed)."""
+    """PNG bytes of ``fig`` (then closed).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (closed afterwards).
+    dpi : int
+        Resolution, dots per inch.
+
+    Returns
+    -------
+    bytes
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
