@@ -1,6 +1,6 @@
 """Report tables, spreadsheet, GeoPackage and map of the regional party-building outputs.
 
-Tables (:class:`analysis.report.content.Table`) for the three lists (:mod:`analysis.lists`),
+Tables (:class:`analysis.report.document.Table`) for the three lists (:mod:`analysis.lists`),
 road adoption (:mod:`analysis.adoption`) and demonstration areas (:mod:`analysis.demo_area`);
 :func:`write_party_xlsx` / :func:`write_party_gpkg` write them; :func:`map_adoption` draws the
 adoption map offline (local OSM basemap, scale bar, north arrow, attribution).
@@ -34,7 +34,21 @@ def _cat(df: pd.DataFrame, zh_col: str, key_col: str, en_map: dict, lang: str) -
 
 
 def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
-    """需求清单, 资源清单, 项目清单 and their summaries and matches, as report tables."""
+    """需求清单, 资源清单, 项目清单 and their summaries and matches, as report tables.
+
+    Parameters
+    ----------
+    res : ListsResult
+        The three lists (:func:`analysis.lists.build_lists`).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to Table
+        ``needs_by_community``, ``needs``, ``resources_by_kind``, ``resources``, ``projects``,
+        ``matches`` (walking distances in metres).
+    """
     from analysis.lists import CATEGORY_EN, KIND_EN
 
     n = pd.DataFrame(res.needs.drop(columns="geometry"))
@@ -78,7 +92,21 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
 
 
 def adoption_tables(res: AdoptionResult, lang: str = "zh") -> dict[str, Table]:
-    """Per unit, per street, overlaps and rivers, as report tables (metres)."""
+    """Per unit, per street, overlaps and rivers, as report tables (metres).
+
+    Parameters
+    ----------
+    res : AdoptionResult
+        Road adoption (:func:`analysis.adoption.adopt_roads`).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to Table
+        ``adoption_units``, ``adoption_streets``, ``adoption_overlaps`` and, with rivers,
+        ``adoption_rivers``.
+    """
     u = res.units.sort_values("adopted_m", ascending=False)
     out = {
         "adoption_units": _t("t_adoption_units", lang, u, [
@@ -101,7 +129,19 @@ def adoption_tables(res: AdoptionResult, lang: str = "zh") -> dict[str, Table]:
 
 
 def demo_area_table(df: pd.DataFrame, lang: str = "zh") -> Table:
-    """One row per demonstration area."""
+    """One row per demonstration area.
+
+    Parameters
+    ----------
+    df : DataFrame
+        From :func:`analysis.demo_area.demo_area_figures` (km², persons, 0-1 shares).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+    """
     return _t("t_demo_areas", lang, df, [
         ("name", "c_area", "text"), ("area_km2", "c_area_km2", "num1"), ("residents", "c_residents", "int"),
         ("households", "c_households", "int"), ("n_communities", "c_n_communities", "int"),
@@ -112,7 +152,24 @@ def demo_area_table(df: pd.DataFrame, lang: str = "zh") -> Table:
 
 
 def write_party_xlsx(tables: list[Table], path: str | Path, lang: str = "zh", is_demo: bool = False) -> Path:
-    """One sheet per table (numbers as numbers), demo note and OSM attribution below each."""
+    """One sheet per table (numbers as numbers), demo note and OSM attribution below each.
+
+    Parameters
+    ----------
+    tables : list of Table
+        The tables, one sheet each.
+    path : str or Path
+        The XLSX to write (its folder is created).
+    lang : str
+        ``"zh"`` or ``"en"``.
+    is_demo : bool
+        Add the illustrative-data note.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     from analysis.report.xlsx import write_table
 
     wb = Workbook()
@@ -129,7 +186,20 @@ def write_party_xlsx(tables: list[Table], path: str | Path, lang: str = "zh", is
 
 
 def lists_layers(res: ListsResult, units: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
-    """GeoPackage layers: needs (points), resources (at their unit), projects, matches."""
+    """GeoPackage layers: needs (points), resources (at their unit), projects, matches.
+
+    Parameters
+    ----------
+    res : ListsResult
+        The three lists.
+    units : GeoDataFrame
+        The units layer the lists were built from (its geometry places the resources).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``needs_list``, ``resources_list`` (in ``units``' CRS), ``projects_list``, ``needs_matches``.
+    """
     u = units.reset_index(drop=True)
     uid = u["id"].astype(str) if "id" in u.columns else pd.Series([f"U{i + 1:03d}" for i in range(len(u))])
     geom = dict(zip(uid, u.geometry.values))
@@ -138,7 +208,19 @@ def lists_layers(res: ListsResult, units: gpd.GeoDataFrame) -> dict[str, pd.Data
 
 
 def adoption_layers(res: AdoptionResult) -> dict[str, pd.DataFrame]:
-    """GeoPackage layers: adopted segments per unit, unadopted pieces, streets, overlaps, rivers."""
+    """GeoPackage layers: adopted segments per unit, unadopted pieces, streets, overlaps, rivers.
+
+    Parameters
+    ----------
+    res : AdoptionResult
+        Road adoption (layers in the network's projected metric CRS).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``adopted_segments``, ``unadopted_segments``, ``adoption_units``, ``adoption_streets``,
+        ``adoption_overlaps`` and, with rivers, ``adopted_rivers`` and ``river_summary``.
+    """
     out = {"adopted_segments": res.segments, "unadopted_segments": res.unadopted, "adoption_units": res.units,
            "adoption_streets": res.streets, "adoption_overlaps": res.overlaps}
     if res.rivers is not None:
@@ -148,7 +230,22 @@ def adoption_layers(res: AdoptionResult) -> dict[str, pd.DataFrame]:
 
 
 def write_party_gpkg(layers: dict[str, pd.DataFrame], path: str | Path, metadata: dict[str, str]) -> Path:
-    """Write the layers (WGS-84) and a metadata table into one GeoPackage, atomically."""
+    """Write the layers (WGS-84) and a metadata table into one GeoPackage, atomically.
+
+    Parameters
+    ----------
+    layers : dict of str to DataFrame
+        Layer name -> layer or table.
+    path : str or Path
+        The GeoPackage to write.
+    metadata : dict of str to str
+        Rows of the ``metadata`` table.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     from analysis.export import write_gpkg
 
     return write_gpkg(layers, path, metadata)
@@ -157,7 +254,29 @@ def write_party_gpkg(layers: dict[str, pd.DataFrame], path: str | Path, metadata
 def map_adoption(res: AdoptionResult, units: gpd.GeoDataFrame, lang: str = "zh", inputs=None,
                  area: gpd.GeoDataFrame | None = None, is_demo: bool = False, rivers: gpd.GeoDataFrame | None = None):
     """Adopted segments (one colour per unit), unadopted streets, units, rivers (all river lines in
-    light blue when ``rivers`` is given); A4-width figure."""
+    light blue when ``rivers`` is given); A4-width figure.
+
+    Parameters
+    ----------
+    res : AdoptionResult
+        Road adoption (its CRS is the map's, metres).
+    units : GeoDataFrame
+        The units, any CRS with a known datum.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    inputs : ReportInputs, optional
+        Basemap features and network.
+    area : GeoDataFrame, optional
+        Demonstration areas drawn as dashed outlines, any CRS.
+    is_demo : bool
+        Add the illustrative-data note.
+    rivers : GeoDataFrame, optional
+        River lines, any CRS.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib
     from matplotlib.lines import Line2D
 
