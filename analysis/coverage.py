@@ -149,6 +149,8 @@ def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> g
     ------
     geo.errors.LayerError
         When the layer is empty or ids repeat.
+    geo.errors.CRSError
+        When the layer has no CRS.
     """
     if centers is None or len(centers) == 0:
         raise LayerError("There are no service centers to measure from. Add at least one center (point layer).")
@@ -185,6 +187,8 @@ def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     ------
     geo.errors.LayerError
         When the layer is empty, has no ``population`` or a population is not a finite number >= 0.
+    geo.errors.CRSError
+        When the layer has no CRS.
     """
     if demand is None or len(demand) == 0:
         raise LayerError("The demand layer (residents) is empty. Give points or polygons with a population column.")
@@ -301,6 +305,8 @@ def run_coverage(
     geo.errors.LayerError
         When centers or demand are empty or invalid, or none of them is within ``max_access_m``
         of a walking street.
+    geo.errors.CRSError
+        When a layer has no CRS.
     """
     crs = network.crs
     c = prepare_centers(centers, crs)

@@ -185,7 +185,7 @@ def build_lists(network: WalkNetwork, units: gpd.GeoDataFrame, needs: gpd.GeoDat
     units : GeoDataFrame
         Units with ``name``, ``offers`` (and ``id``, ``offer_hours``), any CRS with a known datum.
     needs : GeoDataFrame
-        Needs with ``category`` (and ``id``, ``name``, ``quantity``, ``community``, ``status``).
+        Needs with ``category`` (and ``id``, ``name``, ``quantity``, ``community``, ``compound``, ``status``), any CRS with a known datum.
     projects : DataFrame, optional
         Projects with ``name``, ``claimed_by``, ``status``, dates.
     distance_m : float

@@ -122,7 +122,7 @@ def upload_points(workers: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     Parameters
     ----------
     workers : GeoDataFrame
-        The planner's layer with ``group`` (a key of :data:`GROUPS`; blank = others), ``count``
+        The planner's layer with ``group`` (a key of :data:`GROUPS`; missing = others), ``count``
         (persons >= 0) and optional ``name``, any CRS with a known datum.
     crs : str
         Target CRS (the network's projected metric CRS).
