@@ -14,6 +14,7 @@ from pathlib import Path
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
 from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
+from analysis.siting.solution import AnySolution, LscpSolution, MclpSolution, PMedianSolution
 from analysis.study import load_study
 from cli.options import (
     BUDGET, GPKG_FILE, K, MIN_AREA, MIN_DISTANCE, RADIUS, SPACING, TIME_LIMIT, add_area_options, add_walk_options, progress_printer, walk_params,
@@ -110,8 +111,9 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
          else f"Solver: greedy (no optimality proof), {s.greedy_s * 1000:.0f} ms")
     lines.append(sol)
     if s.solver == "exact" and s.greedy_gap == s.greedy_gap:
-        lines.append((f"贪心解 {fmt_int(s.greedy_objective)}，与最优相差 {fmt_pct(s.greedy_gap, 2)}" if zh else
-                      f"Greedy answer {fmt_int(s.greedy_objective)}, {fmt_pct(s.greedy_gap, 2)} from the optimum"))
+        greedy = greedy_answer(r.solution)
+        lines.append((f"贪心解 {fmt_int(greedy)}，与最优相差 {fmt_pct(s.greedy_gap, 2)}" if zh else
+                      f"Greedy answer {fmt_int(greedy)}, {fmt_pct(s.greedy_gap, 2)} from the optimum"))
     lines.append((f"候选点 {s.n_candidates} 个，排除 {s.n_excluded} 个（离路网过远、距现有点位过近、面积不足或缺少费用）" if zh else
                   f"{s.n_candidates} candidates, {s.n_excluded} excluded (off the network, near existing sites, "
                   f"below the minimum floor area or without a cost under a budget)"))
@@ -122,6 +124,26 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
         lines.append("注意：现有点位/候选点为示例数据，非真实点位。" if zh else
                      "Note: existing sites / candidates are illustrative sample data, not real sites.")
     return "\n".join(lines)
+
+
+def greedy_answer(sol: AnySolution) -> float:
+    """The greedy answer in the model's own unit.
+
+    Parameters
+    ----------
+    sol : MclpSolution, LscpSolution or PMedianSolution
+        A siting run's solution.
+
+    Returns
+    -------
+    float
+        Covered demand weight (MCLP), number of new sites (LSCP) or weight x metres (p-median).
+    """
+    match sol:
+        case MclpSolution(greedy_covered_weight=value) | LscpSolution(greedy_n_sites=value) | \
+                PMedianSolution(greedy_weight_metres=value):
+            return value
+    raise TypeError(f"not a siting solution: {type(sol).__name__}")
 
 
 def weights_text(r: SitingResult, zh: bool) -> str:

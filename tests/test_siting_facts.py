@@ -60,12 +60,12 @@ def test_budget_and_min_area_against_brute_force(seed, k, budget, min_area):
         assert len(chosen) <= k
         assert cost[chosen].sum() <= budget + 1e-9, (solver, chosen)
         assert (area[chosen] >= min_area).all(), (solver, chosen)
-        assert s.objective == pytest.approx(p.covered_weight(chosen))
+        assert s.covered_weight == pytest.approx(p.covered_weight(chosen))
         if solver == "exact":
             assert s.status == "optimal" or s.status == "trivial"
-            assert s.objective == pytest.approx(best)
+            assert s.covered_weight == pytest.approx(best)
         else:
-            assert s.objective <= best + 1e-9
+            assert s.covered_weight <= best + 1e-9
 
 
 def test_budget_changes_the_answer_and_greedy_stays_within_it():
@@ -75,12 +75,12 @@ def test_budget_changes_the_answer_and_greedy_stays_within_it():
     p = CoverageProblem.from_cost_matrix(cov, [10.0, 6.0, 6.0], 100.0)
     cost = np.array([30.0, 10.0, 10.0])
     free = solve_mclp(p, 2)  # no budget: the big one plus one of the two equal small ones
-    assert 0 in free.chosen and free.objective == 16
+    assert 0 in free.chosen and free.covered_weight == 16
     for solver in ("exact", "greedy"):
         s = solve_mclp(p, 2, solver=solver, cost=cost, budget=20.0)
-        assert sorted(s.chosen.tolist()) == [1, 2] and s.objective == 12
+        assert sorted(s.chosen.tolist()) == [1, 2] and s.covered_weight == 12
         s = solve_mclp(p, 2, solver=solver, cost=cost, budget=5.0)
-        assert len(s.chosen) == 0 and s.objective == 0
+        assert len(s.chosen) == 0 and s.covered_weight == 0
     # unknown cost (NaN) is never chosen under a budget
     s = solve_mclp(p, 1, cost=np.array([np.nan, 10.0, 10.0]), budget=100.0)
     assert s.chosen.tolist() in ([1], [2])
@@ -95,14 +95,14 @@ def test_state_idle_preference_rule():
     bonus = state_idle_bonus(owner, 10.0)
     assert bonus.tolist() == [0.0, 10.0 * STATE_IDLE_BONUS_SHARE]
     for solver in ("exact", "greedy"):
-        assert solve_mclp(equal, 1, solver=solver).objective == 5  # no preference: either is optimal
+        assert solve_mclp(equal, 1, solver=solver).covered_weight == 5  # no preference: either is optimal
         assert solve_mclp(equal, 1, solver=solver, bonus=bonus).chosen.tolist() == [1]
     # private covers 5.05 vs 5: more than 0.1 % of the total (10.05) better -> private
     better = CoverageProblem.from_cost_matrix(cov, [5.05, 5.0], 100.0)
     b2 = state_idle_bonus(owner, 10.05)
     for solver in ("exact", "greedy"):
         s = solve_mclp(better, 1, solver=solver, bonus=b2)
-        assert s.chosen.tolist() == [0] and s.objective == pytest.approx(5.05)
+        assert s.chosen.tolist() == [0] and s.covered_weight == pytest.approx(5.05)
     # within 0.1 %: state idle
     close = CoverageProblem.from_cost_matrix(cov, [5.005, 5.0], 100.0)
     for solver in ("exact", "greedy"):

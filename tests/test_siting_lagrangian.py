@@ -67,5 +67,5 @@ def test_exact_mclp_always_reports_a_finite_proven_bound():
                [rng.choice(n_c, 5, replace=False) for _ in range(50)])
     for limit in (0.05, 5.0):
         sol = solve_mclp(prob, 5, solver="exact", time_limit_s=limit)
-        assert np.isfinite(sol.bound) and sol.bound >= sol.objective - 1e-6
-        assert sol.objective >= best - 1e-6  # never worse than 50 random choices
+        assert np.isfinite(sol.covered_weight_bound) and sol.covered_weight_bound >= sol.covered_weight - 1e-6
+        assert sol.covered_weight >= best - 1e-6  # never worse than 50 random choices

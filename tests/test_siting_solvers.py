@@ -38,10 +38,10 @@ def test_greedy_is_not_optimal_but_exact_is():
     p = _from_sets([{0, 1}, {2, 3}, {1, 2, 4}], weights)
     g = solve_mclp(p, 2, solver="greedy")
     e = solve_mclp(p, 2, solver="exact")
-    assert g.objective == 10 and g.chosen[0] == 2
-    assert e.objective == 12 and e.status == "optimal" and e.gap == 0
+    assert g.covered_weight == 10 and g.chosen[0] == 2
+    assert e.covered_weight == 12 and e.status == "optimal" and e.gap == 0
     assert sorted(e.chosen.tolist()) == [0, 1]
-    assert e.greedy_objective == 10
+    assert e.greedy_covered_weight == 10
     assert e.greedy_gap == pytest.approx(2 / 12)
     # marginal gains in greedy order add up to the covered weight
     assert e.marginal.sum() == pytest.approx(12) and list(e.marginal) == [6, 6]
@@ -54,10 +54,10 @@ def test_ties_and_identical_candidates():
     assert red.cand_of_col.tolist() == [0, 2]  # 1 duplicates 0, 3 is contained in 0
     assert red.n_dominated == 2
     e = solve_mclp(p, 2)
-    assert e.objective == 8 and sorted(e.chosen.tolist()) == [0, 2]
+    assert e.covered_weight == 8 and sorted(e.chosen.tolist()) == [0, 2]
     # K larger than useful candidates: only the useful ones are returned
     e3 = solve_mclp(p, 3)
-    assert e3.objective == 8 and len(e3.chosen) == 2
+    assert e3.covered_weight == 8 and len(e3.chosen) == 2
 
 
 def test_existing_sites_are_fixed_and_counted():
@@ -66,7 +66,7 @@ def test_existing_sites_are_fixed_and_counted():
     for solver in ("exact", "greedy"):
         s = solve_mclp(p, 1, solver=solver)
         assert s.chosen.tolist() == [1]
-        assert s.before == 100 and s.objective == 105
+        assert s.covered_weight_before == 100 and s.covered_weight == 105
 
 
 def test_identical_demand_rows_are_merged():
@@ -88,7 +88,7 @@ def test_lscp_fewest_sites_and_uncoverable_message():
     # demand 4 (7 residents) is covered by no candidate
     p = _from_sets([{0, 1}, {1, 2}, {2, 3}, {0, 3}], [1, 1, 1, 1, 7])
     s = solve_lscp(p)
-    assert s.objective == 2 and s.status == "optimal"
+    assert s.n_sites == 2 and s.status == "optimal"
     assert p.covered_mask(s.chosen)[:4].all()
     assert s.n_uncoverable == 1 and s.uncoverable_weight == 7
     assert "No candidate covers 7 residents at 1 demand points" in s.notes[0]
@@ -100,8 +100,8 @@ def test_lscp_exact_beats_greedy_set_cover():
     # classic: greedy picks the big middle set first and needs 3; two halves suffice
     p = _from_sets([{0, 1, 2}, {3, 4, 5}, {0, 1, 3, 4}], [1] * 6)
     s = solve_lscp(p)
-    assert s.objective == 2 and sorted(s.chosen.tolist()) == [0, 1]
-    assert s.greedy_objective == 3
+    assert s.n_sites == 2 and sorted(s.chosen.tolist()) == [0, 1]
+    assert s.greedy_n_sites == 3
 
 
 def test_parameter_errors_say_what_to_do():
@@ -128,10 +128,10 @@ def test_exact_mclp_matches_brute_force(data, w, existing, k):
     ex = np.where(np.array(existing[:n]), 5.0, INF)[:, None]
     p = CoverageProblem.from_cost_matrix(cost, w[:n], 100.0, existing_cost=ex)
     s = solve_mclp(p, k)
-    assert s.objective == pytest.approx(_brute_mclp(p, k))
-    assert p.covered_weight(s.chosen) == pytest.approx(s.objective)
+    assert s.covered_weight == pytest.approx(_brute_mclp(p, k))
+    assert p.covered_weight(s.chosen) == pytest.approx(s.covered_weight)
     g = solve_mclp(p, k, solver="greedy")
-    assert g.objective <= s.objective + 1e-9
+    assert g.covered_weight <= s.covered_weight + 1e-9
 
 
 def test_pmedian_matches_brute_force():
@@ -144,9 +144,9 @@ def test_pmedian_matches_brute_force():
     base = np.minimum(ex[:, 0], 1000.0)
     best = min(float(w @ np.minimum(base, cost[:, list(c)].min(axis=1))) for c in itertools.combinations(range(8), 2))
     assert s.status == "optimal"
-    assert s.objective == pytest.approx(best)
-    assert s.greedy_objective >= s.objective - 1e-6
-    assert s.before == pytest.approx(float(w @ base))
+    assert s.weight_metres == pytest.approx(best)
+    assert s.greedy_weight_metres >= s.weight_metres - 1e-6
+    assert s.weight_metres_before == pytest.approx(float(w @ base))
 
 
 def test_greedy_incremental_gains_equal_recomputed_gains():
@@ -181,4 +181,4 @@ def test_agrees_with_spopt_mclp():
     p = CoverageProblem.from_cost_matrix(cost[:, n_ex:], w, radius, existing_cost=cost[:, :n_ex])
     ours = solve_mclp(p, k)
     assert ours.status == "optimal"
-    assert ours.objective == pytest.approx(spopt_obj)
+    assert ours.covered_weight == pytest.approx(spopt_obj)

@@ -34,7 +34,8 @@ from analysis.siting.candidates import DEFAULT_CLASSES, exclusion_mask, generate
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE, numeric, owner_types, reasons, state_idle_bonus
 from analysis.siting.problem import CoverageProblem
 from analysis.siting.result import SitingResult, SitingSummary
-from analysis.siting.solvers import SitingSolution, check_k, solve_lscp, solve_mclp, solve_pmedian
+from analysis.siting.solution import AnySolution
+from analysis.siting.solvers import check_k, solve_lscp, solve_mclp, solve_pmedian
 from analysis.siting.workers import weights_table, worker_demand
 from analysis.shares import share_table
 from analysis.travel_time import nearest_source_distances, point_distances, points_reach
@@ -432,7 +433,7 @@ def run_siting(
 
 
 def _solve(inputs: SitingInputs, k: int | None, problem: str, solver: str, time_limit_s: float,
-           owner: np.ndarray, cost_wan: np.ndarray) -> SitingSolution:
+           owner: np.ndarray, cost_wan: np.ndarray) -> AnySolution:
     """Step 4: MCLP (with building facts: costs, budget, 国有闲置 preference), LSCP or p-median."""
     prob, allowed, params = inputs.problem, inputs.allowed, inputs.params
     if problem == "mclp":
@@ -613,8 +614,7 @@ def solve_siting(
         total_demand=total, covered_before=before, covered_after=after,
         share_before=before / total if total else float("nan"),
         share_after=after / total if total else float("nan"),
-        objective=sol.objective, bound=sol.bound, gap=sol.gap,
-        greedy_objective=sol.greedy_objective, greedy_gap=sol.greedy_gap,
+        gap=sol.gap, greedy_gap=sol.greedy_gap,
         solve_s=sol.solve_s, greedy_s=sol.greedy_s,
         n_candidates=int(len(cand)), n_candidates_used=int(len(allowed)),
         n_excluded=int(len(cand) - len(allowed)),
@@ -626,8 +626,8 @@ def solve_siting(
         n_state_idle=int((owner[chosen] == "state_idle").sum()),
         state_idle_bonus_share=params.state_idle_bonus_share if problem == "mclp" else 0.0,
         is_demo=bool(inputs.is_demo or demo_in_use(grids)),
-        mean_min_before=sol.before / total / mpm if pmedian else float("nan"),
-        mean_min_after=sol.objective / total / mpm if pmedian else float("nan"),
+        mean_min_before=sol.weight_metres_before / total / mpm if pmedian else float("nan"),
+        mean_min_after=sol.weight_metres / total / mpm if pmedian else float("nan"),
     )
     d = d.drop(columns=["w_before", "w_after"])
     d["community"] = d["community"].fillna(UNASSIGNED)

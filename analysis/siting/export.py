@@ -50,7 +50,9 @@ def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None)
     dict of str to str
         Software, time (UTC), kind, problem, threshold (metres), speed (km/h), minimum distance
         to existing sites and candidate spacing (metres), measuring CRS, notes, the summary as
-        JSON, a demo note for sample data, then ``sources``.
+        JSON (:class:`SitingSummary` plus the model's own figures from
+        :meth:`~analysis.siting.solution.SitingSolution.figures`, e.g. ``covered_weight`` and
+        ``covered_weight_bound`` for MCLP), a demo note for sample data, then ``sources``.
     """
     p = result.params
     s = result.summary
@@ -67,7 +69,8 @@ def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None)
         "measuring_crs": result.crs,
         "notes": " | ".join(result.notes),
         "summary": json.dumps({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                               for k, v in s.as_dict().items()}, ensure_ascii=False, default=str),
+                               for k, v in {**s.as_dict(), **result.solution.figures()}.items()},
+                              ensure_ascii=False, default=str),
     }
     if s.is_demo:
         meta["demo_note"] = "示例数据，非真实点位 / illustrative sample data, not real sites"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from analysis.siting.solvers import OBJECTIVE_UNITS, SitingSolution
+from analysis.siting.solution import AnySolution
 from geo.crs import WGS84
 
 if TYPE_CHECKING:  # the settings live with run_siting; only named here
@@ -27,8 +27,8 @@ class SitingSummary:
     Units: demand weights (``total_demand``, ``covered_*``, ``uncoverable_weight``) are in
     ``unit`` (residents for service centers, relative outdoor-work units for red stations);
     ``share_*`` and ``gap``/``greedy_gap`` are fractions 0-1; ``threshold_m`` network metres;
-    ``*_min`` minutes of walking; ``*_s`` seconds. ``objective``, ``bound`` and
-    ``greedy_objective`` are in :attr:`objective_unit`, which depends on ``problem``.
+    ``*_min`` minutes of walking; ``*_s`` seconds. The model's own objective and bound, each
+    named by its unit, are on :attr:`SitingResult.solution` (:mod:`analysis.siting.solution`).
     """
 
     kind: str  #: "center" (党群服务中心) | "red-station" (红色驿站)
@@ -45,10 +45,7 @@ class SitingSummary:
     covered_after: float  #: the same with the new sites open
     share_before: float  #: covered_before / total_demand, 0-1
     share_after: float  #: covered_after / total_demand, 0-1
-    objective: float  #: the solver's objective, in ``objective_unit``
-    bound: float  #: proven best possible objective (upper for MCLP, lower for LSCP / p-median)
     gap: float  #: |bound - objective| / |objective|, 0-1 (0 when proven optimal; NaN for greedy)
-    greedy_objective: float  #: objective of the greedy answer, in ``objective_unit``
     greedy_gap: float  #: greedy answer's relative distance from the optimum (or bound), 0-1
     solve_s: float  #: exact solve time, seconds
     greedy_s: float  #: greedy time, seconds
@@ -69,11 +66,6 @@ class SitingSummary:
     is_demo: bool  #: the existing sites, candidates or grids are illustrative sample data
     mean_min_before: float = float("nan")  #: p-median only: mean walk to the nearest site before, minutes
     mean_min_after: float = float("nan")  #: p-median only: the same with the new sites open, minutes
-
-    @property
-    def objective_unit(self) -> str:
-        """What ``objective``, ``bound`` and ``greedy_objective`` count for this ``problem``."""
-        return OBJECTIVE_UNITS[self.problem]
 
     def as_dict(self) -> dict[str, object]:
         """Field name -> value (JSON metadata); the mean walks only for p-median.
@@ -98,7 +90,7 @@ class SitingResult:
     problem: str
     params: SitingParams
     crs: str
-    solution: SitingSolution
+    solution: AnySolution  # the model's own figures (covered weight, number of sites or weight x metres)
     sites: gpd.GeoDataFrame  # chosen sites in greedy order (rank 1 adds most)
     candidates: gpd.GeoDataFrame  # every candidate with status chosen / available / excluded
     demand: gpd.GeoDataFrame  # weight, covered_before, covered_after, dist_before_m, community, grid_id

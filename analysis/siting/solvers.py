@@ -1,7 +1,8 @@
 """MCLP, LSCP and p-median: exact (HiGHS MILP on the reduced sparse model) or greedy.
 
-Objective units: covered demand weight (residents or outdoor-work weight) for MCLP, number of
-new sites for LSCP, weight x metres for p-median. Existing sites are always open and counted.
+Each returns its model's class from :mod:`analysis.siting.solution` (covered weight for MCLP,
+number of new sites for LSCP, weight x metres for p-median, each under its own name). Existing
+sites are always open and counted.
 
 Exact MCLP, chosen by timing on street-lattice instances (benchmarks/bench_siting.py):
 1. reduce the model (:func:`reduce_coverage`) and run greedy (milliseconds) as incumbent;
@@ -16,8 +17,6 @@ Exact MCLP, chosen by timing on street-lattice instances (benchmarks/bench_sitin
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -25,6 +24,7 @@ from analysis.siting.greedy import GreedySequence, greedy_cover, greedy_pmedian,
 from analysis.siting.highs_model import INF, solve_highs
 from analysis.siting.lagrangian import lagrangian_mclp
 from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
+from analysis.siting.solution import LscpSolution, MclpSolution, PMedianSolution
 from geo.errors import ParameterError
 from geo.sparse_graph import csr_min
 
@@ -44,54 +44,6 @@ INTEGRAL_TOL = 1e-6
 # it gets the reserve (10% of the limit, at most 6 s), a tenth of it for tabu.
 LAGRANGIAN_RESERVE_SHARE, LAGRANGIAN_MAX_S = 0.1, 6.0
 TABU_SHARE, TABU_MAX_S = 0.1, 1.5
-#: what ``objective``, ``bound``, ``before`` and ``greedy_objective`` count, per problem
-OBJECTIVE_UNITS = {
-    "mclp": "covered demand weight (residents or outdoor-work units), existing sites included",
-    "lscp": "number of new sites",
-    "pmedian": "demand weight x network metres to the nearest site",
-}
-
-
-@dataclass(frozen=True)
-class SitingSolution:
-    """Chosen candidates (original indices, in greedy order of marginal gain) and the evidence.
-
-    ``objective``: MCLP total covered weight incl. existing sites; LSCP number of new sites;
-    p-median total weight x metres. ``bound``: proven best possible objective (upper bound for
-    MCLP, lower bound for LSCP / p-median); ``gap`` = |bound - objective| / |objective| (0 when
-    proven optimal). ``greedy_objective`` and ``greedy_gap`` (relative to the objective when
-    ``status == "optimal"``, else to the bound, i.e. an upper estimate).
-    """
-
-    kind: str  # "mclp" | "lscp" | "pmedian"
-    solver: str  # "exact" | "greedy"
-    status: str  # "optimal" | "time_limit" | "greedy" | "trivial"
-    chosen: np.ndarray
-    marginal: np.ndarray  # weight added (MCLP/LSCP) or weight x metres saved (p-median), pick order
-    objective: float
-    bound: float
-    gap: float
-    greedy_objective: float
-    greedy_gap: float
-    solve_s: float
-    greedy_s: float
-    before: float  # objective with existing sites only (MCLP covered weight; p-median cost)
-    uncoverable_weight: float  # weight no existing site and no candidate covers
-    n_uncoverable: int
-    model_rows: int  # reduced model size
-    model_cols: int
-    n_dominated: int
-    notes: tuple[str, ...] = ()  # plain-language remarks for the planner (uncoverable demand, ...)
-
-    @property
-    def is_optimal(self) -> bool:
-        """Proven optimal (or nothing to choose)."""
-        return self.status in ("optimal", "trivial")
-
-    @property
-    def objective_unit(self) -> str:
-        """What ``objective``, ``bound``, ``before`` and ``greedy_objective`` count for ``kind``."""
-        return OBJECTIVE_UNITS[self.kind]
 
 
 def check_k(k: int | None, required: bool = True) -> None:
@@ -251,7 +203,7 @@ def solve_mclp(
     cost: np.ndarray | None = None,
     budget: float | None = None,
     bonus: np.ndarray | None = None,
-) -> SitingSolution:
+) -> MclpSolution:
     """Maximal covering: choose ``k`` new candidates maximising covered weight (existing counted).
 
     Fewer than ``k`` sites are returned when the others would add nothing (all coverable demand
@@ -260,8 +212,8 @@ def solve_mclp(
     Building facts (both solvers): ``budget`` (e.g. 万元) with ``cost`` per candidate (``inf`` or
     NaN = unknown, never chosen) keeps sum(cost of chosen) <= budget; ``bonus`` per candidate
     (weight units, >= 0) is added to the objective for each chosen candidate — the documented
-    preference for state-owned idle property (:mod:`analysis.siting.facts`). ``objective`` and
-    ``greedy_objective`` stay the covered weight; the exact solver's optimality (``status``,
+    preference for state-owned idle property (:mod:`analysis.siting.facts`). ``covered_weight`` and
+    ``greedy_covered_weight`` leave the bonus out; the exact solver's optimality (``status``,
     ``gap``) is for covered weight plus bonus. With either, dominated candidates are not dropped
     (a dominated candidate may be cheaper or preferred).
 
@@ -333,20 +285,19 @@ def solve_mclp(
     total = red.fixed_weight + obj
     total_bound = red.fixed_weight + bound
     ref = total if status in ("optimal", "trivial") else total_bound
-    return SitingSolution(
-        kind="mclp",
+    return MclpSolution(
         solver=solver,
         status=status,
         chosen=red.cand_of_col[seq.cols[keep]],
         marginal=seq.gains[keep],
-        objective=total,
-        bound=total_bound,
+        covered_weight=total,
+        covered_weight_bound=total_bound,
         gap=_rel_gap(total, total_bound) if np.isfinite(total_bound) else float("nan"),
-        greedy_objective=g_obj,
+        greedy_covered_weight=g_obj,
         greedy_gap=_rel_gap(ref, g_obj) if np.isfinite(ref) else float("nan"),
         solve_s=solve_s,
         greedy_s=greedy_s,
-        before=red.fixed_weight,
+        covered_weight_before=red.fixed_weight,
         uncoverable_weight=unc_w,
         n_uncoverable=n_unc,
         model_rows=red.n_rows,
@@ -385,7 +336,7 @@ def solve_lscp(
     time_limit_s: float = 60.0,
     strict: bool = False,
     unit: str = "residents",
-) -> SitingSolution:
+) -> LscpSolution:
     """Set covering: fewest new candidates so every coverable demand point is covered.
 
     Demand no candidate covers is reported (``n_uncoverable``, ``uncoverable_weight``, a note)
@@ -447,15 +398,15 @@ def solve_lscp(
         bound = float(np.ceil(run.bound - 1e-6)) if np.isfinite(run.bound) else 1.0
         status = "optimal" if run.status == "optimal" or bound >= len(cols) else "time_limit"
     seq = order_by_marginal_gain(red.cover, red.weights, cols)
-    n = float(len(cols))
+    n = len(cols)
     ref = n if status in ("optimal", "trivial") else bound
-    return SitingSolution(
-        kind="lscp", solver=solver, status=status,
+    return LscpSolution(
+        solver=solver, status=status,
         chosen=red.cand_of_col[seq.cols], marginal=seq.gains,
-        objective=n, bound=bound, gap=_rel_gap(n, bound) if np.isfinite(bound) else float("nan"),
-        greedy_objective=float(len(greedy.cols)),
+        n_sites=n, n_sites_bound=bound, gap=_rel_gap(n, bound) if np.isfinite(bound) else float("nan"),
+        greedy_n_sites=len(greedy.cols),
         greedy_gap=_rel_gap(ref, len(greedy.cols)) if np.isfinite(ref) else float("nan"),
-        solve_s=solve_s, greedy_s=greedy_s, before=red.fixed_weight,
+        solve_s=solve_s, greedy_s=greedy_s,
         uncoverable_weight=float(problem.weights[unc].sum()),
         n_uncoverable=int(unc.sum()),
         model_rows=red.n_rows, model_cols=red.n_cols, n_dominated=red.n_dominated, notes=notes,
@@ -469,7 +420,7 @@ def solve_pmedian(
     solver: str = "exact",
     time_limit_s: float = 60.0,
     far_m: float | None = None,
-) -> SitingSolution:
+) -> PMedianSolution:
     """p-median: choose ``k`` new candidates minimising sum(weight x metres to the nearest site).
 
     Each demand point uses its nearest open site (existing or new). Pairs beyond the problem's
@@ -537,12 +488,13 @@ def solve_pmedian(
         gains.append(best_gain)
         remaining.remove(best)
     ref = obj if status == "optimal" else bound
-    return SitingSolution(
-        kind="pmedian", solver=solver, status=status,
+    return PMedianSolution(
+        solver=solver, status=status,
         chosen=np.asarray(order, dtype=np.int64), marginal=np.asarray(gains),
-        objective=obj, bound=bound, gap=_rel_gap(obj, bound) if np.isfinite(bound) else float("nan"),
-        greedy_objective=g_obj, greedy_gap=_rel_gap(ref, g_obj) if np.isfinite(ref) else float("nan"),
-        solve_s=solve_s, greedy_s=greedy_s, before=before,
+        weight_metres=obj, weight_metres_bound=bound,
+        gap=_rel_gap(obj, bound) if np.isfinite(bound) else float("nan"),
+        greedy_weight_metres=g_obj, greedy_gap=_rel_gap(ref, g_obj) if np.isfinite(ref) else float("nan"),
+        solve_s=solve_s, greedy_s=greedy_s, weight_metres_before=before, far_m=far,
         uncoverable_weight=float(w[~(problem.existing_dist_m <= far) & ~np.isin(np.arange(problem.n_demand), pr)].sum()),
         n_uncoverable=0, model_rows=len(np.unique(pr)), model_cols=len(np.unique(pc)), n_dominated=0,
         notes=(f"Walking distances are known up to {far:,.0f} m; demand farther than that from every site "
