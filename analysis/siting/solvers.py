@@ -238,11 +238,11 @@ def solve_mclp(
 
     Returns
     -------
-    SitingSolution
-        ``kind="mclp"``: chosen candidates (original indices, greedy order, only those adding
-        weight) with the weight each adds; ``objective``/``bound`` in covered demand weight
-        (residents or outdoor-work units) including existing sites; ``before`` = weight covered by
-        existing sites; the greedy answer's objective and gap; timings in seconds.
+    MclpSolution
+        Chosen candidates (original indices, greedy order, only those adding weight) with the
+        weight each adds; ``covered_weight``/``covered_weight_bound`` in demand weight (residents
+        or outdoor-work units) including existing sites; ``covered_weight_before`` = weight covered
+        by existing sites; ``greedy_covered_weight`` and ``greedy_gap``; timings in seconds.
 
     Raises
     ------
@@ -359,10 +359,10 @@ def solve_lscp(
 
     Returns
     -------
-    SitingSolution
-        ``kind="lscp"``: chosen candidates (original indices, greedy order of added weight);
-        ``objective`` = number of new sites, ``bound`` = proven lower bound on it (NaN for
-        greedy); ``before`` = demand weight covered by existing sites; uncoverable demand.
+    LscpSolution
+        Chosen candidates (original indices, greedy order of added weight); ``n_sites`` = number
+        of new sites, ``n_sites_bound`` = proven lower bound on it (NaN for greedy),
+        ``greedy_n_sites``; uncoverable demand.
 
     Raises
     ------
@@ -443,10 +443,11 @@ def solve_pmedian(
 
     Returns
     -------
-    SitingSolution
-        ``kind="pmedian"``: chosen candidates (original indices, greedy order) with the weight x
-        metres each saves; ``objective``/``bound``/``before`` in demand weight x network metres
-        (``before``: existing sites only); a note on ``far_m``.
+    PMedianSolution
+        Chosen candidates (original indices, greedy order) with the weight x metres each saves;
+        ``weight_metres``/``weight_metres_bound``/``greedy_weight_metres`` in demand weight x
+        network metres, ``weight_metres_before`` with the existing sites only; ``far_m`` and a
+        note on it.
 
     Raises
     ------
