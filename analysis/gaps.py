@@ -111,7 +111,7 @@ def whole_persons(values: np.ndarray) -> np.ndarray:
     if len(v) == 0:
         return np.zeros(0, dtype=np.int64)
     base = np.floor(v)
-    short = int(round(v.sum() - base.sum()))
+    short = int(round(v.sum())) - int(base.sum())  # round the total once (round(1.5) = 2, round(0.5) = 0)
     if short > 0:
         order = np.argsort(-(v - base), kind="stable")[:short]
         base[order] += 1
@@ -212,6 +212,48 @@ def _clip_to(units: np.ndarray, keys: np.ndarray, polys: gpd.GeoDataFrame | None
     return out
 
 
+def margin_zones(units: np.ndarray, margin_m: float) -> np.ndarray:
+    """Each geometry grown by ``margin_m`` metres: the same region as ``shapely.buffer(units, margin_m)``.
+
+    A multi-part unit is buffered part by part and the parts' buffers are unioned (one GEOS
+    call per array): the same area up to floating-point noise (the Minkowski sum distributes
+    over the union), but 2-3x faster than buffering the multi-part geometry whole, whose
+    overlapping offset curves GEOS nodes all at once (issue 16: 7,788 gap units of 100,000
+    random demand points, 2.8 s -> 1.1 s CPU).
+
+    Parameters
+    ----------
+    units : numpy.ndarray
+        Shapely geometries (object array; missing entries stay missing), metric CRS.
+    margin_m : float
+        Buffer distance, metres (round joins, 8 segments per quarter circle, as GEOS's default).
+
+    Returns
+    -------
+    numpy.ndarray
+        One polygon per input geometry.
+    """
+    units = np.asarray(units, dtype=object)
+    n = len(units)
+    if n == 0:
+        return np.empty(0, dtype=object)
+    parts, idx = shapely.get_parts(units, return_index=True)
+    grown = shapely.buffer(parts, margin_m)
+    count = np.bincount(idx, minlength=n)
+    out = np.full(n, None, dtype=object)
+    single = count[idx] == 1
+    out[idx[single]] = grown[single]
+    multi = count > 1
+    if multi.any():
+        first = np.searchsorted(idx, np.arange(n))
+        pos = np.arange(len(idx)) - first[idx]
+        sel = ~single
+        table = np.full((n, int(count.max())), None, dtype=object)
+        table[idx[sel], pos[sel]] = grown[sel]
+        out[multi] = shapely.union_all(table[multi], axis=1)
+    return out
+
+
 def _street_names(network: WalkNetwork, units: np.ndarray, centre: np.ndarray) -> np.ndarray:
     """Main street per unit: most named length within ``NAME_MARGIN_M``, else the nearest named street."""
     names = np.asarray(network.edge_name, dtype=object)
@@ -221,7 +263,7 @@ def _street_names(network: WalkNetwork, units: np.ndarray, centre: np.ndarray) -
         return out
     geoms = np.asarray(network.edge_geometry, dtype=object)[named]
     tree = shapely.STRtree(geoms)
-    zone = shapely.buffer(units, NAME_MARGIN_M)
+    zone = margin_zones(units, NAME_MARGIN_M)
     ui, ei = tree.query(zone, predicate="intersects")
     if len(ui):
         length = shapely.length(shapely.intersection(geoms[ei], zone[ui]))

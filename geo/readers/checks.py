@@ -21,6 +21,16 @@ def _study_area_geom(study_area):
     return study_area  # shapely geometry in WGS-84
 
 
+def _representative_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of a point inside each geometry: the point itself for points (no new objects),
+    else :func:`shapely.point_on_surface` (the same values either way)."""
+    if len(geoms) and (shapely.get_type_id(geoms) == 0).all():
+        xy = shapely.get_coordinates(geoms)
+        return xy[:, 0], xy[:, 1]
+    rep = shapely.point_on_surface(geoms)
+    return shapely.get_x(rep), shapely.get_y(rep)
+
+
 def _km_text(d: float) -> tuple[str, str]:
     if d >= 10000:
         return f"{d / 1000:,.0f} 公里", f"{d / 1000:,.0f} km"
@@ -37,8 +47,7 @@ def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, street
     if not valid.any():
         return
     idx = np.flatnonzero(valid)
-    rep = shapely.point_on_surface(geoms[valid])
-    px, py = shapely.get_x(rep), shapely.get_y(rep)
+    px, py = _representative_xy(geoms[valid])
     outside_extent = np.zeros(len(idx), dtype=bool)
     bounds = getattr(streets, "bounds_wgs84", None) if streets is not None else None
     if bounds is not None:
