@@ -138,34 +138,55 @@ def add_grids(m, grids: gpd.GeoDataFrame, ctx: MapContext | None = None) -> foli
     ctx = ctx or MapContext()
     fg = folium.FeatureGroup(name=t("layer_grids", ctx.lang), show=True)
     if grids is not None and len(grids):
-        g = grids.copy()
+        g = _whole_numbers(grids.copy(), ("population", "uncovered_pop"))
         g["share_pct"] = (g["covered_share"].astype(float) * 100).round(1) if "covered_share" in g else np.nan
-        cols = [c for c in ("name", "grid_id", "community", "population", "uncovered_pop", "share_pct") if c in g]
-        if "population" in g:
-            g["population"] = g["population"].astype(float).round(0)
-        if "uncovered_pop" in g:
-            g["uncovered_pop"] = g["uncovered_pop"].astype(float).round(0)
-        data = ctx.cached(grids, ("grids", ctx.shift_key), lambda: small_geojson(g, cols, tolerance_m=3.0, shift=ctx.shift))
         labels = {"name": t("grid", ctx.lang), "grid_id": "ID", "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "uncovered_pop": t("uncovered_pop", ctx.lang),
                   "share_pct": t("covered_share", ctx.lang) + " %"}
         pcols, pdata = grid_popup_data(grids, ctx)
-        layer = folium.GeoJson(
-            pdata if pcols else data,
-            style_function=lambda f: {
+        layer = _tooltip_polygons(
+            fg, grids, g, "grids", ("name", "grid_id", "community", "population", "uncovered_pop", "share_pct"),
+            labels, ctx, data=pdata if pcols else None,
+            style=lambda f: {
                 "color": "#616161", "weight": 0.6, "fillOpacity": 0.35,
                 "fillColor": share_colour((f["properties"].get("share_pct") or float("nan")) / 100.0
                                           if f["properties"].get("share_pct") is not None else None),
             },
-            tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[labels[c] for c in cols], localize=True),
-            control=False,
-        ).add_to(fg)
+        )
         if pcols:  # click anywhere in a grid, even under isochrones or gaps: its figures (issue 14)
             from ui.map_tools import GridPopup
 
             m.add_child(GridPopup(layer, pcols, [t("grid_popup_" + c, ctx.lang) for c in pcols]))
     fg.add_to(m)
     return fg
+
+
+def _whole_numbers(g: gpd.GeoDataFrame, cols: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """``cols`` that ``g`` has, rounded to whole numbers (people are whole persons), in place."""
+    for c in cols:
+        if c in g:
+            g[c] = g[c].astype(float).round(0)
+    return g
+
+
+def _tooltip_polygons(fg: folium.FeatureGroup, source: gpd.GeoDataFrame, table: gpd.GeoDataFrame, key: str,
+                      fields: tuple[str, ...], labels: dict[str, str], ctx: MapContext, *, style,
+                      data: dict | None = None) -> folium.GeoJson:
+    """Polygons of ``table`` added to ``fg`` with a tooltip of those ``fields`` it has.
+
+    The GeoJSON (simplified to 3 m, only the tooltip's fields) is cached with ``source`` under
+    ``key``; ``data`` replaces it when the layer carries more properties (the grids' popup).
+    """
+    cols = [c for c in fields if c in table]
+    if data is None:
+        data = ctx.cached(source, (key, ctx.shift_key),
+                          lambda: small_geojson(table, cols, tolerance_m=3.0, shift=ctx.shift))
+    return folium.GeoJson(
+        data,
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[labels[c] for c in cols], localize=True),
+        control=False,
+    ).add_to(fg)
 
 
 GRID_POPUP_FIELDS = ("name", "population", "households", "share_pct", "uncovered_pop", "median_min", "nearest_center_name")
@@ -176,11 +197,8 @@ def grid_popup_data(grids: gpd.GeoDataFrame, ctx: MapContext) -> tuple[list[str]
     uncovered residents, median walk, nearest center; people as whole persons."""
     if grids is None or not len(grids) or "population" not in grids:
         return [], None
-    g = grids.copy()
+    g = _whole_numbers(grids.copy(), ("population", "uncovered_pop", "households"))
     g["share_pct"] = (g["covered_share"].astype(float) * 100).round(1) if "covered_share" in g else np.nan
-    for c in ("population", "uncovered_pop", "households"):
-        if c in g:
-            g[c] = g[c].astype(float).round(0)
     if "median_min" in g:
         g["median_min"] = g["median_min"].astype(float).replace([np.inf, -np.inf], np.nan).round(1)
     cols = [c for c in GRID_POPUP_FIELDS if c in g]
@@ -198,17 +216,12 @@ def add_gaps(m, gaps: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium
         g = gaps.copy()
         g["population"] = g["population"].astype(float).round(0) if "population" in g else np.nan
         g["area_ha"] = (g["area_m2"].astype(float) / 1e4).round(2) if "area_m2" in g else np.nan
-        cols = [c for c in ("gap_id", "name", "community", "grid_name", "population", "area_ha") if c in g]
         labels = {"gap_id": t("gap", ctx.lang), "name": t("name", ctx.lang), "grid_name": t("grid", ctx.lang),
                   "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "area_ha": t("area_ha", ctx.lang)}
-        folium.GeoJson(
-            ctx.cached(gaps, ("gaps", ctx.shift_key), lambda: small_geojson(g, cols, tolerance_m=3.0, shift=ctx.shift)),
-            style_function=const_style({"color": GAP_COLOUR, "weight": 1.2, "fillColor": GAP_COLOUR,
-                                         "fillOpacity": 0.3}),
-            tooltip=folium.GeoJsonTooltip(fields=cols, aliases=[labels[c] for c in cols], localize=True),
-            control=False,
-        ).add_to(fg)
+        _tooltip_polygons(fg, gaps, g, "gaps", ("gap_id", "name", "community", "grid_name", "population", "area_ha"),
+                          labels, ctx, style=const_style({"color": GAP_COLOUR, "weight": 1.2, "fillColor": GAP_COLOUR,
+                                                          "fillOpacity": 0.3}))
     fg.add_to(m)
     return fg
 
