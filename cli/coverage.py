@@ -18,7 +18,8 @@ from analysis.study import load_study, run_study
 from analysis.wording import circle_comparison
 from cli.gap_table import dual_grid_lines, gap_lines
 from cli.options import (
-    GPKG_FILE, RADIUS, add_area_options, add_level_options, add_walk_options, progress_printer, walk_params,
+    GPKG_FILE, RADIUS, add_area_options, add_level_options, add_walk_options, progress_printer, summary_text,
+    walk_params,
 )
 
 
@@ -64,17 +65,13 @@ def format_summary(s: CoverageSummary, lang: str = "zh") -> str:
          f"{fmt_int(s.circle_covered_pop)} ({fmt_pct(s.circle_covered_share)})"),
         circle_comparison(s, lang),
     ]
-    width = max(len(k) for k, _ in rows) + 2
-    lines = [f"{k:<{width}}{v}" for k, v in rows]
     speed = f"{s.speed_kmh:g} km/h"
-    lines.insert(0, (f"步行网络距离（非直线），步速 {speed}" if zh else f"Walking-network distance (not straight line), {speed}"))
-    if s.is_demo:
-        lines.append("注意：所用图层中含内置示例数据（示例数据，非真实点位）。" if zh else
-                     "Note: some layers in use are the bundled illustrative sample data, not real sites.")
-    if s.population_is_estimate:
-        lines.append("居民人数为基于OSM建筑与用地的估算。" if zh else
-                     "Resident numbers are an estimate from OSM buildings and land use.")
-    return "\n".join(lines)
+    head = f"步行网络距离（非直线），步速 {speed}" if zh else f"Walking-network distance (not straight line), {speed}"
+    demo = ("注意：所用图层中含内置示例数据（示例数据，非真实点位）。" if zh else
+            "Note: some layers in use are the bundled illustrative sample data, not real sites.")
+    estimate = ("居民人数为基于OSM建筑与用地的估算。" if zh else
+                "Resident numbers are an estimate from OSM buildings and land use.")
+    return summary_text(rows, (demo if s.is_demo else None, estimate if s.population_is_estimate else None), head=head)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,26 +7,23 @@ inside and how well it is covered inside vs outside. Writes ``demo_areas_<lang>.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from analysis.party_inputs import load_party_layers
 from analysis.party_outputs import write_demo_area_outputs
 from analysis.study import load_study, run_study
-from cli.options import add_area_options, add_walk_options, output_folder, progress_printer, walk_params
+from cli.options import (
+    add_area_options, add_demo_area_options, add_output_options, add_walk_options, load_area_layers, print_written,
+    progress_printer, walk_params,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo-area", help="党建示范区概况 / demonstration-area figures")
-    p.add_argument("--demo-areas", dest="demo_areas", help="demonstration areas (示范区) polygons (default: sample demo area)")
-    p.add_argument("--units", help="resident units (驻区单位) layer")
-    p.add_argument("--centers", help="service centers layer")
-    p.add_argument("--stations", help="red stations layer")
+    add_demo_area_options(p)
     p.add_argument("--demand", help="demand layer with a population column (default: the sample estimate)")
     add_area_options(p)
     add_walk_options(p)
-    p.add_argument("--out", type=output_folder, default="out/demo_area", help="output folder (default out/demo_area)")
-    p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language")
+    add_output_options(p, "out/demo_area", "language")
     p.set_defaults(func=run)
 
 
@@ -55,19 +52,12 @@ def run(args: argparse.Namespace) -> int:
     say = progress_printer()
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
                        communities=args.communities, stations=args.stations, coords=args.coords, progress=say)
-    sample = study.is_demo or not args.osm
-    layers = load_party_layers(units=args.units, demo_areas=args.demo_areas, needs=None, projects=None,
-                               coords=args.coords, streets=study.network.edges_gdf().geometry, sample=sample,
-                               kinds=("units", "demo_areas"))
-    for res in layers.reports.values():
-        if res.report.problems:
-            print(res.render(args.lang), file=sys.stderr)
+    layers = load_area_layers(args, study.network, sample=study.is_demo or not args.osm)
     result = run_study(study, walk_params(args), progress=say)
     fig, paths = write_demo_area_outputs(result, layers, Path(args.out), args.lang, stations=study.stations,
                                          communities=study.communities, grids=study.grids)
     print(format_rows(fig, args.lang))
     if layers.is_demo:
         print("注意：示范区与驻区单位为示例数据，非真实点位。" if args.lang == "zh" else "Note: areas and units are illustrative sample data.")
-    for p in paths.values():
-        print(("已写入 " if args.lang == "zh" else "Written ") + str(p))
+    print_written(paths, args.lang)
     return 0

@@ -8,28 +8,24 @@ centers' walking areas along the network, scale bar, north arrow, OSM attributio
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from analysis.party_inputs import load_party_layers
 from analysis.report.guide_map import guide_map_content, write_guide_map
 from analysis.report.inputs import ReportInputs
 from analysis.study import load_study, run_study
-from cli.options import add_walk_options, output_folder, progress_printer, walk_params
+from cli.options import (
+    add_area_options, add_demo_area_options, add_output_options, add_walk_options, load_area_layers, print_written,
+    progress_printer, walk_params,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("guide-map", help="党建导引图（A3，PDF+PNG） / printable A3 guide map")
-    p.add_argument("--demo-areas", dest="demo_areas", help="area polygons (示范区); default: the sample demo area")
+    add_demo_area_options(p)
     p.add_argument("--area", help="name of the area to draw (default: the first)")
-    p.add_argument("--units", help="resident units (驻区单位) layer")
-    p.add_argument("--centers", help="service centers layer")
-    p.add_argument("--stations", help="red stations layer")
-    p.add_argument("--osm", help="local OSM file (default: bundled Hangzhou extract)")
-    p.add_argument("--coords", default="auto", choices=["auto", "wgs84", "gcj02", "bd09"], help="datum of lon/lat in your files")
+    add_area_options(p, polygons=False)
     add_walk_options(p)
-    p.add_argument("--out", type=output_folder, default="out/guide_map", help="output folder (default out/guide_map)")
-    p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language (default zh)")
+    add_output_options(p, "out/guide_map", "language (default zh)")
     p.set_defaults(func=run)
 
 
@@ -39,12 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     say = progress_printer()
     study = load_study(args.osm, centers=args.centers, stations=args.stations, coords=args.coords, progress=say)
-    sample = not args.osm
-    layers = load_party_layers(units=args.units, demo_areas=args.demo_areas, coords=args.coords,
-                               streets=study.network.edges_gdf().geometry, sample=sample, kinds=("units", "demo_areas"))
-    for res in layers.reports.values():
-        if res.report.problems:
-            print(res.render(args.lang), file=sys.stderr)
+    layers = load_area_layers(args, study.network, sample=not args.osm)
     areas = layers.demo_areas
     if areas is None:
         raise LayerError("请用 --demo-areas 给出示范区范围。 Give the area with --demo-areas.")
@@ -69,6 +60,5 @@ def run(args: argparse.Namespace) -> int:
            f"共建阵地 {counts.get('position', 0)} 处，共 {len(gm.markers)} 个编号点位（A3 横版）") if zh else
           (f"{gm.title}: {counts.get('center', 0)} centers, {counts.get('station', 0)} red stations, "
            f"{counts.get('position', 0)} positions, {len(gm.markers)} numbered markers (A3 landscape)"))
-    for p in paths.values():
-        print(("已写入 " if zh else "Written ") + str(p))
+    print_written(paths, args.lang)
     return 0

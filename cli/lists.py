@@ -7,23 +7,23 @@ Defaults: the sample city's demo units, needs and projects (示例数据).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from analysis.lists import DEFAULT_MATCH_M
 from analysis.party_outputs import write_lists_outputs
-from cli.options import COORD_CHOICES, DISTANCE, add_party_options, load_party, output_folder, progress_printer
+from cli.options import (
+    DISTANCE, add_area_options, add_output_options, add_party_options, load_party, print_written, progress_printer,
+    summary_text,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lists", help="需求清单、资源清单、项目清单 / needs, resources and projects lists")
     add_party_options(p)
-    p.add_argument("--osm", help="local OSM file (default: bundled Hangzhou extract)")
-    p.add_argument("--coords", default="auto", choices=COORD_CHOICES, help="datum of lon/lat in your files")
+    add_area_options(p, polygons=False)
     p.add_argument("--distance", type=DISTANCE, default=DEFAULT_MATCH_M,
                    help=f"match needs to resources within this many metres along the walking network (default {DEFAULT_MATCH_M:,.0f})")
-    p.add_argument("--out", type=output_folder, default="out/lists", help="output folder (default out/lists)")
-    p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the tables")
+    add_output_options(p, "out/lists", "language of the tables")
     p.set_defaults(func=run)
 
 
@@ -39,22 +39,15 @@ def format_summary(s: dict, lang: str, is_demo: bool) -> str:
         ("资源（单位）" if zh else "Resources (units)", f"{s['n_resources']} ({s['n_units']})"),
         ("项目（已认领）" if zh else "Projects (claimed)", f"{s['n_projects']} ({s['n_projects_claimed']})"),
     ]
-    w = max(len(k) for k, _ in rows) + 2
-    lines = [f"{k:<{w}}{v}" for k, v in rows]
-    if is_demo:
-        lines.append("注意：驻区单位、需求与项目为示例数据，非真实点位。" if zh else "Note: units, needs and projects are illustrative sample data.")
-    return "\n".join(lines)
+    note = "注意：驻区单位、需求与项目为示例数据，非真实点位。" if zh else "Note: units, needs and projects are illustrative sample data."
+    return summary_text(rows, (note if is_demo else None,))
 
 
 def run(args: argparse.Namespace) -> int:
     say = progress_printer()
-    net, layers, _, _ = load_party(args, say, ("units", "needs", "projects"))
-    for res in layers.reports.values():
-        if res.report.problems:
-            print(res.render(args.lang), file=sys.stderr)
+    net, layers, _ = load_party(args, say, ("units", "needs", "projects"))
     say("匹配需求与资源 Matching needs to resources…")
     res, paths = write_lists_outputs(net, layers, Path(args.out), args.lang, args.distance)
     print(format_summary(res.summary, args.lang, layers.is_demo))
-    for p in paths.values():
-        print(("已写入 " if args.lang == "zh" else "Written ") + str(p))
+    print_written(paths, args.lang)
     return 0

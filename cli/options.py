@@ -183,13 +183,53 @@ def add_walk_options(p: argparse.ArgumentParser, *, max_access: bool = True) -> 
                        help="points farther than this many metres from any street are 'off network' (default 300; 1–5000)")
 
 
-def add_area_options(p: argparse.ArgumentParser) -> None:
-    """--osm, --grids, --communities, --coords: the study area's network and polygons."""
+def add_area_options(p: argparse.ArgumentParser, *, polygons: bool = True) -> None:
+    """--osm, --grids, --communities, --coords: the study area's network and polygons.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The sub-command's parser.
+    polygons : bool
+        Add --grids and --communities (False: only --osm and --coords).
+    """
     p.add_argument("--osm", help="local OSM file (.osm.pbf, .osm, .osm.bz2); default: bundled Hangzhou extract")
-    p.add_argument("--grids", help="governance grids (网格) polygons")
-    p.add_argument("--communities", help="communities (社区) polygons")
+    if polygons:
+        p.add_argument("--grids", help="governance grids (网格) polygons")
+        p.add_argument("--communities", help="communities (社区) polygons")
     p.add_argument("--coords", default="auto", choices=COORD_CHOICES,
                    help="datum of lon/lat in your files (auto: detect Amap/Baidu shifts against the streets)")
+
+
+def add_output_options(p: argparse.ArgumentParser, folder: str, lang_help: str) -> None:
+    """--out (an output folder, created if missing) and --lang (zh or en, default zh).
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The sub-command's parser.
+    folder : str
+        Default output folder, e.g. ``"out/lists"``.
+    lang_help : str
+        What the language applies to, shown in --help (e.g. "language of the tables").
+    """
+    p.add_argument("--out", type=output_folder, default=folder, help=f"output folder (default {folder})")
+    p.add_argument("--lang", default="zh", choices=["zh", "en"], help=lang_help)
+
+
+def add_demo_area_options(p: argparse.ArgumentParser) -> None:
+    """--demo-areas, --units, --centers, --stations: what a demonstration area (示范区) holds.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The sub-command's parser.
+    """
+    p.add_argument("--demo-areas", dest="demo_areas",
+                   help="demonstration areas (示范区) polygons (default: the sample demo area)")
+    p.add_argument("--units", help="resident units (驻区单位) layer")
+    p.add_argument("--centers", help="service centers layer")
+    p.add_argument("--stations", help="red stations layer")
 
 
 def add_level_options(p: argparse.ArgumentParser) -> None:
@@ -232,7 +272,24 @@ def add_party_options(p: argparse.ArgumentParser, *, rivers: bool = False) -> No
 
 
 def load_party(args: argparse.Namespace, say: Callable[[str], None], kinds: tuple[str, ...]):
-    """(network, party layers of ``kinds``, OSM features, sample?) for a party-building sub-command."""
+    """The walking network, party-building layers and OSM features for a party sub-command.
+
+    Layers with problems are reported on stderr (in ``args.lang``).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options of :func:`add_party_options` and :func:`add_area_options` (``polygons=False``).
+    say : callable
+        Progress callback.
+    kinds : tuple of str
+        Party layers to read (e.g. ``("units", "needs", "projects")``).
+
+    Returns
+    -------
+    tuple
+        (WalkNetwork, PartyLayers, OSM features): the sample city's when no --osm is given.
+    """
     from analysis.party_inputs import load_party_layers
     from analysis.sample_city import SAMPLE_OSM, load_sample_city
     from geo.network import load_walk_network
@@ -250,4 +307,82 @@ def load_party(args: argparse.Namespace, say: Callable[[str], None], kinds: tupl
                                coords=getattr(args, "coords", "auto"), streets=net.edges_gdf().geometry, sample=sample,
                                osm_features=feats if getattr(args, "rivers", None) is None and hasattr(args, "rivers") else None,
                                kinds=kinds)
-    return net, layers, feats, sample
+    print_layer_problems(layers, args.lang)
+    return net, layers, feats
+
+
+def load_area_layers(args: argparse.Namespace, network, *, sample: bool):
+    """Resident units and demonstration areas (options of :func:`add_demo_area_options`) on a
+    study's network; layers with problems are reported on stderr (in ``args.lang``).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options with ``units``, ``demo_areas``, ``coords`` and ``lang``.
+    network : WalkNetwork
+        The study's walking network (points are checked against its streets).
+    sample : bool
+        Use the sample city's demo layers for those not given.
+
+    Returns
+    -------
+    PartyLayers
+        The units and demonstration areas read.
+    """
+    from analysis.party_inputs import load_party_layers
+
+    layers = load_party_layers(units=args.units, demo_areas=args.demo_areas, coords=args.coords,
+                               streets=network.edges_gdf().geometry, sample=sample, kinds=("units", "demo_areas"))
+    print_layer_problems(layers, args.lang)
+    return layers
+
+
+def print_layer_problems(layers, lang: str) -> None:
+    """Print the read report of each party layer that has problems, on stderr.
+
+    Parameters
+    ----------
+    layers : PartyLayers
+        Layers read by :func:`analysis.party_inputs.load_party_layers`.
+    lang : str
+        "zh" or "en".
+    """
+    for res in layers.reports.values():
+        if res.report.problems:
+            print(res.render(lang), file=sys.stderr)
+
+
+def summary_text(rows: list[tuple[str, str]], notes: tuple[str | None, ...] = (), head: str | None = None) -> str:
+    """Label / value rows as two aligned columns, between an optional heading and notes.
+
+    Parameters
+    ----------
+    rows : list of (str, str)
+        Label and its value, already formatted.
+    notes : tuple of str or None
+        Lines after the table (e.g. the sample-data note); None or "" entries are left out.
+    head : str, optional
+        A line before the table.
+
+    Returns
+    -------
+    str
+        The lines joined with newlines.
+    """
+    width = max(len(k) for k, _ in rows) + 2
+    lines = ([head] if head else []) + [f"{k:<{width}}{v}" for k, v in rows]
+    return "\n".join(lines + [n for n in notes if n])
+
+
+def print_written(paths, lang: str) -> None:
+    """Print one "已写入 / Written <path>" line per file written.
+
+    Parameters
+    ----------
+    paths : dict of str to Path
+        The files a command wrote (values are printed in order).
+    lang : str
+        "zh" or "en".
+    """
+    for path in paths.values():
+        print(("已写入 " if lang == "zh" else "Written ") + str(path))
