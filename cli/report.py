@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from analysis.report import FORMATS, build_report, parse_formats
+from analysis.report.pdf_worker import PdfWorker
 from analysis.report.proposal import propose_sites
 from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
@@ -51,6 +52,16 @@ def run(args: argparse.Namespace) -> int:
     params = walk_params(args)
     standard = load_standard(args.standard)  # checked first: a bad file stops before any work
     say(f"核查标准 Audit standard: {standard.label(args.lang)}")
+    # the PDF's typesetter starts now (imports, fonts) on the other core; build_report uses or stops it
+    worker = PdfWorker.start() if "pdf" in formats else None
+    try:
+        return _run(args, say, formats, params, standard, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWorker | None) -> int:
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids, communities=args.communities,
                        stations=args.stations, candidates=args.candidates, compounds=args.compounds,
                        party_grids=args.party_grids, coords=args.coords, progress=say)
@@ -73,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
                                          streets=study.network.edges_gdf().geometry, sample=not args.osm,
                                          osm_features=inputs.features if args.rivers is None else None)
         inputs.party.communities, inputs.party.grids = study.communities, study.grids
-    paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs, after=after)
+    paths = build_report(result, formats, args.lang, args.out, siting=siting, inputs=inputs, after=after,
+                         pdf_worker=worker)
     for fmt, path in paths.items():
         print(f"{fmt}\t{path}")
     say("完成 Done")

@@ -18,6 +18,7 @@ from analysis.report.content import build_content
 from analysis.report.document import ReportContent
 from analysis.report.inputs import DataSource, ReportInputs
 from analysis.report.labels import check_lang
+from analysis.report.pdf_worker import PdfWorker
 from analysis.report.siting_lists import check_proposal, proposal_points, siting_gis_layers
 from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
@@ -85,12 +86,18 @@ def build_report(
     inputs: ReportInputs | None = None,
     stem: str = "servicecircle_report",
     after: CoverageResult | None = None,
+    pdf_worker: PdfWorker | None = None,
 ) -> dict[str, Path]:
     """Write the report in ``formats`` to ``out_dir``; returns paths by format.
 
     ``siting``/``after``: the proposal, see :func:`analysis.report.content.build_content`.
     The set is built in a private folder beside ``out_dir`` and swapped into place at the end
     (:func:`geo.safe_io.atomic_folder`): an interrupted run leaves the previous complete set.
+    The figures come from the disk cache when they were drawn before from the same inputs
+    (:mod:`analysis.report.figure_cache`). With the PDF and another format, the PDF is typeset
+    in a child process while the other files are written (:mod:`analysis.report.pdf_worker`);
+    ``pdf_worker`` is one started earlier (:meth:`PdfWorker.start`, the CLI does so before
+    loading the study); it is used or stopped here.
 
     Parameters
     ----------
@@ -110,6 +117,8 @@ def build_report(
         Start of the file names (see :func:`report_filename`).
     after : CoverageResult, optional
         The coverage run with the proposed sites added.
+    pdf_worker : PdfWorker, optional
+        A PDF worker started earlier (:meth:`PdfWorker.start`); used for the PDF, else stopped.
 
     Returns
     -------
@@ -131,41 +140,62 @@ def build_report(
         reach = siting.isochrones if siting is not None and len(siting.isochrones) else None
     content = build_content(result, lang, inputs, siting, after)
     final_dir = Path(out_dir)
-    with atomic_folder(final_dir) as work_dir:  # all-or-nothing: the set appears whole (geo.safe_io)
-        written = _write_formats(fmts, result, content, lang, work_dir, inputs, stem, proposals, after, reach,
-                                 siting_layers)
+    try:
+        with atomic_folder(final_dir) as work_dir:  # all-or-nothing: the set appears whole (geo.safe_io)
+            written = _write_formats(fmts, result, content, lang, work_dir, inputs, stem, proposals, after, reach,
+                                     siting_layers, pdf_worker)
+    finally:
+        if pdf_worker is not None:
+            pdf_worker.close()
     return {fmt: final_dir / p.name for fmt, p in written.items()}
 
 
 def _write_formats(fmts, result, content, lang, out_dir: Path, inputs, stem, proposals, after, reach,
-                   siting_layers) -> dict[str, Path]:
-    """Write every format into ``out_dir`` (the private build folder)."""
+                   siting_layers, pdf_worker: PdfWorker | None = None) -> dict[str, Path]:
+    """Write every format into ``out_dir`` (the private build folder); the PDF in a child process
+    (when started or when other formats are written too) while the others are written here."""
     figures = None
     if "pdf" in fmts or "html" in fmts:
-        from analysis.report.figures import build_figures
+        from analysis.report.figure_cache import cached_figures
 
-        figures = build_figures(result, content, inputs, proposals, after, reach)
+        figures = cached_figures(result, content, inputs, proposals, after, reach)
     paths: dict[str, Path] = {}
-    for fmt in fmts:
-        path = out_dir / report_filename(fmt, lang, stem)
-        if fmt == "pdf":
-            from analysis.report.pdf import write_pdf
+    worker = None
+    if "pdf" in fmts:
+        from analysis.report.pdf import pdf_html, write_pdf_html
 
-            paths[fmt] = write_pdf(content, figures, path)
-        elif fmt == "html":
-            from analysis.report.html import write_html
+        pdf_path, html = out_dir / report_filename("pdf", lang, stem), pdf_html(content, figures)
+        worker = pdf_worker or (PdfWorker.start() if len(fmts) > 1 else None)
+        if worker is not None:
+            worker.send(html, pdf_path)
+        else:
+            paths["pdf"] = write_pdf_html(html, pdf_path)
+            _test_hook(pdf_path)
+    try:
+        for fmt in fmts:
+            path = out_dir / report_filename(fmt, lang, stem)
+            if fmt == "pdf":
+                continue
+            elif fmt == "html":
+                from analysis.report.html import write_html
 
-            paths[fmt] = write_html(result, content, figures, path, inputs, proposals)
-        elif fmt == "xlsx":
-            from analysis.report.xlsx import write_xlsx
+                paths[fmt] = write_html(result, content, figures, path, inputs, proposals)
+            elif fmt == "xlsx":
+                from analysis.report.xlsx import write_xlsx
 
-            paths[fmt] = write_xlsx(content, path)
-        elif fmt == "gpkg":
-            from analysis.report.gpkg import write_report_gpkg
+                paths[fmt] = write_xlsx(content, path)
+            elif fmt == "gpkg":
+                from analysis.report.gpkg import write_report_gpkg
 
-            paths[fmt] = write_report_gpkg(result, content, path, inputs, siting_layers)
-        _test_hook(path)
-    return paths
+                paths[fmt] = write_report_gpkg(result, content, path, inputs, siting_layers)
+            _test_hook(path)
+        if worker is not None:
+            paths["pdf"] = worker.wait()
+            _test_hook(paths["pdf"])
+    finally:
+        if worker is not None:
+            worker.close()
+    return {fmt: paths[fmt] for fmt in fmts}
 
 
 def _test_hook(path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import geopandas as gpd
 
 from analysis.coverage import CoverageResult
-from analysis.report import charts, staticmap
 from analysis.report.document import ReportContent
 from analysis.report.inputs import ReportInputs
 
@@ -42,6 +41,8 @@ def build_figures(result: CoverageResult, content: ReportContent, inputs: Report
     -------
     dict of str to bytes or None
     """
+    from analysis.report import charts, staticmap  # matplotlib: imported only when figures are drawn
+
     lang, demo = content.lang, content.is_demo
     m = result.params.minutes
     grids = staticmap.map_grids(result, lang, inputs, demo)

@@ -52,10 +52,33 @@ def write_pdf(content: ReportContent, figures: dict[str, bytes | None], path: st
     analysis.report.fonts.FontMissingError
         When no CJK font is installed.
     """
+    return write_pdf_html(pdf_html(content, figures), path)
+
+
+def write_pdf_html(html: str, path: str | Path) -> Path:
+    """Typeset ``html`` (from :func:`pdf_html`) to ``path`` (PDF, A4), atomically.
+
+    Parameters
+    ----------
+    html : str
+        The whole document.
+    path : str or Path
+        The PDF file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    analysis.report.fonts.FontMissingError
+        When no CJK font is installed (with install instructions).
+    """
     from weasyprint import HTML
 
     cjk_font()  # fail early with install instructions when no Chinese font exists
-    doc = HTML(string=pdf_html(content, figures), base_url=None)
+    doc = HTML(string=html, base_url=None)
     with atomic_write_path(path) as tmp:
         doc.write_pdf(str(tmp))
     return Path(path)
