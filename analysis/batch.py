@@ -268,7 +268,6 @@ def run_area(task: AreaTask, out_dir: str) -> dict:
     """
     from analysis.export import write_coverage_gpkg
     from analysis.params import WalkParams
-    from analysis.scenarios import summary_dict
     from analysis.study import load_study, run_study
 
     t0, c0 = time.perf_counter(), time.process_time()
@@ -282,7 +281,7 @@ def run_area(task: AreaTask, out_dir: str) -> dict:
                            communities=f["communities"], stations=f["stations"], coords=task.coords)
         result = run_study(study, params)
         write_coverage_gpkg(result, paths["gpkg"], study.sources())
-        s = summary_dict(result.summary)
+        s = result.summary.as_dict()
         fig = {**base, "status": "done", **{k: s.get(k) for k in FIGURES if k in s},
                "n_nodes": int(study.network.n_nodes), "n_edges": int(study.network.n_edges),
                "seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, "peak_rss_mb": _peak_rss_mb(),

@@ -66,14 +66,15 @@ class CoverageSummary:
     population_is_estimate: bool  #: residents are the sample city's estimate, not a given count
 
     def as_dict(self) -> dict[str, float | int | bool]:
-        """Field name -> value (for JSON metadata and tables).
+        """Field name -> plain Python value (for JSON metadata, tables and saved scenarios).
 
         Returns
         -------
         dict
-            Every field of the summary by name, units as above.
+            Every field of the summary by name, units as above; NumPy scalars become ``float``,
+            ``int`` or ``bool``.
         """
-        return dataclasses.asdict(self)
+        return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in dataclasses.asdict(self).items()}
 
 
 @dataclass

@@ -36,35 +36,6 @@ from geo.snapping import SNAP_COLUMNS, network_identity, snap_points, snap_sites
 SITE_KINDS = ("center", "station")
 
 
-def summary_dict(summary) -> dict:
-    """The coverage summary as a plain dict (works for a dict or a summary dataclass).
-
-    Parameters
-    ----------
-    summary : CoverageSummary or Mapping
-        A coverage summary (dataclass, mapping or object with attributes).
-
-    Returns
-    -------
-    dict
-        Field name -> plain Python value (NumPy scalars converted).
-
-    Raises
-    ------
-    TypeError
-        When ``summary`` is none of these.
-    """
-    if dataclasses.is_dataclass(summary) and not isinstance(summary, type):
-        d = dataclasses.asdict(summary)
-    elif isinstance(summary, Mapping):
-        d = dict(summary)
-    elif hasattr(summary, "__dict__"):
-        d = dict(vars(summary))
-    else:
-        raise TypeError(f"cannot read a coverage summary of type {type(summary).__name__}")
-    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
-
-
 def params_dict(params: WalkParams) -> dict:
     """WalkParams as plain JSON-able values.
 
@@ -328,8 +299,8 @@ def build_record(
         name=str(name).strip(), params={**params_dict(params), "count_stations": bool(count_stations)},
         crs=str(network.crs),
         network_path=str(network.source_path or ""), network_sha256=network_sha256(network),
-        sites=sites.reset_index(drop=True), summary=summary_dict(after.summary),
-        baseline_summary=summary_dict(base.summary), gaps=gaps_wgs, communities=community_change(base, after),
+        sites=sites.reset_index(drop=True), summary=after.summary.as_dict(),
+        baseline_summary=base.summary.as_dict(), gaps=gaps_wgs, communities=community_change(base, after),
         layers=list(layers), notes=notes,
     )
 

@@ -103,8 +103,7 @@ def large_area(nodes: int, n_centers: int, n_demand: int) -> dict:
     t2, c2 = time.perf_counter(), time.process_time()
     return {"nodes": int(net.n_nodes), "edges": int(net.n_edges), "centers": n_centers, "demand": n_demand,
             "network_build_s": t_net, "coverage_s": t2 - t1, "coverage_cpu_s": c2 - c1,
-            "covered_share": float(res.summary["covered_share"] if isinstance(res.summary, dict)
-                                   else res.summary.covered_share),
+            "covered_share": float(res.summary.covered_share),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
 
 
