@@ -215,13 +215,7 @@ def to_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
     ValueError
         ``datum`` is not one of :data:`DATUMS`.
     """
-    if datum == "wgs84":
-        return _arrays(lon, lat)
-    if datum == "gcj02":
-        return gcj02_to_wgs84(lon, lat)
-    if datum == "bd09":
-        return bd09_to_wgs84(lon, lat)
-    raise ValueError(f"unknown datum {datum!r}; expected one of {DATUMS}")
+    return _by_datum(lon, lat, datum, {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84})
 
 
 def from_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
@@ -244,12 +238,15 @@ def from_wgs84(lon, lat, datum: str) -> tuple[np.ndarray, np.ndarray]:
     ValueError
         ``datum`` is not one of :data:`DATUMS`.
     """
+    return _by_datum(lon, lat, datum, {"gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09})
+
+
+def _by_datum(lon, lat, datum: str, convert: dict) -> tuple[np.ndarray, np.ndarray]:
+    """``convert[datum](lon, lat)``; WGS-84 positions as they are; ValueError for an unknown datum."""
     if datum == "wgs84":
         return _arrays(lon, lat)
-    if datum == "gcj02":
-        return wgs84_to_gcj02(lon, lat)
-    if datum == "bd09":
-        return wgs84_to_bd09(lon, lat)
+    if datum in convert:
+        return convert[datum](lon, lat)
     raise ValueError(f"unknown datum {datum!r}; expected one of {DATUMS}")
 
 
