@@ -23,8 +23,10 @@ setup: $(STAMP)
 system-deps:
 	@bash scripts/install_system_deps.sh
 
+# ui.prepare: the first page's data and map go to the disk cache before the server starts (issue 16)
 run: setup
 	@bash scripts/install_system_deps.sh --app
+	$(PY) -m ui.prepare
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 coverage: setup

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from analysis.population import estimate_population
+from geo.disk_cache import cache_key, code_fingerprint, read_cached_frame, write_cached_frame
 from geo.errors import LayerError
 from geo.network import WalkNetwork, load_walk_network
 from geo.osm_features import OSMFeatures, load_osm_features
@@ -131,9 +132,15 @@ def network_for(osm_path: str | Path) -> WalkNetwork:
     return load_walk_network(osm_path)
 
 
+DEMAND_CACHE_KIND = "demand-estimate"
+
+
 @lru_cache(maxsize=4)
 def estimated_demand(osm_path: str | Path = SAMPLE_OSM) -> gpd.GeoDataFrame:
     """Estimated residents for any local OSM file (documented in analysis.population).
+
+    Kept in the data-only disk cache (:mod:`geo.disk_cache`), keyed by the OSM file's SHA-256 and
+    the code that estimates it, so the app's first page does not estimate it again.
 
     Parameters
     ----------
@@ -146,9 +153,20 @@ def estimated_demand(osm_path: str | Path = SAMPLE_OSM) -> gpd.GeoDataFrame:
         Cell-centre points in the network's projected metric CRS with ``demand_id``,
         ``population`` (persons, an estimate), ``method``, ``is_estimate``, ``land_m2`` (m²).
     """
+    import analysis.population as population_mod
+    import geo.osm_features as features_mod
+
     net = load_walk_network(osm_path)
+    key = cache_key(osm=net.source_sha256, crs=str(net.crs), n_edges=net.n_edges,
+                    code=code_fingerprint(population_mod.__file__, features_mod.__file__, __file__))
+    hit = read_cached_frame(DEMAND_CACHE_KIND, key) if net.source_sha256 else None
+    if hit is not None:
+        return hit
     features = load_osm_features(osm_path)
-    return estimate_population(features, net.crs, net.edges_gdf().geometry)
+    demand = estimate_population(features, net.crs, net.edges_gdf().geometry).reset_index(drop=True)
+    if net.source_sha256:
+        write_cached_frame(demand, DEMAND_CACHE_KIND, key)
+    return demand
 
 
 @lru_cache(maxsize=1)

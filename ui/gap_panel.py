@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.dual_grid import KIND_EN, KIND_ZH
-from analysis.levels import level_tables
 from analysis.wording import persons
+from ui import state
 from ui.i18n import t
 
 SEL_GAP = "sel_gap"  # session key: gap_id selected in the table or on the map
@@ -119,10 +119,10 @@ def level_frame(table: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
     return out
 
 
-def show_levels(result, lang: str) -> None:
-    """A level picker and its table."""
+def show_levels(result, lang: str, result_key: str | None = None) -> None:
+    """A level picker and its table (``result_key``: the run's disk-cache key, tables kept next to it)."""
     st.markdown(f"#### {t('level_tables', lang)}")
-    tables = level_tables(result)
+    tables = state.level_tables(result, result_key)
     levels = list(tables)
     level = st.radio(t("level_pick", lang), levels, horizontal=True, key="level_pick",
                      format_func=lambda k: t("level_" + k, lang))

@@ -10,9 +10,8 @@ import math
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
-
-from ui import fmt, gap_panel, map_tools, maps as mb, scenario_panel, state
+from ui import fmt, gap_panel, scenario_panel, state
+from ui.maps.frame import show_frame
 from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice, widget_key
@@ -160,7 +159,20 @@ def show_headline(base, wi, s) -> None:
 # --------------------------------------------------------------------------- map
 
 
-def build_map(ds, base, s):
+def map_options(s, gap_id: str | None) -> dict:
+    """What the coverage map's drawing depends on besides the run (part of its cache key)."""
+    return {"lang": s.lang, "layers": sorted(s.layers), "thresholds": sorted(float(x) for x in s.iso_thresholds),
+            "basemap": s.basemap, "tianditu_key": s.tianditu_key or "", "minutes": float(s.minutes),
+            "include_stations": bool(s.include_stations), "gap": gap_id}
+
+
+def build_map(ds, base, s, gap_id: str | None = None):
+    """The coverage map (``folium.Map``) and its :class:`ui.maps.MapContext`; ``gap_id`` is outlined.
+
+    Folium is imported here, not with the page: a cached map (:func:`ui.state.map_frame`) needs none of it.
+    """
+    from ui import map_tools, maps as mb
+
     ctx = mb.context_for(s.basemap, s.lang, state.geojson_cache())
     res_sites = base.centers
     stations_extra = None
@@ -174,7 +186,7 @@ def build_map(ds, base, s):
         layers=s.layers, ctx=ctx, tianditu_key=s.tianditu_key or None, demo=ds.is_demo,
     )
     # the planner's tools: view kept across reruns, selected gap outlined, search, fullscreen, PNG export
-    map_tools.keep_view(m, ds.bounds_wgs84(), s.lang, gaps=base.gaps, gap_id=gap_panel.selected_gap_id(base.gaps))
+    map_tools.keep_view(m, ds.bounds_wgs84(), s.lang, gaps=base.gaps, gap_id=gap_id)
     map_tools.add_fullscreen(m, s.lang)
     map_tools.add_print(m, s.lang)
     map_tools.add_search(m, places(ds, base), s.lang)
@@ -183,6 +195,8 @@ def build_map(ds, base, s):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _places(key: str, gaps_key: int, _ds, _base):
+    from ui import map_tools
+
     layers = {"grids": _base.grids, "communities": _ds.layers.get("communities"), "compounds": _base.compounds,
               "centers": _base.centers, "gaps": _base.gaps}
     feats = dict(_ds.features)
@@ -291,15 +305,20 @@ def render(s) -> None:
         st.info(t("tianditu_key_missing", lang))
 
     try:  # a map problem must not hide the figures and the table
-        m, ctx = build_map(ds, base, s)
+        gap_id = gap_panel.selected_gap_id(base.gaps)
+        frame = state.map_frame(ds, s.minutes, s.speed_kmh, s.include_stations, map_options(s, gap_id),
+                                lambda: build_map(ds, base, s, gap_id)[0])
         props = state.proposals()
         fg = None
         if props:
+            from ui import maps as mb
+
+            ctx = mb.context_for(s.basemap, s.lang, state.geojson_cache())
             pg = state.proposals_gdf(props, ds.network.crs)
             fg = mb.proposals_group(pg, wi.isochrones if wi is not None else None, s.minutes, ctx)
         # always ask for clicks: the component keeps the returned_objects of its first render
-        st_folium(
-            m, key=MAP_KEY, height=620, use_container_width=True,
+        show_frame(
+            frame, key=MAP_KEY, height=620, use_container_width=True,
             returned_objects=["last_clicked", "last_object_clicked_tooltip"],
             feature_group_to_add=fg,
         )
@@ -319,7 +338,7 @@ def render(s) -> None:
         st.markdown(f"#### {t('community_table', lang)}")
         st.dataframe(community_table(base, wi, lang), hide_index=True, width="stretch", key="community_table")
         gap_panel.show_gaps(base, lang)
-        gap_panel.show_levels(base, lang)
+        gap_panel.show_levels(base, lang, state.coverage_key(ds, s.minutes, s.speed_kmh, s.include_stations))
         gap_panel.show_dual(base, lang)
 
     scenario_panel.render(ds, s, base, wi)  # save / open / compare the proposed sites (方案)

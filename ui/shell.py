@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from ui import page_coverage, page_data, page_lists, page_reports, page_siting, state
+from ui import state
 from ui.errors import show_error
 from ui.i18n import t
 from ui.widgets import choice, multi
@@ -79,6 +79,24 @@ def sidebar() -> Settings:
     return s
 
 
+def page_module(name: str):
+    """The module of one page, imported when that page is shown (the first page does not load the
+    siting solvers, the report writers or the batch tools)."""
+    if name == "coverage":
+        from ui import page_coverage as page
+    elif name == "data":
+        from ui import page_data as page
+    elif name == "siting":
+        from ui import page_siting as page
+    elif name == "reports":
+        from ui import page_reports as page
+    elif name == "lists":
+        from ui import page_lists as page
+    else:
+        raise ValueError(f"unknown page {name!r}")
+    return page
+
+
 def run_app() -> None:
     st.session_state.setdefault("lang", "zh")
     lang = st.session_state.get("lang", "zh")
@@ -87,9 +105,7 @@ def run_app() -> None:
     except Exception as err:  # noqa: BLE001 - the user sees a short message, the log the details
         show_error(err, lang)
         return
-    page = {"coverage": page_coverage, "data": page_data, "siting": page_siting, "reports": page_reports,
-            "lists": page_lists}[settings.page]
     try:
-        page.render(settings)
+        page_module(settings.page).render(settings)
     except Exception as err:  # noqa: BLE001
         show_error(err, settings.lang)

@@ -12,6 +12,7 @@ Only arranging inputs happens here; all measuring is done by ``analysis``/``geo`
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -20,13 +21,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import analysis.result_cache as result_cache_mod
 import analysis.sample_city as sample_city_mod
 import analysis.study as study_mod
 import analysis.whatif as whatif_mod
 from analysis.params import WalkParams
 from geo.crs import WGS84
 from geo.snapping import SNAP_COLUMNS
-from ui.maps.geojson import GeoJsonCache
+from ui.maps.frame import MapFrame, frame_key, frame_of, read_frame, write_frame
+from ui.maps.geojson import GeoJsonCache  # no Folium: ui.maps imports its parts on first use
 
 SPEED_PRESETS = {"normal": 4.5, "elderly": 3.0}
 MINUTE_CHOICES = (5, 8, 10, 15)
@@ -63,6 +66,11 @@ class Dataset:
     layers: dict[str, gpd.GeoDataFrame | None]
     features: dict[str, gpd.GeoDataFrame]
     sources: dict[str, str] = field(default_factory=dict)  # kind -> "sample" | file name
+
+    @property
+    def is_sample(self) -> bool:
+        """True when every layer in use is the sample city's (no upload): the app's default study."""
+        return all(v == "sample" for v in self.sources.values())
 
     @property
     def is_demo(self) -> bool:
@@ -177,13 +185,84 @@ def study_for(ds: Dataset, include_stations: bool):
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
+def coverage_run(key: str, minutes: float, speed_kmh: float, include_stations: bool, _ds: Dataset):
+    """(coverage run for these inputs, its disk-cache key or None), as the CLI computes it
+    (``analysis.study.run_study``). The sample city's runs are kept in the data-only disk cache
+    (``analysis.result_cache``: keyed by the inputs' content, the parameters and the code), so a
+    new server reads the default study instead of computing it; uploads are computed per process."""
+    study = study_for(_ds, include_stations)
+    params = params_from(minutes, speed_kmh)
+    if _ds.is_sample:
+        result, rkey, _ = result_cache_mod.cached_run_study(study, params)
+        return result, rkey
+    return study_mod.run_study(study, params), None
+
+
 def coverage(key: str, minutes: float, speed_kmh: float, include_stations: bool, _ds: Dataset):
-    """The coverage run for these inputs, as the CLI computes it (``analysis.study.run_study``)."""
-    return study_mod.run_study(study_for(_ds, include_stations), params_from(minutes, speed_kmh))
+    """The coverage run for these inputs (cached per process; see :func:`coverage_run`)."""
+    return coverage_run(key, minutes, speed_kmh, include_stations, _ds)[0]
 
 
 def current_coverage(ds: Dataset, minutes: float, speed_kmh: float, include_stations: bool):
     return coverage(ds.key, float(minutes), float(speed_kmh), bool(include_stations), ds)
+
+
+# --------------------------------------------------------------------------- derived, drawn once
+
+
+@st.cache_resource(show_spinner=False)
+def derived_cache() -> GeoJsonCache:
+    """Values derived from a cached run (level tables), built once per run and process (read-only)."""
+    return GeoJsonCache()
+
+
+def coverage_key(ds: Dataset, minutes: float, speed_kmh: float, include_stations: bool) -> str | None:
+    """Disk-cache key of the current run (``None`` for uploads: computed per process only)."""
+    return coverage_run(ds.key, float(minutes), float(speed_kmh), bool(include_stations), ds)[1]
+
+
+def level_tables(result, result_key: str | None = None) -> dict:
+    """``analysis.levels.level_tables`` of a run, computed once per run and process; with the
+    run's disk key also kept on disk next to it (``analysis.result_cache.cached_tables``)."""
+    from analysis.levels import level_tables as build
+
+    def make():
+        if result_key:
+            return result_cache_mod.cached_tables(result_key, "level_tables", lambda: build(result))
+        return build(result)
+
+    return derived_cache().get(result, ("level_tables",), make)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _map_frame(mem_key: tuple, _result_key: str | None, _options: dict, _build) -> MapFrame:
+    disk_key = frame_key(_result_key, _options) if _result_key else None
+    if disk_key is not None:
+        hit = read_frame(disk_key)
+        if hit is not None:
+            return hit
+    frame = frame_of(_build())
+    if disk_key is not None:
+        write_frame(disk_key, frame)
+    return frame
+
+
+def map_frame(ds: Dataset, minutes: float, speed_kmh: float, include_stations: bool, options: dict, build) -> MapFrame:
+    """The coverage map of a run as the st_folium component's input (:class:`ui.maps.frame.MapFrame`).
+
+    Built by ``build()`` (a ``folium.Map``) once per run and drawing ``options`` in a process
+    (every session and rerun reuses it). For the sample city it is also kept in the disk cache
+    next to the run (key: the run's key, the options, the map code), so a new server shows the
+    default page without building the map. Options naming an online-tiles key are not written to disk.
+    """
+    run_args = (ds.key, float(minutes), float(speed_kmh), bool(include_stations))
+    _, rkey = coverage_run(*run_args, ds)
+    opts = json.loads(json.dumps(options, sort_keys=True))
+    secret = bool(opts.get("tianditu_key"))
+    if secret:  # kept only in memory, under a hash
+        opts["tianditu_key"] = hashlib.sha256(str(opts["tianditu_key"]).encode()).hexdigest()[:16]
+    mem_key = run_args + (json.dumps(opts, sort_keys=True),)
+    return _map_frame(mem_key, None if secret else rkey, opts, build)
 
 
 # --------------------------------------------------------------------------- what-if
