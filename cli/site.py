@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analysis.siting.facts import STATE_IDLE_BONUS_SHARE
 from analysis.numfmt import fmt_int, fmt_num, fmt_pct
+from analysis.siting.solvers import UNIT_KEYS
 from analysis.siting.api import KINDS, PROBLEMS, STATION_RADIUS_M, SitingParams, SitingResult, run_siting
 from analysis.siting.solution import AnySolution, LscpSolution, MclpSolution, PMedianSolution
 from analysis.study import load_study
@@ -20,6 +21,7 @@ from cli.options import (
     BUDGET, GPKG_FILE, K, MIN_AREA, MIN_DISTANCE, RADIUS, SPACING, TIME_LIMIT, add_area_options, add_walk_options, progress_printer, walk_params,
 )
 from geo.errors import ParameterError
+from geo.messages import text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -64,7 +66,7 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     """The chosen sites (greedy order of marginal gain) and the before/after headline as text."""
     zh = lang == "zh"
     s = r.summary
-    unit = {"residents": "居民", "outdoor workers": "户外劳动者"}.get(s.unit, "户外劳动权重") if zh else s.unit
+    unit = text(UNIT_KEYS[s.unit], lang)
     lines = []
     reach = (f"{s.threshold_min:.0f}分钟步行（{fmt_int(s.threshold_m)} 米）" if r.kind == "center"
              else f"路网距离 {fmt_int(s.threshold_m)} 米") if zh else \
@@ -119,7 +121,7 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
                   f"below the minimum floor area or without a cost under a budget)"))
     if r.weights is not None:
         lines.append(weights_text(r, zh))
-    lines += [f"注 Note: {n}" for n in r.notes]
+    lines += [text("siting.note", lang, note=n.text(lang)) for n in r.notes]
     if s.is_demo:
         lines.append("注意：现有点位/候选点为示例数据，非真实点位。" if zh else
                      "Note: existing sites / candidates are illustrative sample data, not real sites.")

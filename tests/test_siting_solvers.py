@@ -91,7 +91,7 @@ def test_lscp_fewest_sites_and_uncoverable_message():
     assert s.n_sites == 2 and s.status == "optimal"
     assert p.covered_mask(s.chosen)[:4].all()
     assert s.n_uncoverable == 1 and s.uncoverable_weight == 7
-    assert "No candidate covers 7 residents at 1 demand points" in s.notes[0]
+    assert "No candidate covers 7 residents at 1 demand points" in s.notes[0].text("en")
     with pytest.raises(ParameterError, match="No candidate covers 7 residents"):
         solve_lscp(p, strict=True)
 

@@ -57,16 +57,16 @@ def gap_frame(gaps, lang: str) -> pd.DataFrame:
     """The gap units as shown in the app (whole persons; households marked * when estimated)."""
     g = gaps
     return pd.DataFrame({
-        t("col_gap_id", lang): g["gap_id"].to_numpy(),
-        t("col_gap_name", lang): g["name"].to_numpy(),
+        t("common.id", lang): g["gap_id"].to_numpy(),
+        t("common.name", lang): g["name"].to_numpy(),
         t("col_street", lang): g["street"].to_numpy(),
         t("col_community", lang): g["community"].to_numpy(),
-        t("col_grid", lang): g["grid_name"].where(g["grid_name"].astype(str) != "", g["grid_id"]).to_numpy(),
-        t("col_residents", lang): g["population"].astype("int64").to_numpy(),
+        t("common.grid", lang): g["grid_name"].where(g["grid_name"].astype(str) != "", g["grid_id"]).to_numpy(),
+        t("common.residents", lang): g["population"].astype("int64").to_numpy(),
         t("col_households", lang): [f"{persons(h)}{'*' if e else ''}" for h, e in zip(g["households"], g["households_estimated"])],
-        t("col_area_ha", lang): (g["area_m2"] / 1e4).round(1).to_numpy(),
-        t("col_nearest", lang): g["nearest_center_name"].to_numpy(),
-        t("col_walk", lang): g["walk_min"].round(1).to_numpy(),
+        t("common.area_ha", lang): (g["area_m2"] / 1e4).round(1).to_numpy(),
+        t("common.nearest_center", lang): g["nearest_center_name"].to_numpy(),
+        t("common.walk_min", lang): g["walk_min"].round(1).to_numpy(),
         t("col_beyond", lang): g["beyond_min"].round(1).to_numpy(),
     })
 
@@ -99,20 +99,20 @@ def level_frame(table: pd.DataFrame, level: str, lang: str) -> pd.DataFrame:
     key = {"street": "street", "community": "community", "grid": "grid_id", "compound": "name"}[level]
     out = pd.DataFrame({t("level_" + level, lang): table[key].to_numpy()})
     if level == "grid" and "name" in table:
-        out[t("col_gap_name", lang)] = table["name"].to_numpy()
-    out[t("col_residents", lang)] = table["population"].to_numpy()
+        out[t("common.name", lang)] = table["name"].to_numpy()
+    out[t("common.residents", lang)] = table["population"].to_numpy()
     out[t("col_households", lang)] = [f"{persons(h)}{'*' if e else ''}" for h, e in
                                       zip(table["households"], table["households_estimated"])]
     if "covered_share" in table:
         out[t("col_covered_share", lang)] = (table["covered_share"] * 100).round(1).to_numpy()
     out[t("col_uncovered", lang)] = table["uncovered_pop"].to_numpy()
     if "median_min" in table:
-        out[t("col_median", lang)] = table["median_min"].round(1).to_numpy()
+        out[t("common.median_walk_min", lang)] = table["median_min"].round(1).to_numpy()
     if "walk_min" in table:
-        out[t("col_walk", lang)] = table["walk_min"].round(1).to_numpy()
-    out[t("col_nearest", lang)] = table["nearest_center"].to_numpy()
+        out[t("common.walk_min", lang)] = table["walk_min"].round(1).to_numpy()
+    out[t("common.nearest_center", lang)] = table["nearest_center"].to_numpy()
     if "n_gaps" in table:
-        out[t("col_n_gaps", lang)] = table["n_gaps"].to_numpy()
+        out[t("common.n_gaps", lang)] = table["n_gaps"].to_numpy()
     for col in ("party_branch", "grid_worker", "party_members", "old_compound", "property_management"):
         if col in table and table[col].notna().any():
             out[col] = table[col].to_numpy()
@@ -131,7 +131,7 @@ def show_levels(result, lang: str, result_key: str | None = None) -> None:
 
 def show_dual(result, lang: str) -> None:
     """The 双网融合 check when party grids are in use."""
-    st.markdown(f"#### {t('dual_title', lang)}")
+    st.markdown(f"#### {t('common.dual_title', lang)}")
     chk = result.dual_grid
     if chk is None:
         st.caption(t("dual_none", lang))
@@ -142,8 +142,8 @@ def show_dual(result, lang: str) -> None:
     p = chk.pieces
     kinds = KIND_ZH if lang == "zh" else KIND_EN
     st.dataframe(pd.DataFrame({
-        t("col_gap_id", lang): p["piece_id"].to_numpy(), t("col_kind", lang): p["kind"].map(kinds).to_numpy(),
-        t("col_grid", lang): p["grid_name"].to_numpy(), t("col_party_grid", lang): p["party_grid_name"].to_numpy(),
-        t("col_area_ha", lang): (p["area_m2"] / 1e4).round(1).to_numpy(),
-        t("col_residents", lang): p["population"].to_numpy(),
+        t("common.id", lang): p["piece_id"].to_numpy(), t("col_kind", lang): p["kind"].map(kinds).to_numpy(),
+        t("common.grid", lang): p["grid_name"].to_numpy(), t("common.party_grid", lang): p["party_grid_name"].to_numpy(),
+        t("common.area_ha", lang): (p["area_m2"] / 1e4).round(1).to_numpy(),
+        t("common.residents", lang): p["population"].to_numpy(),
     }), hide_index=True, width="stretch", key="dual_table")

@@ -1,422 +1,52 @@
-"""Interface strings: Chinese (default) and English.
+"""Interface strings of the app, from the one catalogue :mod:`geo.messages` (``ui.`` keys).
 
 ``t(key, lang, **fmt)`` returns the string for ``lang`` ("zh" or "en"), formatted with ``fmt``.
-A missing English string falls back to Chinese and a missing key to the key itself, so a typo
-never breaks a page.
+A bare key is an interface key (``"app_title"`` is ``ui.app_title``); a key with a dot is a full
+catalogue key (``"common.yes"``). A missing key raises :class:`KeyError`.
 """
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+from geo.messages import CATALOGUE, DEFAULT_LANG, text
 
-_STRINGS: dict[str, tuple[str, str]] = {
-    # app frame
-    "app_title": ("8分钟党群连心服务圈 · 步行覆盖分析", "8-minute service circle · walking coverage"),
-    "language": ("语言 / Language", "Language / 语言"),
-    "page": ("页面", "Page"),
-    "page_coverage": ("覆盖分析", "Coverage"),
-    "page_whatif": ("新增站点推演", "What-if"),
-    "page_data": ("数据", "Data"),
-    "page_siting": ("选址", "Siting"),
-    "page_reports": ("报告", "Reports"),
-    "demo_label": ("示例数据，非真实点位", "Sample data, not real sites"),
-    "demo_badge": ("示例数据", "Sample data"),
-    "own_data_label": ("用户上传数据", "Uploaded data"),
-    "loading_city": ("正在加载路网与图层（每个进程只做一次）…", "Loading the street network and layers (once per process)…"),
-    "computing": ("正在计算步行覆盖…", "Computing walking coverage…"),
-    "error_prefix": ("出错了：", "Something went wrong: "),
-    "unexpected_error": (
-        "出现意外错误，页面未能完成。请刷新页面重试；若仍出现，请把以下编号告诉维护人员：{ref}",
-        "An unexpected error stopped this page. Reload the page and try again; if it happens again, "
-        "tell the maintainers this reference: {ref}",
-    ),
-    # sidebar controls
-    "controls": ("分析参数", "Analysis settings"),
-    "minutes": ("步行时间阈值（分钟）", "Walking time threshold (minutes)"),
-    "speed_preset": ("步行速度", "Walking speed"),
-    "speed_normal": ("一般居民（4.5 km/h）", "Typical resident (4.5 km/h)"),
-    "speed_elderly": ("老年人（3.0 km/h）", "Elderly (3.0 km/h)"),
-    "speed_custom": ("自定义", "Custom"),
-    "speed_kmh": ("速度（km/h）", "Speed (km/h)"),
-    "include_stations": ("红色驿站计入覆盖", "Count red stations as service points"),
-    "iso_thresholds": ("地图上的等时圈", "Isochrones on the map"),
-    "layers": ("显示图层", "Layers to show"),
-    "basemap": ("底图", "Basemap"),
-    "basemap_local": ("本地矢量底图（离线）", "Local vector basemap (offline)"),
-    "basemap_osm": ("OpenStreetMap 在线瓦片（需联网）", "OpenStreetMap online tiles (needs internet)"),
-    "basemap_tianditu": ("天地图（需联网和密钥）", "Tianditu (needs internet and a key)"),
-    "basemap_amap": ("高德地图（需联网，图层已转为 GCJ-02）", "Gaode/Amap (needs internet; layers shifted to GCJ-02)"),
-    "tianditu_key": ("天地图密钥（tk）", "Tianditu key (tk)"),
-    "tianditu_key_missing": (
-        "天地图需要密钥：请在 lbs.tianditu.gov.cn 申请后填入；当前仍显示本地底图。",
-        "Tianditu needs a key: request one at lbs.tianditu.gov.cn and enter it; showing the local basemap meanwhile.",
-    ),
-    "online_warning": (
-        "在线底图需要联网；在政务内网中会显示为灰色背景。分析结果不受影响。",
-        "Online basemaps need internet; on a closed network they show a grey background. Results are unaffected.",
-    ),
-    # layer names
-    "layer_streets": ("街道", "Streets"),
-    "layer_water": ("水体", "Water"),
-    "layer_green": ("绿地", "Green space"),
-    "layer_buildings": ("建筑", "Buildings"),
-    "layer_centers": ("党群服务中心", "Service centers"),
-    "layer_stations": ("红色驿站", "Red stations"),
-    "layer_isochrones": ("步行等时圈", "Walking isochrones"),
-    "layer_circles": ("直线距离圈（对比）", "Straight-line circles (comparison)"),
-    "layer_grids": ("网格覆盖率", "Grids by covered share"),
-    "layer_gaps": ("覆盖缺口", "Coverage gaps"),
-    "layer_communities": ("社区边界", "Community boundaries"),
-    "layer_proposals": ("拟建站点", "Proposed sites"),
-    "layer_proposal_iso": ("拟建站点等时圈", "Proposed sites' isochrones"),
-    "layer_basemap": ("本地底图", "Local basemap"),
-    # popups / legend
-    "name": ("名称", "Name"),
-    "kind": ("类型", "Kind"),
-    "kind_center": ("党群服务中心", "Service center"),
-    "kind_station": ("红色驿站", "Red station"),
-    "level": ("层级", "Level"),
-    "opening_hours": ("开放时间", "Opening hours"),
-    "functions": ("3+1+N 功能", "3+1+N functions"),
-    "amenities": ("驿站设施", "Station amenities"),
-    "residents_served": ("服务居民（估算）", "Residents served (estimate)"),
-    "demonstration": ("示范点", "Demonstration site"),
-    "population": ("人口", "Population"),
-    "covered_share": ("覆盖率", "Covered share"),
-    "uncovered_pop": ("未覆盖人口", "Uncovered residents"),
-    "gap": ("覆盖缺口", "Coverage gap"),
-    "area_ha": ("面积（公顷）", "Area (ha)"),
-    "community": ("社区", "Community"),
-    "grid": ("网格", "Grid"),
-    "minutes_short": ("{m} 分钟", "{m} min"),
-    "legend_iso": ("步行等时圈", "Walking isochrones"),
-    "legend_share": ("网格覆盖率", "Grid covered share"),
-    "legend_gap": ("覆盖缺口（红）", "Coverage gap (red)"),
-    "legend_circle": ("直线距离圈（虚线）", "Straight-line circle (dashed)"),
-    "legend_center": ("服务中心", "Service center"),
-    "legend_station": ("红色驿站", "Red station"),
-    "legend_demo": ("示范点（金边）", "Demonstration (gold ring)"),
-    "legend_proposal": ("拟建站点", "Proposed site"),
-    "access_m": ("到街道距离（米）", "Distance to street (m)"),
-    "off_network": ("离路网过远，未参与计算", "Too far from the street network, left out"),
-    # coverage page
-    "headline": ("核心指标", "Headline figures"),
-    "share_within": ("{m} 分钟内可达居民占比", "Residents within {m} min"),
-    "uncovered": ("未覆盖居民", "Uncovered residents"),
-    "median_walk": ("步行时间中位数", "Median walk"),
-    "p90_walk": ("90% 分位步行时间", "90th-percentile walk"),
-    "overstatement": ("直线圆圈高估覆盖", "Straight-line circles overstate coverage"),
-    "overstatement_text": (
-        "{x}（直线圆圈 {a} 对比 步行 {b}）。",
-        "{x} (straight-line circles {a} vs walking {b}).",
-    ),
-    "min_unit": ("{v} 分钟", "{v} min"),
-    "people_unit": ("{v} 人", "{v}"),
-    "estimate_note": (
-        "人口为按建筑估算的示例值（非统计数据）。",
-        "Population is an estimate from buildings (not census figures).",
-    ),
-    "community_table": ("各社区覆盖情况（由差到好）", "Coverage by community (worst first)"),
-    "col_community": ("社区", "Community"),
-    "col_population": ("人口", "Population"),
-    "col_covered": ("已覆盖", "Covered"),
-    "col_uncovered": ("未覆盖", "Uncovered"),
-    "col_share": ("覆盖率", "Covered share"),
-    "col_change": ("变化（百分点）", "Change (points)"),
-    "col_new_share": ("推演后覆盖率", "Share after what-if"),
-    "map_hint": (
-        "地图可缩放、点击图标查看详情；在图层按钮中开关图层。",
-        "Zoom the map, click an icon for details, switch layers in the layer button.",
-    ),
-    # what-if
-    "whatif_title": ("新增站点推演", "What-if: add a site"),
-    "whatif_mode": ("点击地图时", "When I click the map"),
-    "mode_none": ("只浏览", "Just browse"),
-    "mode_station": ("新增红色驿站", "Add a red station"),
-    "mode_center": ("新增服务中心", "Add a service center"),
-    "mode_move": ("移动所选拟建站点", "Move the selected proposed site"),
-    "whatif_hint": (
-        "选择“新增”后在地图上点击即可放置；站点会吸附到最近的街道并立即重新计算。",
-        "Choose “Add”, then click on the map; the site snaps to the nearest street and figures update at once.",
-    ),
-    "proposals": ("拟建站点清单", "Proposed sites"),
-    "no_proposals": ("尚无拟建站点。", "No proposed sites yet."),
-    "remove": ("移除", "Remove"),
-    "remove_all": ("全部清除", "Clear all"),
-    "select_proposal": ("选择拟建站点", "Select a proposed site"),
-    "add_by_coords": ("按坐标添加（WGS-84）", "Add by coordinates (WGS-84)"),
-    "lon": ("经度", "Longitude"),
-    "lat": ("纬度", "Latitude"),
-    "add": ("添加", "Add"),
-    "snapped_to": ("已吸附到街道：{street}（距点击处 {d} 米）", "Snapped to street: {street} ({d} m from the click)"),
-    "proposal_off_network": (
-        "该位置离最近的可步行街道超过 {m} 米，无法作为站点；请在街道附近点击。",
-        "This spot is more than {m} m from any walkable street; click closer to a street.",
-    ),
-    "proposal_outside": (
-        "该位置在分析区域之外；请在示例城区范围内点击。",
-        "This spot is outside the study area; click inside the city area.",
-    ),
-    "street": ("吸附街道", "Snapped to street"),
-    "delta": ("较现状", "vs current"),
-    "whatif_time": ("推演计算用时 {s} 秒", "What-if computed in {s} s"),
-    "proposal_name": ("拟建{kind}{i}", "Proposed {kind} {i}"),
-    # data page
-    "data_title": ("数据", "Data"),
-    "data_source": ("当前数据", "Data in use"),
-    "use_sample": ("使用内置示例城市（杭州核心区，示例数据）", "Use the bundled sample city (Hangzhou core, sample data)"),
-    "upload_title": ("上传自己的图层", "Upload your own layers"),
-    "upload_help": (
-        "支持 GeoPackage、Shapefile（zip）、GeoJSON、KML、CSV/XLSX（含经纬度列）。读取后先检查，确认无误再使用。",
-        "GeoPackage, Shapefile (zip), GeoJSON, KML, CSV/XLSX (with lon/lat columns). Files are checked first and used only after you confirm.",
-    ),
-    "layer_kind": ("图层类型", "Layer kind"),
-    "kind_centers": ("党群服务中心", "Service centers"),
-    "kind_stations": ("红色驿站", "Red stations"),
-    "kind_grids": ("网格", "Grids"),
-    "kind_candidates": ("候选点位", "Candidate sites"),
-    "kind_demand": ("需求点（人口）", "Demand (population)"),
-    "kind_communities": ("社区边界", "Communities"),
-    "kind_compounds": ("小区", "Compounds"),
-    "map_home": ("回到整个研究区", "Back to the whole study area"),
-    "grid_popup_name": ("网格", "Grid"),
-    "grid_popup_population": ("居民（人）", "Residents"),
-    "grid_popup_households": ("户数", "Households"),
-    "grid_popup_share_pct": ("覆盖率 %", "Covered share %"),
-    "grid_popup_uncovered_pop": ("未覆盖居民（人）", "Uncovered residents"),
-    "grid_popup_median_min": ("步行中位数（分钟）", "Median walk (min)"),
-    "grid_popup_nearest_center_name": ("最近服务中心", "Nearest center"),
-    "gap_selected": ("已选覆盖缺口 {id}：{name}，{community} {grid}，{p} 人，步行 {m} 分钟到{c}。",
-                     "Selected gap {id}: {name}, {community} {grid}, {p} residents, {m} min walk to {c}."),
-    "map_fullscreen": ("全屏", "Full screen"),
-    "map_fullscreen_exit": ("退出全屏", "Exit full screen"),
-    "map_export_png": ("导出当前视图（PNG）", "Export the current view (PNG)"),
-    "map_search": ("搜索道路、小区、网格、社区…", "Search streets, compounds, grids, communities…"),
-    "kind_party_grids": ("党建网格（双网融合检查）", "Party grids (dual-network check)"),
-    "gap_table": ("覆盖缺口（按未覆盖居民排序；点选一行在地图上定位）", "Coverage gaps (most uncovered residents first; select a row to find it on the map)"),
-    "gap_summary": ("共 {n} 处覆盖缺口，合计 {t} 人（等于未覆盖居民），最大一处占 {s}。户数带 * 为估算。",
-                    "{n} coverage gaps holding {t} residents (= the uncovered residents); the largest holds {s}. Households marked * are estimates."),
-    "level_tables": ("分级结果：街道—社区—小区—网格", "Results by level: street, community, compound, grid"),
-    "level_street": ("街道", "Street"),
-    "level_community": ("社区", "Community"),
-    "level_compound": ("小区", "Compound"),
-    "level_grid": ("网格", "Grid"),
-    "level_pick": ("层级", "Level"),
-    "dual_title": ("双网融合检查（党建网格与治理网格）", "Dual-network check (party grids against governance grids)"),
-    "dual_none": ("上传党建网格图层后，这里列出与治理网格不一致之处。", "Upload a party-grids layer to compare it with the governance grids."),
-    "col_gap_id": ("编号", "Id"),
-    "col_gap_name": ("名称", "Name"),
-    "col_street": ("街道", "Street"),
-    "col_grid": ("网格", "Grid"),
-    "col_residents": ("居民（人）", "Residents"),
-    "col_households": ("户数", "Households"),
-    "col_area_ha": ("面积（公顷）", "Area (ha)"),
-    "col_nearest": ("最近服务中心", "Nearest center"),
-    "col_walk": ("步行（分钟）", "Walk (min)"),
-    "col_beyond": ("超出（分钟）", "Beyond (min)"),
-    "col_covered_share": ("覆盖率", "Covered share"),
-    "col_median": ("步行中位数（分钟）", "Median walk (min)"),
-    "col_n_gaps": ("缺口数", "Gaps"),
-    "col_kind": ("情况", "Kind"),
-    "col_party_grid": ("党建网格", "Party grid"),
-    "read_result": ("读取结果", "What was read"),
-    "n_features": ("要素数量", "Features"),
-    "coords_choice": ("经纬度的坐标基准", "Datum of lon/lat values"),
-    "coords_auto": ("自动识别（与街道比对，证据明确才转换）", "Detect (compare with streets; convert only on clear evidence)"),
-    "coords_wgs84": ("WGS-84（GPS、天地图、OSM）", "WGS-84 (GPS, Tianditu, OSM)"),
-    "coords_gcj02": ("GCJ-02（高德、腾讯地图）", "GCJ-02 (Amap, Tencent)"),
-    "coords_bd09": ("BD-09（百度地图）", "BD-09 (Baidu)"),
-    "rows_read": ("读取行数", "Rows read"),
-    "n_errors": ("{n} 个错误：这些行/要素不会被使用，请在原文件中修正。", "{n} error(s): these rows/features will not be used; fix them in the file."),
-    "n_warnings": ("{n} 个提示或自动修复：可以使用，但请核对。", "{n} warning(s) or repair(s): usable, but please check."),
-    "detected_crs": ("识别的坐标系", "Detected coordinate system"),
-    "problems": ("发现的问题", "Problems found"),
-    "no_problems": ("未发现问题。", "No problems found."),
-    "use_layer": ("使用此图层", "Use this layer"),
-    "layer_in_use": ("已使用上传的{kind}图层（{n} 个要素）。", "Using the uploaded {kind} layer ({n} features)."),
-    "layer_blocked": ("存在必须修正的问题，此图层不能使用。", "This layer has problems that must be fixed first; it cannot be used."),
-    "reset_layer": ("恢复示例图层", "Back to the sample layer"),
-    "preview_map": ("位置预览", "Where the features are"),
-    "preview": ("预览（前 20 行）", "Preview (first 20 rows)"),
-    # siting / reports
-    "siting_title": ("选址优化", "Siting"),
-    "report_proposal_siting": ("选址页的 {n} 个拟建站点", "The {n} site(s) from the Siting page"),
-    "reports_title": ("报告", "Reports"),
-    "k_sites": ("新增站点数 K", "Number of new sites K"),
-    "candidates_src": ("候选点位", "Candidate sites"),
-    "solver": ("求解方法", "Solver"),
-    "run_siting": ("开始选址", "Run siting"),
-    "include_proposals": ("包含推演页的拟建站点（{n} 个）", "Include the what-if proposed sites ({n})"),
-    "download": ("下载 {fmt}", "Download {fmt}"),
-    "make_report": ("生成报告", "Build the report"),
-    "order": ("顺序", "Order"),
-    "address": ("地址", "Address"),
-    "added_pop": ("新增覆盖居民", "Residents added"),
-    "added_work": ("新增服务户外劳动者（人）", "Outdoor workers added"),
-    "added_share": ("新增占比（%）", "Added share (%)"),
-    "saved_walk": ("减少的总步行（千人·分钟）", "Walking saved (1000 person-minutes)"),
-    "siting_kind": ("选址对象", "Site kind"),
-    "siting_kind_center": ("党群服务中心（服务居民）", "Service center (serves residents)"),
-    "siting_kind_red-station": ("红色驿站（服务户外劳动者）", "Red station (serves outdoor workers)"),
-    "siting_problem": ("选址模型", "Model"),
-    "problem_mclp": ("最大覆盖（K 个站点覆盖最多）", "Maximal covering (most covered with K sites)"),
-    "problem_lscp": ("最少站点（覆盖所有可覆盖需求）", "Fewest sites (cover all coverable demand)"),
-    "problem_pmedian": ("p-中位（总步行最短）", "p-median (least total walking)"),
-    "cand_layer": ("候选点位图层（{n} 个）", "Candidate layer ({n})"),
-    "cand_generated": ("在街道上自动生成", "Generated on streets"),
-    "solver_exact": ("精确求解（HiGHS）", "Exact (HiGHS)"),
-    "solver_greedy": ("贪心（毫秒级，近似）", "Greedy (fast, approximate)"),
-    "siting_advanced": ("更多设置", "More settings"),
-    "min_dist_existing": ("与现有站点的最小步行距离（米）", "Minimum walk to an existing site (m)"),
-    "station_radius": ("红色驿站服务半径（沿路网，米）", "Red-station reach along streets (m)"),
-    "station_demand_note": (
-        "红色驿站的需求是户外劳动者（环卫工人、外卖骑手/快递员、公交/出租车司机、其他；OSM估算或上传的实际人数）；现有红色驿站保持不变。",
-        "Red-station demand is outdoor workers (sanitation, delivery/courier, bus/taxi drivers, others; OSM estimate or uploaded counts); existing red stations stay.",
-    ),
-    "center_demand_note": (
-        "服务中心按 {m} 分钟（{v} km/h）步行覆盖居民；现有站点保持不变并计入。",
-        "Service centers cover residents within {m} min ({v} km/h) on foot; existing sites stay and count.",
-    ),
-    "siting_running": ("正在计算覆盖关系并求解…", "Computing coverage sets and solving…"),
-    "siting_method": ("方法：{method}（用时 {s} 秒）", "Method: {method} ({s} s)"),
-    "n_new_sites": ("新增站点数", "New sites"),
-    "mean_walk": ("平均步行时间", "Mean walk"),
-    "covered_share_kind_center": ("选址后覆盖率", "Covered share after"),
-    "covered_share_kind_red-station": ("选址后户外工作覆盖率", "Outdoor work covered after"),
-    "share_before": ("选址前覆盖率", "Covered share before"),
-    "status_optimal": ("已证明最优", "proven optimal"),
-    "status_time_limit": ("达到时间上限", "time limit reached"),
-    "status_greedy": ("贪心近似", "greedy approximation"),
-    "status_trivial": ("无需求解", "trivial"),
-    "gap_text": ("，与最优界差距 ≤ {g}", ", within {g} of the bound"),
-    "siting_map_hint": (
-        "蓝色为拟建站点及其服务范围；灰点为可用候选点位，浅色为被排除的候选点位。",
-        "Blue: proposed sites and their reach; grey dots: available candidates, pale: excluded candidates.",
-    ),
-    "to_whatif": ("把选址结果加入新增站点推演清单", "Add these sites to the what-if list"),
-    "added_to_whatif": ("已加入 {n} 个站点，可在“覆盖分析”页查看和调整。", "{n} site(s) added; see and adjust them on the Coverage page."),
-    "siting_result": ("选址结果", "Siting result"),
-    "report_settings": (
-        "报告按当前设置计算：{m} 分钟，步行速度 {v} km/h，红色驿站计入覆盖：{st}（在左侧栏修改）。",
-        "The report uses the current settings: {m} min, walking speed {v} km/h, red stations counted: {st} (change them in the sidebar).",
-    ),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    "report_proposal": ("拟建方案", "Proposal in the report"),
-    "report_proposal_none": ("不含拟建站点（现状评估）", "None (current situation)"),
-    "report_proposal_whatif": ("新增站点推演中的 {n} 个拟建站点", "The {n} proposed site(s) from the what-if"),
-    "report_no_station_siting": (
-        "选址页的红色驿站方案不进入报告：报告按居民统计，驿站服务户外劳动者。",
-        "The red-station siting is not put in the report: the report counts residents; stations serve outdoor workers.",
-    ),
-    "report_lang": ("报告语言", "Report language"),
-    "min_floor_area": ("候选用房最小面积（㎡，0=不限）", "Minimum floor area of a candidate (m², 0 = none)"),
-    "budget_wan": ("预算（万元，0=不限；仅最大覆盖）", "Budget (万元, 0 = none; maximal covering only)"),
-    "state_idle_rule": ("国有闲置用房优先：每处选中的国有闲置用房加分为总需求的0.1%，覆盖相差在此之内时选国有闲置；缺面积或费用的候选点在设置下限或预算时不参与。",
-                        "State-owned idle property preferred: each chosen one scores a bonus of 0.1% of total demand, so it "
-                        "wins unless another covers more than that; with a minimum area or a budget, candidates without "
-                        "an area or a cost are left out."),
-    "owner_type": ("产权类型", "Owner"),
-    "floor_area": ("面积（㎡）", "Floor area (m²)"),
-    "cost_wan": ("费用（万元）", "Cost (万元)"),
-    "why_chosen": ("选址理由", "Why chosen"),
-    "cov_for": ("服务对象", "Who is served"),
-    "cov_for_residents": ("居民（党群服务中心，8分钟）", "Residents (service centers, 8 min)"),
-    "cov_for_workers": ("户外劳动者（红色驿站）", "Outdoor workers (red stations)"),
-    "kind_workers": ("户外劳动者", "Outdoor workers"),
-    "workers_headline": ("红色驿站服务户外劳动者", "Red stations serving outdoor workers"),
-    "workers_radius": ("驿站服务距离（路网米数，假设）", "Station reach (network metres, an assumption)"),
-    "workers_share": ("已服务户外劳动者占比", "Outdoor workers served"),
-    "workers_served": ("已服务人数", "Workers served"),
-    "workers_unserved": ("未服务人数", "Workers not served"),
-    "workers_busy_km": ("无驿站可达的繁忙道路（公里）", "Busy streets with no station in reach (km)"),
-    "workers_note": ("沿步行路网 {r} 米内有红色驿站的户外劳动者计为已服务（服务距离为本产品假设，可修改）；人数为OSM估算或上传的实际人数；"
-                     "繁忙道路 = 主干、次干、支路（OSM trunk/primary/secondary/tertiary）。",
-                     "Workers with a red station within {r} m along the walking network count as served (the distance is "
-                     "this product's assumption; change it); numbers are OSM estimates or uploaded counts; busy streets "
-                     "= OSM trunk/primary/secondary/tertiary."),
-    "workers_hint": ("在地图上选“红色驿站”模式点击，可推演新增驿站对户外劳动者的服务效果。",
-                     "Choose the red-station mode and click the map to see what a new station adds for outdoor workers."),
-    "station_counts_for_workers": ("拟建红色驿站服务的是户外劳动者，不计入居民8分钟覆盖：切换到“户外劳动者”查看其效果（新增服务 {n} 人）。",
-                                   "Proposed red stations serve outdoor workers, not the residents' 8-minute circle: switch "
-                                   "to 'Outdoor workers' to see their effect ({n} more workers served)."),
-    "worker_group_table": ("按类型统计", "By group"),
-    "busy_streets_table": ("无驿站可达的繁忙道路", "Busy streets with no station in reach"),
-    "col_group": ("类型", "Group"),
-    "col_workers": ("人数", "Workers"),
-    "col_served": ("已服务", "Served"),
-    "col_street_len": ("道路长度（米）", "Street length (m)"),
-    "col_unserved_len": ("无驿站可达（米）", "Not in reach (m)"),
-    "col_highway": ("道路等级", "Class"),
-    "report_standard": ("核查标准（TOML 文件，可选）", "Audit standard (TOML file, optional)"),
-    "report_standard_help": ("不选则用文件默认标准 data/standards/default.toml（湖州“3+1+N”、红色驿站四项设施）。",
-                             "Without a file the default from the documents is used (data/standards/default.toml)."),
-    "report_standard_used": ("核查标准：{name}", "Audit standard: {name}"),
-    "report_progress": ("正在生成报告（{fmt}），绘制地图与图表约需十几秒…", "Building the report ({fmt}); maps and charts take a few seconds…"),
-    "report_done": ("报告已生成（用时 {s} 秒），可下载：", "The report is ready ({s} s); download:"),
-    "report_stale": ("设置已改变，请重新生成报告。", "Settings changed: build the report again."),
-    "attribution": ("© OpenStreetMap contributors", "© OpenStreetMap contributors"),
-    # 三张清单 / lists page (issue 17)
-    "page_lists": ("三张清单·示范区", "Lists & areas"),
-    "lists_title": ("三张清单 · 门前三包 · 示范区", "Three lists · road adoption · demonstration areas"),
-    "lists_upload": ("上传驻区单位、需求、项目、示范区图层", "Upload units, needs, projects, areas"),
-    "lists_upload_help": ("未上传的图层使用示例数据。模板见 data/templates/（units、needs、projects、demo_areas）。",
-                          "Layers not uploaded use the sample data. Templates: data/templates/ (units, needs, projects, demo_areas)."),
-    "lists_upload_ok": ("已读取 {file}：{n} 条", "Read {file}: {n} rows"),
-    "lists_kind_units": ("驻区单位", "Resident units"),
-    "lists_kind_needs": ("需求", "Needs"),
-    "lists_kind_projects": ("项目", "Projects"),
-    "lists_kind_demo_areas": ("示范区", "Demonstration areas"),
-    "lists_match_m": ("需求与资源匹配距离（步行路网，米）", "Match needs to resources within (m, walking network)"),
-    "lists_adopt_m": ("门前三包认领距离（步行路网，各方向，米）", "Adoption distance (m along the network, every direction)"),
-    "lists_tab_lists": ("需求·资源·项目清单", "Needs · resources · projects"),
-    "lists_tab_adoption": ("门前三包", "Road adoption"),
-    "lists_tab_demo_area": ("示范区", "Demonstration areas"),
-    "lists_tab_guide_map": ("党建导引图", "Guide map"),
-    "lists_need_layers": ("需要驻区单位和需求图层。", "Needs the units and needs layers."),
-    "lists_need_areas": ("需要示范区图层。", "Needs a demonstration-area layer."),
-    "lists_m_needs": ("需求", "Needs"),
-    "lists_m_matched": ("可匹配资源", "Matched"),
-    "lists_m_unmatched": ("无资源可匹配", "Unmatched (open)"),
-    "lists_m_resources": ("可共享资源", "Resources offered"),
-    "lists_m_projects": ("已认领项目", "Projects claimed"),
-    "lists_method": ("需求与资源按步行路网距离匹配（{d:,.0f} 米内，非直线），只匹配能满足该类需求的资源；容量按最近优先分配。",
-                     "Needs are matched to resources within {d:,.0f} m along the walking network (not straight line), "
-                     "only to kinds that can meet them; capacity goes to the nearest needs first."),
-    "lists_download_xlsx": ("下载三张清单（Excel）", "Download the three lists (Excel)"),
-    "adopt_m_units": ("认领单位", "Units adopting"),
-    "adopt_m_length": ("认领道路（去重）", "Adopted (no double counting)"),
-    "adopt_m_overlap": ("重叠认领", "Adopted twice"),
-    "adopt_m_share": ("范围内道路认领比例", "Share of the area's streets"),
-    "adopt_method": ("各单位从门口所在路段位置沿步行路网向各方向 {d:g} 米，路段在 {d:g} 米处截断。",
-                     "Each unit: {d:g} m along the walking network in every direction from its entrance, cut exactly at {d:g} m."),
-    "demo_area_method": ("覆盖率按当前设置（{m:g} 分钟）计算；标准化中心指具备三项基本功能的中心。",
-                         "Coverage with the current settings ({m:g} min); standardised = all three basic functions."),
-    "guide_area": ("示范区", "Area"),
-    "guide_make": ("生成党建导引图（A3 PDF + PNG）", "Make the guide map (A3 PDF + PNG)"),
-    "guide_help": ("导引图为 A3 横版，可打印张贴：编号点位、阵地一览、步行范围、比例尺、指北针。",
-                   "An A3 landscape page to print and pin up: numbered markers, list, walking areas, scale bar, north arrow."),
-    "guide_drawing": ("正在绘制导引图…", "Drawing the guide map…"),
-    "report_with_lists": ("报告包含三张清单、门前三包与示范区（见“三张清单·示范区”页）",
-                          "Include the three lists, road adoption and demonstration areas (see the Lists page)"),
-}
+__all__ = ["has", "t"]
+
+
+def _full(key: str) -> str:
+    return key if "." in key else f"ui.{key}"
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
-    """The interface string ``key`` in ``lang`` (zh/en), formatted with ``fmt``."""
-    pair = _STRINGS.get(key)
-    if pair is None:
-        text = key
-    else:
-        text = pair[1] if lang == "en" and pair[1] else pair[0]
-    if fmt:
-        try:
-            text = text.format(**fmt)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return text
+    """The interface string ``key`` in ``lang``, formatted with ``fmt``.
+
+    Parameters
+    ----------
+    key : str
+        ``ui.`` key without its prefix, or a full catalogue key containing a dot.
+    lang : str
+        ``"en"`` for English, otherwise Chinese.
+    **fmt
+        Values of the string's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The string shown on the page.
+    """
+    return text(_full(key), lang, **fmt)
 
 
 def has(key: str) -> bool:
-    return key in _STRINGS
+    """Whether ``key`` (as :func:`t` reads it) is in the catalogue.
+
+    Parameters
+    ----------
+    key : str
+        ``ui.`` key without its prefix, or a full catalogue key.
+
+    Returns
+    -------
+    bool
+        True when :func:`t` finds the key.
+    """
+    return _full(key) in CATALOGUE

@@ -95,7 +95,7 @@ def community_table(base, wi, lang: str) -> pd.DataFrame:
     df = pd.DataFrame({
         t("col_community", lang): cur["community"],
         t("col_population", lang): cur["population"].round(0).astype("int64"),
-        t("col_covered", lang): cur.covered_pop.round(0).astype("int64"),
+        t("common.covered", lang): cur.covered_pop.round(0).astype("int64"),
         t("col_uncovered", lang): cur.uncovered_pop.round(0).astype("int64"),
         t("col_share", lang): (cur.covered_share * 100).round(1),
     })
@@ -144,7 +144,7 @@ def show_headline(base, wi, s) -> None:
     cols[3].metric(t("p90_walk", lang), h["p90"],
                    _metric_delta(cur.p90_min, bs.p90_min, "min", lang) if wi is not None else None,
                    delta_color="inverse")
-    cols[4].metric(t("overstatement", lang), h["overstatement"])
+    cols[4].metric(t("common.overstatement", lang), h["overstatement"])
     st.caption(t("overstatement_text", lang, x=fmt.circle_text(cur, lang),
                  a=fmt.pct(cur.circle_covered_share), b=fmt.pct(cur.covered_share)))
     notes = []
@@ -215,9 +215,9 @@ def worker_group_table(wb, wa, lang: str) -> pd.DataFrame:
     """Workers by group (before, and after the proposed stations when there are any)."""
     g = wb.groups
     df = pd.DataFrame({
-        t("col_group", lang): g["group_zh"] if lang == "zh" else g["group_en"],
-        t("col_workers", lang): g["workers"].round(0).astype("int64"),
-        t("col_served", lang): g["covered"].round(0).astype("int64"),
+        t("common.worker_group", lang): g["group_zh"] if lang == "zh" else g["group_en"],
+        t("common.workers", lang): g["workers"].round(0).astype("int64"),
+        t("common.served", lang): g["covered"].round(0).astype("int64"),
         t("col_share", lang): (g["covered_share"] * 100).round(1),
     })
     if wa is not None:
@@ -230,9 +230,9 @@ def worker_group_table(wb, wa, lang: str) -> pd.DataFrame:
 def busy_streets_table(w, lang: str) -> pd.DataFrame:
     b = w.busy_streets
     return pd.DataFrame({
-        t("street", lang): b["street"], t("col_highway", lang): b["highway"],
+        t("street", lang): b["street"], t("common.street_class", lang): b["highway"],
         t("col_street_len", lang): b["length_m"].round(0).astype("int64"),
-        t("col_unserved_len", lang): b["uncovered_m"].round(0).astype("int64"),
+        t("common.not_in_reach_m", lang): b["uncovered_m"].round(0).astype("int64"),
     })
 
 

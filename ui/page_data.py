@@ -16,7 +16,7 @@ from geo.schemas import LAYER_SCHEMAS
 from geo.readers import read_layer_bytes
 from ui import maps as mb, state
 from ui.errors import show_error
-from ui.i18n import t
+from ui.i18n import has, t
 from ui.widgets import choice
 
 KINDS = ("centers", "stations", "grids", "communities", "candidates", "demand", "compounds", "party_grids")
@@ -74,8 +74,6 @@ def show_preview_map(gdf, lang: str) -> None:
     st_folium(m, key="preview_map", height=380, use_container_width=True, returned_objects=[])
 
 
-DATUM_NAMES = {"wgs84": ("WGS-84", "WGS-84"), "gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"),
-               "bd09": ("BD-09（百度）", "BD-09 (Baidu)")}
 
 
 def crs_text(report, gdf, lang: str) -> str:
@@ -86,8 +84,8 @@ def crs_text(report, gdf, lang: str) -> str:
     if report.source_crs:
         parts.append(str(report.source_crs))
     if report.detected_datum:
-        pair = DATUM_NAMES.get(str(report.detected_datum))
-        parts.append(pair[1 if lang == "en" else 0] if pair else str(report.detected_datum))
+        key = f"reader.datum_{report.detected_datum}"
+        parts.append(t(key, lang) if has(key) else str(report.detected_datum))
     return " / ".join(parts) or "—"
 
 
@@ -126,6 +124,7 @@ def show_report(gdf, report, lang: str) -> None:
             kind = st.session_state.get("upload_kind", "centers")
             if kind in LAYER_SCHEMAS:
                 prev = prev.rename(columns={f.name: f.zh for f in LAYER_SCHEMAS[kind].fields})
+            prev = prev.rename(columns={"source_row": t("preview_source_row", lang)})
         pts = gdf.head(20)
         if (pts.geom_type == "Point").all():
             p4326 = pts.to_crs(4326) if pts.crs is not None else pts
@@ -136,7 +135,7 @@ def show_report(gdf, report, lang: str) -> None:
 
 def render(s) -> None:
     lang = s.lang
-    st.title(t("data_title", lang))
+    st.title(t("common.data", lang))
     with st.spinner(t("loading_city", lang)):
         ds = state.dataset()
     if ds.is_demo:

@@ -69,7 +69,7 @@ def render(s) -> None:
     if is_demo:
         st.info(t("demo_label", lang))
     st.caption(t("report_settings", lang, m=int(s.minutes) if float(s.minutes).is_integer() else s.minutes,
-                 v=s.speed_kmh, st=t("yes" if s.include_stations else "no", lang)))
+                 v=s.speed_kmh, st=t("common.yes" if s.include_stations else "common.no", lang)))
 
     items = state.proposals()
     sited = current_siting(ds, s)

@@ -215,7 +215,7 @@ def show_result(ds, base, made, s) -> None:
     st.caption(t("siting_method", lang, method=f"{t('problem_' + res.problem, lang)} · {t('solver_' + made['opts']['solver'], lang)} · {status}{gap_text}",
                  s=f"{made['secs']:.1f}"))
     for note in res.notes:
-        st.caption("• " + note)
+        st.caption("• " + note.text(lang))
     st.dataframe(sites_table(res, lang), hide_index=True, width="stretch", key="siting_table")
     with st.expander(t("community_table", lang)):
         st.dataframe(communities_table(res, lang), hide_index=True, width="stretch", key="siting_communities")

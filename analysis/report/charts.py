@@ -74,7 +74,7 @@ def chart_histogram(content: ReportContent, threshold_min: float):
         ax.annotate(label("hist_last_bin", lang, m=last["from_min"]), (last["from_min"] + 0.5, last["population"]),
                     textcoords="offset points", xytext=(-4, 4), ha="right", fontsize=7)
     ax.set_xlabel(label("axis_time", lang))
-    ax.set_ylabel(label("axis_residents", lang))
+    ax.set_ylabel(label("common.residents", lang))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig

@@ -151,7 +151,7 @@ def headline(result: CoverageResult, lang: str) -> list[Headline]:
         ("p90_min", label("h_p90", lang), s.p90_min, fmt_min(s.p90_min, lang)),
         ("n_centers", label("h_centers", lang), s.n_centers, fmt_int(s.n_centers)),
         ("circle_covered_share", label("h_circle", lang), s.circle_covered_share, fmt_pct(s.circle_covered_share)),
-        ("circle_overstatement_pp", label("h_overstate", lang), s.circle_overstatement_pp, circle_comparison(s, lang)[1]),
+        ("circle_overstatement_pp", label("common.overstatement", lang), s.circle_overstatement_pp, circle_comparison(s, lang)[1]),
         ("redundant_pop", label("h_redundant", lang), s.redundant_pop, fmt_int(s.redundant_pop)),
         ("off_network_pop", label("h_off", lang), s.off_network_pop, fmt_int(s.off_network_pop)),
     ]
@@ -194,7 +194,7 @@ def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_de
         if inputs.stations is not None:
             rows.append(DataSource(label("src_stations", lang), "", demo))
     df = pd.DataFrame([(r.name, r.date, r.note) for r in rows], columns=["name", "date", "note"])
-    cols = [Column("name", label("src_name", lang)), Column("date", label("src_date", lang)), Column("note", label("src_note", lang))]
+    cols = [Column("name", label("common.data", lang)), Column("date", label("src_date", lang)), Column("note", label("src_note", lang))]
     return Table("sources", label("sec_sources", lang).split("、")[-1].split(". ")[-1], "sources" if lang == "en" else "数据来源", df, cols)
 
 
@@ -293,7 +293,7 @@ def communities_table(result: CoverageResult, lang: str) -> Table:
         Column("covered_share", label("c_covered_share", lang), "pct"),
         Column("redundant_pop", label("c_redundant_pop", lang), "int"),
         Column("households", label("c_households", lang), "int"),
-        Column("median_min", label("c_median_min", lang), "num1"),
+        Column("median_min", label("common.median_walk_min", lang), "num1"),
         Column("street", label("c_street", lang)),
     ]
     totals = {"community": "合计" if lang == "zh" else "Total", **_area_totals(df),
@@ -335,15 +335,15 @@ def grids_table(result: CoverageResult, lang: str, level: pd.DataFrame | None = 
         Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
         Column("covered_share", label("c_covered_share", lang), "pct"),
         Column("households", label("c_households", lang), "int"),
-        Column("median_min", label("c_median_min", lang), "num1"),
-        Column("nearest_center", label("c_nearest_center", lang)),
+        Column("median_min", label("common.median_walk_min", lang), "num1"),
+        Column("nearest_center", label("common.nearest_center", lang)),
     ]
     for key, lab in (("party_branch", "c_grid_branch"), ("grid_worker", "c_grid_worker"), ("party_members", "c_party_members")):
         if key in g and g[key].notna().any():
             cols.append(Column(key, label(lab, lang), "auto" if key == "party_members" else "text"))
     if level is not None and "n_gaps" in level:
         g["n_gaps"] = g["grid_id"].astype(str).map(level.set_index("grid_id")["n_gaps"]).to_numpy()
-        cols.append(Column("n_gaps", label("c_n_gaps", lang), "int"))
+        cols.append(Column("n_gaps", label("common.n_gaps", lang), "int"))
     totals = {"grid_id": "合计" if lang == "zh" else "Total", **_area_totals(g)}
     return Table("grids", label("t_grids", lang), "网格覆盖" if lang == "zh" else "grids", g, cols, totals)
 
@@ -375,12 +375,12 @@ def gaps_table(result: CoverageResult, lang: str) -> Table:
         Column("name", label("c_gap_name", lang)),
         Column("street", label("c_street", lang)),
         Column("community", label("c_community", lang)),
-        Column("grid_name", label("c_grid", lang)),
+        Column("grid_name", label("common.grid", lang)),
         Column("population", label("c_population", lang), "int"),
         Column("households", label("c_households", lang), "int"),
-        Column("area_ha", label("c_area_ha", lang), "num1"),
-        Column("nearest_center_name", label("c_nearest_center", lang)),
-        Column("walk_min", label("c_walk_min", lang), "num1"),
+        Column("area_ha", label("common.area_ha", lang), "num1"),
+        Column("nearest_center_name", label("common.nearest_center", lang)),
+        Column("walk_min", label("common.walk_min", lang), "num1"),
         Column("beyond_min", label("c_beyond_min", lang), "num1"),
     ]
     totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()),
@@ -430,7 +430,7 @@ def streets_table(df: pd.DataFrame, lang: str) -> Table:
             Column("covered_pop", label("c_covered_pop", lang), "int"),
             Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
             Column("covered_share", label("c_covered_share", lang), "pct"),
-            Column("median_min", label("c_median_min", lang), "num1"), Column("n_gaps", label("c_n_gaps", lang), "int")]
+            Column("median_min", label("common.median_walk_min", lang), "num1"), Column("n_gaps", label("common.n_gaps", lang), "int")]
     totals = {"street": "合计" if lang == "zh" else "Total", **_area_totals(df), "households": float(df["households"].sum()),
               "n_gaps": float(df["n_gaps"].sum())}
     return Table("streets", label("t_streets", lang), "街道覆盖" if lang == "zh" else "streets", df, cols, totals)
@@ -452,13 +452,13 @@ def compounds_table(df: pd.DataFrame, lang: str) -> Table:
         The compound fields (old compound, property management, party branch) only where given; totals row.
     """
     cols = [Column("name", label("c_compound", lang)), Column("community", label("c_community", lang)),
-            Column("grid_id", label("c_grid", lang)), Column("population", label("c_population", lang), "int"),
+            Column("grid_id", label("common.grid", lang)), Column("population", label("c_population", lang), "int"),
             Column("households", label("c_households", lang), "int")]
     for key, lab in (("old_compound", "c_old_compound"), ("property_management", "c_property"), ("party_branch", "c_party_branch")):
         if key in df and df[key].notna().any():
             cols.append(Column(key, label(lab, lang), "bool"))
-    cols += [Column("walk_min", label("c_walk_min", lang), "num1"), Column("nearest_center", label("c_nearest_center", lang)),
-             Column("covered", label("c_covered", lang), "bool"), Column("uncovered_pop", label("c_uncovered_pop", lang), "int")]
+    cols += [Column("walk_min", label("common.walk_min", lang), "num1"), Column("nearest_center", label("common.nearest_center", lang)),
+             Column("covered", label("common.covered", lang), "bool"), Column("uncovered_pop", label("c_uncovered_pop", lang), "int")]
     totals = {"name": "合计" if lang == "zh" else "Total", "population": float(df["population"].fillna(0).sum()),
               "households": float(df["households"].fillna(0).sum()), "uncovered_pop": float(df["uncovered_pop"].fillna(0).sum())}
     return Table("compounds", label("t_compounds", lang), "小区覆盖" if lang == "zh" else "compounds", df, cols, totals)
@@ -503,10 +503,10 @@ def dual_pieces_table(check, lang: str) -> Table:
     df = pd.DataFrame(check.pieces.drop(columns="geometry")).copy()
     df["kind_text"] = df["kind"].map(KIND_ZH if lang == "zh" else KIND_EN)
     df["area_ha"] = df["area_m2"] / 1e4
-    cols = [Column("piece_id", label("c_piece_id", lang)), Column("kind_text", label("c_kind", lang)),
-            Column("grid_name", label("c_gov_grid", lang)), Column("party_grid_name", label("c_party_grid", lang)),
+    cols = [Column("piece_id", label("common.id", lang)), Column("kind_text", label("c_kind", lang)),
+            Column("grid_name", label("c_gov_grid", lang)), Column("party_grid_name", label("common.party_grid", lang)),
             Column("matched_party_grid_id", label("c_matched_party", lang)),
-            Column("area_ha", label("c_area_ha", lang), "num1"), Column("population", label("c_population", lang), "int"),
+            Column("area_ha", label("common.area_ha", lang), "num1"), Column("population", label("c_population", lang), "int"),
             Column("households", label("c_households", lang), "int")]
     totals = {"piece_id": "合计" if lang == "zh" else "Total", "area_ha": float(df["area_ha"].sum()),
               "population": float(df["population"].sum()), "households": float(df["households"].sum())}
@@ -588,8 +588,8 @@ def centers_table(result: CoverageResult, lang: str) -> Table:
         c["level"] = ""
     c = c.sort_values("load_pop", ascending=False, ignore_index=True)
     cols = [
-        Column("center_id", label("c_center_id", lang)),
-        Column("name", label("c_name", lang)),
+        Column("center_id", label("common.id", lang)),
+        Column("name", label("common.name", lang)),
         Column("level", label("c_level", lang)),
         Column("load_pop", label("c_load_pop", lang), "int"),
         Column("load_all_pop", label("c_load_all_pop", lang), "int"),
@@ -665,8 +665,8 @@ def worker_tables(w, lang: str) -> dict[str, Table]:
     g = w.groups.copy()
     g["label"] = g["group_zh"] if zh else g["group_en"]
     s = w.summary
-    cols = [Column("label", label("c_group", lang)), Column("workers", label("c_workers", lang), "int"),
-            Column("covered", label("c_served", lang), "int"), Column("uncovered", label("c_unserved", lang), "int"),
+    cols = [Column("label", label("common.worker_group", lang)), Column("workers", label("common.workers", lang), "int"),
+            Column("covered", label("common.served", lang), "int"), Column("uncovered", label("c_unserved", lang), "int"),
             Column("covered_share", label("c_covered_share", lang), "pct")]
     totals = {"label": "合计" if zh else "Total", "workers": s.total_workers, "covered": s.covered_workers,
               "uncovered": s.total_workers - s.covered_workers, "covered_share": s.covered_share}
@@ -675,15 +675,15 @@ def worker_tables(w, lang: str) -> dict[str, Table]:
     b = w.busy_streets
     out["worker_streets"] = Table(
         "worker_streets", label("t_worker_streets", lang), "驿站未达道路" if zh else "busy_streets_unserved", b,
-        [Column("street", label("c_street", lang)), Column("highway", label("c_highway", lang)),
-         Column("length_m", label("c_length_m", lang), "int"), Column("uncovered_m", label("c_uncovered_m", lang), "int")],
+        [Column("street", label("c_street", lang)), Column("highway", label("common.street_class", lang)),
+         Column("length_m", label("c_length_m", lang), "int"), Column("uncovered_m", label("common.not_in_reach_m", lang), "int")],
         {"street": "合计" if zh else "Total", "length_m": float(b["length_m"].sum()), "uncovered_m": float(b["uncovered_m"].sum())})
     if w.weights is not None:
         t = w.weights.copy()
         t["label"] = t["group_zh"] if zh else t["group_en"]
         out["worker_weights"] = Table(
             "worker_weights", label("t_worker_weights", lang), "劳动者权重" if zh else "worker_weights", t,
-            [Column("label", label("c_group", lang)), Column("source", label("c_source", lang)),
+            [Column("label", label("common.worker_group", lang)), Column("source", label("c_source", lang)),
              Column("tag", label("c_tag", lang)), Column("weight", label("c_weight", lang), "auto"),
              Column("unit", "单位" if zh else "Unit"), Column("why", label("c_why", lang))])
     return out
@@ -767,7 +767,7 @@ def _audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
         d = df.copy()
         d[missing] = d[missing].fillna("").astype(str).replace("", label("none_found", lang))
         d = d.sort_values(["complete", "id"], kind="stable", ignore_index=True)
-        cols = [Column("id", label("c_center_id", lang)), Column("name", label("c_name", lang))]
+        cols = [Column("id", label("common.id", lang)), Column("name", label("common.name", lang))]
         if "level" in d:
             cols.append(Column("level", label("c_level", lang)))
         cols += [Column(summary, label("c_functions", lang)), Column(missing, label("c_missing", lang)),

@@ -103,7 +103,7 @@ def format_value(v, kind: str, lang: str) -> str:
     if kind == "auto":
         return fmt_num(v, 0 if float(v).is_integer() else 1)
     if kind == "bool":
-        return label("yes" if bool(v) else "no", lang)
+        return label("common.yes" if bool(v) else "common.no", lang)
     return shorten(v, TABLE_CHARS)  # typeset text is bounded (full text stays in XLSX/GPKG)
 
 

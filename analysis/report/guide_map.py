@@ -26,8 +26,7 @@ import shapely
 
 from analysis.coverage import CoverageResult
 from analysis.report.fonts import CSS_FONT_STACK, cjk_font
-from analysis.report.labels import label
-from analysis.report.party_labels import plabel
+from analysis.report.labels import label, plabel
 from analysis.report.sections import esc
 from geo.safe_io import atomic_write_bytes, atomic_write_path
 from geo.errors import LayerError, ServiceCircleError
@@ -302,7 +301,7 @@ def render_map_png(gm: GuideMap, inputs=None, dpi: int = MAP_DPI) -> bytes:
     ax.legend(handles=handles, loc="upper left", fontsize=10, framealpha=0.92, borderpad=0.8)
     add_scale_bar(ax, gm.lang)
     add_north_arrow(ax, gm.lang)
-    text = label("osm_attribution", gm.lang)
+    text = label("common.osm_attribution", gm.lang)
     if gm.is_demo:
         text = label("demo_note", "zh") + "  ·  " + text
     ax.text(0.995, 0.005, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8, zorder=12,
@@ -351,7 +350,7 @@ def guide_map_html(gm: GuideMap, map_png: bytes, date: str | None = None) -> str
     facts = f'<h2>{esc(plabel("guide_facts", lang))}</h2><table class="facts">{facts}</table>' if facts else ""
     title_html = (f'{esc(gm.area_name)}<br><span class="sub">{esc(plabel("guide_title_short", lang))}</span>'
                   if gm.area_name else esc(gm.title))
-    footer = plabel("guide_footer", lang, s=gm.speed_kmh, date=date) + " · " + label("osm_attribution", lang)
+    footer = plabel("guide_footer", lang, s=gm.speed_kmh, date=date) + " · " + label("common.osm_attribution", lang)
     list_title = plabel("guide_list", lang)
     return f"""<!DOCTYPE html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <title>{esc(gm.title)}</title><style>

@@ -154,11 +154,11 @@ def map_data(result: CoverageResult, content: ReportContent, inputs: ReportInput
         _geojson(circ, ["center_id"], 2), {"color": "#283593", "weight": 1.5, "dashArray": "6 4", "fill": False}, show=False)
     gaps = result.gaps.copy()
     gaps["_popup"] = [f"{esc(gid)} · {esc(shorten(c))}<br>{label('c_population', lang)}: {fmt_int(p)}" for gid, c, p in zip(gaps["gap_id"], gaps["community"], gaps["population"])] if len(gaps) else []
-    add("gaps", label("leg_gap", lang), _geojson(gaps, ["_popup"]), {"color": GAP_COLOUR, "fillColor": GAP_COLOUR, "weight": 0.8, "fillOpacity": 0.3})
+    add("gaps", label("common.coverage_gap", lang), _geojson(gaps, ["_popup"]), {"color": GAP_COLOUR, "fillColor": GAP_COLOUR, "weight": 0.8, "fillOpacity": 0.3})
     if inputs.stations is not None and len(inputs.stations):
         st = inputs.stations.copy()
         st["_popup"] = st["name"].map(lambda n: esc(shorten(n))) if "name" in st else ""
-        add("stations", label("leg_station", lang), _geojson(st, ["_popup"], 0), {"radius": 4, "color": "#000", "weight": 0.6, "fillColor": STATION_COLOUR, "fillOpacity": 1, "point": True})
+        add("stations", label("common.red_station", lang), _geojson(st, ["_popup"], 0), {"radius": 4, "color": "#000", "weight": 0.6, "fillColor": STATION_COLOUR, "fillOpacity": 1, "point": True})
     c = result.centers.copy()
     c["_popup"] = [f"<b>{esc(shorten(n))}</b> ({esc(shorten(i))})<br>{label('c_load_pop', lang)}: {fmt_int(p)}" for n, i, p in zip(c["name"], c["center_id"], c["load_pop"])]
     add("centers", label("leg_center", lang), _geojson(c, ["_popup"], 0), {"radius": 7, "color": "#000", "weight": 1, "fillColor": CENTER_COLOUR, "fillOpacity": 1, "point": True})
@@ -167,7 +167,7 @@ def map_data(result: CoverageResult, content: ReportContent, inputs: ReportInput
         p = p.set_geometry(p.geometry.representative_point())
         p["_popup"] = p["name"].map(lambda n: esc(shorten(n))) if "name" in p else ""
         add("proposals", label("leg_proposal", lang), _geojson(p, ["_popup"], 0), {"radius": 7, "color": "#fff", "weight": 1.5, "fillColor": PROPOSAL_COLOUR, "fillOpacity": 1, "point": True})
-    return {"layers": layers, "attribution": label("osm_attribution", lang), "osm_link": OSM_COPYRIGHT,
+    return {"layers": layers, "attribution": label("common.osm_attribution", lang), "osm_link": OSM_COPYRIGHT,
             "demo": label("demo_note", lang) if content.is_demo else ""}
 
 

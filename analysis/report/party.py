@@ -18,8 +18,7 @@ from openpyxl import Workbook
 from analysis.adoption import AdoptionResult
 from analysis.lists import ListsResult
 from analysis.report.document import Column, Table
-from analysis.report.labels import label
-from analysis.report.party_labels import plabel
+from analysis.report.labels import label, plabel
 from geo.safe_io import atomic_write_path
 
 
@@ -175,7 +174,7 @@ def write_party_xlsx(tables: list[Table], path: str | Path, lang: str = "zh", is
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    note = f"{label('demo_note', lang)} · {label('osm_attribution', lang)}" if is_demo else label("osm_attribution", lang)
+    note = f"{label('demo_note', lang)} · {label('common.osm_attribution', lang)}" if is_demo else label("common.osm_attribution", lang)
     for t in tables:
         write_table(wb, t, lang, used, note)
     path = Path(path)

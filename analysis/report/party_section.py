@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.coverage import CoverageResult
 from analysis.report.document import Table
-from analysis.report.party_labels import plabel
+from analysis.report.labels import plabel
 
 
 @dataclass

@@ -11,7 +11,7 @@ import html
 
 from analysis.report.document import ReportContent, Table
 from analysis.report.fonts import CSS_FONT_STACK
-from analysis.report.labels import label
+from analysis.report.labels import label, plabel
 
 #: Longest table printed in full; longer tables are cut with a note (the XLSX has every row).
 MAX_ROWS = 60
@@ -215,7 +215,7 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
     parts += [pb, f'<h2>{esc(label("sec_areas", lang))}</h2>']
     parts += [table_html(t[k], lang) for k in ("streets", "communities", "compounds", "grids") if k in t]
     if "dual_grid" in t:
-        parts += [f'<h3>{esc(label("sec_dual", lang))}</h3>', f"<p>{esc(c.dual_sentence)}</p>",
+        parts += [f'<h3>{esc(label("common.dual_title", lang))}</h3>', f"<p>{esc(c.dual_sentence)}</p>",
                   table_html(t["dual_grid"], lang), table_html(t["dual_grid_grids"], lang)]
     parts += [f'<h2>{esc(label("sec_gaps", lang))}</h2>', f"<p>{esc(c.gap_sentence)}</p>" if c.gap_sentence else "",
               table_html(t["gaps"], lang) if len(t["gaps"].df) else ""]
@@ -241,8 +241,6 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
         parts.append(figure_html(figures, "map_siting", label("map_siting", lang)))
         parts += [table_html(tb, lang) for tb in c.siting.values()]
     if c.party is not None:
-        from analysis.report.party_labels import plabel
-
         for group, sec_key in (("lists", "sec_lists"), ("adoption", "sec_adoption"), ("demo_area", "sec_demo_area")):
             if group not in c.party.tables:
                 continue
@@ -273,7 +271,7 @@ def footer_text(c: ReportContent) -> str:
     -------
     str
     """
-    text = label("osm_attribution", c.lang)
+    text = label("common.osm_attribution", c.lang)
     if c.is_demo:
         text += "　·　" + label("demo_note", "zh")
     return text

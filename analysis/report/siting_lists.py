@@ -234,7 +234,7 @@ def needs_list(result: CoverageResult, siting: SitingResult | None, after: Cover
     g = pd.DataFrame(result.gaps.drop(columns="geometry", errors="ignore")).copy()
     g["area_ha"] = g["area_m2"].astype(float) / 10_000 if len(g) else []
     cols = [Column("gap_id", label("c_gap_id", lang)), Column("community", label("c_community", lang)),
-            Column("population", label("c_population", lang), "int"), Column("area_ha", label("c_area_ha", lang), "num1")]
+            Column("population", label("c_population", lang), "int"), Column("area_ha", label("common.area_ha", lang), "num1")]
     totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()) if len(g) else 0.0}
     covered_after = _covered_after(siting, after)
     if covered_after is not None and len(g):
@@ -300,7 +300,7 @@ def resources_list(siting: SitingResult | None, after: CoverageResult | None, la
     c["selected"] = False
     c.loc[chosen, "selected"] = True
     c = c.sort_values(["selected", "id"], ascending=[False, True], kind="stable", ignore_index=True)
-    cols = [Column("id", label("c_site_id", lang)), Column("name", label("c_name", lang)), Column("kind", label("c_kind", lang)),
+    cols = [Column("id", label("c_site_id", lang)), Column("name", label("common.name", lang)), Column("kind", label("c_kind", lang)),
             Column("community", label("c_community", lang)), Column("address", label("c_address", lang)),
             Column("area_m2", label("c_area_m2", lang), "int"), Column("owner", label("c_owner", lang)),
             Column("selected", label("c_selected", lang), "bool")]
@@ -359,7 +359,7 @@ def reasons_table(siting: SitingResult | None, lang: str) -> Table | None:
     sites = siting.sites
     d = pd.DataFrame({"order": np.arange(1, len(sites) + 1), "name": sites["name"].astype(str).to_numpy(),
                       "why": sites[why].fillna("").astype(str).to_numpy()})
-    cols = [Column("order", label("c_rank", lang), "int"), Column("name", label("c_name", lang)),
+    cols = [Column("order", label("c_rank", lang), "int"), Column("name", label("common.name", lang)),
             Column("why", label("c_why_chosen", lang))]
     return Table("project_reasons", label("t_project_reasons", lang), "选址理由" if lang == "zh" else "why_chosen", d, cols)
 
@@ -390,7 +390,7 @@ def projects_list(result: CoverageResult, siting: SitingResult | None, after: Co
     total = result.summary.total_pop
     added = p["added_pop"].to_numpy(dtype=float)  # NaN when the run gives no per-site gains (what-if)
     p["cum_share"] = (result.summary.covered_pop + np.cumsum(added)) / total if total else np.nan
-    cols = [Column("order", label("c_rank", lang), "int"), Column("id", label("c_site_id", lang)), Column("name", label("c_name", lang)),
+    cols = [Column("order", label("c_rank", lang), "int"), Column("id", label("c_site_id", lang)), Column("name", label("common.name", lang)),
             Column("kind", label("c_kind", lang)), Column("community", label("c_community", lang)),
             Column("added_pop", label("c_added_pop", lang), "int"), Column("cum_share", label("c_cum_share", lang), "pct")]
     if np.isfinite(added).all():

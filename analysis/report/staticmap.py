@@ -260,7 +260,7 @@ def add_attribution(ax, lang: str, is_demo: bool) -> None:
     is_demo : bool
         Add the illustrative-data note.
     """
-    text = label("osm_attribution", lang)
+    text = label("common.osm_attribution", lang)
     if is_demo:
         text = label("demo_note", "zh") + "  ·  " + text
     ax.text(0.995, 0.005, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5, zorder=12,
@@ -274,7 +274,7 @@ def _legend(ax, handles) -> None:
 def _center_handles(lang: str, stations: bool, proposals: bool) -> list:
     h = [Line2D([], [], marker="*", color="none", markerfacecolor=CENTER_COLOUR, markeredgecolor="black", markersize=12, label=label("leg_center", lang))]
     if stations:
-        h.append(Line2D([], [], marker="^", color="none", markerfacecolor=STATION_COLOUR, markeredgecolor="black", markersize=7, label=label("leg_station", lang)))
+        h.append(Line2D([], [], marker="^", color="none", markerfacecolor=STATION_COLOUR, markeredgecolor="black", markersize=7, label=label("common.red_station", lang)))
     if proposals:
         h.append(Line2D([], [], marker="P", color="none", markerfacecolor=PROPOSAL_COLOUR, markeredgecolor="white", markersize=10, label=label("leg_proposal", lang)))
     return h
@@ -357,7 +357,7 @@ def map_coverage(result: CoverageResult, lang: str, inputs: ReportInputs | None 
             handles.append(Line2D([], [], color=colour, linestyle="--", linewidth=1.1, label=label("leg_iso", lang, m=m)))
     handles.reverse()  # shortest walk first
     if len(result.gaps):
-        handles.append(Patch(facecolor=GAP_COLOUR, alpha=0.30, edgecolor=GAP_COLOUR, label=label("leg_gap", lang)))
+        handles.append(Patch(facecolor=GAP_COLOUR, alpha=0.30, edgecolor=GAP_COLOUR, label=label("common.coverage_gap", lang)))
     if proposal_reach is not None and len(proposal_reach):
         proposal_reach.to_crs(result.crs).plot(ax=ax, facecolor=PROPOSAL_COLOUR, alpha=0.35, edgecolor=PROPOSAL_COLOUR,
                                                linewidth=0.8, zorder=4)

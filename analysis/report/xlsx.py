@@ -72,7 +72,7 @@ def cell_value(v, kind: str, lang: str):
     if isinstance(v, (float, np.floating)):
         return None if not math.isfinite(float(v)) else float(v)
     if isinstance(v, (bool, np.bool_)):
-        return label("yes" if v else "no", lang) if kind == "bool" else bool(v)
+        return label("common.yes" if v else "common.no", lang) if kind == "bool" else bool(v)
     if isinstance(v, (int, np.integer)):
         return int(v)
     try:
@@ -143,8 +143,8 @@ def workbook(content: ReportContent) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    note = f"{label('demo_note', content.lang)} · {label('osm_attribution', content.lang)}" if content.is_demo \
-        else label("osm_attribution", content.lang)
+    note = f"{label('demo_note', content.lang)} · {label('common.osm_attribution', content.lang)}" if content.is_demo \
+        else label("common.osm_attribution", content.lang)
     for table in content.all_tables():
         write_table(wb, table, content.lang, used, note)
     wb.properties.title = content.title

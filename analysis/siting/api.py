@@ -35,12 +35,13 @@ from analysis.siting.facts import STATE_IDLE_BONUS_SHARE, numeric, owner_types, 
 from analysis.siting.problem import CoverageProblem
 from analysis.siting.result import SitingResult, SitingSummary
 from analysis.siting.solution import AnySolution
-from analysis.siting.solvers import check_k, solve_lscp, solve_mclp, solve_pmedian
+from analysis.siting.solvers import UNIT_KEYS, check_k, solve_lscp, solve_mclp, solve_pmedian
 from analysis.siting.workers import weights_table, worker_demand
 from analysis.shares import share_table
 from analysis.travel_time import nearest_source_distances, point_distances, points_reach
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
+from geo.messages import Message, pair
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_columns, snap_points
 
@@ -180,7 +181,7 @@ class SitingInputs:
     problem: CoverageProblem
     unit: str
     weights: pd.DataFrame | None
-    notes: list[str]
+    notes: list[Message]
     is_demo: bool
 
 
@@ -264,7 +265,7 @@ def prepare_siting(
     threshold = params.threshold_m(kind)
     cutoff = threshold * (params.pmedian_cutoff_factor if problem == "pmedian" else 1.0)
     walk = params.walk
-    notes: list[str] = []
+    notes: list[Message] = []
     weights_df = None
     # 1. demand
     if kind == "red-station" and demand is None:
@@ -273,8 +274,7 @@ def prepare_siting(
         if study_area is not None and len(study_area):
             d = _inside(d, study_area)
         weights_df = weights_table()
-        notes.append("Red-station demand is a proxy of outdoor work (street class, shops, restaurants, markets, "
-                      "courier depots from OSM) in relative units, not a count of workers.")
+        notes.append(Message("siting.demand_proxy"))
     else:
         d = demand
         if d is not None and "population" not in d and "weight" in d:
@@ -288,8 +288,7 @@ def prepare_siting(
 
         unit = "outdoor workers"
         weights_df = worker_weights()
-        notes.append("Red-station demand: outdoor workers by group (sanitation, delivery/courier, bus/taxi drivers, "
-                     "others), estimated from OSM with the weights shown or counted by the planner.")
+        notes.append(Message("siting.demand_workers"))
 
     # 2. candidates
     if candidates is None or len(candidates) == 0:
@@ -297,8 +296,8 @@ def prepare_siting(
         cand = generate_candidates(network, street_classes=params.street_classes, spacing_m=params.spacing_m)
         if study_area is not None and len(study_area):
             cand = _inside(cand, study_area)
-        notes.append(f"Candidates generated on streets ({', '.join(params.street_classes)}) at least "
-                     f"{params.spacing_m:g} m apart; give your own candidate layer for real sites.")
+        notes.append(Message("siting.candidates_generated",
+                             {"classes": ", ".join(params.street_classes), "spacing": params.spacing_m}))
     else:
         cand = prepare_candidates(candidates, crs)
     c_snap = snap_points(network, cand, walk.max_access_m)
@@ -537,8 +536,8 @@ def solve_siting(
     sol = _solve(inputs, k, problem, solver, time_limit_s, owner, cost_wan)
     notes.extend(sol.notes)
     if problem == "mclp" and len(sol.chosen) < int(k):
-        notes.append(f"Only {len(sol.chosen)} new site(s) add coverage; more sites from these candidates "
-                     f"would cover nothing new" + (" or exceed the budget." if params.budget_wan is not None else "."))
+        key = "siting.only_n_add_budget" if params.budget_wan is not None else "siting.only_n_add"
+        notes.append(Message(key, {"n": len(sol.chosen)}))
     chosen = allowed[sol.chosen]  # candidate rows, greedy order
 
     # 5. outputs
@@ -566,7 +565,7 @@ def solve_siting(
     else:
         adds = sol.marginal
         verb = ("新增覆盖", "adds")
-        units = ({"residents": "居民", "outdoor workers": "户外劳动者"}.get(unit, "户外劳动权重"), unit)
+        units = pair(UNIT_KEYS[unit])
         share = sol.marginal / total if total > 0 else np.full(len(chosen), np.nan)
     why_zh, why_en = reasons(adds, share, *units, owner[chosen], area_m2[chosen], cost_wan[chosen], verb=verb)
     sites = gpd.GeoDataFrame(

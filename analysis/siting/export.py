@@ -67,7 +67,7 @@ def siting_metadata(result: SitingResult, sources: dict[str, str] | None = None)
         "min_distance_to_existing_m": f"{p.min_distance_to_existing_m:g}",
         "candidate_spacing_m": f"{p.spacing_m:g}",
         "measuring_crs": result.crs,
-        "notes": " | ".join(result.notes),
+        "notes": " | ".join(n.text("en") for n in result.notes),
         "summary": json.dumps({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
                                for k, v in {**s.as_dict(), **result.solution.figures()}.items()},
                               ensure_ascii=False, default=str),

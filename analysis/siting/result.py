@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.siting.solution import AnySolution
 from geo.crs import WGS84
+from geo.messages import Message
 
 if TYPE_CHECKING:  # the settings live with run_siting; only named here
     from analysis.siting.api import SitingParams
@@ -99,7 +100,7 @@ class SitingResult:
     isochrones: gpd.GeoDataFrame  # reach areas of the new sites
     summary: SitingSummary
     weights: pd.DataFrame | None  # red stations: the outdoor-work proxy's weights table
-    notes: list[str]
+    notes: list[Message]  # plain-language remarks, rendered in the reader's language
 
     def to_wgs84(self) -> dict[str, gpd.GeoDataFrame]:
         """The layers reprojected to WGS-84 (EPSG:4326) for maps and files.

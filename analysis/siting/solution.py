@@ -26,6 +26,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from geo.messages import Message
+
 
 @dataclass(frozen=True, kw_only=True)
 class SitingSolution:
@@ -58,8 +60,9 @@ class SitingSolution:
         Rows and columns of the reduced model.
     n_dominated : int
         Candidates dropped as dominated.
-    notes : tuple of str
-        Plain-language remarks for the planner (uncoverable demand, distance cap, ...).
+    notes : tuple of Message
+        Plain-language remarks for the planner (uncoverable demand, distance cap, ...), catalogue
+        messages rendered in the reader's language.
     """
 
     problem: ClassVar[str]  #: "mclp" | "lscp" | "pmedian"
@@ -77,7 +80,7 @@ class SitingSolution:
     model_rows: int
     model_cols: int
     n_dominated: int
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
     @property
     def is_optimal(self) -> bool:

@@ -26,6 +26,7 @@ from analysis.siting.lagrangian import lagrangian_mclp
 from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
 from analysis.siting.solution import LscpSolution, MclpSolution, PMedianSolution
 from geo.errors import ParameterError
+from geo.messages import Message
 from geo.sparse_graph import csr_min
 
 SOLVERS = ("exact", "greedy")
@@ -306,27 +307,30 @@ def solve_mclp(
     )
 
 
-def uncoverable_message(n_points: int, weight: float, unit: str = "residents") -> str:
+# demand units of a siting run -> catalogue key of their name
+UNIT_KEYS = {"residents": "siting.unit_residents", "outdoor workers": "siting.unit_workers",
+             "outdoor-work units": "siting.unit_work_units"}
+
+
+def uncoverable_message(n_points: int, weight: float, unit: str = "residents") -> Message:
     """Plain message about demand no candidate (and no existing site) can cover.
 
     Parameters
     ----------
     n_points : int
-        Number of such demand points.
+        Demand points no candidate covers.
     weight : float
-        Their demand weight.
+        Their demand weight (residents or outdoor-work units).
     unit : str
-        Name of the weight unit ("residents", "outdoor-work units", ...).
+        The demand's unit: a key of :data:`UNIT_KEYS` (named in the reader's language), else shown as given.
 
     Returns
     -------
-    str
-        An English sentence telling the planner what to add.
+    Message
+        The note, rendered later in the reader's language.
     """
-    return (
-        f"No candidate covers {weight:,.0f} {unit} at {n_points:,} demand points within the threshold: "
-        f"add candidate sites near them (or a longer threshold) to cover them."
-    )
+    name = Message(UNIT_KEYS[unit]) if unit in UNIT_KEYS else unit
+    return Message("siting.uncoverable", {"n": int(n_points), "weight": float(weight), "unit": name})
 
 
 def solve_lscp(
@@ -372,11 +376,11 @@ def solve_lscp(
     _check(None, solver, time_limit_s, problem.n_candidates)
     red = reduce_coverage(problem)
     unc = red.uncoverable & (problem.weights > 0)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     if unc.any():
         msg = uncoverable_message(int(unc.sum()), float(problem.weights[unc].sum()), unit)
         if strict:
-            raise ParameterError(msg)
+            raise ParameterError(msg.text("en"))
         notes = (msg,)
     t0 = time.perf_counter()
     greedy = greedy_cover(red.cover, red.counts, None)  # classic greedy: most demand points first
@@ -498,8 +502,7 @@ def solve_pmedian(
         solve_s=solve_s, greedy_s=greedy_s, weight_metres_before=before, far_m=far,
         uncoverable_weight=float(w[~(problem.existing_dist_m <= far) & ~np.isin(np.arange(problem.n_demand), pr)].sum()),
         n_uncoverable=0, model_rows=len(np.unique(pr)), model_cols=len(np.unique(pc)), n_dominated=0,
-        notes=(f"Walking distances are known up to {far:,.0f} m; demand farther than that from every site "
-               f"counts at {far:,.0f} m in the p-median total.",),
+        notes=(Message("siting.pmedian_cap", {"far": float(far)}),),
     )
 
 

@@ -15,8 +15,8 @@ Package layout (one concern per module): :mod:`~geo.readers.formats` (per-format
 :mod:`~geo.readers.columns` (header mapping), :mod:`~geo.readers.coordinates` (coordinate
 parsing, CRS, datum detection hookup), :mod:`~geo.readers.checks` (location checks),
 :mod:`~geo.readers.core` (:func:`read_layer`, :func:`read_layer_bytes`),
-:mod:`~geo.readers.writing` (:func:`write_layer`), :mod:`~geo.readers.messages` (bilingual
-message tables; to move into the project's message catalogue).
+:mod:`~geo.readers.writing` (:func:`write_layer`); messages come from :mod:`geo.messages`
+(``reader.`` keys).
 """
 
 from __future__ import annotations

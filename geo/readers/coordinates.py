@@ -9,12 +9,25 @@ import shapely
 from pyproj import CRS
 
 from geo.coords import in_china, to_wgs84
+from geo import messages
 from geo.layer_errors import CoordinateUnitsError, MixedCRSError
 from geo.schemas import LayerSchema
 from geo.tables import parse_coordinates
 from geo.validation import LayerReport
 from geo.readers._base import _Raw, _refuse
-from geo.readers.messages import _DATUM_EN, _DATUM_WORDS, _DATUM_ZH
+
+# how files name a datum (lower-cased cell text) -> datum
+_DATUM_WORDS = {
+    "wgs84": "wgs84", "wgs-84": "wgs84", "wgs 84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84", "gps": "wgs84",
+    "cgcs2000": "wgs84", "epsg:4490": "wgs84", "4490": "wgs84", "天地图": "wgs84",
+    "gcj02": "gcj02", "gcj-02": "gcj02", "gcj": "gcj02", "火星坐标": "gcj02", "高德": "gcj02", "腾讯": "gcj02", "国测局": "gcj02",
+    "bd09": "bd09", "bd-09": "bd09", "bd09ll": "bd09", "百度": "bd09", "baidu": "bd09",
+    "amap": "gcj02", "tencent": "gcj02",
+}
+
+
+def _datum_name(datum: str, lang: str) -> str:
+    return messages.text(f"reader.datum_{datum}", lang)
 
 
 def _geoms_from_table(df: pd.DataFrame, rows: np.ndarray, schema: LayerSchema, report: LayerReport, name: str) -> np.ndarray:
@@ -170,9 +183,9 @@ def _place(raw: _Raw, geoms: np.ndarray, ok: np.ndarray, crs: CRS | None, crs_de
     if chinese_datum in ("gcj02", "bd09") and outside.any():
         i0 = int(np.flatnonzero(outside)[0])
         report.add(None, "geometry",
-                   f"选择了 {_DATUM_ZH[chinese_datum]}，但 {int(outside.sum())} 个位置在中国境外（如第 {rows[i0]} 行：{x[i0]:.4f}, {y[i0]:.4f}）；"
+                   f"选择了 {_datum_name(chinese_datum, 'zh')}，但 {int(outside.sum())} 个位置在中国境外（如第 {rows[i0]} 行：{x[i0]:.4f}, {y[i0]:.4f}）；"
                    f"GCJ-02/BD-09 只用于中国境内的地图坐标，请检查坐标或坐标系选择",
-                   f"{_DATUM_EN[chinese_datum]} was chosen but {int(outside.sum())} position(s) are outside China "
+                   f"{_datum_name(chinese_datum, 'en')} was chosen but {int(outside.sum())} position(s) are outside China "
                    f"(e.g. row {rows[i0]}: {x[i0]:.4f}, {y[i0]:.4f}); GCJ-02/BD-09 apply only to map coordinates inside China. "
                    f"Check the coordinates or the coordinate-system choice", "warning")
     for i in np.flatnonzero(outside):
@@ -220,7 +233,7 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
     datum = coords
     if coords == "auto" and file_datum is not None:
         datum = file_datum
-        report.note(f"文件“坐标系”列注明为 {_DATUM_ZH[datum]}", f"the file's coordinate-system column says {_DATUM_EN[datum]}")
+        report.note(f"文件“坐标系”列注明为 {_datum_name(datum, 'zh')}", f"the file's coordinate-system column says {_datum_name(datum, 'en')}")
     elif coords == "auto":
         if st is None:
             datum = "wgs84"
@@ -239,13 +252,13 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
                        "the datum is unclear; read as WGS-84. If the points come from Amap or Baidu, say so with --coords", "warning")
     else:
         if file_datum is not None and file_datum != coords:
-            report.add(None, None, f"文件“坐标系”列为 {_DATUM_ZH[file_datum]}，但按要求使用 {_DATUM_ZH[coords]}",
-                       f"the file's coordinate-system column says {_DATUM_EN[file_datum]} but {_DATUM_EN[coords]} was requested and used", "warning")
+            report.add(None, None, f"文件“坐标系”列为 {_datum_name(file_datum, 'zh')}，但按要求使用 {_datum_name(coords, 'zh')}",
+                       f"the file's coordinate-system column says {_datum_name(file_datum, 'en')} but {_datum_name(coords, 'en')} was requested and used", "warning")
     report.detected_datum = datum
     if datum != "wgs84":
         geoms = geoms.copy()
         geoms[valid] = shapely.transform(geoms[valid], lambda c: np.column_stack(to_wgs84(c[:, 0], c[:, 1], datum)))
-        report.note(f"坐标已从 {_DATUM_ZH[datum]} 转换为 WGS-84", f"coordinates converted from {_DATUM_EN[datum]} to WGS-84")
+        report.note(f"坐标已从 {_datum_name(datum, 'zh')} 转换为 WGS-84", f"coordinates converted from {_datum_name(datum, 'en')} to WGS-84")
     elif coords == "wgs84":
         report.note("按要求以 WGS-84 读取，未做基准转换", "read as WGS-84 as requested; no datum conversion")
     return geoms, st

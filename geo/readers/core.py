@@ -15,6 +15,7 @@ from pyproj import CRS
 
 from geo.layer_errors import EmptyLayerError, FileTooLargeError, GeometryTypeError, LayerRefusedError, MissingColumnsError, NoUsableRowsError, UnsupportedFormatError
 from geo.safe_io import DEFAULT_MAX_MEMBERS
+from geo.messages import pair
 from geo.schemas import LAYER_SCHEMAS, LayerSchema
 from geo.validation import LayerReport, check_duplicates, check_geometries, check_magnitudes, parse_fields
 from geo.readers._base import COORD_CHOICES, DEFAULT_MAX_BYTES, DEFAULT_MAX_UNPACKED, LayerReadResult, _ARCHIVE_EXT, _Raw, _TABLE_EXT, _VECTOR_EXT, _refuse
@@ -22,7 +23,12 @@ from geo.readers.checks import _location_checks
 from geo.readers.columns import _map_columns
 from geo.readers.coordinates import _datum, _datum_from_column, _geoms_from_table, _parse_crs, _place
 from geo.readers.formats import _read_archive, _read_table, _read_vector
-from geo.readers.messages import _REFUSED_EXT
+
+# file types refused with a fix-it message: extension -> catalogue key (its {name} is the file)
+_REFUSED_EXT = {
+    ".xls": "reader.refused_xls", ".et": "reader.refused_et", ".dwg": "reader.refused_dwg", ".dxf": "reader.refused_dxf",
+    ".dbf": "reader.refused_dbf", ".shx": "reader.refused_shx", ".pbf": "reader.refused_osm_file", ".osm": "reader.refused_osm_file",
+}
 
 
 def read_layer(
@@ -115,8 +121,7 @@ def read_layer(
     ext = p.suffix.lower()
     report = LayerReport(file=name, layer_type=layer_type)
     if ext in _REFUSED_EXT:
-        zh, en = _REFUSED_EXT[ext]
-        raise UnsupportedFormatError(f"{name}：{zh}。", f"{name}: {en}.")
+        raise UnsupportedFormatError(*pair(_REFUSED_EXT[ext], name=name))
     with tempfile.TemporaryDirectory(prefix="sc_layer_") as tmp:
         if ext in _VECTOR_EXT:
             raw = _read_vector(p, _VECTOR_EXT[ext], layer, report)

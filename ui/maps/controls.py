@@ -101,7 +101,7 @@ def legend_html(thresholds: Iterable[float], lang: str = "zh", *, grids: bool = 
         parts.append('<span style="display:inline-block;width:14px;height:0;border-top:2px dashed #5e35b1;'
                      f'margin:0 4px 3px 0"></span>{html.escape(t("legend_circle", lang))}<br>')
     parts.append(f'{site_icon_svg("center").replace("22", "14", 2)} {html.escape(t("legend_center", lang))}<br>')
-    parts.append(f'{site_icon_svg("station").replace("22", "14", 2)} {html.escape(t("legend_station", lang))}<br>')
+    parts.append(f'{site_icon_svg("station").replace("22", "14", 2)} {html.escape(t("common.red_station", lang))}<br>')
     parts.append(f'{site_icon_svg("center", True).replace("22", "14", 2)} {html.escape(t("legend_demo", lang))}')
     if proposals:
         parts.append(f'<br>{site_icon_svg("station", proposed=True).replace("22", "14", 2)} '

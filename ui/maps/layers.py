@@ -216,7 +216,7 @@ def add_gaps(m, gaps: gpd.GeoDataFrame, ctx: MapContext | None = None) -> folium
         g = gaps.copy()
         g["population"] = g["population"].astype(float).round(0) if "population" in g else np.nan
         g["area_ha"] = (g["area_m2"].astype(float) / 1e4).round(2) if "area_m2" in g else np.nan
-        labels = {"gap_id": t("gap", ctx.lang), "name": t("name", ctx.lang), "grid_name": t("grid", ctx.lang),
+        labels = {"gap_id": t("common.coverage_gap", ctx.lang), "name": t("name", ctx.lang), "grid_name": t("grid", ctx.lang),
                   "community": t("community", ctx.lang),
                   "population": t("population", ctx.lang), "area_ha": t("area_ha", ctx.lang)}
         _tooltip_polygons(fg, gaps, g, "gaps", ("gap_id", "name", "community", "grid_name", "population", "area_ha"),

@@ -1,9 +1,12 @@
-"""Report strings (zh, en) of the regional party-building outputs: three lists, adoption,
-demonstration areas, guide map. Same structure as :mod:`analysis.report.labels`."""
+"""Report wording of the regional party-building outputs: three lists, road adoption (门前三包),
+demonstration areas, guide map.
+
+Keys are ``party.<name>`` in :mod:`geo.messages`; values are (Chinese, English).
+"""
 
 from __future__ import annotations
 
-_S: dict[str, tuple[str, str]] = {
+STRINGS: dict[str, tuple[str, str]] = {
     # sections and tables
     "sec_lists": ("三张清单（需求清单、资源清单、项目清单）", "The three lists (needs, resources, projects)"),
     "sec_adoption": ("门前三包：驻区单位认领道路", "Road adoption by resident units (门前三包)"),
@@ -50,7 +53,6 @@ _S: dict[str, tuple[str, str]] = {
     "c_community": ("社区", "Community"),
     "c_status": ("状态", "Status"),
     "c_matched": ("可匹配", "Matched"),
-    "c_n_matches": ("可匹配资源数", "Resources in reach"),
     "c_nearest_unit": ("最近可用单位", "Nearest unit"),
     "c_nearest_m": ("步行距离（米）", "Walk (m)"),
     "c_allocated_unit": ("分配给", "Allocated to"),
@@ -99,7 +101,6 @@ _S: dict[str, tuple[str, str]] = {
     "c_n_std_centers": ("标准化中心", "Standardised centers"),
     "c_share_inside": ("区内覆盖率", "Covered inside"),
     "c_share_outside": ("区外覆盖率", "Covered outside"),
-    "c_covered_inside": ("区内覆盖人口", "Covered residents inside"),
     "c_residents_outside": ("区外居民", "Residents outside"),
     # maps
     "leg_adopted": ("已认领路段", "Adopted street segments"),
@@ -121,13 +122,4 @@ _S: dict[str, tuple[str, str]] = {
     "guide_footer": ("步行范围按真实步行路网计算，步速 {s:g} 千米/小时。制图：ServiceCircle · {date}",
                      "Walking areas along the real walking network at {s:g} km/h. Made with ServiceCircle · {date}"),
     "guide_hours": ("开放时间", "Hours"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
 }
-
-
-def plabel(key: str, lang: str = "zh", **fmt) -> str:
-    """The string for ``key`` in ``lang`` ("zh" or "en"), formatted with ``fmt``."""
-    zh, en = _S[key]
-    text = en if lang == "en" else zh
-    return text.format(**fmt) if fmt else text

@@ -1,0 +1,118 @@
+"""The one message catalogue: every user-facing string of the app, CLI, reports and errors in
+Chinese (the default) and English.
+
+Keys are namespaced by domain: ``common.`` (one wording shared by several places), ``ui.`` (app
+pages), ``scenario.`` (the scenarios panel), ``report.`` and ``party.`` (reports), ``siting.``
+(siting notes), ``reader.`` (reading planners' files). :func:`text` is the one lookup; a missing
+key raises :class:`KeyError`, so a typo fails in the tests instead of printing a key.
+:class:`Message` carries a key and its values for strings built before the language is known
+(e.g. the notes of a siting result), rendered later in the reader's language.
+
+This package imports nothing from the project, so geo, analysis, cli and ui can all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from geo.messages import common, party, reader, report, scenario, siting, ui
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+
+def _build() -> Mapping[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for mod in (common, ui, scenario, report, party, siting, reader):
+        ns = mod.__name__.rsplit(".", 1)[1]
+        for key, pair in mod.STRINGS.items():
+            out[f"{ns}.{key}"] = pair
+    return MappingProxyType(out)
+
+
+CATALOGUE: Mapping[str, tuple[str, str]] = _build()
+
+
+def text(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
+    """The catalogue string ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``.
+
+    Parameters
+    ----------
+    key : str
+        Full catalogue key, e.g. ``"ui.app_title"`` or ``"report.sec_gaps"``.
+    lang : str
+        ``"en"`` for English; any other value gives Chinese (the default language).
+    **fmt
+        Values for the string's ``{placeholders}`` (``str.format`` syntax). Without them the
+        string is returned as stored (braces untouched).
+
+    Returns
+    -------
+    str
+        The string in the chosen language.
+
+    Raises
+    ------
+    KeyError
+        ``key`` is not in the catalogue, or a placeholder has no value in ``fmt``.
+    """
+    zh, en = CATALOGUE[key]
+    s = en if lang == "en" else zh
+    return s.format(**fmt) if fmt else s
+
+
+def pair(key: str, **fmt: Any) -> tuple[str, str]:
+    """The Chinese and the English string of ``key``, for errors and reports that carry both.
+
+    Parameters
+    ----------
+    key : str
+        Full catalogue key.
+    **fmt
+        Values for the string's ``{placeholders}``.
+
+    Returns
+    -------
+    tuple of str
+        ``(zh, en)``, both formatted.
+    """
+    return text(key, "zh", **fmt), text(key, "en", **fmt)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue key and its placeholder values, rendered later in the reader's language.
+
+    Attributes
+    ----------
+    key : str
+        Full catalogue key.
+    values : Mapping[str, Any]
+        Values for the string's placeholders; a value that is itself a :class:`Message` (e.g. a
+        unit) is rendered in the same language.
+    """
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.key not in CATALOGUE:
+            raise KeyError(self.key)
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The message in ``lang``.
+
+        Parameters
+        ----------
+        lang : str
+            ``"en"`` for English, otherwise Chinese.
+
+        Returns
+        -------
+        str
+            The formatted message.
+        """
+        vals = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.values.items()}
+        return text(self.key, lang, **vals)
