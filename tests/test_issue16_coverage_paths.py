@@ -136,3 +136,47 @@ def test_margin_zones_cover_the_same_area_as_one_buffer():
     single = shapely.get_num_geometries(units[:-1]) == 1
     assert shapely.equals_exact(got[:-1][single], want[:-1][single], tolerance=0).all()
     assert len(margin_zones(np.empty(0, dtype=object), 30.0)) == 0
+
+
+# -- areas of demand points, straight-line circle, cells written to a file --------------------------
+
+
+def test_first_within_is_the_sjoin_answer():
+    import geopandas as gpd
+    import pandas as pd
+
+    from analysis.coverage import first_within, inner_points
+
+    rng = np.random.default_rng(7)
+    polys = [shapely.box(0, 0, 10, 10), shapely.box(5, 5, 15, 15), shapely.box(20, 0, 30, 10), None,
+             shapely.box(0, 0, 30, 30)]
+    ids = pd.Series(["A", "B", None, "D", "E"], dtype=object)
+    xy = np.vstack([rng.uniform(-5, 35, size=(300, 2)), [[10, 10], [5, 5], [0, 3]]])  # boundaries too
+    pts = shapely.points(xy)
+    got = first_within(inner_points(pts), np.array(polys, dtype=object), ids)
+    g = gpd.GeoDataFrame({"grid_id": ids}, geometry=polys)
+    j = gpd.sjoin(gpd.GeoDataFrame(geometry=pts), g, how="left", predicate="within")
+    want = j.groupby(level=0)["grid_id"].first().reindex(range(len(pts))).to_numpy()
+    assert pd.Series(got).equals(pd.Series(want))
+    assert inner_points(pts) is not None and (shapely.equals(inner_points(pts), pts)).all()
+    square = np.array([shapely.box(0, 0, 2, 2)], dtype=object)
+    assert shapely.equals(inner_points(square), shapely.point_on_surface(square)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(), st.booleans(), st.text(max_size=3),
+                          st.just("<NA>"), st.sampled_from([float("nan"), np.float64("nan"), np.float64(2.5)])),
+                max_size=12),
+       st.booleans())
+def test_text_cells_as_the_former_map(cells, with_na):
+    import pandas as pd
+
+    from analysis.export import text_cells
+
+    if with_na:
+        cells = cells + [pd.NA]
+    s = pd.Series(cells, dtype=object)
+    want = s.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    got = pd.Series(text_cells(s.to_numpy()), index=s.index)
+    assert got.equals(want)
+    assert got.dtype == want.dtype
