@@ -16,11 +16,10 @@ from tests.conftest import SAMPLE_BZ2, SAMPLE_PBF
 
 def test_real_network_is_filtered_projected_and_reports_pieces(hangzhou):
     assert hangzhou.crs == "EPSG:32651"
-    assert 1800 < hangzhou.n_nodes < 2100 and 2700 < hangzhou.n_edges < 3100
+    assert hangzhou.n_nodes > 0 and hangzhou.n_edges > 0  # sizes of the bundled extract: tests/test_bundled_data.py
     for hw in hangzhou.edge_highway:  # only walkable classes: no trunk, no buildings, no water
         assert set(hw.split(";")) & WALKABLE_HIGHWAYS, hw
     np.testing.assert_allclose(hangzhou.edge_length, [g.length for g in hangzhou.edge_geometry])
-    assert 440 < hangzhou.edge_length.sum() / 1000 < 520  # km, README: about 481 km
     comps = hangzhou.components_summary()
     assert comps["is_main"].sum() == 1 and len(comps) > 1
     assert comps["length_km"].iloc[0] == comps["length_km"].max()
