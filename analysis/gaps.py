@@ -32,6 +32,9 @@ Method (vectorised; about 0.3 s for 100,000 demand points, see ``benchmarks/benc
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -55,11 +58,53 @@ NAME_MARGIN_M = 30.0
 #: Fallback demand spacing (metres) when it cannot be measured (fewer than two demand points).
 DEFAULT_CELL_M = 100.0
 
+#: Threads for the GEOS work of gap units (buffers, unions, clips): GEOS releases the GIL, so
+#: the two cores of a planner's laptop each take half of the units. Results are identical
+#: (every call works geometry by geometry, in order).
+GEOS_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: Below this many geometries the work is not split (thread start-up costs more than it saves).
+MIN_SPLIT = 2000
+
 GAP_COLUMNS = [
     "gap_id", "name", "street", "community", "grid_id", "grid_name", "compound", "main_street",
     "population", "households", "households_estimated", "area_m2", "n_cells",
     "nearest_center", "nearest_center_name", "walk_min", "beyond_min",
 ]
+
+
+def split_geos(func, *arrays: np.ndarray, cost: np.ndarray | None = None, **kwargs) -> np.ndarray:
+    """``func(*arrays, **kwargs)`` computed in :data:`GEOS_THREADS` slices along the first axis.
+
+    For shapely functions that work element by element (or row by row along ``axis=1``) and
+    release the GIL; the result is the same array as one call gives.
+
+    Parameters
+    ----------
+    func : callable
+        A vectorised shapely function, e.g. :func:`shapely.buffer`.
+    *arrays : numpy.ndarray
+        Its array arguments, all of the same length (sliced together).
+    cost : numpy.ndarray, optional
+        Work per element (e.g. vertex counts) to balance the slices; equal counts by default.
+    **kwargs
+        Further arguments of ``func`` (not sliced).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``func``'s result, in input order.
+    """
+    n = len(arrays[0])
+    if GEOS_THREADS < 2 or n < MIN_SPLIT:
+        return func(*arrays, **kwargs)
+    w = np.ones(n) if cost is None else np.asarray(cost, dtype=float) + 1.0
+    cum = np.cumsum(w)
+    cuts = np.searchsorted(cum, cum[-1] * np.arange(1, GEOS_THREADS) / GEOS_THREADS)
+    bounds = np.r_[0, cuts, n]
+    with ThreadPoolExecutor(GEOS_THREADS) as pool:
+        parts = list(pool.map(lambda k: func(*(a[bounds[k]:bounds[k + 1]] for a in arrays), **kwargs),
+                              range(GEOS_THREADS)))
+    return np.concatenate(parts)
 
 
 def _xy(geoms: np.ndarray) -> np.ndarray:
@@ -181,6 +226,11 @@ def _lattice_polygons(xy: np.ndarray, lab: np.ndarray, n: int, cell_m: float, or
     pos = np.arange(len(u)) - start[u]
     arr = np.full((n, int(pos.max()) + 1), None, dtype=object)
     arr[u, pos] = boxes
+    cost = np.bincount(u, minlength=n)
+    return split_geos(_union_simplify, arr, cost=cost)
+
+
+def _union_simplify(arr: np.ndarray) -> np.ndarray:
     return shapely.simplify(shapely.coverage_union_all(arr, axis=1), 0.01)
 
 
@@ -200,12 +250,14 @@ def _clip_to(units: np.ndarray, keys: np.ndarray, polys: gpd.GeoDataFrame | None
     """Clip each unit to the polygon named by its key (unchanged where there is none)."""
     if polys is None or key_col not in polys or not len(polys):
         return units
-    lookup = dict(zip(polys[key_col].astype(str), polys.geometry.values))
+    valid = shapely.make_valid(np.asarray(polys.geometry.values, dtype=object))  # once per polygon
+    lookup = dict(zip(polys[key_col].astype(str), valid))
     clip = np.array([lookup.get(str(k)) for k in keys], dtype=object)
     has = np.array([c is not None for c in clip])
     out = units.copy()
     if has.any():
-        cut = shapely.intersection(units[has], shapely.make_valid(np.asarray(clip[has], dtype=object)))
+        cut = split_geos(shapely.intersection, units[has], np.asarray(clip[has], dtype=object),
+                         cost=shapely.get_num_coordinates(units[has]))
         keep = ~shapely.is_empty(cut)
         idx = np.flatnonzero(has)
         out[idx[keep]] = cut[keep]
@@ -238,7 +290,7 @@ def margin_zones(units: np.ndarray, margin_m: float) -> np.ndarray:
     if n == 0:
         return np.empty(0, dtype=object)
     parts, idx = shapely.get_parts(units, return_index=True)
-    grown = shapely.buffer(parts, margin_m)
+    grown = split_geos(shapely.buffer, parts, distance=margin_m, cost=shapely.get_num_coordinates(parts))
     count = np.bincount(idx, minlength=n)
     out = np.full(n, None, dtype=object)
     single = count[idx] == 1
@@ -250,7 +302,7 @@ def margin_zones(units: np.ndarray, margin_m: float) -> np.ndarray:
         sel = ~single
         table = np.full((n, int(count.max())), None, dtype=object)
         table[idx[sel], pos[sel]] = grown[sel]
-        out[multi] = shapely.union_all(table[multi], axis=1)
+        out[multi] = split_geos(shapely.union_all, table[multi], cost=count[multi] ** 2, axis=1)
     return out
 
 
@@ -266,7 +318,7 @@ def _street_names(network: WalkNetwork, units: np.ndarray, centre: np.ndarray) -
     zone = margin_zones(units, NAME_MARGIN_M)
     ui, ei = tree.query(zone, predicate="intersects")
     if len(ui):
-        length = shapely.length(shapely.intersection(geoms[ei], zone[ui]))
+        length = shapely.length(split_geos(shapely.intersection, geoms[ei], zone[ui]))
         t = pd.DataFrame({"u": ui, "name": names[named][ei], "len": length})
         best = t.groupby(["u", "name"], sort=False)["len"].sum().reset_index()
         best = best.loc[best.groupby("u")["len"].idxmax()]

@@ -180,3 +180,21 @@ def test_text_cells_as_the_former_map(cells, with_na):
     got = pd.Series(text_cells(s.to_numpy()), index=s.index)
     assert got.equals(want)
     assert got.dtype == want.dtype
+
+
+def test_split_geos_gives_the_single_call_result(monkeypatch):
+    import analysis.gaps as gaps
+
+    monkeypatch.setattr(gaps, "GEOS_THREADS", 2)
+    monkeypatch.setattr(gaps, "MIN_SPLIT", 1)
+    rng = np.random.default_rng(3)
+    units = np.array([_squares(rng, k) for k in rng.integers(1, 40, size=25)], dtype=object)
+    got = gaps.split_geos(shapely.buffer, units, distance=12.0, cost=shapely.get_num_coordinates(units))
+    assert shapely.equals_exact(got, shapely.buffer(units, 12.0), tolerance=0).all()
+    table = np.array([[u, shapely.box(0, 0, 1, 1), None] for u in units], dtype=object)
+    got = gaps.split_geos(shapely.union_all, table, axis=1)
+    assert shapely.equals_exact(got, shapely.union_all(table, axis=1), tolerance=0).all()
+    clip = np.full(len(units), shapely.box(0, 0, 200, 150), dtype=object)
+    got = gaps.split_geos(shapely.intersection, units, clip)
+    assert shapely.equals_exact(got, shapely.intersection(units, clip), tolerance=0).all()
+    assert len(gaps.split_geos(shapely.buffer, np.empty(0, dtype=object), distance=1.0)) == 0
