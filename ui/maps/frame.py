@@ -220,8 +220,8 @@ _UI_ROOT = Path(__file__).resolve().parents[1]
 
 def ui_fingerprint() -> str:
     """SHA-256 (24 hex digits) of the code that draws maps (``ui/maps/``, ``ui/map_tools.py``,
-    ``ui/i18n.py``, ``ui/state.py``, ``ui/page_coverage.py``) and of the Folium / streamlit-folium
-    versions: a changed file gives new map frames.
+    ``ui/i18n.py``, ``ui/state.py``, ``ui/page_coverage.py``), of the wording (the message catalogue
+    ``geo/messages/``) and of the Folium / streamlit-folium versions: a changed file gives new map frames.
 
     Returns
     -------
@@ -232,6 +232,7 @@ def ui_fingerprint() -> str:
     h = hashlib.sha256()
     files = sorted((_UI_ROOT / "maps").glob("*.py")) + [_UI_ROOT / n for n in
                                                          ("map_tools.py", "i18n.py", "state.py", "page_coverage.py")]
+    files += sorted((_UI_ROOT.parent / "geo" / "messages").glob("*.py"))
     for p in files:
         if p.exists():
             h.update(p.name.encode())
