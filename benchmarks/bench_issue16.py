@@ -24,10 +24,13 @@ Measurements
   index build (before: the STRtree; now: the k-d tree, both kept with the network), the median
   of three ``snap_points`` calls, and the largest difference in access distance to the plain
   STRtree answer.
-- ``servicecircle report`` (PDF, HTML, XLSX, GeoPackage) on the sample city, and the report's
-  figures alone (``build_figures``: static maps and charts, one call in a warm process). The report
-  grew meanwhile (three lists, road adoption, demonstration areas, red-station section), so its
-  "base" and "now" runs do not write the same pages.
+- ``servicecircle report`` (PDF, HTML, XLSX, GeoPackage) on the sample city (after one priming
+  run that fills the network/OSM caches): first with no cached figures, then again with the
+  figures read from the figure cache where the code has one; CPU (user + sys, the PDF worker
+  included) next to wall time. And the report's figures alone (``build_figures``: static maps
+  and charts, one call in a warm process). The report grew meanwhile (three lists, road
+  adoption, demonstration areas, red-station section), so "base" and "now" runs of an old base
+  do not write the same pages; ``benchmarks/bench_report_phases.py`` splits one run by phase.
 - city-scale MCLP (``synthetic_siting.make_instance(seed=7)``: 2,000 candidates + 30 existing ×
   20,000 homes, K = 20, 1,000 m): exact solver with a 10 s limit (gap proven at 10 s) and with a
   60 s limit (proven optimum or gap at 60 s).
@@ -38,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -97,7 +101,7 @@ def run_child_rss(code: Path, argv: list[str], *, timeout: float = 900) -> dict:
         "    os.execv(sys.argv[1], sys.argv[1:])\n"
         "_, status, ru = os.wait4(pid, 0)\n"
         "print(json.dumps({'wall': time.perf_counter() - t0, 'rss': ru.ru_maxrss / 1024.0,"
-        " 'rc': os.waitstatus_to_exitcode(status)}), file=sys.stderr)\n"
+        " 'cpu': ru.ru_utime + ru.ru_stime, 'rc': os.waitstatus_to_exitcode(status)}), file=sys.stderr)\n"
     )
     r = run_child(code, [PY, "-c", wrapper, *argv], timeout=timeout)
     try:
@@ -176,9 +180,20 @@ def m_coverage(code: Path, repeat: int) -> dict:
 
 
 def m_report(code: Path, repeat: int) -> dict:
-    r = median_of(code, [PY, "-c", CLI, "report", "--out", str(WORK / f"report_{code.name}")], repeat)
+    """``servicecircle report`` (4 formats): once with no cached figures, then again (median of
+    ``repeat``) with the figures cached where the code caches them (``<code>/.cache/report-figures``).
+    CPU = user + sys of the command and the processes it waited for (the PDF worker)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    prime = run_child_rss(code, [PY, "-c", CLI, "report", "--format", "xlsx", "--out", str(WORK / "report_prime")])
+    _check(prime, "servicecircle report (priming the network and OSM caches)")
+    shutil.rmtree(code / ".cache" / "report-figures", ignore_errors=True)
+    argv = [PY, "-c", CLI, "report", "--out", str(WORK / f"report_{code.name}")]
+    cold = run_child_rss(code, argv)
+    _check(cold, "servicecircle report")
+    r = median_of(code, argv, repeat)
     _check(r, "servicecircle report")
-    return {"report_s": r["wall"], "report_mb": r["rss"]}
+    return {"report_s": cold["wall"], "report_cpu_s": cold.get("cpu"), "report_mb": cold["rss"],
+            "report_warm_s": r["wall"], "report_warm_cpu_s": r.get("cpu")}
 
 
 def m_snap(code: Path, repeat: int) -> dict:
@@ -334,10 +349,10 @@ def worker_figures() -> dict:
     result = run_study(study)
     inputs = inputs_from_study(study, "zh")
     content = build_content(result, "zh", inputs=inputs)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     figs = build_figures(result, content, inputs)
-    first = time.perf_counter() - t0
-    return {"figures_s": first, "figures_n": sum(v is not None for v in figs.values())}
+    first, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"figures_s": first, "figures_cpu_s": cpu, "figures_n": sum(v is not None for v in figs.values())}
 
 
 def worker_mclp(quick: bool) -> dict:
@@ -383,8 +398,12 @@ ROWS = [
     ("snap_max_access_diff_m", "  max |access - STRtree access| (m)"),
     ("snap_same_edge_share", "  same segment as STRtree (rest: equal ties)"),
     ("report_s", "report, 4 formats, sample city (s)"),
+    ("report_cpu_s", "  CPU, user + sys incl. PDF worker (s)"),
     ("report_mb", "  peak RSS (MB)"),
+    ("report_warm_s", "  again, figures cached if the code does (s)"),
+    ("report_warm_cpu_s", "  CPU of that run (s)"),
     ("figures_s", "  report figures only (maps + charts) (s)"),
+    ("figures_cpu_s", "  CPU of drawing them (s)"),
     ("figures_n", "  number of figures"),
     ("mclp_10s_gap", "city MCLP: proven gap with 10 s limit (%)"),
     ("mclp_10s_wall", "  wall of that run (s)"),

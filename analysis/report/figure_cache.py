@@ -37,8 +37,8 @@ KIND = "report-figures"
 LAYOUT = 1
 _HERE = Path(__file__).resolve().parent
 #: source files whose code decides how the figures look (the wording: the message catalogue)
-CODE_FILES = tuple(_HERE / f for f in ("figures.py", "staticmap.py", "charts.py", "basemap.py", "fonts.py",
-                                       "party.py", "labels.py", "figure_cache.py")) + (
+CODE_FILES = tuple(_HERE / f for f in ("figures.py", "staticmap.py", "mapframe.py", "charts.py", "basemap.py",
+                                       "fonts.py", "party.py", "labels.py", "figure_cache.py")) + (
     _HERE.parent / "textfit.py",) + tuple(sorted((_HERE.parents[1] / "geo" / "messages").glob("*.py")))
 LIBRARIES = ("matplotlib", "numpy", "pandas", "shapely", "geopandas", "pyproj", "pillow")
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")

@@ -26,7 +26,7 @@ from analysis.report.document import ReportContent
 from analysis.report.inputs import ReportInputs
 from analysis.report.labels import fmt_int, fmt_pct, label
 from analysis.report.sections import css, esc, render_body
-from analysis.report.staticmap import (
+from analysis.report.mapframe import (
     CENTER_COLOUR, FALLBACK_ISO, GAP_COLOUR, ISO_COLOURS, PROPOSAL_COLOUR, SHARE_BINS, SHARE_COLOURS,
     STATION_COLOUR, dissolved_isochrones, map_extent,
 )
