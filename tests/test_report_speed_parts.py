@@ -137,3 +137,26 @@ def test_report_with_a_pdf_worker_gives_every_format_and_the_same_pdf(small, tmp
     assert every["pdf"].read_bytes() == alone["pdf"].read_bytes()
     assert [p.name for p in (tmp_path / "every").iterdir()] and not list(tmp_path.glob(".every_tmp_*"))
     assert np.all([p.parent == tmp_path / "every" for p in every.values()])
+
+
+def test_a_report_whose_figures_are_cached_never_loads_matplotlib(tmp_path):
+    """The second build of the same report (new process) reads its figures from the cache."""
+    import os
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from tests.test_report_speed_parts import _study\n"
+        "from analysis.report import build_report\n"
+        "result, inputs = _study()\n"
+        f"build_report(result, ['html', 'xlsx'], 'zh', {str(tmp_path / 'out')!r}, inputs=inputs)\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "SERVICECIRCLE_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(root)}
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                           timeout=600) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert [r.stdout.strip().splitlines()[-1] for r in runs] == ["True", "False"]  # drawn once, then read back
+    assert list((tmp_path / "cache" / figure_cache.KIND).iterdir())
