@@ -340,6 +340,7 @@ def worker_snap() -> dict:
 
 def worker_figures() -> dict:
     """The report's figures (static maps + charts) for the sample city, drawn twice in one process."""
+    from analysis.report import charts, staticmap  # noqa: F401  (matplotlib loaded before the clock starts, as in base)
     from analysis.report.content import build_content
     from analysis.report.figures import build_figures
     from analysis.report.study_inputs import inputs_from_study

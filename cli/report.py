@@ -15,7 +15,8 @@ from analysis.report.pdf_worker import PdfWorker
 from analysis.report.proposal import propose_sites
 from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
-from analysis.study import load_study, run_study
+from analysis.result_cache import cached_run_study
+from analysis.study import load_study
 from cli.options import (
     SITES, add_area_options, add_level_options, add_party_options, add_walk_options, output_folder, progress_printer,
     walk_params,
@@ -67,7 +68,8 @@ def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWo
                        party_grids=args.party_grids, coords=args.coords, progress=say)
     for res in study.read_reports.values():
         print(res.render(args.lang), file=sys.stderr)
-    result = run_study(study, params, progress=say)
+    say("计算步行时间与等时圈 Computing walking times and isochrones (or reading them from the cache)…")
+    result, _, _ = cached_run_study(study, params)  # the same inputs, parameters and code: read back
     siting = after = None
     if args.sites:
         say(f"选址 Choosing {args.sites} new sites from the candidates…")
