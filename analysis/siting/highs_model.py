@@ -25,6 +25,7 @@ class HighsRun:
     objective: float
     bound: float  # proven dual bound (LP: = objective when optimal)
     seconds: float
+    col_dual: np.ndarray | None = None  # LP reduced costs (None for a MIP or without a dual solution)
 
 
 def solve_highs(
@@ -69,7 +70,8 @@ def solve_highs(
     HighsRun
         Status ("optimal", "time_limit", "infeasible" or HiGHS's text), column values (None
         without a feasible solution), objective, proven dual bound (an LP not solved to
-        optimality reports ±INF) and wall seconds.
+        optimality reports ±INF), wall seconds and, for an LP solved to optimality, the reduced
+        cost of each column (model units per unit of the column).
     """
     a = sp.csr_matrix(a, dtype=np.float64)
     n_row, n_col = a.shape
@@ -115,8 +117,11 @@ def solve_highs(
     has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
     x = np.asarray(h.getSolution().col_value, dtype=np.float64) if has_x else None
     obj = float(info.objective_function_value) if has_x else float("nan")
+    col_dual = None
     if is_mip:
         bound = float(info.mip_dual_bound)
     else:
         bound = obj if status == "optimal" else (INF if maximize else -INF)
-    return HighsRun(status=status, x=x, objective=obj, bound=bound, seconds=seconds)
+        if status == "optimal" and info.dual_solution_status == 2:
+            col_dual = np.asarray(h.getSolution().col_dual, dtype=np.float64)
+    return HighsRun(status=status, x=x, objective=obj, bound=bound, seconds=seconds, col_dual=col_dual)

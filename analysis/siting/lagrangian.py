@@ -71,7 +71,8 @@ def covered_weight(csr: sp.csr_matrix, w: np.ndarray, cols: np.ndarray) -> float
 
 
 def tabu_improve(csr: sp.csr_matrix, csc: sp.csc_matrix, w: np.ndarray, cols: np.ndarray, *,
-                 max_steps: int = 300, time_limit_s: float = 2.0, seed: int = 0) -> tuple[np.ndarray, float]:
+                 max_steps: int = 300, time_limit_s: float = 2.0, seed: int = 0,
+                 tenure: tuple[int, int] = (7, 3)) -> tuple[np.ndarray, float]:
     """Tabu search over 1-swaps (one chosen column out, one other in); returns the best set seen.
 
     Each step is a few sparse products: the gain of adding j (rows not yet covered), the loss of
@@ -97,6 +98,8 @@ def tabu_improve(csr: sp.csr_matrix, csc: sp.csc_matrix, w: np.ndarray, cols: np
         Stop after this many seconds (checked after each step).
     seed : int
         Seed of the random tabu tenures.
+    tenure : tuple of int
+        Steps a column swapped out stays tabu (plus 0-4 at random) and steps one swapped in does.
 
     Returns
     -------
@@ -134,8 +137,8 @@ def tabu_improve(csr: sp.csr_matrix, csc: sp.csc_matrix, w: np.ndarray, cols: np
         out = chosen[s]
         x[out], x[j] = False, True
         cur += float(delta[j, s])
-        tabu_until[out] = step + 7 + int(rng.integers(5))
-        tabu_until[j] = step + 3
+        tabu_until[out] = step + tenure[0] + int(rng.integers(5))
+        tabu_until[j] = step + tenure[1]
         if cur > best + eps:
             best, best_x = cur, x.copy()
         if time.perf_counter() - t0 > time_limit_s:

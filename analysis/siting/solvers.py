@@ -4,14 +4,16 @@ Each returns its model's class from :mod:`analysis.siting.solution` (covered wei
 number of new sites for LSCP, weight x metres for p-median, each under its own name). Existing
 sites are always open and counted.
 
-Exact MCLP, chosen by timing on street-lattice instances (benchmarks/bench_siting.py):
+Exact MCLP, chosen by timing on street-lattice instances (benchmarks/bench_siting.py,
+benchmarks/bench_issue16.py):
 1. reduce the model (:func:`reduce_coverage`) and run greedy (milliseconds) as incumbent;
 2. solve the LP relaxation with the interior-point method (HiGHS IPX + crossover): on the
    2,000 x 20,000 benchmark it takes ~4 s where dual simplex takes ~18-70 s; when the relaxation
    is already integral, that is the proven optimum;
-3. otherwise run HiGHS's branch-and-cut (node LPs by interior point, see ``MIP_OPTIONS``) with
-   the greedy answer as a starting incumbent until proven optimal or the time limit; the
-   reported bound is the best of the LP and MIP bounds.
+3. small models (``FULL_MIP_MAX_NNZ``): HiGHS's branch-and-cut on the whole model from greedy;
+   large ones (:func:`_mclp_fixing`): multi-start tabu from the LP support, exact reduced-cost
+   fixing with that incumbent (:mod:`analysis.siting.mclp_reduce`), branch-and-cut on the model
+   left. The reported bound is always a proven one (LP, MIP or Lagrangian).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import scipy.sparse as sp
 from analysis.siting.greedy import GreedySequence, greedy_cover, greedy_pmedian, order_by_marginal_gain
 from analysis.siting.highs_model import INF, solve_highs
 from analysis.siting.lagrangian import lagrangian_mclp
+from analysis.siting.mclp_reduce import (mclp_milp, multistart_tabu, reduced_cost_keep, restrict_columns,
+                                         start_vector, support_start)
 from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
 from analysis.siting.solution import LscpSolution, MclpSolution, PMedianSolution
 from geo.errors import ParameterError
@@ -45,6 +49,24 @@ INTEGRAL_TOL = 1e-6
 # it gets the reserve (10% of the limit, at most 6 s), a tenth of it for tabu.
 LAGRANGIAN_RESERVE_SHARE, LAGRANGIAN_MAX_S = 0.1, 6.0
 TABU_SHARE, TABU_MAX_S = 0.1, 1.5
+# Exact MCLP without building facts (_mclp_exact_plain): a model with at most FULL_MIP_MAX_NNZ
+# covering pairs (after reduction) keeps the LP + MIP on the whole model (_mclp_exact): the
+# sample city's largest siting (generated candidates, K = 20: 698 rows x 186 columns, 4,606
+# pairs) is proven optimal by it in ~2 s, and its chosen sites stay as they were (the new path
+# found an equally good but different set there, and spent 4.5 s, mostly the tabu budget).
+# Larger models (city benchmark: 11,150 x 1,831, 151,802 pairs) take the path below.
+FULL_MIP_MAX_NNZ = 50_000
+# Larger models: the multi-start tabu after the LP gets
+# this share of the limit (capped), split over TABU_STARTS runs from greedy on the LP support
+# (seeds 0, 1, ...). City benchmark, 400 steps per run (~0.7 s CPU), tabu tenures (out, in):
+# (7, 3) 420,009 / 419,948 / 419,505 / 419,895; (12, 5) 419,948 / 420,285 / 419,674 / 420,231;
+# (20, 8) 419,971 / 419,910 / 419,858 / 419,984; from greedy itself at most 419,345 whatever the
+# tenure (greedy 418,904), so only the LP-support start is used. The LP bound is 421,925: the
+# incumbent must reach 419,826 for a 0.5% proven gap.
+HEURISTIC_SHARE, HEURISTIC_MAX_S = 0.3, 4.0
+TABU_STARTS, TABU_TENURE = 4, (12, 5)
+# HiGHS options for the branch-and-cut on the model left after reduced-cost fixing.
+MIP_OPTIONS_RESTRICTED: dict = {}
 
 
 def check_k(k: int | None, required: bool = True) -> None:
@@ -147,29 +169,108 @@ def _mclp_exact(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit
     return cols, obj, max(bound, obj), status
 
 
-def _mclp_exact_plain(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
-    """Exact MCLP without building facts: the LP/MIP on the whole model first, with a reserve of
-    the time limit kept back; only when that run ends without a proven bound (the LP did not
-    finish) does the Lagrangian step (:mod:`analysis.siting.lagrangian`: tabu incumbent and
-    subgradient bound) spend the reserve, so a finite proven bound is always reported.
+def _positions(sorted_cols: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Indices in ``sorted_cols`` of those ``cols`` it contains."""
+    i = np.searchsorted(sorted_cols, cols)
+    ok = i < len(sorted_cols)
+    ok[ok] = sorted_cols[i[ok]] == np.asarray(cols)[ok]
+    return i[ok]
 
-    Order measured on the city benchmark (2,000 + 30 x 20,000, K = 20) on the idle 2-core machine
-    (benchmarks/bench_issue16.py --only mclp): Lagrangian and tabu *before* the LP gave a 0.535%
-    gap and objective 419,181 after 60 s, the LP/MIP alone 0.428% and 419,633, so the MIP gets
-    the time and the Lagrangian step is the fallback.
-    """
-    t0 = time.perf_counter()
-    reserve = min(LAGRANGIAN_RESERVE_SHARE * time_limit_s, LAGRANGIAN_MAX_S)
-    cols, obj, bound, status = _mclp_exact(red, k, start_cols, time_limit_s - reserve, rel_gap)
-    if status == "optimal" or np.isfinite(bound):
-        return cols, obj, bound, status
-    left = max(time_limit_s - (time.perf_counter() - t0), 0.2)
+
+def _lagrangian_fallback(red: ReducedCoverage, k: int, cols: np.ndarray, obj: float, left: float, rel_gap: float):
+    """Tabu incumbent and subgradient bound in the time ``left`` (s) when the LP did not finish."""
+    left = max(left, 0.2)
     lag = lagrangian_mclp(red.cover, red.weights, k, start_cols=cols, target_gap=rel_gap,
                           time_limit_s=(1.0 - TABU_SHARE) * left, improve_s=min(TABU_SHARE * left, TABU_MAX_S))
     if lag.objective > obj:
         cols, obj = lag.cols, lag.objective
     bound = max(lag.bound, obj)
     return cols, obj, bound, "optimal" if _rel_gap(obj, bound) <= rel_gap else "time_limit"
+
+
+def _mclp_exact_plain(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
+    """Exact MCLP without building facts: the LP/MIP on the whole model when it is small
+    (``FULL_MIP_MAX_NNZ``), else :func:`_mclp_fixing`. When the LP does not finish within the
+    limit less a reserve, the Lagrangian step (:mod:`analysis.siting.lagrangian`: tabu incumbent
+    and subgradient bound) spends the reserve, so a finite proven bound is always reported.
+
+    Lagrangian and tabu *before* the LP (city benchmark, idle 2-core machine, 60 s) gave a 0.535%
+    gap and 419,181 where the LP/MIP alone gave 0.428% and 419,633, so they are the fallback.
+    """
+    if red.cover.nnz > FULL_MIP_MAX_NNZ:
+        return _mclp_fixing(red, k, start_cols, time_limit_s, rel_gap)
+    t0 = time.perf_counter()
+    reserve = min(LAGRANGIAN_RESERVE_SHARE * time_limit_s, LAGRANGIAN_MAX_S)
+    cols, obj, bound, status = _mclp_exact(red, k, start_cols, time_limit_s - reserve, rel_gap)
+    if status == "optimal" or np.isfinite(bound):
+        return cols, obj, bound, status
+    return _lagrangian_fallback(red, k, cols, obj, time_limit_s - (time.perf_counter() - t0), rel_gap)
+
+
+def _mclp_fixing(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limit_s: float, rel_gap: float):
+    """Exact MCLP on a large model: LP bound, local search, reduced-cost fixing, then the MIP.
+
+    1. LP relaxation by interior point + crossover (bound ``U``, reduced costs); integral = optimal.
+    2. Multi-start tabu (:func:`analysis.siting.mclp_reduce.multistart_tabu`) from greedy
+       restricted to the LP support (``TABU_STARTS`` seeds), on the columns reduced-cost fixing
+       keeps for the greedy value: the incumbent ``L`` (greedy's answer when better).
+    3. Reduced-cost fixing with ``L`` drops every column no better solution uses; the rows left
+       are merged (:func:`analysis.siting.mclp_reduce.restrict_columns`) and HiGHS's
+       branch-and-cut runs on that smaller model from ``L`` (``MIP_OPTIONS_RESTRICTED``). Its
+       bound ``B`` holds for the whole model as max(``L``, ``B``); the bound reported is the
+       smaller of that and ``U``.
+    Returns (columns, objective, bound, status) in the reduced model's weight (fixed excluded).
+    """
+    t0 = time.perf_counter()
+    reserve = min(LAGRANGIAN_RESERVE_SHARE * time_limit_s, LAGRANGIAN_MAX_S)
+    c = red.cover
+    nc = c.shape[1]
+
+    def value(cols: np.ndarray) -> float:
+        x = np.zeros(nc)
+        x[np.asarray(cols, dtype=np.int64)] = 1.0
+        return float(red.weights @ ((c @ x) > 0))
+
+    model = mclp_milp(c, red.weights, k)
+    integer = model.pop("integer")
+    lp = solve_highs(**model, integer=None, maximize=True, time_limit_s=time_limit_s - reserve,
+                     options={"solver": "ipm", "run_crossover": "on"})
+    cols, obj = np.asarray(start_cols, dtype=np.int64), value(start_cols)
+    if lp.status != "optimal" or lp.x is None or lp.col_dual is None:
+        return _lagrangian_fallback(red, k, cols, obj, time_limit_s - (time.perf_counter() - t0), rel_gap)
+    upper, x_lp, d = lp.bound, lp.x[:nc], lp.col_dual[:nc]
+    if np.all(np.minimum(x_lp, 1 - x_lp) <= INTEGRAL_TOL):
+        cols = np.flatnonzero(x_lp > 0.5)
+        return cols, value(cols), upper, "optimal"
+    # local search on the columns a better solution than greedy's may use
+    near = restrict_columns(c, red.weights, reduced_cost_keep(d, upper, obj))
+    supp = support_start(near.cover, near.weights, k, x_lp[near.cols])
+    starts = [supp] * TABU_STARTS if len(supp) else [_positions(near.cols, cols)]
+    heur_s = min(HEURISTIC_SHARE * time_limit_s, HEURISTIC_MAX_S)
+    got, _ = multistart_tabu(near.cover, near.weights, k, starts, time_limit_s=heur_s, steps=600, tenure=TABU_TENURE)
+    cand = near.cols[got]
+    if value(cand) > obj:
+        cols, obj = cand, value(cand)
+    if _rel_gap(obj, upper) <= rel_gap:
+        return cols, obj, max(upper, obj), "optimal"
+    left = time_limit_s - (time.perf_counter() - t0)
+    if left <= 0.05:
+        return cols, obj, max(upper, obj), "time_limit"
+    rm = restrict_columns(c, red.weights, reduced_cost_keep(d, upper, obj))
+    in_rm = _positions(rm.cols, cols)
+    ok = len(in_rm) == len(cols)  # always, unless float noise dropped one of the incumbent's columns
+    sub = mclp_milp(rm.cover, rm.weights, k)
+    mip = solve_highs(**sub, maximize=True, time_limit_s=left,
+                      options={"mip_rel_gap": rel_gap, "mip_abs_gap": 1e-9, **MIP_OPTIONS_RESTRICTED},
+                      start=start_vector(rm.cover, in_rm) if ok else None)
+    if mip.x is not None:
+        cand = rm.cols[np.flatnonzero(mip.x[:rm.n_cols] > 0.5)]
+        if value(cand) > obj:
+            cols, obj = cand, value(cand)
+    # a solution better than obj uses kept columns only, so it is worth <= the restricted bound
+    bound = min(upper, max(mip.bound, obj)) if np.isfinite(mip.bound) else upper
+    optimal = mip.status == "optimal" or _rel_gap(obj, bound) <= rel_gap
+    return cols, obj, max(bound, obj), "optimal" if optimal else "time_limit"
 
 
 def _building_facts(problem: CoverageProblem, cost, budget, bonus) -> tuple[np.ndarray | None, np.ndarray | None]:
