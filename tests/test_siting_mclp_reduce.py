@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from analysis.siting.highs_model import solve_highs
 from analysis.siting.lagrangian import covered_weight
-from analysis.siting.mclp_reduce import (mclp_milp, multistart_tabu, reduced_cost_keep, restrict_columns,
-                                         start_vector, support_start)
+from analysis.siting.mclp_reduce import (lagrangian_keep, lagrangian_value, lp_bound, mclp_milp, multistart_tabu,
+                                         restrict_columns, start_vector, support_start)
 from analysis.siting.problem import CoverageProblem, reduce_coverage
 from analysis.siting.solvers import _mclp_fixing, solve_mclp
 
@@ -42,18 +42,33 @@ def lp(cover: sp.csr_matrix, w: np.ndarray, k: int):
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 100_000), n_rows=st.integers(3, 40), n_cols=st.integers(2, 9), k=st.integers(1, 4),
-       density=st.floats(0.1, 0.6), pick=st.integers(0, 10_000))
-def test_reduced_cost_fixing_keeps_every_better_solution(seed, n_rows, n_cols, k, density, pick):
+       density=st.floats(0.1, 0.6), pick=st.integers(0, 10_000), first_seed=st.integers(0, 1000))
+def test_lp_by_columns_bound_and_fixing_keep_every_better_solution(seed, n_rows, n_cols, k, density, pick,
+                                                                    first_seed):
     cover, w = random_cover(seed, n_rows, n_cols, density)
     values = all_values(cover, w, k)
-    run = lp(cover, w, k)
-    nc = cover.shape[1]
-    assert run.bound >= max(values.values()) - 1e-6  # the LP bound is an upper bound
+    first = np.random.default_rng(first_seed).random(n_cols) < 0.4
+    first[0] = True
+    res = lp_bound(cover, w, k, first, time_limit_s=30.0)
+    assert res is not None and res.complete
+    assert res.bound >= max(values.values()) - 1e-6  # a proven upper bound ...
+    assert res.bound == pytest.approx(lp(cover, w, k).objective, rel=1e-7, abs=1e-6)  # ... the LP optimum
+    assert lagrangian_value(cover.astype(np.float64).tocsc(), w, res.lam, k)[0] == pytest.approx(res.bound)
     incumbent = sorted(values.values())[pick % len(values)]  # any feasible value, not only good ones
-    keep = reduced_cost_keep(run.col_dual[:nc], run.bound, incumbent)
+    keep = lagrangian_keep(res.prices, res.bound, k, incumbent)
     for s, v in values.items():
         if v > incumbent + 1e-6:
             assert keep[list(s)].all(), (s, v, incumbent)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 100_000), n_rows=st.integers(1, 30), n_cols=st.integers(1, 7), k=st.integers(1, 3),
+       lam_seed=st.integers(0, 1000))
+def test_lagrangian_value_bounds_every_solution_for_any_multipliers(seed, n_rows, n_cols, k, lam_seed):
+    cover, w = random_cover(seed, n_rows, n_cols, 0.4)
+    lam = np.random.default_rng(lam_seed).uniform(-5, 60, n_rows)  # clipped to [0, w] inside
+    bound, c = lagrangian_value(cover.astype(np.float64).tocsc(), w, lam, k)
+    assert bound >= max(all_values(cover, w, k).values()) - 1e-9
 
 
 @settings(max_examples=60, deadline=None)

@@ -26,6 +26,7 @@ class HighsRun:
     bound: float  # proven dual bound (LP: = objective when optimal)
     seconds: float
     col_dual: np.ndarray | None = None  # LP reduced costs (None for a MIP or without a dual solution)
+    row_dual: np.ndarray | None = None  # LP row duals (None for a MIP or without a dual solution)
 
 
 def solve_highs(
@@ -71,7 +72,7 @@ def solve_highs(
         Status ("optimal", "time_limit", "infeasible" or HiGHS's text), column values (None
         without a feasible solution), objective, proven dual bound (an LP not solved to
         optimality reports ±INF), wall seconds and, for an LP solved to optimality, the reduced
-        cost of each column (model units per unit of the column).
+        cost of each column and the dual of each row (model units per unit of column / row).
     """
     a = sp.csr_matrix(a, dtype=np.float64)
     n_row, n_col = a.shape
@@ -117,11 +118,14 @@ def solve_highs(
     has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
     x = np.asarray(h.getSolution().col_value, dtype=np.float64) if has_x else None
     obj = float(info.objective_function_value) if has_x else float("nan")
-    col_dual = None
+    col_dual = row_dual = None
     if is_mip:
         bound = float(info.mip_dual_bound)
     else:
         bound = obj if status == "optimal" else (INF if maximize else -INF)
         if status == "optimal" and info.dual_solution_status == 2:
-            col_dual = np.asarray(h.getSolution().col_dual, dtype=np.float64)
-    return HighsRun(status=status, x=x, objective=obj, bound=bound, seconds=seconds, col_dual=col_dual)
+            sol = h.getSolution()
+            col_dual = np.asarray(sol.col_dual, dtype=np.float64)
+            row_dual = np.asarray(sol.row_dual, dtype=np.float64)
+    return HighsRun(status=status, x=x, objective=obj, bound=bound, seconds=seconds, col_dual=col_dual,
+                    row_dual=row_dual)

@@ -1,38 +1,47 @@
-"""Exact MCLP model reductions driven by the LP relaxation, and a multi-start local search.
+"""Exact MCLP reductions and bounds from the LP relaxation, and a multi-start local search.
 
 Reduced model (rows i with weight w_i, candidate columns j, cover matrix A, K new sites)::
 
     max sum_i w_i y_i   s.t.   y_i <= sum_j a_ij x_j,   sum_j x_j <= K,   x binary,  0 <= y <= 1
 
-Reduced-cost fixing (:func:`reduced_cost_keep`): with an optimal LP solution of value ``U`` and
-reduced costs ``d_j`` (``<= 0`` for a column at its lower bound 0 when maximising), every
-solution with ``x_j = 1`` is worth at most ``U + d_j``. When that is below an incumbent's value
-``L``, no solution better than the incumbent uses column j: dropping such columns keeps every
-better solution, so the MILP on the rest proves the same optimum (or that ``L`` is optimal).
-Dropping columns leaves rows no kept column covers (worth 0 in every better solution) and rows
-whose kept cover sets are now identical: :func:`restrict_columns` removes the former and merges
-the latter (weights summed), like :func:`analysis.siting.problem.reduce_coverage`.
+Bound: for any multipliers ``0 <= lambda_i <= w_i``, with ``c = A^T lambda``,
+``L(lambda) = sum_i (w_i - lambda_i) + (sum of the K largest positive c_j)`` is an upper bound
+(:func:`lagrangian_value`), and at the LP's row duals it equals the LP optimum. So the LP is
+solved by column generation (:func:`lp_bound`): on the columns of largest total weight, then the
+columns the duals price in, until ``L`` over *all* columns equals the restricted LP value. The
+bound reported is ``L`` computed here, not a solver status.
+
+Fixing (:func:`lagrangian_keep`): any solution with column j outside the K largest ``c`` is worth
+at most ``L - c_(K) + c_j``; below an incumbent's value, no better solution uses j. Dropping such
+columns keeps every better solution, so the MILP on the rest proves the same optimum (or that the
+incumbent is optimal). Dropping columns leaves rows no kept column covers (worth 0 in every
+better solution) and rows whose kept cover sets are now identical: :func:`restrict_columns`
+removes the former and merges the latter (weights summed), as
+:func:`analysis.siting.problem.reduce_coverage` does.
 
 City benchmark (benchmarks/synthetic_siting.py seed 7: 2,000 + 30 existing x 20,000 homes,
-K = 20, 1,000 m; reduced model 11,150 rows x 1,831 columns): LP bound 421,925 (IPX + crossover,
-3.4 s CPU), incumbent 420,285 -> 1,400 of 1,831 columns fixed to 0 and ~4,500 merged rows left.
+K = 20, 1,000 m; reduced model 11,150 rows x 1,831 columns, 151,802 pairs), CPU seconds on a
+loaded 2-core machine: LP on the whole model by IPX + crossover 3.4 s (dual simplex 18 s, PDLP
+not finished in 12.7 s), bound 421,925; by columns from the 400 of largest weight 0.49 s, one
+round, same bound (from the 200 largest: 4 rounds, 1.0 s). Fixing with incumbent 420,285 keeps
+377 columns and 4,163 merged rows (with the optimum 420,621 as incumbent: 341 and 3,797).
 
 Local search (:func:`multistart_tabu`): tabu over 1-swaps (:func:`analysis.siting.lagrangian.
-tabu_improve`) from several starts on the kept columns. From greedy alone the search stays in
-greedy's basin (418,904 -> 419,181 with 300 or 3,000 steps, three seeds); greedy restricted to
-the LP's support as the start gave 419,505 / 420,009 / 420,285 (seeds 2 / 0 / 1; 1.3-1.5 s CPU
-each), which brings the proven gap under 0.5% with the LP bound.
+tabu_improve`) from greedy restricted to the LP support, several seeds, on the columns kept
+for the greedy value (543 columns, 5,561 rows). From greedy itself the search stays in greedy's
+basin (418,904 -> at most 419,345 whatever the tenure).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
 from analysis.siting.greedy import greedy_cover
+from analysis.siting.highs_model import solve_highs
 from analysis.siting.lagrangian import tabu_improve
 from analysis.siting.problem import _merge_identical_rows as merge_identical_rows
 
@@ -49,11 +58,14 @@ class RestrictedModel:
         Summed demand weight of each merged row (the parent's weight unit).
     cols : numpy.ndarray
         Parent column index of each kept column (sorted).
+    row_of_parent : numpy.ndarray
+        Merged row of each parent row, -1 when no kept column covers it.
     """
 
     cover: sp.csr_matrix
     weights: np.ndarray
     cols: np.ndarray
+    row_of_parent: np.ndarray
 
     @property
     def n_rows(self) -> int:
@@ -66,28 +78,163 @@ class RestrictedModel:
         return self.cover.shape[1]
 
 
-def reduced_cost_keep(col_dual: np.ndarray, lp_bound: float, incumbent: float) -> np.ndarray:
-    """Columns that a solution better than the incumbent may use (exact reduced-cost fixing).
+def lagrangian_value(cover_csc: sp.csc_matrix, weights: np.ndarray, lam: np.ndarray, k: int
+                     ) -> tuple[float, np.ndarray]:
+    """Upper bound ``L(lambda)`` on the MCLP optimum and the column prices ``c = A^T lambda``.
 
     Parameters
     ----------
-    col_dual : numpy.ndarray of float
-        LP reduced cost of each column (maximisation: <= 0 for a column at 0), weight units.
-    lp_bound : float
-        Optimal LP value ``U`` (weight units, same model).
+    cover_csc : scipy.sparse.csc_matrix
+        Cover matrix (rows x columns), float, CSC.
+    weights : numpy.ndarray of float
+        Row weights ``w`` (weight units).
+    lam : numpy.ndarray of float
+        Multiplier per row, clipped to ``0 <= lambda <= w`` (any such value gives a valid bound).
+    k : int
+        Most columns chosen.
+
+    Returns
+    -------
+    bound : float
+        ``sum(w - lambda) + sum of the k largest positive c`` (weight units).
+    c : numpy.ndarray of float
+        Price of each column (weight units).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    lam = np.clip(np.asarray(lam, dtype=np.float64), 0.0, w)
+    c = cover_csc.T @ lam
+    kk = min(int(k), c.size)
+    top = np.partition(c, c.size - kk)[c.size - kk:] if kk else np.zeros(0)
+    return float((w - lam).sum() + top[top > 0].sum()), c
+
+
+def lagrangian_keep(c: np.ndarray, bound: float, k: int, incumbent: float) -> np.ndarray:
+    """Columns that a solution better than the incumbent may use (exact Lagrangian fixing).
+
+    Parameters
+    ----------
+    c : numpy.ndarray of float
+        Column prices from :func:`lagrangian_value` (weight units).
+    bound : float
+        ``L(lambda)`` for those prices (weight units).
+    k : int
+        Most columns chosen.
     incumbent : float
-        Value ``L`` of a feasible solution (weight units, same model).
+        Value of a feasible solution (weight units, same model).
 
     Returns
     -------
     numpy.ndarray of bool
-        True for columns with ``U + d_j >= L`` (kept); the others are 0 in every solution worth
-        more than ``L``. A relative slack of 1e-9 of ``U`` (and 1e-6 absolute) keeps borderline
-        columns, so float noise in the LP never drops one that could matter.
+        True for the k largest prices and for columns with ``L - c_(k) + c_j >= incumbent``;
+        the others are 0 in every solution worth more than the incumbent. A slack of 1e-9 of
+        ``L`` (and 1e-6 absolute) keeps borderline columns.
     """
-    d = np.asarray(col_dual, dtype=np.float64)
-    slack = 1e-6 + 1e-9 * abs(lp_bound)
-    return lp_bound + d >= incumbent - slack
+    c = np.asarray(c, dtype=np.float64)
+    kk = min(int(k), c.size)
+    if kk == 0:
+        return np.ones(c.size, dtype=bool)
+    order = np.argsort(-c, kind="stable")
+    keep = np.zeros(c.size, dtype=bool)
+    keep[order[:kk]] = True
+    c_k = max(float(c[order[kk - 1]]), 0.0)
+    slack = 1e-6 + 1e-9 * abs(bound)
+    return keep | (bound - c_k + np.maximum(c, 0.0) >= incumbent - slack)
+
+
+@dataclass(frozen=True)
+class LpBound:
+    """The MCLP's LP relaxation solved by columns, with its certificate.
+
+    Attributes
+    ----------
+    bound : float
+        Proven upper bound ``L(lambda)`` over all columns (weight units); equals the LP optimum
+        when ``complete``.
+    lam : numpy.ndarray
+        The multipliers per row giving ``bound``.
+    prices : numpy.ndarray
+        ``A^T lambda`` per column (weight units).
+    x : numpy.ndarray
+        LP value of each column (0 for columns never priced in).
+    complete : bool
+        ``bound`` equals the last restricted LP's value (so it is the LP optimum).
+    n_cols : int
+        Columns in the last restricted LP.
+    rounds : int
+        Restricted LPs solved.
+    """
+
+    bound: float
+    lam: np.ndarray
+    prices: np.ndarray
+    x: np.ndarray
+    complete: bool
+    n_cols: int
+    rounds: int
+
+
+def lp_bound(cover: sp.csr_matrix, weights: np.ndarray, k: int, first: np.ndarray, *, time_limit_s: float,
+             max_rounds: int = 30) -> LpBound | None:
+    """Solve the LP relaxation by column generation and certify its bound over all columns.
+
+    Parameters
+    ----------
+    cover : scipy.sparse.csr_matrix
+        Bool cover matrix (rows x columns).
+    weights : numpy.ndarray of float
+        Row weights (residents or outdoor-work units).
+    k : int
+        Most columns chosen.
+    first : numpy.ndarray of bool
+        Columns of the first restricted LP.
+    time_limit_s : float
+        Seconds for all restricted LPs together.
+    max_rounds : int
+        Most restricted LPs.
+
+    Returns
+    -------
+    LpBound or None
+        None when not even the first restricted LP finished in time.
+    """
+    t0 = time.perf_counter()
+    csr = sp.csr_matrix(cover, dtype=np.float64)
+    csc = csr.tocsc()
+    w = np.asarray(weights, dtype=np.float64)
+    nc = csr.shape[1]
+    keep = np.asarray(first, dtype=bool).copy()
+    best: LpBound | None = None
+    for rounds in range(1, max_rounds + 1):
+        left = time_limit_s - (time.perf_counter() - t0)
+        if left <= 0.01:
+            break
+        rm = restrict_columns(csr, w, keep)
+        model = mclp_milp(rm.cover, rm.weights, k)
+        model.pop("integer")
+        run = solve_highs(**model, integer=None, maximize=True, time_limit_s=left,
+                          options={"solver": "ipm", "run_crossover": "on"})
+        if run.status != "optimal" or run.row_dual is None or run.x is None:
+            break
+        lam = w.copy()  # rows no kept column covers: y = 0 in the restricted LP, lambda = w
+        rows = np.flatnonzero(rm.row_of_parent >= 0)
+        g = rm.row_of_parent[rows]
+        lam[rows] = np.abs(run.row_dual[g]) * w[rows] / rm.weights[g]  # shared in proportion to weight
+        bound, c = lagrangian_value(csc, w, lam, k)
+        x = np.zeros(nc)
+        x[rm.cols] = run.x[: rm.n_cols]
+        done = bound <= run.objective + 1e-9 * max(1.0, abs(run.objective)) + 1e-6
+        if best is None or bound < best.bound or done:
+            best = LpBound(bound=bound, lam=np.clip(lam, 0.0, w), prices=c, x=x, complete=done,
+                           n_cols=rm.n_cols, rounds=rounds)
+        if done:
+            break
+        kept = np.sort(c[keep])
+        kth = kept[-min(k, kept.size)] if kept.size else 0.0
+        add = ~keep & (c > kth + 1e-9 * max(1.0, abs(kth)))  # would enter the K best: raises L
+        if not add.any():
+            break
+        keep |= add
+    return None if best is None else replace(best, rounds=rounds)
 
 
 def restrict_columns(cover: sp.csr_matrix, weights: np.ndarray, keep: np.ndarray) -> RestrictedModel:
@@ -116,7 +263,9 @@ def restrict_columns(cover: sp.csr_matrix, weights: np.ndarray, keep: np.ndarray
     w = np.bincount(group, weights=np.asarray(weights, dtype=np.float64)[rows], minlength=len(rep))
     merged = sp.csr_matrix(sub[rep])
     merged.sort_indices()
-    return RestrictedModel(cover=merged, weights=w, cols=cols.astype(np.int64))
+    row_of_parent = np.full(cover.shape[0], -1, dtype=np.int64)
+    row_of_parent[rows] = group
+    return RestrictedModel(cover=merged, weights=w, cols=cols.astype(np.int64), row_of_parent=row_of_parent)
 
 
 def multistart_tabu(cover: sp.csr_matrix, weights: np.ndarray, k: int, starts: list[np.ndarray], *,
