@@ -9,26 +9,56 @@ added (alone: a what-if). Content (numbers, tables, wording) is computed once an
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.coverage import CoverageResult
-from analysis.report.content import build_content
-from analysis.report.document import ReportContent
-from analysis.report.inputs import DataSource, ReportInputs
-from analysis.report.labels import check_lang
 from analysis.report.pdf_worker import PdfWorker
-from analysis.report.siting_lists import check_proposal, proposal_points, siting_gis_layers
-from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
 from geo.safe_io import atomic_folder
+
+if TYPE_CHECKING:
+    from analysis.coverage import CoverageResult
+    from analysis.report.inputs import ReportInputs
+    from analysis.siting.api import SitingResult
+
+#: names this package re-exports, imported on first use: a light submodule (the PDF worker
+#: process, fonts) loads without pandas, SciPy and the analysis modules behind them
+_LAZY = {"build_content": "analysis.report.content", "ReportContent": "analysis.report.document",
+         "DataSource": "analysis.report.inputs", "ReportInputs": "analysis.report.inputs"}
 
 FORMATS = ("pdf", "html", "xlsx", "gpkg")
 SUFFIX = {"pdf": ".pdf", "html": ".html", "xlsx": ".xlsx", "gpkg": ".gpkg"}
 
 __all__ = ["FORMATS", "DataSource", "ReportInputs", "ReportContent", "build_content", "build_report",
            "build_report_bytes", "parse_formats", "report_filename"]
+
+
+def __getattr__(name: str):
+    """The re-exported names of :data:`_LAZY`, imported when first asked for (PEP 562).
+
+    Parameters
+    ----------
+    name : str
+        Attribute name.
+
+    Returns
+    -------
+    object
+        The named class or function.
+
+    Raises
+    ------
+    AttributeError
+        For any other name.
+    """
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_formats(formats) -> tuple[str, ...]:
@@ -130,6 +160,11 @@ def build_report(
     geo.errors.ParameterError
         When a format or the language is unknown, or the proposal inputs do not fit together.
     """
+    from analysis.report.content import build_content
+    from analysis.report.inputs import ReportInputs
+    from analysis.report.labels import check_lang
+    from analysis.report.siting_lists import check_proposal, proposal_points, siting_gis_layers
+
     fmts = parse_formats(formats)
     lang = check_lang(lang)
     inputs = inputs or ReportInputs()
@@ -238,6 +273,9 @@ def build_report_bytes(result: CoverageResult, fmt: str, lang: str = "zh", sitin
     """
     (fmt,) = parse_formats([fmt])
     if fmt == "xlsx":
+        from analysis.report.content import build_content
+        from analysis.report.inputs import ReportInputs
+        from analysis.report.labels import check_lang
         from analysis.report.xlsx import xlsx_bytes
 
         return xlsx_bytes(build_content(result, check_lang(lang), inputs or ReportInputs(), siting, after))

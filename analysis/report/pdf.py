@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.report.document import ReportContent
 from analysis.report.fonts import cjk_font
-from analysis.report.sections import css, esc, render_body
 from geo.safe_io import atomic_write_path
+
+if TYPE_CHECKING:  # the PDF worker process imports this module for write_pdf_html only: kept light
+    from analysis.report.document import ReportContent
 
 
 def pdf_html(content: ReportContent, figures: dict[str, bytes | None]) -> str:
@@ -25,6 +27,8 @@ def pdf_html(content: ReportContent, figures: dict[str, bytes | None]) -> str:
     str
         A complete HTML document (A4 print CSS, figures inlined).
     """
+    from analysis.report.sections import css, esc, render_body
+
     lang = "zh-CN" if content.lang == "zh" else "en"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(content.title)}</title>'
             f"<style>{css(content, pdf=True)}</style></head><body>{render_body(content, figures, pdf=True)}</body></html>")
