@@ -23,11 +23,12 @@ setup: $(STAMP)
 system-deps:
 	@bash scripts/install_system_deps.sh
 
-# ui.prepare: the first page's data and map go to the disk cache before the server starts (issue 16)
+# ui.prepare: the first page's data and map go to the disk cache before the server starts;
+# ui.serve = streamlit run app.py + the first page loaded in the server process while the browser starts (issue 16)
 run: setup
 	@bash scripts/install_system_deps.sh --app
 	$(PY) -m ui.prepare
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m ui.serve --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 coverage: setup
 	$(VENV)/bin/servicecircle coverage

@@ -15,8 +15,13 @@ figures are the median of ``--repeat`` runs where a run is short, a single run o
 Measurements
 - first page: ``streamlit run app.py`` started, headless Chromium (Playwright, /usr/bin/chromium)
   opens the page; time until the Leaflet map shows isochrones AND the headline metric is visible.
-  "cold" = from process start (disk caches of the network already built); "warm" = a new tab on
-  the same server.
+  "cold" = from process start, started as ``make run`` does it (``python -m ui.prepare``, then
+  ``python -m ui.serve``: ``streamlit run app.py`` that loads the first page in the background;
+  also shown: plain ``streamlit run app.py``; older code: after one uncounted server run that
+  fills the disk caches); "warm" = a new tab on the same server. Interleaved with two floors: a bare Streamlit page with the same local assets, five
+  metrics and one isochrone, and that bare page showing the prepared coverage map (what Streamlit
+  + Chromium + Leaflet cost without any analysis). Then the first page's server-side steps in a
+  new process, wall and CPU (imports, data, cached run, tables, map frame).
 - ``servicecircle --help``.
 - ``servicecircle coverage --demand N.csv`` for 1,000 / 10,000 / 100,000 uniformly random demand
   points (lon/lat CSV with 人口) over the sample city's grids; default centers; time and peak RSS.
@@ -231,65 +236,151 @@ JS_READY = """() => {
 }"""
 
 
-def m_page(code: Path, repeat: int) -> dict:
-    """Server start -> map with isochrones and headline figures visible (cold), then a new tab (warm)."""
+FLOOR_APP = """# Floor: a bare Streamlit page with the same assets (local Leaflet/jQuery), 5 metrics, one isochrone.
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+st.set_page_config(page_title="floor", layout="wide")
+from ui.maps.assets import asset_urls  # noqa: E402
+
+st.sidebar.radio("语言 / Language", ["zh", "en"])
+st.title("覆盖分析")
+for i, c in enumerate(st.columns(5)):
+    c.metric(f"m{i}", f"{i}")
+m = folium.Map(location=[30.26, 120.17], zoom_start=14, tiles=None, prefer_canvas=True)
+m.default_js, m.default_css = asset_urls("served")
+folium.GeoJson({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"minutes": 8},
+    "geometry": {"type": "Polygon", "coordinates": [[[120.16, 30.25], [120.18, 30.25], [120.18, 30.27],
+                                                     [120.16, 30.25]]]}}]}).add_to(m)
+st_folium(m, key="covmap", height=620, use_container_width=True, returned_objects=["last_clicked"])
+"""
+
+FLOOR_MAP_APP = """# Floor with the real map: the bare page showing the prepared coverage map frame (no analysis).
+import streamlit as st
+
+st.set_page_config(page_title="floor-map", layout="wide")
+from geo.disk_cache import cache_root  # noqa: E402
+from ui.maps.frame import KIND, read_frame, show_frame  # noqa: E402
+
+st.sidebar.radio("语言 / Language", ["zh", "en"])
+st.title("覆盖分析")
+for i, c in enumerate(st.columns(5)):
+    c.metric(f"m{i}", f"{i}")
+entries = sorted((cache_root() / KIND).iterdir(), key=lambda p: p.stat().st_mtime)
+frame = next(f for f in (read_frame(p.name) for p in reversed(entries)) if f is not None)
+show_frame(frame, key="covmap", height=620, returned_objects=["last_clicked", "last_object_clicked_tooltip"])
+"""
+
+
+def _floor_script(code: Path, name: str, text: str) -> Path:
+    """A floor page in its own folder (with ``static`` linked, so /app/static serves the same assets)."""
+    folder = WORK / f"{name}_{code.name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / "static"
+    if not link.exists():
+        link.symlink_to(code / "static", target_is_directory=True)
+    path = folder / "app.py"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _one_server(code: Path, script: str | Path, measure_warm: bool) -> dict:
+    """Start ``streamlit run script`` in ``code``; cold = process start -> map + figures visible in
+    a first tab; warm = the same in a new tab of the same server. Also the server's CPU seconds."""
     from playwright.sync_api import sync_playwright
 
-    def one_server(measure_warm: bool) -> tuple[float, float | None]:
-        port = _free_port()
-        env = {**os.environ, "PYTHONPATH": str(code), "SERVICECIRCLE_CACHE": str(code / ".cache"),
-               "PYTHONUNBUFFERED": "1"}
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [PY, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
-                ctx = browser.new_context(viewport={"width": 1500, "height": 1150}, locale="zh-CN")
-                ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-                    ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")) else route.abort())
-                while True:
-                    try:
-                        with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                            if r.read().strip() == b"ok":
-                                break
-                    except OSError:
-                        time.sleep(0.05)
-                    if proc.poll() is not None or time.perf_counter() - t0 > 120:
-                        raise RuntimeError("streamlit did not start")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(code), "SERVICECIRCLE_CACHE": str(code / ".cache"),
+           "PYTHONUNBUFFERED": "1"}
+    # "serve": as make run starts it (python -m ui.serve = streamlit run app.py + background preload)
+    cmd = [PY, "-m", "ui.serve"] if script == "serve" else [PY, "-m", "streamlit", "run", str(script)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd + ["--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    out: dict = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+            ctx = browser.new_context(viewport={"width": 1500, "height": 1150}, locale="zh-CN")
+            ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")) else route.abort())
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                        if r.read().strip() == b"ok":
+                            break
+                except OSError:
+                    time.sleep(0.05)
+                if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                    raise RuntimeError("streamlit did not start")
+            out["health_s"] = time.perf_counter() - t0
+            page = ctx.new_page()
+            page.set_default_timeout(120_000)
+            page.goto(url)
+            page.wait_for_function(JS_READY, polling=50)
+            out["cold"] = time.perf_counter() - t0
+            if measure_warm:
+                page.close()
+                t1 = time.perf_counter()
                 page = ctx.new_page()
-                page.set_default_timeout(120_000)
+                page.set_default_timeout(60_000)
                 page.goto(url)
                 page.wait_for_function(JS_READY, polling=50)
-                cold = time.perf_counter() - t0
-                warm = None
-                if measure_warm:
-                    page.close()
-                    t1 = time.perf_counter()
-                    page = ctx.new_page()
-                    page.set_default_timeout(60_000)
-                    page.goto(url)
-                    page.wait_for_function(JS_READY, polling=50)
-                    warm = time.perf_counter() - t1
-                browser.close()
-            return cold, warm
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                out["warm"] = time.perf_counter() - t1
+            browser.close()
+        return out
+    finally:
+        proc.terminate()
+        try:
+            _, _, ru = os.wait4(proc.pid, 0)  # the server's own CPU time (both tabs and start-up)
+            proc.returncode = 0
+            out["server_cpu_s"] = ru.ru_utime + ru.ru_stime
+        except ChildProcessError:
+            pass
 
-    one_server(False)  # builds the on-disk caches once (not counted)
-    runs = [one_server(True) for _ in range(repeat)]
-    colds = sorted(r[0] for r in runs)
-    warms = sorted(r[1] for r in runs)
-    return {"page_cold_s": statistics.median(colds), "page_warm_s": statistics.median(warms)}
+
+def m_page(code: Path, repeat: int) -> dict:
+    """Server start -> map with isochrones and headline figures visible (cold), then a new tab (warm).
+
+    As ``make run``: ``python -m ui.prepare`` first (when the code has it; its time is reported as
+    ``page_prepare_s``), then the server. Interleaved with two floor pages on the same machine
+    state: a bare Streamlit page with the same assets and one tiny isochrone ("floor"), and the
+    same bare page showing the prepared coverage map ("floor + real map").
+    """
+    res: dict = {}
+    if (code / "ui" / "prepare.py").exists():
+        r = run_child(code, [PY, "-m", "ui.prepare"])
+        _check(r, "ui.prepare")
+        res["page_prepare_s"] = r["wall"]
+        r = run_child(code, [PY, "-m", "ui.prepare"])  # everything cached: what make run costs then
+        res["page_prepare_warm_s"] = r["wall"]
+        scripts = {"page": "serve" if (code / "ui" / "serve.py").exists() else "app.py", "plain": "app.py",
+                   "floor": _floor_script(code, "floor", FLOOR_APP),
+                   "floormap": _floor_script(code, "floormap", FLOOR_MAP_APP)}
+    else:
+        _one_server(code, "app.py", False)  # builds the on-disk caches once (not counted)
+        scripts = {"page": "app.py"}
+    runs: dict[str, list[dict]] = {k: [] for k in scripts}
+    for _ in range(repeat):
+        for name, script in scripts.items():
+            runs[name].append(_one_server(code, script, True))
+    for name, rs in runs.items():
+        for k, col in (("cold", "cold_s"), ("warm", "warm_s"), ("server_cpu_s", "server_cpu_s"),
+                       ("health_s", "health_s")):
+            vals = [r[k] for r in rs if k in r]
+            if vals:
+                res[f"{name}_{col}"] = statistics.median(vals)
+    if (code / "ui" / "prepare.py").exists():
+        r = run_child(code, [PY, str(HERE / "bench_issue16.py"), "--worker", "phases"])
+        _check(r, "first-page phases")
+        res.update(json.loads(r["out"].strip().splitlines()[-1]))
+    return res
 
 
 MEASURES = {"page": m_page, "help": m_help, "coverage": m_coverage, "snap": m_snap, "report": m_report,
@@ -336,6 +427,46 @@ def worker_snap() -> dict:
     assert np.array_equal(first.edge, again.edge)
     return {"snap_first_s": t_first, "snap_query_s": t_again, "snap_build_s": t_build,
             "snap_n_edges": net.n_edges, "snap_max_access_diff_m": diff, "snap_same_edge_share": same_edge}
+
+
+def worker_phases() -> dict:
+    """The first page's server-side steps in a new process (prepared cache), wall and CPU seconds:
+    what the script run of a first tab does, step by step, outside the browser."""
+    import logging
+
+    out: dict = {}
+    w0, c0 = time.perf_counter(), time.process_time()
+
+    def step(name: str) -> None:
+        nonlocal w0, c0
+        w, c = time.perf_counter(), time.process_time()
+        out[f"phase_{name}_s"] = w - w0
+        out[f"phase_{name}_cpu_s"] = c - c0
+        w0, c0 = w, c
+
+    import streamlit  # noqa: F401  (imported by the server before the script runs)
+
+    step("import_streamlit")
+    from ui import page_coverage, state
+    from ui.shell import Settings
+
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    step("import_app")
+    s = Settings()
+    ds = state.dataset()
+    step("data")
+    base = state.current_coverage(ds, s.minutes, s.speed_kmh, s.include_stations)
+    key = state.coverage_key(ds, s.minutes, s.speed_kmh, s.include_stations)
+    step("coverage")
+    state.level_tables(base, key)
+    step("tables")
+    state.map_frame(ds, s.minutes, s.speed_kmh, s.include_stations, page_coverage.map_options(s, None),
+                    lambda: page_coverage.build_map(ds, base, s, None)[0])
+    step("map")
+    out["phase_folium_imported"] = "folium" in sys.modules
+    return out
 
 
 def worker_figures() -> dict:
@@ -392,6 +523,26 @@ def worker_mclp(quick: bool) -> dict:
 ROWS = [
     ("page_cold_s", "First page, server start -> map + figures (s)"),
     ("page_warm_s", "First page, warm (new tab, same server) (s)"),
+    ("page_server_cpu_s", "  server CPU, start + both tabs (s)"),
+    ("page_health_s", "  server start -> /_stcore/health ok (s)"),
+    ("page_prepare_s", "  make run's ui.prepare, first time (s)"),
+    ("page_prepare_warm_s", "  make run's ui.prepare, all cached (s)"),
+    ("plain_cold_s", "  plain `streamlit run app.py` (no preload), cold (s)"),
+    ("plain_warm_s", "  plain `streamlit run app.py`, warm (s)"),
+    ("floor_cold_s", "Floor: bare page, same assets, cold (s)"),
+    ("floor_warm_s", "  floor, warm (new tab) (s)"),
+    ("floor_server_cpu_s", "  floor server CPU (s)"),
+    ("floormap_cold_s", "Floor + the real cached map, cold (s)"),
+    ("floormap_warm_s", "  floor + real map, warm (new tab) (s)"),
+    ("phase_import_streamlit_s", "Server steps: import streamlit (s)"),
+    ("phase_import_app_s", "  import the app's first page (s)"),
+    ("phase_data_s", "  sample data (network, layers) (s)"),
+    ("phase_coverage_s", "  coverage run (cached) (s)"),
+    ("phase_tables_s", "  level tables (cached) (s)"),
+    ("phase_map_s", "  map frame (cached) (s)"),
+    ("phase_import_app_cpu_s", "  CPU: import the app (s)"),
+    ("phase_data_cpu_s", "  CPU: sample data (s)"),
+    ("phase_folium_imported", "  Folium imported by the first page"),
     ("help_s", "servicecircle --help (s)"),
     ("cov_1000_s", "coverage, 1,000 demand points (s)"),
     ("cov_1000_mb", "  peak RSS (MB)"),
@@ -468,7 +619,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.worker:
         sys.path.insert(0, str(Path.cwd()))
-        res = {"snap": worker_snap, "figures": worker_figures}.get(args.worker, lambda: worker_mclp(args.quick))()
+        res = {"snap": worker_snap, "figures": worker_figures, "phases": worker_phases}.get(
+            args.worker, lambda: worker_mclp(args.quick))()
         print(json.dumps(res))
         return 0
     roots = {"now": ROOT}

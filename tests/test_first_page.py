@@ -331,3 +331,42 @@ def test_first_page_imports_no_heavy_modules(cache_dir):
     assert not set(first) & set(HEAVY), first
     prepared = _probe(cache_dir)
     assert prepared == [], prepared
+
+
+def test_serve_starts_the_app_and_preloads_the_first_page(cache_dir):
+    """python -m ui.serve (make run): the server answers and its background thread loads the
+    first page from the prepared cache (it says so on stderr)."""
+    import socket
+    import time
+    import urllib.request
+
+    env = {**os.environ, "SERVICECIRCLE_CACHE": str(cache_dir), "PYTHONPATH": str(ROOT)}
+    assert subprocess.run([sys.executable, "-m", "ui.prepare"], cwd=ROOT, env=env, capture_output=True,
+                          timeout=600).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = cache_dir / "serve.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.port", str(port), "--server.address",
+                                 "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                                cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    try:
+        t_end = time.monotonic() + 300
+        health = None
+        while time.monotonic() < t_end and "preloaded" not in log.read_text(errors="replace"):
+            assert proc.poll() is None, log.read_text(errors="replace")
+            if health is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                        health = r.read().strip()
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        text = log.read_text(errors="replace")
+        assert "first page preloaded" in text and "preload skipped" not in text, text
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+            assert r.read().strip() == b"ok"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -20,6 +20,19 @@ import sys
 import time
 
 
+#: Streamlit's loggers that note "no script run context" / "session state does not function":
+#: expected when the caches are filled outside a page (here and in ui.serve's background thread)
+NOISY = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.state.session_state_proxy",
+         "streamlit.runtime.caching.cache_data_api", "streamlit.runtime.caching.cache_resource_api",
+         "streamlit.runtime.caching", "streamlit.runtime.state")
+
+
+def quiet_streamlit() -> None:
+    """Silence :data:`NOISY` below ERROR (only those loggers)."""
+    for name in NOISY:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def prepare(langs: tuple[str, ...] = ("zh",)) -> dict[str, float]:
     """Build (or check) the cached first page for each language; seconds per step.
 
@@ -33,17 +46,15 @@ def prepare(langs: tuple[str, ...] = ("zh",)) -> dict[str, float]:
     dict of str to float
         Wall seconds of each step.
     """
+    import streamlit  # noqa: F401  (sets up its loggers; then the noisy ones are quieted)
+
+    quiet_streamlit()
     from ui import page_coverage, state
     from ui.shell import Settings
 
-    # Streamlit's caches work outside a running server; its "no script run context" notes are noise here
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    ds = state.dataset()
+    ds = state.dataset({})  # the sample city, no uploads
     times["data"] = time.perf_counter() - t0
     for lang in langs:
         s = Settings(lang=lang)  # the sidebar's defaults

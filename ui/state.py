@@ -111,22 +111,24 @@ def sample_study():
     return study_mod.load_study()
 
 
-def dataset() -> Dataset:
+def dataset(ups: dict | None = None) -> Dataset:
     """The sample study with the session's uploaded layers swapped in.
 
     Like the CLI (``analysis.study.load_study``): estimated residents are kept inside the grids
-    in use (the study area) unless the planner uploads their own demand layer.
+    in use (the study area) unless the planner uploads their own demand layer. ``ups``: the
+    uploads to use instead of the session's (``{}``: the sample city alone, e.g. outside a session).
     """
+    ups = uploads() if ups is None else ups
     city = sample_city()
     study = sample_study()
     layers = {k: getattr(study, k, None) for k in LAYER_KINDS}
     sources = {k: "sample" for k, v in layers.items() if v is not None}
     parts = ["sample"]
-    for kind, up in sorted(uploads().items()):
+    for kind, up in sorted(ups.items()):
         layers[kind] = up["gdf"]
         sources[kind] = up["file"]
         parts.append(f"{kind}:{up['sha']}")
-    if "demand" not in uploads() and "grids" in uploads():
+    if "demand" not in ups and "grids" in ups:
         layers["demand"] = study_mod.clip_to_area(city.demand, layers["grids"])
     key = hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
     return Dataset(key=key, network=study.network, layers=layers, features=_features_of(city), sources=sources)
