@@ -20,6 +20,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geo.coords import DATUMS, to_wgs84
+from geo.messages import ByLang, pair
 
 SAMPLE_OSM = Path(__file__).resolve().parent.parent / "data" / "osm" / "hangzhou_core_2015-02.osm.pbf"
 SAMPLE_METRIC_CRS = "EPSG:32651"
@@ -245,8 +246,7 @@ def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
     if n < MIN_POINTS:
         return DatumEvidence(
             n, {}, "wgs84", False,
-            f"点位太少（{n} 个），无法判断坐标系，按 WGS-84 读取。",
-            f"Too few points ({n}) to tell the datum; read as WGS-84.",
+            *pair("reader.too_few_points_tell_datum", n=n),
         )
     pick = _bounded_features(grp, n)
     lon, lat, grp = lon[pick], lat[pick], grp[pick]
@@ -266,8 +266,7 @@ def detect_datum(lon, lat, streets, *, groups=None) -> DatumEvidence:
     if min(med.values()) > FAR_M:
         return DatumEvidence(
             n, med, "wgs84", False,
-            f"{evidence_zh}：点位不在道路网范围内，无法判断坐标系，按 WGS-84 读取。",
-            f"{evidence_en}: the points are not within the street network, so the datum cannot be told; read as WGS-84.",
+            *pair("reader.points_not_within_street_network", evidence=ByLang(evidence_zh, evidence_en)),
         )
     best = min(med, key=med.get)
     other = "bd09" if best == "gcj02" else "gcj02"

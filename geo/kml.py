@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.layer_errors import UnsafeFileError, UnsupportedFormatError
+from geo.messages import pair
 
 
 def _local(tag: str) -> str:
@@ -137,14 +138,12 @@ def read_kml(path: str | Path) -> tuple[pd.DataFrame, np.ndarray]:
         root = DET.parse(p, forbid_dtd=True, forbid_entities=True, forbid_external=True).getroot()
     except DefusedXmlException as err:
         raise UnsafeFileError(
-            f"{p.name}：文件包含 DTD/实体声明（可能是“XML 炸弹”），出于安全考虑已拒绝。请用地图软件重新导出 KML。",
-            f"{p.name}: the file declares a DTD or entities (a possible XML bomb) and was refused for safety. Export the KML again.",
+            *pair("reader.file_declares_dtd_or_entities", name=p.name),
         ) from err
     except ParseError as err:
-        raise UnsupportedFormatError(f"{p.name}：不是有效的 KML/XML 文件（{err}）。", f"{p.name}: not a valid KML/XML file ({err}).") from err
+        raise UnsupportedFormatError(*pair("reader.not_valid_kml_xml_file", name=p.name, err=err)) from err
     if _local(root.tag) != "kml":
-        raise UnsupportedFormatError(f"{p.name}：不是 KML 文件（根元素是 {_local(root.tag)}）。",
-                                     f"{p.name}: not a KML file (the root element is {_local(root.tag)}).")
+        raise UnsupportedFormatError(*pair("reader.not_kml", name=p.name, root=_local(root.tag)))
     rows: list[dict] = []
     geoms: list[object] = []
 

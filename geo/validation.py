@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.messages import ByLang, listing, pair, text
 from geo.schemas import FALSE_WORDS, TRUE_WORDS, FieldSpec, LayerSchema, normalize_header
 
 SEVERITIES = ("error", "warning", "repaired")
-_SEV_ZH = {"error": "错误", "warning": "提示", "repaired": "已修复"}
 
 
 def _field_labels_zh() -> dict[str, str]:
@@ -60,14 +60,13 @@ class Problem:
         str
             E.g. ``[error] row 12, field 'population': ...`` or ``[错误] 第 12 行，人口：...``.
         """
-        if lang == "en":
-            where = f"{row_kind} {self.row}" if self.row is not None else "file"
-            fld = f", field '{self.field}'" if self.field else ""
-            return f"[{self.severity}] {where}{fld}: {self.message_en}"
-        kind_zh = "要素" if row_kind == "feature" else "行"
-        where = f"第 {self.row} {kind_zh}" if self.row is not None else "文件"
-        fld = f"，{FIELD_LABELS_ZH.get(self.field, self.field)}" if self.field else ""
-        return f"[{_SEV_ZH[self.severity]}] {where}{fld}：{self.message_zh}"
+        kind = ByLang(text("reader.row_kind_feature" if row_kind == "feature" else "reader.row_kind_row", "zh"), row_kind)
+        where = text("reader.problem_at_row", lang, row=self.row, row_kind=kind) if self.row is not None \
+            else text("reader.problem_in_file", lang)
+        fld = text("reader.problem_field", lang, field=ByLang(FIELD_LABELS_ZH.get(self.field, self.field), self.field)) \
+            if self.field else ""
+        return text("reader.problem_line", lang, severity=text(f"reader.severity_{self.severity}", lang), where=where,
+                    field=fld, message=self.message_en if lang == "en" else self.message_zh)
 
 
 @dataclass
@@ -146,31 +145,18 @@ class LayerReport:
             File, layer type, rows read/usable, encoding, source CRS, datum, conversions, then every
             problem (file-level first, then by row), one per line.
         """
-        lines: list[str] = []
-        if lang == "en":
-            lines.append(f"File: {self.file}" + (f" (layer/sheet: {self.layer_name})" if self.layer_name else ""))
-            lines.append(f"Layer type: {self.layer_type}")
-            lines.append(f"Rows read: {self.rows_read}; rows usable: {self.rows_used}")
-            if self.encoding:
-                lines.append(f"Text encoding: {self.encoding}")
-            lines.append(f"Source coordinate system: {self.source_crs or 'unknown'}")
-            lines.append(f"Datum: {self.detected_datum or 'not checked'}")
-            for c in self.conversions:
-                lines.append(f"  - {c}")
-            n_err = len(self.errors)
-            lines.append(f"Problems: {n_err} error(s), {len(self.problems) - n_err} warning(s)/repair(s)" if self.problems else "No problems found.")
-        else:
-            lines.append(f"文件：{self.file}" + (f"（图层/工作表：{self.layer_name}）" if self.layer_name else ""))
-            lines.append(f"图层类型：{self.layer_type}")
-            lines.append(f"读取 {self.rows_read} 行，可用 {self.rows_used} 行")
-            if self.encoding:
-                lines.append(f"文本编码：{self.encoding}")
-            lines.append(f"源坐标系：{self.source_crs or '未知'}")
-            lines.append(f"坐标基准：{self.detected_datum or '未检查'}")
-            for c in self.conversions_zh:
-                lines.append(f"  - {c}")
-            n_err = len(self.errors)
-            lines.append(f"发现问题：错误 {n_err} 个，提示/修复 {len(self.problems) - n_err} 个" if self.problems else "未发现问题。")
+        lines = [text("reader.render_file", lang, file=self.file)
+                 + (text("reader.render_layer_name", lang, layer=self.layer_name) if self.layer_name else ""),
+                 text("reader.render_layer_type", lang, layer_type=self.layer_type),
+                 text("reader.render_rows", lang, read=self.rows_read, used=self.rows_used)]
+        if self.encoding:
+            lines.append(text("reader.render_encoding", lang, encoding=self.encoding))
+        lines.append(text("reader.render_crs", lang, crs=self.source_crs or text("reader.unknown", lang)))
+        lines.append(text("reader.render_datum", lang, datum=self.detected_datum or text("reader.not_checked", lang)))
+        lines += [f"  - {c}" for c in (self.conversions if lang == "en" else self.conversions_zh)]
+        n_err = len(self.errors)
+        lines.append(text("reader.render_problems", lang, errors=n_err, others=len(self.problems) - n_err)
+                     if self.problems else text("common.no_problems", lang))
         for p in sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0)):
             lines.append("  " + p.render(lang, self.row_kind))
         return "\n".join(lines)
@@ -190,10 +176,10 @@ class LayerReport:
             column is nullable Int64 (<NA> for file-level findings); sorted by row.
         """
         zh = lang != "en"
-        cols = ("行号", "字段", "类别", "说明") if zh else ("row", "field", "severity", "message")
+        cols = tuple(text(f"reader.col_{c}", lang) for c in ("row", "field", "severity", "message"))
         data = [
             (p.row, (FIELD_LABELS_ZH.get(p.field, p.field) if zh else p.field) if p.field else "",
-             _SEV_ZH[p.severity] if zh else p.severity, p.message_zh if zh else p.message_en)
+             text(f"reader.severity_{p.severity}", lang), p.message_zh if zh else p.message_en)
             for p in sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
         ]
         return pd.DataFrame(data, columns=list(cols)).astype({cols[0]: "Int64"})
@@ -218,7 +204,7 @@ class LayerReport:
         more = len(items) - limit
         out = "\n".join("  " + s for s in items[:limit])
         if more > 0:
-            out += f"\n  ……另有 {more} 个问题" if lang != "en" else f"\n  ... and {more} more problem(s)"
+            out += "\n  " + text("reader.more_problems", lang, n=more)
         return out
 
 
@@ -275,27 +261,26 @@ def parse_number(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: L
         if res is None:
             res = cache[key] = parse_number_text(raw)
         if res.value is None:
-            report.add(rows[i], spec.name, f"{res.why_zh or f'“{raw}”不是数字'}，应填写{spec.unit or ''}数值（如 1200、1.2万），已留空",
-                       f"{res.why_en or f'{raw!r} is not a number'}; expected a number{(' of ' + UNIT_EN.get(spec.unit, spec.unit)) if spec.unit else ''} "
-                       f"(e.g. 1200 or 1.2万); left empty", "error")
+            why = ByLang(res.why_zh or text("reader.not_a_number", "zh", raw=raw),
+                         res.why_en or text("reader.not_a_number", "en", raw=raw))
+            unit = ByLang(spec.unit or "", (" of " + UNIT_EN.get(spec.unit, spec.unit)) if spec.unit else "")
+            report.add(rows[i], spec.name, *pair("reader.expected_number", why=why, unit=unit), "error")
             continue
         plain.iloc[i] = res.value
         if res.repaired:
-            report.add(rows[i], spec.name, f"“{raw}”按数字 {res.value:g} 读取", f"read '{raw}' as the number {res.value:g}", "repaired")
+            report.add(rows[i], spec.name, *pair("reader.read_number", raw=raw, value=res.value), "repaired")
     out = plain.astype("float64")
     arr = out.to_numpy()
     bad = np.isfinite(arr) & (arr < 0)
     for i in np.flatnonzero(bad):
-        report.add(rows[i], spec.name, f"不能为负数（{arr[i]:g}），已留空", f"cannot be negative ({arr[i]:g}); left empty", "error")
+        report.add(rows[i], spec.name, *pair("reader.cannot_negative_left_empty", arr=arr[i]), "error")
     if spec.name in ("population", "households"):
         from geo.numbers import MAX_ROW_POPULATION
 
         huge = np.isfinite(arr) & (arr > MAX_ROW_POPULATION)
         for i in np.flatnonzero(huge):
             report.add(rows[i], spec.name,
-                       f"数值 {arr[i]:,.0f} 超过每行上限 {MAX_ROW_POPULATION:,}（多于任何城市的人口），不是街道尺度的人数，已留空",
-                       f"{arr[i]:,.0f} is above the per-row limit of {MAX_ROW_POPULATION:,} (more than any city's population), "
-                       f"not a street-level count; left empty", "error")
+                       *pair("reader.above_per_row_limit_more", arr=arr[i], max_row_population=MAX_ROW_POPULATION), "error")
         bad |= huge
     bad |= ~np.isfinite(arr) & ~np.isnan(arr)
     return out.mask(bad)
@@ -339,7 +324,7 @@ def parse_bool(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: Lay
     bad = ~(is_true | is_false) & (norm != "")
     for i in np.flatnonzero(bad.to_numpy()):
         raw = values.iloc[i]
-        report.add(rows[i], spec.name, f"“{raw}”应填“是”或“否”，已视为未填", f"'{raw}' should be yes/no (是/否); treated as blank", "warning")
+        report.add(rows[i], spec.name, *pair("reader.should_yes_no_treated_blank", raw=raw), "warning")
     return out
 
 
@@ -372,7 +357,7 @@ def parse_enum(values: pd.Series, spec: FieldSpec, rows: np.ndarray, report: Lay
     allowed_en = ", ".join(spec.choices)
     for i in np.flatnonzero(bad.to_numpy()):
         raw = values.iloc[i]
-        report.add(rows[i], spec.name, f"“{raw}”不是可选值，应为：{allowed_zh}", f"'{raw}' is not allowed; expected one of: {allowed_en}", "warning")
+        report.add(rows[i], spec.name, *pair("reader.not_allowed_expected_one", raw=raw, allowed=ByLang(allowed_zh, allowed_en)), "warning")
     return out
 
 
@@ -441,7 +426,8 @@ def parse_fields(df: pd.DataFrame, schema: LayerSchema, rows: np.ndarray, report
             for i in np.flatnonzero(missing):
                 if int(rows[i]) in told:
                     continue
-                report.add(rows[i], spec.name, f"必填项“{spec.header_zh}”为空，该行未使用", f"required field '{spec.name}' ({spec.zh}) is empty; row not used", "error")
+                field_name = ByLang(spec.header_zh, f"'{spec.name}' ({spec.zh})")
+                report.add(rows[i], spec.name, *pair("reader.required_field_empty", field=field_name), "error")
             bad_rows |= missing
     return out, bad_rows
 
@@ -488,21 +474,18 @@ def check_duplicates(df: pd.DataFrame, rows: np.ndarray, report: LayerReport, ch
             col = out.columns.get_loc("id")
             for i in np.flatnonzero(dup):
                 new = f"{ids.iloc[i]}#{counter[i]}"
-                report.add(rows[i], "id", f"编号“{ids.iloc[i]}”与第 {first[i]} 行重复，暂改为“{new}”，请在原文件中改为唯一编号",
-                           f"id '{ids.iloc[i]}' repeats row {first[i]}; renamed '{new}' for now, give it a unique id in the file", "error")
+                report.add(rows[i], "id", *pair("reader.id_repeats", value=ids.iloc[i], first=first[i], new=new), "error")
                 out.iloc[i, col] = new
     if check_names and "name" in out.columns:
         names = out["name"].astype("string")
         dup = (names.duplicated(keep="first") & names.notna()).to_numpy()
         if dup.sum() > MAX_ROW_MESSAGES:
             examples = [str(v) for v in pd.unique(names[dup].astype(str))[:3]]
-            report.add(None, "name", f"{int(dup.sum())} 行的名称与前面的行重复（如 {'、'.join(examples)}），请确认是否重复录入",
-                       f"{int(dup.sum())} rows repeat the name of an earlier row (e.g. {', '.join(examples)}); check for double entries", "warning")
+            report.add(None, "name", *pair("reader.names_repeat", n=int(dup.sum()), examples=listing(examples)), "warning")
         elif dup.any():
             first = _first_rows(names, rows)
             for i in np.flatnonzero(dup):
-                report.add(rows[i], "name", f"名称“{names.iloc[i]}”与第 {first[i]} 行重复，请确认是否重复录入",
-                           f"name '{names.iloc[i]}' repeats row {first[i]}; check for a double entry", "warning")
+                report.add(rows[i], "name", *pair("reader.name_repeats", value=names.iloc[i], first=first[i]), "warning")
     return out
 
 
@@ -571,7 +554,7 @@ def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, r
         ok[i] = False
         if quiet[i]:
             continue
-        report.add(rows[i], "geometry", "没有位置（坐标或几何为空），该行未使用", "no position (empty coordinates or geometry); row not used")
+        report.add(rows[i], "geometry", *pair("reader.no_position_empty_coordinates_or"))
     types = shapely.get_type_id(np.where(missing, None, geoms))
     names = np.array(["", "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"], dtype=object)
     tnames = names[types + 1]
@@ -583,41 +566,37 @@ def check_geometries(geoms: np.ndarray, schema: LayerSchema, rows: np.ndarray, r
             if poly is not None and want_poly:
                 geoms[i] = poly
                 t = poly.geom_type
-                report.add(rows[i], "geometry", "几何集合中只保留了面部分", "kept only the polygon parts of a geometry collection", "repaired")
+                report.add(rows[i], "geometry", *pair("reader.kept_only_polygon_parts_geometry"), "repaired")
         if t in _POINT_TYPES:
             if not want_pt:
-                report.add(rows[i], "geometry", f"这是点，此图层需要{expected_zh}（请提供网格/社区的边界面）",
-                           f"this is a point; this layer needs {expected_en} geometries (give the boundary polygons)")
+                report.add(rows[i], "geometry", *pair("reader.point_in_polygon_layer", expected=ByLang(expected_zh, expected_en)))
                 ok[i] = False
                 wrong[i] = True
             elif t == "MultiPoint":
                 n = shapely.get_num_geometries(g)
                 if n == 1:
                     geoms[i] = shapely.get_geometry(g, 0)
-                    report.add(rows[i], "geometry", "单点的多点要素已改为点", "single-point MultiPoint turned into a Point", "repaired")
+                    report.add(rows[i], "geometry", *pair("reader.single_point_multipoint_turned_into"), "repaired")
                 else:
-                    report.add(rows[i], "geometry", f"一个要素含 {n} 个点，请拆分为每行一个点位", f"one feature holds {n} points; split it into one row per site")
+                    report.add(rows[i], "geometry", *pair("reader.one_feature_holds_points_split", n=n))
                     ok[i] = False
         elif t in _POLY_TYPES:
             if not shapely.is_valid(g):
                 reason = shapely.is_valid_reason(g)
                 fixed = _polygonal_part(shapely.make_valid(g, method="structure", keep_collapsed=False))
                 if fixed is None or fixed.area <= 0:
-                    report.add(rows[i], "geometry", f"面几何无效且无法安全修复（{reason}），请在 GIS 中重新绘制",
-                               f"invalid polygon that cannot be repaired safely ({reason}); redraw it in GIS")
+                    report.add(rows[i], "geometry", *pair("reader.invalid_polygon_that_cannot_repaired", reason=reason))
                     ok[i] = False
                     continue
                 geoms[i] = fixed
                 g = fixed
-                report.add(rows[i], "geometry", f"面几何无效（{reason}），已自动修复为有效的{fixed.geom_type}",
-                           f"invalid polygon ({reason}) repaired into a valid {fixed.geom_type}", "repaired")
+                report.add(rows[i], "geometry", *pair("reader.invalid_polygon_repaired_into_valid", reason=reason, geom_type=fixed.geom_type), "repaired")
             if not want_poly:
                 geoms[i] = g.representative_point()
-                report.add(rows[i], "geometry", "点位图层中的面已用面内一点代替", "polygon in a point layer replaced by a point inside it", "repaired")
+                report.add(rows[i], "geometry", *pair("reader.polygon_point_layer_replaced_by"), "repaired")
         elif t in _LINE_TYPES or t == "GeometryCollection":
             kind_zh = "线" if t in _LINE_TYPES else "几何集合"
-            report.add(rows[i], "geometry", f"这是{kind_zh}，此图层需要{expected_zh}，该行未使用",
-                       f"this is a {t}; this layer needs {expected_en} geometries; row not used")
+            report.add(rows[i], "geometry", *pair("reader.wrong_geometry_row", geom_type=ByLang(kind_zh, t), expected=ByLang(expected_zh, expected_en)))
             ok[i] = False
             wrong[i] = True
     return geoms, ok, wrong
@@ -677,21 +656,14 @@ def check_magnitudes(df: pd.DataFrame, geoms: np.ndarray, ok: np.ndarray, rows: 
         idx = np.flatnonzero(big_pt)
         if len(idx) > MAX_ROW_MESSAGES:
             listed = ", ".join(str(rows[i]) for i in idx[:10])
-            report.add(None, col, f"{len(idx)} 个点的{zh_word}超过 {MAX_POINT_POPULATION:,}（单点合理上限，如第 {listed} 行），请核对是否填成了片区总数",
-                       f"{len(idx)} points have more than {MAX_POINT_POPULATION:,} {en_word} (the plausible limit for one point; e.g. rows {listed}); "
-                       f"check for district totals or typos", "warning")
+            report.add(None, col, *pair("reader.points_population_above_limit", n_idx=len(idx), max_point_population=MAX_POINT_POPULATION, listed=listed, word=ByLang(zh_word, en_word)), "warning")
         else:
             for i in idx:
-                report.add(rows[i], col, f"{zh_word} {v[i]:,.0f} 超过单点合理上限 {MAX_POINT_POPULATION:,}，请核对（是否多打了零或填成了片区总数）",
-                           f"{v[i]:,.0f} {en_word} at one point is above the plausible limit of {MAX_POINT_POPULATION:,}; "
-                           f"check for extra zeros or a district total", "warning")
+                report.add(rows[i], col, *pair("reader.point_population_above_limit", v=v[i], max_point_population=MAX_POINT_POPULATION, word=ByLang(zh_word, en_word)), "warning")
         idx = np.flatnonzero(big_poly)
         if len(idx) > MAX_ROW_MESSAGES:
             listed = ", ".join(str(rows[i]) for i in idx[:10])
-            report.add(None, col, f"{len(idx)} 个面的{zh_word}密度超过每平方公里 {MAX_DENSITY_PER_KM2:,}（如第 {listed} 行），请核对",
-                       f"{len(idx)} polygons have more than {MAX_DENSITY_PER_KM2:,} {en_word} per km² (e.g. rows {listed}); check the values", "warning")
+            report.add(None, col, *pair("reader.polygons_density_above_limit", n_idx=len(idx), max_density_per_km2=MAX_DENSITY_PER_KM2, listed=listed, word=ByLang(zh_word, en_word)), "warning")
         else:
             for i in idx:
-                report.add(rows[i], col, f"{zh_word} {v[i]:,.0f}，面积 {area[i]:.3f} 平方公里，密度 {dens[i]:,.0f}/平方公里，超过合理上限 {MAX_DENSITY_PER_KM2:,}/平方公里，请核对",
-                           f"{v[i]:,.0f} {en_word} on {area[i]:.3f} km² is {dens[i]:,.0f} per km², above the plausible limit of "
-                           f"{MAX_DENSITY_PER_KM2:,} per km²; check the value", "warning")
+                report.add(rows[i], col, *pair("reader.density_above_limit", v=v[i], area=area[i], dens=dens[i], max_density_per_km2=MAX_DENSITY_PER_KM2, word=ByLang(zh_word, en_word)), "warning")

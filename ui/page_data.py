@@ -104,7 +104,7 @@ def show_report(gdf, report, lang: str) -> None:
             st.caption("• " + note)
         st.markdown(f"##### {t('problems', lang)}")
         if not report.problems:
-            st.success(t("no_problems", lang))
+            st.success(t("common.no_problems", lang))
         else:
             n_err = len(report.errors)
             n_other = len(report.problems) - n_err

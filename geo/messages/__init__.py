@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from geo.messages import common, party, reader, report, scenario, siting, ui
 
@@ -35,7 +35,7 @@ def _build() -> Mapping[str, tuple[str, str]]:
 CATALOGUE: Mapping[str, tuple[str, str]] = _build()
 
 
-def text(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
+def text(key: str, lang: str = DEFAULT_LANG, /, **fmt: Any) -> str:
     """The catalogue string ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``.
 
     Parameters
@@ -45,8 +45,9 @@ def text(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     lang : str
         ``"en"`` for English; any other value gives Chinese (the default language).
     **fmt
-        Values for the string's ``{placeholders}`` (``str.format`` syntax). Without them the
-        string is returned as stored (braces untouched).
+        Values for the string's ``{placeholders}`` (``str.format`` syntax); a :class:`Message` or
+        :class:`ByLang` value is rendered in ``lang`` first. Without values the string is returned
+        as stored (braces untouched).
 
     Returns
     -------
@@ -60,10 +61,12 @@ def text(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     """
     zh, en = CATALOGUE[key]
     s = en if lang == "en" else zh
-    return s.format(**fmt) if fmt else s
+    if not fmt:
+        return s
+    return s.format(**{k: v.text(lang) if isinstance(v, (Message, ByLang)) else v for k, v in fmt.items()})
 
 
-def pair(key: str, **fmt: Any) -> tuple[str, str]:
+def pair(key: str, /, **fmt: Any) -> tuple[str, str]:
     """The Chinese and the English string of ``key``, for errors and reports that carry both.
 
     Parameters
@@ -79,6 +82,54 @@ def pair(key: str, **fmt: Any) -> tuple[str, str]:
         ``(zh, en)``, both formatted.
     """
     return text(key, "zh", **fmt), text(key, "en", **fmt)
+
+
+@dataclass(frozen=True)
+class ByLang:
+    """A placeholder value that differs by language (a name, a list joined with 、 or ", ").
+
+    Attributes
+    ----------
+    zh : Any
+        The value in Chinese text.
+    en : Any
+        The value in English text.
+    """
+
+    zh: Any
+    en: Any
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The value for ``lang``.
+
+        Parameters
+        ----------
+        lang : str
+            ``"en"`` for English, otherwise Chinese.
+
+        Returns
+        -------
+        str
+            The value as text.
+        """
+        return str(self.en if lang == "en" else self.zh)
+
+
+def listing(items: Iterable[Any]) -> ByLang:
+    """A list as one placeholder value: joined with 、 in Chinese and ", " in English.
+
+    Parameters
+    ----------
+    items : iterable
+        The items (turned into text with ``str``).
+
+    Returns
+    -------
+    ByLang
+        The joined list in each language.
+    """
+    items = [str(i) for i in items]
+    return ByLang("、".join(items), ", ".join(items))
 
 
 @dataclass(frozen=True)
@@ -114,5 +165,4 @@ class Message:
         str
             The formatted message.
         """
-        vals = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.values.items()}
-        return text(self.key, lang, **vals)
+        return text(self.key, lang, **self.values)

@@ -18,6 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "name": ("名称", "Name"),
     "nearest_center": ("最近服务中心", "Nearest center"),
     "no": ("否", "no"),
+    "no_problems": ("未发现问题。", "No problems found."),
     "not_in_reach_m": ("无驿站可达（米）", "Not in reach (m)"),
     "osm_attribution": ("© OpenStreetMap contributors", "© OpenStreetMap contributors"),
     "overstatement": ("直线圆圈高估覆盖", "Straight-line circles overstate coverage"),

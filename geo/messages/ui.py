@@ -204,7 +204,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "n_warnings": ("{n} 个提示或自动修复：可以使用，但请核对。", "{n} warning(s) or repair(s): usable, but please check."),
     "detected_crs": ("识别的坐标系", "Detected coordinate system"),
     "problems": ("发现的问题", "Problems found"),
-    "no_problems": ("未发现问题。", "No problems found."),
     "use_layer": ("使用此图层", "Use this layer"),
     "layer_in_use": ("已使用上传的{kind}图层（{n} 个要素）。", "Using the uploaded {kind} layer ({n} features)."),
     "layer_blocked": ("存在必须修正的问题，此图层不能使用。", "This layer has problems that must be fixed first; it cannot be used."),

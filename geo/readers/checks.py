@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo.messages import ByLang, pair
 from geo.validation import MAX_ROW_MESSAGES, LayerReport
 from geo.readers._base import FAR_FROM_STREET_M
 
@@ -59,11 +60,7 @@ def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, street
             n, m = int(outside_extent.sum()), len(idx)
             kind_zh = "要素" if report.row_kind == "feature" else "行"
             report.add(None, "geometry",
-                       f"{n} / {m} 个位置在路网文件范围之外（经度 {minx:.4f}–{maxx:.4f}，纬度 {miny:.4f}–{maxy:.4f}），"
-                       f"如第 {rows[idx[j]]} {kind_zh}（{px[j]:.4f}, {py[j]:.4f}）。这些点无法沿路网步行到达：请确认图层与路网属于同一城市（--osm），或坐标系是否选对",
-                       f"{n} of {m} positions lie outside the street file's extent (lon {minx:.4f}–{maxx:.4f}, lat {miny:.4f}–{maxy:.4f}), "
-                       f"e.g. {report.row_kind} {rows[idx[j]]} ({px[j]:.4f}, {py[j]:.4f}). They cannot be reached along the streets: "
-                       f"check that the layer and the street file (--osm) are the same city, and the coordinate system", "warning")
+                       *pair("reader.outside_street_extent", n=n, m=m, minx=minx, maxx=maxx, miny=miny, maxy=maxy, rows=rows[idx[j]], px=px[j], py=py[j], row_kind=ByLang(kind_zh, report.row_kind)), "warning")
     if is_point and streets is not None:
         from geo.detect import street_distances
 
@@ -73,23 +70,20 @@ def _location_checks(geoms: np.ndarray, ok: np.ndarray, rows: np.ndarray, street
             j = far[0]
             zh_d, en_d = _km_text(d[j])
             listed = ", ".join(str(rows[idx[k]]) for k in far[:10])
-            report.add(None, "geometry", f"{len(far)} 个点距最近道路超过 {FAR_FROM_STREET_M:.0f} 米（如第 {listed} 行；第 {rows[idx[j]]} 行相距 {zh_d}），可能落在水面上或研究区外，请核对坐标",
-                       f"{len(far)} points are more than {FAR_FROM_STREET_M:.0f} m from any street (e.g. rows {listed}; row {rows[idx[j]]} is {en_d} away): in water or outside the study area? Check the coordinates", "warning")
+            report.add(None, "geometry", *pair("reader.points_far_from_streets", n_far=len(far), far_from_street_m=FAR_FROM_STREET_M, listed=listed, rows=rows[idx[j]], distance=ByLang(zh_d, en_d)), "warning")
             far = far[:0]
         for j in far:
             zh_d, en_d = _km_text(d[j])
-            report.add(rows[idx[j]], "geometry", f"此点距最近道路 {zh_d}（超过 {FAR_FROM_STREET_M:.0f} 米），可能落在水面上或研究区外，请核对坐标",
-                       f"this point is {en_d} from the nearest street (more than {FAR_FROM_STREET_M:.0f} m): in water or outside the study area? Check the coordinates", "warning")
+            report.add(rows[idx[j]], "geometry", *pair("reader.point_far_from_street", far_from_street_m=FAR_FROM_STREET_M, distance=ByLang(zh_d, en_d)), "warning")
     area = _study_area_geom(study_area)
     if area is not None:
         inside = shapely.intersects(area, np.where(valid, geoms, shapely.Point()))
         out_rows = np.flatnonzero(valid & ~inside)
         if len(out_rows) > MAX_ROW_MESSAGES:
-            report.add(None, "geometry", f"{len(out_rows)} 个位置在研究区范围之外（如第 {rows[out_rows[0]]} 行）",
-                       f"{len(out_rows)} positions are outside the study area (e.g. row {rows[out_rows[0]]})", "warning")
+            report.add(None, "geometry", *pair("reader.positions_outside_study_area", n_out_rows=len(out_rows), rows=rows[out_rows[0]]), "warning")
         else:
             for i in out_rows:
-                report.add(rows[i], "geometry", "位置在研究区范围之外", "the position is outside the study area", "warning")
+                report.add(rows[i], "geometry", *pair("reader.position_outside_study_area"), "warning")
 
 
 # ----------------------------------------------------------------------------- public API

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.messages import pair
 from geo.schemas import LayerSchema, header_lookup, match_header
 from geo.validation import LayerReport
 
@@ -17,8 +18,7 @@ def _map_columns(df: pd.DataFrame, schema: LayerSchema, report: LayerReport) -> 
         if canon is None:
             continue
         if canon in taken:
-            report.add(None, canon, f"列“{col}”与列“{taken[canon]}”含义相同，已使用“{taken[canon]}”",
-                       f"column '{col}' means the same as '{taken[canon]}'; used '{taken[canon]}'", "warning")
+            report.add(None, canon, *pair("reader.column_means_same_used", col=col, taken=taken[canon]), "warning")
             continue
         taken[canon] = str(col)
         rename[col] = canon

@@ -9,8 +9,8 @@ import shapely
 from pyproj import CRS
 
 from geo.coords import in_china, to_wgs84
-from geo import messages
 from geo.layer_errors import CoordinateUnitsError, MixedCRSError
+from geo.messages import ByLang, Message, listing, pair
 from geo.schemas import LayerSchema
 from geo.tables import parse_coordinates
 from geo.validation import LayerReport
@@ -26,10 +26,6 @@ _DATUM_WORDS = {
 }
 
 
-def _datum_name(datum: str, lang: str) -> str:
-    return messages.text(f"reader.datum_{datum}", lang)
-
-
 def _geoms_from_table(df: pd.DataFrame, rows: np.ndarray, schema: LayerSchema, report: LayerReport, name: str) -> np.ndarray:
     n = len(df)
     if "wkt" in df.columns:
@@ -38,8 +34,7 @@ def _geoms_from_table(df: pd.DataFrame, rows: np.ndarray, schema: LayerSchema, r
         geoms = shapely.from_wkt(wkt, on_invalid="ignore")
         bad = (text != "").to_numpy() & shapely.is_missing(geoms)
         for i in np.flatnonzero(bad):
-            report.add(rows[i], "wkt", "WKT 几何文本无法解析（例：POLYGON ((120.16 30.25, ...)))",
-                       "the WKT geometry text cannot be parsed (e.g. POLYGON ((120.16 30.25, ...)))")
+            report.add(rows[i], "wkt", *pair("reader.wkt_geometry_text_cannot_parsed"))
         return geoms
     if "lon" in df.columns and "lat" in df.columns:
         lon, rep_lon, bad_lon = parse_coordinates(df["lon"])
@@ -52,12 +47,13 @@ def _geoms_from_table(df: pd.DataFrame, rows: np.ndarray, schema: LayerSchema, r
     else:
         return np.full(n, None, dtype=object)
     for i in np.flatnonzero((rep_lon | rep_lat) & ~(bad_lon | bad_lat)):
-        report.add(rows[i], "lon/lat", f"坐标文本（{df.iloc[i].get('lon', df.iloc[i].get('lonlat'))}, {df.iloc[i].get('lat', '')}）已按十进制度读取：{lon[i]:.6f}, {lat[i]:.6f}",
-                   f"coordinates written as text read as decimal degrees: {lon[i]:.6f}, {lat[i]:.6f}", "repaired")
+        raw_lon, raw_lat = df.iloc[i].get("lon", df.iloc[i].get("lonlat")), df.iloc[i].get("lat", "")
+        report.add(rows[i], "lon/lat", *pair("reader.coordinates_text_read", raw_lon=raw_lon, raw_lat=raw_lat, lon=lon[i], lat=lat[i]),
+                   "repaired")
     for i in np.flatnonzero(bad_lon | bad_lat):
         fld = "lon" if bad_lon[i] else "lat"
         raw = df.iloc[i].get(fld, df.iloc[i].get("lonlat"))
-        report.add(rows[i], fld, f"“{raw}”不是有效的坐标，应为十进制度数（如 120.1636）", f"'{raw}' is not a valid coordinate; expected decimal degrees (e.g. 120.1636)")
+        report.add(rows[i], fld, *pair("reader.not_valid_coordinate_expected_decimal", raw=raw))
     lon[bad_lon | bad_lat] = np.nan
     lat[bad_lon | bad_lat] = np.nan
     ok = np.isfinite(lon) & np.isfinite(lat)
@@ -78,8 +74,7 @@ def _datum_from_column(df: pd.DataFrame, name: str) -> tuple[str | None, CRS | N
     keys = {_DATUM_WORDS.get(v, v) for v in distinct}
     if len(keys) > 1:
         raise MixedCRSError(
-            f"{name}：“坐标系”列中混有多种坐标系（{'、'.join(distinct)}）。一个文件只能用一种坐标系，请按坐标系拆分成多个文件分别导入。",
-            f"{name}: the coordinate-system column mixes several systems ({', '.join(distinct)}). Use one system per file; split the file and import each part.",
+            *pair("reader.mixed_datums", name=name, systems=listing(distinct)),
         )
     key = keys.pop()
     if key in ("wgs84", "gcj02", "bd09"):
@@ -88,8 +83,7 @@ def _datum_from_column(df: pd.DataFrame, name: str) -> tuple[str | None, CRS | N
         return None, CRS.from_user_input(key.upper())
     except Exception as err:
         raise CoordinateUnitsError(
-            f"{name}：无法识别“坐标系”列的值“{key}”。可填 WGS84、GCJ02、BD09 或 EPSG 代码（如 EPSG:4549）。",
-            f"{name}: the coordinate-system value '{key}' is not understood. Use WGS84, GCJ02, BD09 or an EPSG code (e.g. EPSG:4549).",
+            *pair("reader.coordinate_system_value_not_understood", name=name, key=key),
         ) from err
 
 
@@ -101,8 +95,7 @@ def _parse_crs(text: str, name: str) -> CRS:
         return CRS.from_user_input(text)
     except PyprojCRSError as err:
         raise CoordinateUnitsError(
-            f"{name}：无法识别坐标系“{text}”。请填写 EPSG 代码，如 EPSG:4326（WGS-84 经纬度）、EPSG:4549（CGCS2000 3 度带 120°E）、EPSG:32651（UTM 51N）。",
-            f"{name}: the coordinate system '{text}' is not understood. Give an EPSG code such as EPSG:4326 (WGS-84 lon/lat), EPSG:4549 (CGCS2000 3-degree zone 120°E) or EPSG:32651 (UTM 51N).",
+            *pair("reader.coordinate_system_not_understood_give", name=name, text=text),
         ) from err
 
 
@@ -146,27 +139,24 @@ def _place(raw: _Raw, geoms: np.ndarray, ok: np.ndarray, crs: CRS | None, crs_de
             src_zh = "文件声明为经纬度，但" if crs_declared else ""
             src_en = "the file declares lon/lat but " if crs_declared else ""
             raise _refuse(CoordinateUnitsError,
-                          f"{name}：{src_zh}坐标值（如 {x[i]:.1f}, {y[i]:.1f}）不是经纬度度数，{hzh}。请用 --crs 指定坐标系（如 --crs EPSG:4549），或导出为经纬度（WGS-84）。",
-                          f"{name}: {src_en}coordinate values (e.g. {x[i]:.1f}, {y[i]:.1f}) are not degrees; {hen}. Give the CRS with --crs (e.g. --crs EPSG:4549) or export lon/lat (WGS-84).",
+                          *pair("reader.values_not_degrees", name=name, x=x[i], y=y[i], source=ByLang(src_zh, src_en), hint=ByLang(hzh, hen)),
                           report)
         for i in np.flatnonzero(metres):
-            report.add(rows[i], "geometry", f"坐标（{x[i]:.1f}, {y[i]:.1f}）超出经纬度范围，该行未使用",
-                       f"coordinates ({x[i]:.1f}, {y[i]:.1f}) are outside the range of degrees; row not used")
+            report.add(rows[i], "geometry", *pair("reader.coordinates_outside_range_degrees_row", x=x[i], y=y[i]))
         ok = ok & ~metres
         if crs is None:
             crs = CRS.from_epsg(4326)
             if raw.geoms is not None:
-                report.note("文件未声明坐标系，坐标值为度数，按 WGS-84 经纬度读取", "the file declares no CRS; values are degrees, read as WGS-84 lon/lat")
+                report.note(*pair("reader.file_declares_no_crs_values"))
     else:
         if valid.any() and degree_like[valid].all():
-            report.add(None, None, f"文件声明的坐标系为投影坐标（{crs.name}），但坐标值是经纬度度数；已按 WGS-84 经纬度读取，请检查 .prj 文件",
-                       f"the file declares a projected CRS ({crs.name}) but the values are degrees; read as WGS-84 lon/lat, check the .prj file", "repaired")
+            report.add(None, None, *pair("reader.file_declares_projected_crs_but", name=crs.name), "repaired")
             crs = CRS.from_epsg(4326)
     report.source_crs = crs.to_string() if crs.to_epsg() is None else f"EPSG:{crs.to_epsg()}"
     if not crs.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         gs = gpd.GeoSeries(np.where(ok, geoms, None), crs=crs).to_crs(4326)
         geoms = np.where(ok, np.asarray(gs.values, dtype=object), geoms)
-        report.note(f"坐标已从 {crs.name} 转换为 WGS-84 经纬度", f"coordinates reprojected from {crs.name} to WGS-84 lon/lat")
+        report.note(*pair("reader.coordinates_reprojected_from_wgs_lon", name=crs.name))
     valid = ok & ~shapely.is_missing(geoms)
     x, y = _rep_xy(np.where(valid, geoms, None))
     swapped = valid & ~in_china(x, y) & in_china(y, x)
@@ -174,20 +164,16 @@ def _place(raw: _Raw, geoms: np.ndarray, ok: np.ndarray, crs: CRS | None, crs_de
         geoms = geoms.copy()
         geoms[swapped] = _swap_xy(geoms[swapped])
         if swapped.sum() == valid.sum():
-            report.add(None, "lon/lat", "经度和纬度填反了（纬度列中是经度），已全部对调", "longitude and latitude are swapped (the latitude column holds longitudes); swapped back for all rows", "repaired")
+            report.add(None, "lon/lat", *pair("reader.longitude_latitude_swapped_latitude_column"), "repaired")
         else:
             for i in np.flatnonzero(swapped):
-                report.add(rows[i], "lon/lat", f"经纬度填反了（{x[i]:.5f}, {y[i]:.5f}），已对调", f"longitude/latitude swapped ({x[i]:.5f}, {y[i]:.5f}); swapped back", "repaired")
+                report.add(rows[i], "lon/lat", *pair("reader.longitude_latitude_swapped_swapped_back", x=x[i], y=y[i]), "repaired")
         x, y = _rep_xy(np.where(valid, geoms, None))
     outside = valid & ~in_china(x, y)
     if chinese_datum in ("gcj02", "bd09") and outside.any():
         i0 = int(np.flatnonzero(outside)[0])
         report.add(None, "geometry",
-                   f"选择了 {_datum_name(chinese_datum, 'zh')}，但 {int(outside.sum())} 个位置在中国境外（如第 {rows[i0]} 行：{x[i0]:.4f}, {y[i0]:.4f}）；"
-                   f"GCJ-02/BD-09 只用于中国境内的地图坐标，请检查坐标或坐标系选择",
-                   f"{_datum_name(chinese_datum, 'en')} was chosen but {int(outside.sum())} position(s) are outside China "
-                   f"(e.g. row {rows[i0]}: {x[i0]:.4f}, {y[i0]:.4f}); GCJ-02/BD-09 apply only to map coordinates inside China. "
-                   f"Check the coordinates or the coordinate-system choice", "warning")
+                   *pair("reader.datum_outside_china", n_outside=int(outside.sum()), rows=rows[i0], x=x[i0], y=y[i0], datum=Message(f"reader.datum_{chinese_datum}")), "warning")
     for i in np.flatnonzero(outside):
         if abs(x[i]) < 1e-9 and abs(y[i]) < 1e-9:
             zh, en = "坐标为 (0, 0)，即没有位置，请补充坐标", "coordinates are (0, 0), i.e. missing; add the position"
@@ -233,13 +219,12 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
     datum = coords
     if coords == "auto" and file_datum is not None:
         datum = file_datum
-        report.note(f"文件“坐标系”列注明为 {_datum_name(datum, 'zh')}", f"the file's coordinate-system column says {_datum_name(datum, 'en')}")
+        report.note(*pair("reader.datum_column_says", datum=Message(f"reader.datum_{datum}")))
     elif coords == "auto":
         if st is None:
             datum = "wgs84"
             report.detected_datum = "wgs84 (not checked)"
-            report.note("研究区没有可用的道路网，未检测坐标基准，按 WGS-84 读取；如坐标来自高德/百度地图，请用 --coords gcj02 或 bd09 指定",
-                        "no street network for this area, the datum was not checked; read as WGS-84. If the points come from Amap/Baidu, use --coords gcj02 or bd09")
+            report.note(*pair("reader.no_street_network_area_datum"))
             return geoms, None
         ev = detect_datum(xy[:, 0], xy[:, 1], st, groups=grp)
         report.datum_evidence = ev
@@ -248,17 +233,15 @@ def _datum(geoms: np.ndarray, ok: np.ndarray, coords: str, file_datum: str | Non
         report.note(ev.message_zh + src_zh, ev.message_en + src_en)
         datum = ev.best if ev.clear else "wgs84"
         if not ev.clear and ev.n_points >= 3:
-            report.add(None, None, "无法确定坐标基准，已按 WGS-84 读取；如点位来自高德或百度地图，请用 --coords 指定",
-                       "the datum is unclear; read as WGS-84. If the points come from Amap or Baidu, say so with --coords", "warning")
+            report.add(None, None, *pair("reader.datum_unclear_read_wgs_if"), "warning")
     else:
         if file_datum is not None and file_datum != coords:
-            report.add(None, None, f"文件“坐标系”列为 {_datum_name(file_datum, 'zh')}，但按要求使用 {_datum_name(coords, 'zh')}",
-                       f"the file's coordinate-system column says {_datum_name(file_datum, 'en')} but {_datum_name(coords, 'en')} was requested and used", "warning")
+            report.add(None, None, *pair("reader.datum_column_overridden", file_datum=Message(f"reader.datum_{file_datum}"), datum=Message(f"reader.datum_{coords}")), "warning")
     report.detected_datum = datum
     if datum != "wgs84":
         geoms = geoms.copy()
         geoms[valid] = shapely.transform(geoms[valid], lambda c: np.column_stack(to_wgs84(c[:, 0], c[:, 1], datum)))
-        report.note(f"坐标已从 {_datum_name(datum, 'zh')} 转换为 WGS-84", f"coordinates converted from {_datum_name(datum, 'en')} to WGS-84")
+        report.note(*pair("reader.coordinates_converted_from_wgs", datum=Message(f"reader.datum_{datum}")))
     elif coords == "wgs84":
-        report.note("按要求以 WGS-84 读取，未做基准转换", "read as WGS-84 as requested; no datum conversion")
+        report.note(*pair("reader.read_wgs_requested_no_datum"))
     return geoms, st

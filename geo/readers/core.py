@@ -14,8 +14,8 @@ import shapely
 from pyproj import CRS
 
 from geo.layer_errors import EmptyLayerError, FileTooLargeError, GeometryTypeError, LayerRefusedError, MissingColumnsError, NoUsableRowsError, UnsupportedFormatError
+from geo.messages import ByLang, listing, pair
 from geo.safe_io import DEFAULT_MAX_MEMBERS
-from geo.messages import pair
 from geo.schemas import LAYER_SCHEMAS, LayerSchema
 from geo.validation import LayerReport, check_duplicates, check_geometries, check_magnitudes, parse_fields
 from geo.readers._base import COORD_CHOICES, DEFAULT_MAX_BYTES, DEFAULT_MAX_UNPACKED, LayerReadResult, _ARCHIVE_EXT, _Raw, _TABLE_EXT, _VECTOR_EXT, _refuse
@@ -98,25 +98,22 @@ def read_layer(
         not fit it).
     """
     if layer_type not in LAYER_SCHEMAS:
-        raise LayerRefusedError(f"未知的图层类型“{layer_type}”，可选：{'、'.join(LAYER_SCHEMAS)}",
-                                f"unknown layer type '{layer_type}'; choose one of: {', '.join(LAYER_SCHEMAS)}")
+        raise LayerRefusedError(*pair("reader.unknown_layer_type", layer_type=layer_type, choices=listing(LAYER_SCHEMAS)))
     if coords not in COORD_CHOICES:
-        raise LayerRefusedError(f"--coords 只能是 {'、'.join(COORD_CHOICES)}", f"--coords must be one of {', '.join(COORD_CHOICES)}")
+        raise LayerRefusedError(*pair("reader.coords_choices", choices=listing(COORD_CHOICES)))
     schema = LAYER_SCHEMAS[layer_type]
     p = Path(path)
     name = p.name
     if not p.exists():
-        raise LayerRefusedError(f"找不到文件：{p}。请检查路径和文件名。", f"file not found: {p}. Check the path and file name.")
+        raise LayerRefusedError(*pair("reader.file_not_found_check_path", path=p))
     if not p.is_file():
-        raise LayerRefusedError(f"{p} 是文件夹，不是图层文件。shapefile 请选择 .shp 文件或打包为 zip。",
-                                f"{p} is a folder, not a layer file. For a shapefile pick the .shp or zip it.")
+        raise LayerRefusedError(*pair("reader.folder_not_layer_file_shapefile", path=p))
     size = p.stat().st_size
     if size == 0:
-        raise EmptyLayerError(f"{name}：文件是空的（0 字节）。", f"{name}: the file is empty (0 bytes).")
+        raise EmptyLayerError(*pair("reader.file_empty_bytes", name=name))
     if size > max_bytes:
         raise FileTooLargeError(
-            f"{name}：文件大小 {size / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:,.6g} MB。请只导出研究区内的要素，或删除不需要的列。",
-            f"{name}: the file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:,.6g} MB limit. Export only the study area, or drop unneeded columns.",
+            *pair("reader.file_above_limit", name=name, size_mb=size / 1e6, limit_mb=max_bytes / 1e6),
         )
     ext = p.suffix.lower()
     report = LayerReport(file=name, layer_type=layer_type)
@@ -131,8 +128,7 @@ def read_layer(
             raw = _read_archive(p, _ARCHIVE_EXT[ext], layer, report, Path(tmp), max_zip_members, max_unpacked_bytes)
         else:
             raise UnsupportedFormatError(
-                f"{name}：不支持的文件类型“{ext or '无扩展名'}”。支持：CSV、XLSX、GeoJSON、GeoPackage、zip 打包的 shapefile、KML/KMZ。",
-                f"{name}: unsupported file type '{ext or 'no extension'}'. Supported: CSV, XLSX, GeoJSON, GeoPackage, zipped shapefile, KML/KMZ.",
+                *pair("reader.unsupported_file_type", name=name, ext=ByLang(ext or '无扩展名', ext or 'no extension')),
             )
     return _understand(raw, schema, report, name, coords=coords, streets=streets, study_area=study_area, crs=crs)
 
@@ -143,8 +139,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
     report.row_kind = raw.row_kind
     report.rows_read = len(raw.df) if raw.geoms is None else len(raw.geoms)
     if report.rows_read == 0:
-        raise _refuse(EmptyLayerError, f"{name}：文件中没有任何数据行/要素。请确认导出时选择了要素，或按模板 data/templates/{schema.layer_type}.csv 填写。",
-                      f"{name}: the file holds no data rows or features. Check the export, or fill in the template data/templates/{schema.layer_type}.csv.", report)
+        raise _refuse(EmptyLayerError, *pair("reader.file_holds_no_data_rows", name=name, layer_type=schema.layer_type), report)
     df = _map_columns(raw.df, schema, report)
     rows = raw.rows
     if raw.geoms is None:
@@ -160,8 +155,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
         if missing_zh:
             found = "、".join(map(str, raw.df.columns))
             raise _refuse(MissingColumnsError,
-                          f"{name}：缺少必需的列：{'、'.join(missing_zh)}。文件中的列：{found}。请按模板 data/templates/{schema.layer_type}.csv 的表头填写。",
-                          f"{name}: required columns are missing: {', '.join(missing_en)}. Columns found: {', '.join(map(str, raw.df.columns))}. Use the headers of the template data/templates/{schema.layer_type}.csv.",
+                          *pair("reader.missing_columns", name=name, layer_type=schema.layer_type, missing=ByLang('、'.join(missing_zh), ', '.join(missing_en)), found=ByLang(found, ', '.join(map(str, raw.df.columns)))),
                           report)
         n_before = len(report.errors)
         geoms = _geoms_from_table(df, rows, schema, report, name)
@@ -171,13 +165,12 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
         crs_declared = declared is not None
         if declared is None:
             declared = CRS.from_epsg(4326)
-            report.note("表格坐标默认按 WGS-84 经纬度读取", "table coordinates are taken as WGS-84 lon/lat unless told otherwise")
+            report.note(*pair("reader.table_coordinates_taken_wgs_lon"))
     else:
         missing = [f for f in schema.required if f.name not in df.columns]
         if missing:
             raise _refuse(MissingColumnsError,
-                          f"{name}：缺少必需的属性字段：{'、'.join(f.header_zh for f in missing)}。文件中的字段：{'、'.join(map(str, raw.df.columns)) or '（无）'}。",
-                          f"{name}: required attribute fields are missing: {', '.join(f.name for f in missing)}. Fields found: {', '.join(map(str, raw.df.columns)) or '(none)'}.",
+                          *pair("reader.missing_fields", name=name, missing=ByLang('、'.join((f.header_zh for f in missing)), ', '.join((f.name for f in missing))), found=ByLang('、'.join(map(str, raw.df.columns)) or '（无）', ', '.join(map(str, raw.df.columns)) or '(none)')),
                           report)
         geoms = raw.geoms
         reported = None
@@ -190,8 +183,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
         kinds = "或".join({"point": "点", "polygon": "面"}[g] for g in schema.geometry)
         found = ", ".join(sorted(set(gpd.GeoSeries(np.asarray(geoms, dtype=object)[wrong]).geom_type)))
         raise _refuse(GeometryTypeError,
-                      f"{name}：几何类型不对：{schema.zh}图层需要{kinds}要素，文件中是 {found}。请导出正确的图层。",
-                      f"{name}: wrong geometry type: a {schema.en} layer needs {' or '.join(schema.geometry)} features, the file has {found}. Export the right layer.",
+                      *pair("reader.wrong_geometry_type", name=name, found=found, layer_type_name=ByLang(schema.zh, schema.en), expected=ByLang(kinds, ' or '.join(schema.geometry))),
                       report)
     geoms, ok = _place(raw, geoms, ok, declared, crs_declared, report, name,
                        chinese_datum=coords if coords in ("gcj02", "bd09") else file_datum)
@@ -213,7 +205,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
         prefix = schema.layer_type[:1].upper()
         out["id"] = [f"{prefix}{k + 1:03d}" for k in range(len(out))]
         if len(out):
-            report.note(f"文件没有编号列，已自动编号 {out['id'].iloc[0]} 起", f"no id column: ids {out['id'].iloc[0]}… assigned")
+            report.note(*pair("reader.no_id_column_ids_assigned", first_id=out['id'].iloc[0]))
     else:
         blank = out["id"].isna()
         out.loc[blank, "id"] = [f"row{r}" for r in kept_rows[blank.to_numpy()]]
@@ -223,8 +215,7 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
     gdf = gpd.GeoDataFrame(out[ordered], geometry=gpd.GeoSeries(geoms[keep], crs="EPSG:4326").values, crs="EPSG:4326")
     report.rows_used = len(gdf)
     if report.rows_used == 0:
-        raise _refuse(NoUsableRowsError, f"{name}：读取了 {report.rows_read} 行，但没有一行可用。问题如下：",
-                      f"{name}: {report.rows_read} rows were read but none is usable. Problems:", report)
+        raise _refuse(NoUsableRowsError, *pair("reader.rows_were_read_but_none", name=name, rows_read=report.rows_read), report)
     return LayerReadResult(gdf, report)
 
 
@@ -264,8 +255,7 @@ def read_layer_bytes(data: bytes, filename: str, layer_type: str, **kw) -> Layer
     safe = _SAFE_NAME.sub("_", Path(str(filename).replace("\\", "/")).name).lstrip(".") or "upload"
     if len(data) > max_bytes:
         raise FileTooLargeError(
-            f"{safe}：文件大小 {len(data) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:,.6g} MB。",
-            f"{safe}: the file is {len(data) / 1e6:.1f} MB, above the {max_bytes / 1e6:,.6g} MB limit.",
+            *pair("reader.upload_above_limit", name=safe, size_mb=len(data) / 1e6, limit_mb=max_bytes / 1e6),
         )
     with tempfile.TemporaryDirectory(prefix="sc_upload_") as tmp:
         target = Path(tmp) / safe

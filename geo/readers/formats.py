@@ -11,6 +11,7 @@ import pandas as pd
 from pyproj import CRS
 
 from geo.layer_errors import LayerChoiceError, LayerRefusedError, UnsupportedFormatError
+from geo.messages import ByLang, listing, pair
 from geo.safe_io import safe_extract_zip
 from geo.tables import Table, read_csv_table, read_xlsx_table
 from geo.validation import LayerReport
@@ -29,8 +30,7 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
         if "kml_folder" in df.columns and df["kml_folder"].nunique() > 1 and layer is not None:
             keep = (df["kml_folder"] == layer).to_numpy()
             if not keep.any():
-                raise LayerChoiceError(f"{name}：没有名为“{layer}”的文件夹。现有：{'、'.join(df['kml_folder'].dropna().unique())}。",
-                                       f"{name}: no folder named '{layer}'. Folders: {', '.join(df['kml_folder'].dropna().unique())}.")
+                raise LayerChoiceError(*pair("reader.no_such_folder", name=name, layer=layer, folders=listing(df['kml_folder'].dropna().unique())))
             df, geoms = df[keep].reset_index(drop=True), geoms[keep]
             report.layer_name = layer
         return _Raw(df, geoms, CRS.from_epsg(4326), np.arange(1, len(df) + 1), "feature", None, report.layer_name)
@@ -39,19 +39,16 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
     try:
         layers = pyogrio.list_layers(path)
     except Exception as err:  # any GDAL failure to open is "cannot be read"
-        raise _refuse(UnsupportedFormatError, f"{name}：文件无法读取，可能已损坏或不是 {kind.upper()} 格式（{err}）。",
-                      f"{name}: cannot be read; it may be damaged or not {kind.upper()} ({err}).") from err
+        raise _refuse(UnsupportedFormatError, *pair("reader.cannot_read_file", name=name, format=kind.upper(), err=err)) from err
     layer_names = [str(n) for n in layers[:, 0]] if len(layers) else []
     chosen: list[str | None]
     if layer is not None:
         if layer not in layer_names:
-            raise LayerChoiceError(f"{name}：没有名为“{layer}”的图层。现有图层：{'、'.join(layer_names)}。",
-                                   f"{name}: no layer named '{layer}'. Layers: {', '.join(layer_names)}.")
+            raise LayerChoiceError(*pair("reader.no_such_layer", name=name, layer=layer, layers=listing(layer_names)))
         chosen = [layer]
     elif len(layer_names) > 1:
         raise LayerChoiceError(
-            f"{name}：文件中有 {len(layer_names)} 个图层（{'、'.join(layer_names)}），请用 --layer 指定要读取的一个。",
-            f"{name}: the file holds {len(layer_names)} layers ({', '.join(layer_names)}); choose one with --layer.",
+            *pair("reader.several_layers", name=name, n=len(layer_names), layers=listing(layer_names)),
         )
     else:
         chosen = [layer_names[0] if layer_names else None]
@@ -62,11 +59,10 @@ def _read_vector(path: Path, kind: str, layer: str | None, report: LayerReport) 
                 warnings.simplefilter("always")
                 df = pyogrio.read_dataframe(path, layer=lyr, encoding=encoding, on_invalid="ignore", force_2d=True)
             for msg in sorted({str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}):
-                report.add(None, "geometry", f"读取时 GDAL 提示：{msg}", f"GDAL said while reading: {msg}", "warning")
+                report.add(None, "geometry", *pair("reader.gdal_said_while_reading", msg=msg), "warning")
             frames.append(df)
     except Exception as err:  # GDAL raises DataSourceError, DataLayerError, FieldError, GeometryError …
-        raise _refuse(UnsupportedFormatError, f"{name}：文件内容无法解析（{err}）。请在 GIS 软件中重新导出。",
-                      f"{name}: the content cannot be parsed ({err}). Export it again from your GIS.") from err
+        raise _refuse(UnsupportedFormatError, *pair("reader.content_cannot_parsed_export_again", name=name, err=err)) from err
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     crs = None
     geoms = None
@@ -86,12 +82,10 @@ def _shapefile_encoding(shp: Path, report: LayerReport) -> str | None:
     missing = [ext for ext in (".shx", ".dbf") if ext not in siblings]
     if missing:
         raise LayerRefusedError(
-            f"{shp.name}：shapefile 不完整，缺少 {'、'.join(missing)}。请把 .shp、.shx、.dbf、.prj、.cpg 一起打包为 zip。",
-            f"{shp.name}: the shapefile is incomplete, missing {', '.join(missing)}. Zip the .shp, .shx, .dbf, .prj and .cpg together.",
+            *pair("reader.shapefile_incomplete", name=shp.name, missing=listing(missing)),
         )
     if ".prj" not in siblings:
-        report.add(None, None, "shapefile 缺少 .prj（坐标系文件），将根据坐标数值判断坐标系",
-                   "the shapefile has no .prj (CRS file); the CRS is judged from the coordinate values", "warning")
+        report.add(None, None, *pair("reader.shapefile_has_no_prj_crs"), "warning")
     if ".cpg" in siblings:
         enc = siblings[".cpg"].read_text(errors="replace").strip() or None
         return _gdal_encoding(enc)
@@ -103,7 +97,7 @@ def _shapefile_encoding(shp: Path, report: LayerReport) -> str | None:
         body.decode("utf-8")
         return "UTF-8"
     except UnicodeDecodeError:
-        report.note("shapefile 没有 .cpg，属性按 GBK 编码读取", "no .cpg: shapefile attributes read as GBK")
+        report.note(*pair("reader.no_cpg_shapefile_attributes_read"))
         return "GB18030"
 
 
@@ -127,10 +121,7 @@ def _read_table(path: Path, kind: str, layer: str | None, report: LayerReport, m
     for r in sorted(formulas):
         cells = formulas[r]
         listed = ", ".join(f"{c} {f}" for c, f in cells[:3]) + (" …" if len(cells) > 3 else "")
-        report.add(r, None, f"单元格是公式但文件中没有保存计算结果（{listed.replace(', ', '、')}），读出来是空的。"
-                            f"请在 Excel/WPS 中打开并保存一次，或把公式列“选择性粘贴为数值”",
-                   f"formula cell(s) without a saved result ({listed}) read as empty. Open and save the workbook once in "
-                   f"Excel/WPS, or paste the formula columns as values")
+        report.add(r, None, *pair("reader.formula_cell_without_saved_result", listed=ByLang(listed.replace(', ', '、'), listed)))
     return _Raw(table.frame(), None, None, table.rows, "row", table.encoding, table.sheet, tuple(formulas))
 
 
@@ -146,8 +137,7 @@ def _read_archive(path: Path, kind: str, layer: str | None, report: LayerReport,
         listing_zh = "、".join(f.name for f in usable[:10]) or "（空）"
         listing_en = ", ".join(f.name for f in usable[:10]) or "(nothing)"
         raise UnsupportedFormatError(
-            f"{path.name}：压缩包中没有可读取的图层文件（.shp/.gpkg/.geojson/.kml/.csv/.xlsx）。包内文件：{listing_zh}。",
-            f"{path.name}: no layer file (.shp/.gpkg/.geojson/.kml/.csv/.xlsx) in the archive. It holds: {listing_en}.",
+            *pair("reader.archive_without_layer", name=path.name, listing=ByLang(listing_zh, listing_en)),
         )
     if len(cands) > 1:
         if layer is not None:
@@ -158,11 +148,10 @@ def _read_archive(path: Path, kind: str, layer: str | None, report: LayerReport,
         if len(cands) > 1 and kind != "kmz":
             names = [f.name for f in cands]
             raise LayerChoiceError(
-                f"{path.name}：压缩包中有多个图层（{'、'.join(names)}），请用 --layer 指定其中一个（文件名，不含扩展名）。",
-                f"{path.name}: the archive holds several layers ({', '.join(names)}); choose one with --layer (file name without extension).",
+                *pair("reader.archive_several_layers", name=path.name, layers=listing(names)),
             )
     inner = cands[0]
-    report.note(f"从压缩包读取 {inner.name}", f"read {inner.name} from the archive")
+    report.note(*pair("reader.read_from_archive", name=inner.name))
     ext = inner.suffix.lower()
     if ext in _TABLE_EXT:
         return _read_table(inner, _TABLE_EXT[ext], layer, report, max_unpacked)

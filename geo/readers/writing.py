@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.layer_errors import UnsupportedFormatError
+from geo.messages import pair
 
 
 def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, layer: str | None = None) -> Path:
@@ -59,6 +60,5 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | Path, layer: str | None = Non
 
             tmp.write_bytes(csv_bytes(table))  # text that would start a formula is escaped
         else:
-            raise UnsupportedFormatError(f"{target.name}：只能写出 .gpkg、.geojson 或 .csv。",
-                                         f"{target.name}: can only write .gpkg, .geojson or .csv.")
+            raise UnsupportedFormatError(*pair("reader.can_only_write_gpkg_geojson", name=target.name))
     return target
