@@ -8,6 +8,7 @@ layer in the network's metric CRS. Times are minutes at ``WalkParams.speed_kmh``
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
@@ -316,10 +317,37 @@ def run_coverage(
     require_on_network(c_snap, c, params.max_access_m, "centers")
     d_snap = snap_points(network, d, params.max_access_m)
     require_on_network(d_snap, d, params.max_access_m, "demand")
-    node_dist, node_src = nearest_source_distances(network, c_snap)
-    dist, src = point_distances(network, node_dist, node_src, d_snap, c_snap)
     max_reach = params.reach_m(max(params.all_thresholds))
     node_reach = per_source_reach(network, c_snap, max_reach)
+    ids = c["center_id"].to_numpy()
+    circles = straight_line_circles(c.geometry, ids, params, crs, params.all_thresholds)
+    # isochrones (mostly GEOS buffers, which release the GIL) are drawn on a second thread while
+    # this one does the demand side; the same polygons as drawn in line (issue 16)
+    pool = ThreadPoolExecutor(1)
+    drawn = pool.submit(_isochrones_and_share, network, c_snap, ids, params, node_reach, circles)
+    try:
+        result = _demand_side(network, centers, demand, params, grids, communities, compounds, is_demo,
+                              population_is_estimate, c, d, c_snap, d_snap, node_reach, circles)
+        isos, share_walked = drawn.result()
+    finally:
+        pool.shutdown(wait=True)
+    circles["walk_reach_share"] = share_walked
+    return replace(result, isochrones=isos)
+
+
+def _isochrones_and_share(network: WalkNetwork, c_snap: SnappedPoints, ids: np.ndarray, params: WalkParams,
+                          node_reach, circles: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Isochrone polygons of the centers and the share of each straight-line circle they cover."""
+    isos = isochrones(network, c_snap, ids, params, node_reach=node_reach)
+    return isos, walk_reach_share(circles, isos)
+
+
+def _demand_side(network, centers, demand, params, grids, communities, compounds, is_demo, population_is_estimate,
+                 c, d, c_snap, d_snap, node_reach, circles) -> CoverageResult:
+    """Walking times, areas and households of the demand rows, then the summary (no isochrones yet)."""
+    crs = network.crs
+    node_dist, node_src = nearest_source_distances(network, c_snap)
+    dist, src = point_distances(network, node_dist, node_src, d_snap, c_snap)
     reach = points_reach(network, c_snap, d_snap, params.reach_m(), node_reach=node_reach)
     n_within = np.bincount(reach.target, minlength=len(d)) if len(reach) else np.zeros(len(d), int)
 
@@ -334,17 +362,13 @@ def run_coverage(
     d = assign_areas(d, grids, communities)
     d = add_households(d, grids, communities)
 
-    isos = isochrones(network, c_snap, c["center_id"].to_numpy(), params, node_reach=node_reach)
-    circles = straight_line_circles(c.geometry, c["center_id"].to_numpy(), params, crs, params.all_thresholds)
-    circles["walk_reach_share"] = walk_reach_share(circles, isos)
-
     if is_demo is None:
         is_demo = demo_in_use(centers, grids, communities)
     if population_is_estimate is None:
         population_is_estimate = bool("is_estimate" in demand and demand["is_estimate"].astype(bool).any())
     result = CoverageResult(
         params=params, crs=crs, summary=None, demand=d, centers=c, grids=None,
-        communities=pd.DataFrame(), gaps=gpd.GeoDataFrame(), isochrones=isos, circles=circles,
+        communities=pd.DataFrame(), gaps=gpd.GeoDataFrame(), isochrones=gpd.GeoDataFrame(), circles=circles,
         node_time_min=node_dist / params.metres_per_minute, center_snaps=c_snap, demand_snaps=d_snap,
         community_polygons=to_crs_checked(communities, crs, "communities layer") if communities is not None else None,
         network=network,

@@ -133,7 +133,7 @@ def demand_spacing(d: gpd.GeoDataFrame, pts: np.ndarray | None = None) -> float:
     pts = _xy(d.geometry.values) if pts is None else pts
     if len(pts) < 2:
         return DEFAULT_CELL_M
-    dist, _ = cKDTree(pts).query(pts, k=2)
+    dist, _ = cKDTree(pts).query(pts, k=2, workers=GEOS_THREADS)  # same answer on two threads
     nn = dist[:, 1]
     nn = nn[nn > 0]
     return float(np.clip(np.median(nn), 10.0, 1000.0)) if len(nn) else DEFAULT_CELL_M

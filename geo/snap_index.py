@@ -15,6 +15,7 @@ cores; ``benchmarks/bench_issue16.py``): see the issue-16 table in the benchmark
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,8 @@ from scipy.spatial import cKDTree
 DEFAULT_STEP_M = 20.0
 #: Neighbour counts tried in turn; points still unproven go to the STRtree.
 K_STEPS = (8, 32)
+#: Threads of the k-d tree queries of many points (SciPy splits the points; the same answers).
+QUERY_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ class SnapIndex:
             if todo.size == 0:
                 break
             k_eff = min(k, self.n_samples)
-            sd, si = self.tree.query(np.column_stack([x[todo], y[todo]]), k=k_eff)
+            sd, si = self.tree.query(np.column_stack([x[todo], y[todo]]), k=k_eff,
+                                     workers=QUERY_WORKERS if len(todo) >= 5000 else 1)
             sd, si = sd.reshape(len(todo), k_eff), si.reshape(len(todo), k_eff)
             cand = self.sample_piece[si]
             d, t = self._exact(x[todo, None], y[todo, None], cand)

@@ -198,3 +198,47 @@ def test_split_geos_gives_the_single_call_result(monkeypatch):
     got = gaps.split_geos(shapely.intersection, units, clip)
     assert shapely.equals_exact(got, shapely.intersection(units, clip), tolerance=0).all()
     assert len(gaps.split_geos(shapely.buffer, np.empty(0, dtype=object), distance=1.0)) == 0
+
+
+# -- level tables: weighted medians and main centers by integer codes -------------------------------
+
+
+def _reference_weighted_median_by(keys, values, weights):
+    import pandas as pd
+
+    df = pd.DataFrame({"k": keys, "v": values, "w": weights})
+    df = df[df["w"] > 0].sort_values(["k", "v"], kind="stable")
+    if df.empty:
+        return pd.Series(dtype=float)
+    cum = df.groupby("k")["w"].cumsum()
+    half = df.groupby("k")["w"].transform("sum") / 2.0
+    return df[cum >= half].groupby("k")["v"].first()
+
+
+def _reference_main_center(keys, center, weights):
+    import pandas as pd
+
+    df = pd.DataFrame({"k": keys, "c": center, "w": weights}).dropna(subset=["c"])
+    if df.empty:
+        return pd.Series(dtype=object)
+    t = df.groupby(["k", "c"])["w"].sum().reset_index()
+    return t.loc[t.groupby("k")["w"].idxmax()].set_index("k")["c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["G1", "G10", "G2", "甲", "乙", "", None]),
+                          st.sampled_from([0.0, 1.5, 3.0, 8.0, 8.0, float("inf"), float("nan")]),
+                          st.sampled_from([0.0, 1.0, 2.0, 2.5, 10.0, 0.1, 0.2, 0.3]),
+                          st.sampled_from(["C01", "C02", "C10", None])), max_size=40))
+def test_level_medians_and_main_centers_as_before(rows):
+    from analysis.levels import _main_center, _weighted_median_by
+
+    keys = np.array([r[0] for r in rows], dtype=object)
+    vals = np.array([r[1] for r in rows], dtype=float)
+    w = np.array([r[2] for r in rows], dtype=float)
+    cen = np.array([r[3] for r in rows], dtype=object)
+    for new, old, args in ((_weighted_median_by, _reference_weighted_median_by, (keys, vals, w)),
+                           (_main_center, _reference_main_center, (keys, cen, w))):
+        got, want = new(*args), old(*args)
+        assert list(got.index) == list(want.index)
+        assert [str(v) for v in got.to_numpy()] == [str(v) for v in want.to_numpy()]
