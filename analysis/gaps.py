@@ -39,8 +39,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from analysis.params import WalkParams
 from analysis.travel_time import nearest_source_distances, point_distances
@@ -130,6 +128,8 @@ def demand_spacing(d: gpd.GeoDataFrame, pts: np.ndarray | None = None) -> float:
     float
         Metres, clipped to 10-1,000; :data:`DEFAULT_CELL_M` with fewer than two distinct points.
     """
+    from scipy.spatial import cKDTree  # imported when used: a cached first page needs no SciPy graph code
+
     pts = _xy(d.geometry.values) if pts is None else pts
     if len(pts) < 2:
         return DEFAULT_CELL_M
@@ -165,6 +165,9 @@ def whole_persons(values: np.ndarray) -> np.ndarray:
 
 def _components(xy: np.ndarray, key: np.ndarray, link_m: float) -> np.ndarray:
     """Connected-component label of each point; neighbours within ``link_m`` sharing ``key``."""
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     n = len(xy)
     pairs = cKDTree(xy).query_pairs(link_m, output_type="ndarray")
     if len(pairs):

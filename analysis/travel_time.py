@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse import csgraph
 
 from analysis.cutoff import search_limit, within
 from geo.network import WalkNetwork
@@ -125,6 +124,8 @@ def nearest_source_distances(
         return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
     graph = _augmented_graph(network, sources, which)
     virt = np.arange(n, n + len(which))
+    from scipy.sparse import csgraph  # imported when routing (a cached first page does not)
+
     dist, _, src = csgraph.dijkstra(
         graph, directed=True, indices=virt, min_only=True, return_predecessors=True,
         limit=np.inf if limit_m is None else search_limit(limit_m),
@@ -252,6 +253,8 @@ def per_source_reach(
     if len(which) == 0 or n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return ReachTable(empty, empty.copy(), np.zeros(0))
+    from scipy.sparse import csgraph  # imported when routing (a cached first page does not)
+
     graph = _augmented_graph(network, sources, which)
     if batch_size is None:
         batch_size = max(1, min(len(which), _BATCH_CELLS // max(n + len(which), 1)))

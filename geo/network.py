@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import sparse
-from scipy.sparse import csgraph
 
 from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
@@ -305,6 +304,8 @@ def directed_csr(
 
 def _components(net: WalkNetwork) -> np.ndarray:
     """Weakly connected components, relabelled so 0 is the largest (by node count)."""
+    from scipy.sparse import csgraph  # imported when a network is built, not when it is read from the cache
+
     if net.n_nodes == 0:
         return np.zeros(0, dtype=np.int64)
     adj = directed_csr(net.n_nodes, net.edge_u, net.edge_v, net.edge_length, np.zeros(net.n_edges, bool))

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 HEAVY = ("highspy", "weasyprint", "matplotlib", "dask", "distributed", "psycopg", "openpyxl",
          "analysis.siting", "analysis.report", "pulp")
-MAP_LIBS = ("folium", "streamlit_folium", "jinja2", "branca")
+MAP_LIBS = ("folium", "streamlit_folium", "jinja2", "branca", "scipy.sparse.csgraph", "scipy.spatial")
 
 
 @pytest.fixture(scope="module")
@@ -326,7 +326,8 @@ def _probe(cache: Path) -> list[str]:
 
 def test_first_page_imports_no_heavy_modules(cache_dir):
     """A new process showing the first page: no solver, report, Dask, PostgreSQL or Excel module;
-    once the page is prepared (second process), not even Folium: the map comes from the cache."""
+    once the page is prepared (second process), not even Folium (the map comes from the cache) nor
+    SciPy's graph and k-d-tree code (nothing is routed)."""
     first = _probe(cache_dir)
     assert not set(first) & set(HEAVY), first
     prepared = _probe(cache_dir)
