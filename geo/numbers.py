@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from geo.messages import pair
+
 #: Residents (or households) at one point above this are implausible: a large 小区 holds about
 #: 10,000-30,000 residents; one point standing for more than 50,000 is almost surely a typo or a
 #: district total. Warned, still used.
@@ -65,7 +67,7 @@ def parse_number_text(raw: object) -> ParsedNumber:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         f = float(raw)
         if not math.isfinite(f):
-            return ParsedNumber(None, False, f"“{raw}”不是有限的数值", f"'{raw}' is not a finite number")
+            return ParsedNumber(None, False, *pair("reader.not_finite_number", raw=raw))
         return ParsedNumber(f)
     s0 = str(raw)
     s = unicodedata.normalize("NFKC", s0).strip().lower().replace("，", ",").replace("。", ".")
@@ -73,7 +75,7 @@ def parse_number_text(raw: object) -> ParsedNumber:
     if not s:
         return ParsedNumber(None)
     if s in _NOT_FINITE:
-        return ParsedNumber(None, False, f"“{s0}”不是有限的数值", f"'{s0}' is not a finite number")
+        return ParsedNumber(None, False, *pair("reader.not_finite_number", raw=s0))
     repaired = s != str(s0).strip()
     for w in _APPROX:
         if s.startswith(w):
@@ -92,10 +94,10 @@ def parse_number_text(raw: object) -> ParsedNumber:
     if _THOUSANDS.match(s):
         s, repaired = s.replace(",", ""), True
     if not _NUMBER.match(s):
-        return ParsedNumber(None, False, f"“{s0}”不是数字", f"'{s0}' is not a number")
+        return ParsedNumber(None, False, *pair("reader.not_number", raw=s0))
     f = float(s) * mult
     if not math.isfinite(f):
-        return ParsedNumber(None, False, f"“{s0}”不是有限的数值", f"'{s0}' is not a finite number")
+        return ParsedNumber(None, False, *pair("reader.not_finite_number", raw=s0))
     return ParsedNumber(f, repaired)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from geo.layer_errors import UnsafeFileError
+from geo.messages import ByLang, pair
 
 DEFAULT_MAX_MEMBERS = 1000
 DEFAULT_MAX_TOTAL_BYTES = 500 * 1024 * 1024   # 500 MB unpacked
@@ -321,33 +322,26 @@ def safe_extract_zip(
         zf = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, OSError) as err:
         raise UnsafeArchiveError(
-            f"{src.name}：不是有效的 zip 压缩包（{err}），请重新压缩后再上传。",
-            f"{src.name}: not a valid zip archive ({err}); zip the files again."
+            *pair("reader.not_zip", name=src.name, err=err)
         ) from err
     with zf:
         infos = zf.infolist()
         if len(infos) > max_members:
             raise UnsafeArchiveError(
-                f"{src.name}：压缩包内有 {len(infos)} 个文件，超过上限 {max_members}，请只打包需要的图层。",
-                f"{src.name}: the archive holds {len(infos)} members, more than the limit of {max_members}; "
-                f"zip only the layer you need."
+                *pair("reader.too_many_members", name=src.name, n=len(infos), max_members=max_members)
             )
         bad = [(i.filename, why) for i in infos if (why := _member_problem(i))]
         if bad:
             listing_zh = "；".join(f"{n}（{w[0]}）" for n, w in bad[:5])
             listing = "; ".join(f"{n} ({w[1]})" for n, w in bad[:5])
             raise UnsafeArchiveError(
-                f"{src.name}：压缩包含有不安全的路径，已拒绝：{listing_zh}。请只打包图层文件本身（不含文件夹跳转）。",
-                f"{src.name}: the archive has unsafe member paths and was refused: {listing}. "
-                f"Zip the layer files themselves, without '..' or absolute paths."
+                *pair("reader.unsafe_member_paths", name=src.name, listing=ByLang(listing_zh, listing))
             )
         declared = sum(i.file_size for i in infos)
         ratio_bad = [i for i in infos if i.file_size > 1_000_000 and i.file_size > max_ratio * max(i.compress_size, 1)]
         if declared > max_total_bytes or ratio_bad:
             raise UnsafeArchiveError(
-                f"{src.name}：解压后过大（{declared / 1e6:.0f} MB，上限 {max_total_bytes / 1e6:.0f} MB）或压缩比异常，疑似压缩炸弹，已拒绝。",
-                f"{src.name}: unpacks to {declared / 1e6:.0f} MB (limit {max_total_bytes / 1e6:.0f} MB) or has an abnormal "
-                f"compression ratio (a zip bomb?); refused."
+                *pair("reader.zip_bomb", name=src.name, size_mb=declared / 1e6, limit_mb=max_total_bytes / 1e6)
             )
         dest.mkdir(parents=True, exist_ok=True)
         root = dest.resolve()
@@ -367,8 +361,7 @@ def safe_extract_zip(
                     total += len(block)
                     if total > max_total_bytes:
                         raise UnsafeArchiveError(
-                            f"{src.name}：解压超过 {max_total_bytes / 1e6:.0f} MB 上限，已停止（疑似压缩炸弹）。",
-                            f"{src.name}: unpacking went past the {max_total_bytes / 1e6:.0f} MB limit and was stopped (zip bomb?)."
+                            *pair("reader.unpacked_past_limit", name=src.name, limit_mb=max_total_bytes / 1e6)
                         )
                     fout.write(block)
             written.append(target)

@@ -23,6 +23,7 @@ from geo.layer_errors import (
     UnsafeFileError,
     UnsupportedFormatError,
 )
+from geo.messages import ByLang, pair
 from geo.schemas import match_header, normalize_header
 
 HEADER_SCAN_ROWS = 10
@@ -102,8 +103,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None:
         raise LayerRefusedError(
-            f"{name}：无法识别文件的文字编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。",
-            f"{name}: cannot tell the text encoding. In Excel use 'Save as → CSV UTF-8 (comma delimited)' and try again.",
+            *pair("reader.unknown_encoding", name=name),
         )
     return str(best), best.encoding
 
@@ -130,10 +130,7 @@ def _refuse_mixed_encoding(data: bytes, name: str) -> None:
             return ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
 
         raise MixedEncodingError(
-            f"{name}：文件混用了两种文字编码：第 {show(utf8_lines).replace(', ', '、')} 行是 UTF-8，第 {show(gbk_lines).replace(', ', '、')} 行是 GBK，"
-            f"无论按哪种读取都会有一部分变成乱码。请在 Excel/WPS 中打开各来源文件，统一“另存为 → CSV UTF-8（逗号分隔）”后再合并。",
-            f"{name}: the file mixes two text encodings: lines {show(utf8_lines)} are UTF-8, lines {show(gbk_lines)} are GBK, "
-            f"so either reading turns part of it into mojibake. Save each source as 'CSV UTF-8 (comma delimited)' in Excel/WPS, then combine them.",
+            *pair("reader.mixed_encodings", name=name, utf8_lines=ByLang(show(utf8_lines).replace(', ', '、'), show(utf8_lines)), gbk_lines=ByLang(show(gbk_lines).replace(', ', '、'), show(gbk_lines))),
         )
 
 
@@ -165,8 +162,7 @@ def read_csv_table(path: Path) -> Table:
     text, enc = decode_text(path.read_bytes(), path.name)
     if "\x00" in text:
         raise UnsupportedFormatError(
-            f"{path.name}：看起来不是文本 CSV 文件（含二进制内容）。Excel 文件请保存为 .xlsx。",
-            f"{path.name}: does not look like a text CSV file (binary content). Save Excel files as .xlsx.",
+            *pair("reader.binary_csv", name=path.name),
         )
     sample = text[:20000]
     try:
@@ -178,8 +174,7 @@ def read_csv_table(path: Path) -> Table:
         records, lines = _records(reader, quoted='"' in text)
     except csv.Error as err:
         raise LayerRefusedError(
-            f"{path.name}：第 {reader.line_num} 行 CSV 格式错误（{err}），请检查引号是否成对。",
-            f"{path.name}: CSV syntax error at line {reader.line_num} ({err}); check that quotes are paired.",
+            *pair("reader.csv_syntax_error", name=path.name, line_num=reader.line_num, err=err),
         ) from err
     # blank rows (every cell empty or spaces) are skipped: a row has text iff its joined cells do
     keep = [i for i, rec in enumerate(records) if "".join(rec).strip()]
@@ -216,27 +211,21 @@ def _xlsx_guard(path: Path, max_unpacked: int) -> None:
         data = path.read_bytes()
         if _ENCRYPTED_PACKAGE in data:
             raise EncryptedWorkbookError(
-                f"{path.name}：工作簿设置了打开密码（已加密），无法读取。请在 Excel/WPS 中打开，"
-                f"“文件 → 信息 → 保护工作簿 → 用密码进行加密”中清除密码后另存为 .xlsx，再导入。",
-                f"{path.name}: the workbook is password-protected (encrypted) and cannot be read. Open it in Excel/WPS, "
-                f"remove the password (File → Info → Protect Workbook → Encrypt with Password), save as .xlsx and import it again.",
+                *pair("reader.workbook_encrypted", name=path.name),
             )
         raise UnsupportedFormatError(
-            f"{path.name}：这是旧版 Excel（.xls）文件，只是扩展名改成了 .xlsx。请在 Excel/WPS 中另存为 .xlsx。",
-            f"{path.name}: this is an old Excel .xls file with an .xlsx extension. Save it as .xlsx in Excel/WPS.",
+            *pair("reader.xls_renamed_xlsx", name=path.name),
         )
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile as err:
         raise UnsupportedFormatError(
-            f"{path.name}：不是有效的 .xlsx 工作簿（内容不是 Excel 格式，可能是其他文件改了扩展名或已损坏）。请在 Excel/WPS 中另存为 .xlsx。",
-            f"{path.name}: not a valid .xlsx workbook (the content is not an Excel workbook: another file renamed, or damaged). Save it as .xlsx in Excel/WPS.",
+            *pair("reader.not_xlsx", name=path.name),
         ) from err
     if total > max_unpacked:
         raise UnsafeFileError(
-            f"{path.name}：工作簿解压后 {total / 1e6:.0f} MB，超过上限 {max_unpacked / 1e6:.0f} MB，已拒绝。",
-            f"{path.name}: the workbook unpacks to {total / 1e6:.0f} MB, above the {max_unpacked / 1e6:.0f} MB limit; refused.",
+            *pair("reader.workbook_too_large", name=path.name, size_mb=total / 1e6, limit_mb=max_unpacked / 1e6),
         )
 
 
@@ -286,12 +275,10 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
             cur = cur.__cause__ or cur.__context__
         if not any(isinstance(e, DefusedXmlException) for e in chain):
             raise UnsupportedFormatError(
-                f"{path.name}：无法打开工作簿（{type(err).__name__}）。请在 Excel/WPS 中重新另存为 .xlsx。",
-                f"{path.name}: cannot open the workbook ({type(err).__name__}). Save it again as .xlsx in Excel/WPS.",
+                *pair("reader.cannot_open_workbook", name=path.name, error=type(err).__name__),
             ) from err
         raise UnsafeFileError(
-            f"{path.name}：工作簿中含有 DTD/实体声明（可能是“XML 炸弹”），出于安全考虑已拒绝。请在 Excel/WPS 中重新另存为 .xlsx。",
-            f"{path.name}: the workbook declares a DTD or entities (a possible XML bomb) and was refused for safety. Save it again as .xlsx in Excel/WPS.",
+            *pair("reader.workbook_dtd", name=path.name),
         ) from err
     notes_zh: list[str] = []
     notes_en: list[str] = []
@@ -300,8 +287,7 @@ def read_xlsx_table(path: Path, sheet: str | None, max_unpacked: int) -> Table:
         if sheet is not None:
             if sheet not in names:
                 raise LayerChoiceError(
-                    f"{path.name}：没有名为“{sheet}”的工作表。现有工作表：{'、'.join(names)}。",
-                    f"{path.name}: no sheet named '{sheet}'. Sheets: {', '.join(names)}.",
+                    *pair("reader.no_such_sheet", name=path.name, sheet=sheet, sheets=ByLang('、'.join(names), ', '.join(names))),
                 )
             ws = wb[sheet]
         else:
