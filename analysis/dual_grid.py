@@ -29,17 +29,6 @@ from analysis.gaps import whole_persons
 FUSED_SHARE = 0.95
 MIN_PIECE_M2 = 100.0
 
-KIND_ZH = {
-    "other_party_grid": "属于另一党建网格",
-    "no_party_grid": "无党建网格覆盖",
-    "no_governance_grid": "不在任何治理网格内",
-}
-KIND_EN = {
-    "other_party_grid": "in another party grid",
-    "no_party_grid": "no party grid",
-    "no_governance_grid": "outside every governance grid",
-}
-
 
 @dataclass(frozen=True)
 class DualGridCheck:

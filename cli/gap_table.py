@@ -7,6 +7,7 @@ import unicodedata
 import pandas as pd
 
 from analysis.wording import persons
+from geo.messages import text
 
 
 def _width(s: str) -> int:
@@ -64,10 +65,8 @@ def dual_grid_lines(check, lang: str = "zh", top: int = 10) -> str:
             f"Dual-network (双网融合) check: {s['n_grids']} governance grids, {s['n_party_grids']} party grids, "
             f"{s['n_fused']} fused; disagreement {s['disagree_area_m2'] / 1e4:,.1f} ha ({s['disagree_share_area'] * 100:.1f}%), "
             f"{persons(s['disagree_pop'])} residents ({s['disagree_share_pop'] * 100:.1f}%)")
-    from analysis.dual_grid import KIND_EN, KIND_ZH
-    kinds = KIND_ZH if zh else KIND_EN
     header = ["编号", "情况", "治理网格", "党建网格", "面积(公顷)", "居民"] if zh else \
         ["id", "kind", "governance grid", "party grid", "area (ha)", "residents"]
-    rows = [[r.piece_id, kinds[r.kind], r.grid_name or "—", r.party_grid_name or "—", f"{r.area_m2 / 1e4:.1f}",
+    rows = [[r.piece_id, text(f"common.dual_{r.kind}", "zh" if zh else "en"), r.grid_name or "—", r.party_grid_name or "—", f"{r.area_m2 / 1e4:.1f}",
              persons(r.population)] for r in check.pieces.head(top).itertuples()]
     return head if not rows else head + "\n" + text_table(rows, header, right={4, 5})

@@ -9,7 +9,6 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analysis.dual_grid import KIND_EN, KIND_ZH
 from analysis.wording import persons
 from ui import state
 from ui.i18n import t
@@ -140,9 +139,8 @@ def show_dual(result, lang: str) -> None:
 
     st.caption(dual_sentence(chk, lang))
     p = chk.pieces
-    kinds = KIND_ZH if lang == "zh" else KIND_EN
     st.dataframe(pd.DataFrame({
-        t("common.id", lang): p["piece_id"].to_numpy(), t("col_kind", lang): p["kind"].map(kinds).to_numpy(),
+        t("common.id", lang): p["piece_id"].to_numpy(), t("col_kind", lang): p["kind"].map(lambda k: t(f"common.dual_{k}", lang)).to_numpy(),
         t("common.grid", lang): p["grid_name"].to_numpy(), t("common.party_grid", lang): p["party_grid_name"].to_numpy(),
         t("common.area_ha", lang): (p["area_m2"] / 1e4).round(1).to_numpy(),
         t("common.residents", lang): p["population"].to_numpy(),

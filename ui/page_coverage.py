@@ -119,7 +119,7 @@ def _metric_delta(new, old, kind: str, lang: str):
     if shown == 0:
         return None
     if kind == "share":
-        return f"{d * 100:+.1f} pp" if lang == "en" else f"{d * 100:+.1f} 个百分点"
+        return t("pp_change", lang, d=f"{d * 100:+.1f}")
     if kind == "people":
         return f"{int(round(d)):+,}"
     return f"{d:+.1f}"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.audit import audit_red_stations, audit_service_centers
 from analysis.coverage import CoverageResult
-from analysis.dual_grid import FUSED_SHARE, KIND_EN, KIND_ZH
+from analysis.dual_grid import FUSED_SHARE
 from analysis.gaps import MAX_UNIT_SIDE_M, demand_spacing
 from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
 from analysis.wording import circle_comparison
@@ -501,7 +501,7 @@ def dual_pieces_table(check, lang: str) -> Table:
         Kind, grids, area in hectares, persons, households; a totals row.
     """
     df = pd.DataFrame(check.pieces.drop(columns="geometry")).copy()
-    df["kind_text"] = df["kind"].map(KIND_ZH if lang == "zh" else KIND_EN)
+    df["kind_text"] = df["kind"].map(lambda k: label(f"common.dual_{k}", lang))
     df["area_ha"] = df["area_m2"] / 1e4
     cols = [Column("piece_id", label("common.id", lang)), Column("kind_text", label("c_kind", lang)),
             Column("grid_name", label("c_gov_grid", lang)), Column("party_grid_name", label("common.party_grid", lang)),

@@ -10,6 +10,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "coverage_gap": ("覆盖缺口", "Coverage gap"),
     "covered": ("已覆盖", "Covered"),
     "data": ("数据", "Data"),
+    # kinds of disagreement of the dual-network check (analysis.dual_grid ``kind``)
+    "dual_other_party_grid": ("属于另一党建网格", "in another party grid"),
+    "dual_no_party_grid": ("无党建网格覆盖", "no party grid"),
+    "dual_no_governance_grid": ("不在任何治理网格内", "outside every governance grid"),
     "dual_title": ("双网融合检查（党建网格与治理网格）", "Dual-network check (party grids against governance grids)"),
     "grid": ("网格", "Grid"),
     "id": ("编号", "Id"),

@@ -79,9 +79,7 @@ def site_kind(row) -> str:
     return "station" if ("station" in v or "驿站" in v) else "center"
 
 
-LEVEL_NAMES = {
-    "street": ("街道级", "Subdistrict"), "community": ("社区级", "Community"), "compound": ("小区级", "Compound / estate"),
-}
+LEVELS = ("street", "community", "compound")  # names: ui.level_name_<level>
 
 
 def _functions_text(row, lang: str) -> str | None:
@@ -89,10 +87,10 @@ def _functions_text(row, lang: str) -> str | None:
     parts = [(zh if lang != "en" else en) for col, zh, en in CENTER_FUNCTIONS if col in row and is_true(row[col])]
     featured = first_value(row, ("featured_space",))
     if featured is not None:
-        parts.append(("特色空间：" if lang != "en" else "featured: ") + list_text(featured, lang))
+        parts.append(t("featured_space", lang, spaces=list_text(featured, lang)))
     flexible = first_value(row, ("flexible_spaces",))
     if flexible is not None:
-        parts.append(("灵活空间：" if lang != "en" else "flexible: ") + list_text(flexible, lang))
+        parts.append(t("flexible_spaces", lang, spaces=list_text(flexible, lang)))
     extra = first_value(row, FUNC_COLS)
     if extra is not None and not parts:  # a free-text list only when the 3+1+N columns are absent
         parts.append(list_text(extra, lang))
@@ -114,8 +112,7 @@ def site_popup_html(row, kind: str, lang: str = "zh") -> str:
     rows: list[tuple[str, str]] = [(t("kind", lang), t("kind_" + kind, lang))]
     level = first_value(row, LEVEL_COLS)
     if level is not None:
-        pair = LEVEL_NAMES.get(str(level))
-        rows.append((t("level", lang), (pair[1] if lang == "en" else pair[0]) if pair else str(level)))
+        rows.append((t("level", lang), t(f"level_name_{level}", lang) if str(level) in LEVELS else str(level)))
     hours = first_value(row, HOURS_COLS)
     if hours is not None:
         rows.append((t("opening_hours", lang), str(hours)))
