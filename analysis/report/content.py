@@ -8,7 +8,6 @@ column ``kind`` says how to show them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ import pandas as pd
 from analysis.audit import audit_red_stations, audit_service_centers
 from analysis.coverage import CoverageResult
 from analysis.dual_grid import FUSED_SHARE
+from analysis.export import software_version
 from analysis.gaps import MAX_UNIT_SIDE_M, demand_spacing
 from analysis.levels import PERSONS_PER_HOUSEHOLD, level_tables
 from analysis.wording import circle_comparison
@@ -29,19 +29,6 @@ from analysis.standards import load_standard
 from analysis.siting.api import SitingResult
 
 HIST_MAX_MIN = 30.0
-
-
-def software_version() -> str:
-    """``servicecircle x.y.z`` (installed package version, or 'dev').
-
-    Returns
-    -------
-    str
-    """
-    try:
-        return f"servicecircle {importlib.metadata.version('servicecircle')}"
-    except importlib.metadata.PackageNotFoundError:
-        return "servicecircle dev"
 
 
 # -- building -----------------------------------------------------------------------------------
@@ -103,7 +90,7 @@ def build_content(result: CoverageResult, lang: str = "zh", inputs: ReportInputs
         study_area=area,
         date=date,
         is_demo=is_demo,
-        software=software_version(),
+        software=f"servicecircle {software_version()}",
         sentence=label(
             "headline_sentence", lang, share=fmt_pct(s.covered_share), covered=fmt_int(s.covered_pop),
             uncovered=fmt_int(s.uncovered_pop), m=result.params.minutes, circle=fmt_pct(s.circle_covered_share),
