@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/bench_report_phases.py --typeset  # + WeasyPrint's own phases, in-process
 
 Runs the CLI's steps one by one in this process with a PDF worker started first (as the CLI does)
-and prints wall and CPU seconds per phase: imports, reading the study, the coverage run, the
+and prints wall and CPU seconds per phase: imports, reading the study, the coverage run (read
+from the result cache when it ran before, as in the CLI), the
 report inputs (basemap, red-station worker coverage), the party layers (three lists, adoption),
 the content, the figures (drawn with an empty figure cache, then read back from it), the PDF's
 HTML, then the PDF in the worker while this process writes HTML, XLSX and GeoPackage. The
@@ -48,20 +49,21 @@ def main(argv=None) -> int:
     from analysis.report.pdf_worker import PdfWorker
 
     worker = PdfWorker.start()
-    mark("import analysis.report, start the PDF worker (it imports WeasyPrint meanwhile)")
+    mark("start the PDF worker (it imports WeasyPrint meanwhile)")
     from analysis.party_inputs import load_party_layers
     from analysis.report import report_filename
     from analysis.report.content import build_content
     from analysis.report.study_inputs import inputs_from_study
+    from analysis.result_cache import cached_run_study
     from analysis.standards import load_standard
-    from analysis.study import load_study, run_study
+    from analysis.study import load_study
 
     mark("imports (as the CLI)")
     standard = load_standard(None)
     study = load_study(None)
     mark("read the study (network from the disk cache, layers)")
-    result = run_study(study)
-    mark("coverage run")
+    result, _, hit = cached_run_study(study)  # as the CLI: read back when computed before
+    mark("coverage run" + (" (read from the result cache)" if hit else " (computed, then cached)"))
     inputs = inputs_from_study(study, "zh")
     inputs.standard = standard
     mark("report inputs (basemap, red-station worker coverage)")
