@@ -56,19 +56,26 @@ TABU_SHARE, TABU_MAX_S = 0.1, 1.5
 # found an equally good but different set there, and spent 4.5 s, mostly the tabu budget).
 # Larger models (city benchmark: 11,150 x 1,831, 151,802 pairs) take the path below.
 FULL_MIP_MAX_NNZ = 50_000
-# Larger models: the multi-start tabu after the LP gets
-# this share of the limit (capped), split over TABU_STARTS runs from greedy on the LP support
-# (seeds 0, 1, ...). City benchmark, 400 steps per run (~0.7 s CPU), tabu tenures (out, in):
-# (7, 3) 420,009 / 419,948 / 419,505 / 419,895; (12, 5) 419,948 / 420,285 / 419,674 / 420,231;
-# (20, 8) 419,971 / 419,910 / 419,858 / 419,984; from greedy itself at most 419,345 whatever the
-# tenure (greedy 418,904), so only the LP-support start is used. The LP bound is 421,925: the
-# incumbent must reach 419,826 for a 0.5% proven gap.
-HEURISTIC_SHARE, HEURISTIC_MAX_S = 0.3, 4.0
-TABU_STARTS, TABU_TENURE = 4, (12, 5)
+# Larger models: the multi-start tabu after the LP gets this share of the limit (capped), split
+# over TABU_STARTS runs from greedy on the LP support (seeds 0, 1, ...), at most TABU_STEPS swaps
+# each. City benchmark (LP bound 421,925: the incumbent must reach 419,826 for a 0.5% proven gap),
+# seeds 0-3, CPU on a loaded machine: tenures (out, in) (7, 3), 400 steps: 420,009 / 419,948 /
+# 419,505 / 419,895; (12, 5), 400 steps: 419,948 / 420,285 / 419,674 / 420,231; (12, 5), 500
+# steps (~1.0 s each): 419,948 / 420,285 / 419,948 / 420,231; 1,000 steps (2.1 s): 420,120 /
+# 420,285 / 420,248 / 420,285; 2,000 steps: 420,248 / 420,285 / 420,248 / 420,285 (the optimum
+# is 420,621: tabu stays 9-10 sites away from it). From greedy itself at most 419,345 whatever
+# the tenure (greedy 418,904), so only the LP-support start is used.
+HEURISTIC_SHARE, HEURISTIC_MAX_S = 0.4, 6.0
+TABU_STARTS, TABU_TENURE, TABU_STEPS = 3, (12, 5), 800
 # First LP columns: this many x K of largest total weight (plus greedy's). City benchmark (K = 20):
 # 400 columns -> one LP round, 0.49 s CPU; 200 -> four rounds, 1.0 s; the whole model 3.4 s.
 LP_FIRST_COLUMNS = 20
-# HiGHS options for the branch-and-cut on the model left after reduced-cost fixing.
+# HiGHS options for the branch-and-cut on the model left after fixing. City benchmark, model left
+# for incumbent 419,662 (446 columns, 4,779 rows), 60 s wall on a loaded machine (~10-16 s CPU):
+# bound 421,568 with the defaults, 421,579 with mip_lp_solver=ipm, 421,547 with
+# mip_pscost_minreliable=0, 421,823 with presolve off; no clear winner, so the defaults. From the
+# tabu incumbent 420,285 (374 columns, 4,128 rows) the defaults prove the optimum 420,621 in
+# 63.5 s CPU (308 s wall at load 14; 55 nodes, most of the time in strong branching).
 MIP_OPTIONS_RESTRICTED: dict = {}
 
 
@@ -255,7 +262,8 @@ def _mclp_fixing(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limi
     supp = support_start(near.cover, near.weights, k, x_lp[near.cols])
     starts = [supp] * TABU_STARTS if len(supp) else [_positions(near.cols, cols)]
     heur_s = min(HEURISTIC_SHARE * time_limit_s, HEURISTIC_MAX_S)
-    got, _ = multistart_tabu(near.cover, near.weights, k, starts, time_limit_s=heur_s, steps=600, tenure=TABU_TENURE)
+    got, _ = multistart_tabu(near.cover, near.weights, k, starts, time_limit_s=heur_s, steps=TABU_STEPS,
+                             tenure=TABU_TENURE)
     cand = near.cols[got]
     if value(cand) > obj:
         cols, obj = cand, value(cand)
