@@ -64,9 +64,10 @@ FULL_MIP_MAX_NNZ = 50_000
 # steps (~1.0 s each): 419,948 / 420,285 / 419,948 / 420,231; 1,000 steps (2.1 s): 420,120 /
 # 420,285 / 420,248 / 420,285; 2,000 steps: 420,248 / 420,285 / 420,248 / 420,285 (the optimum
 # is 420,621: tabu stays 9-10 sites away from it). From greedy itself at most 419,345 whatever
-# the tenure (greedy 418,904), so only the LP-support start is used.
+# the tenure (greedy 418,904), so only the LP-support start is used. 3 runs of 600 steps: 420,285
+# (seed 1 has it by step 500) in ~3 s; longer runs add nothing here but time the MIP needs.
 HEURISTIC_SHARE, HEURISTIC_MAX_S = 0.4, 6.0
-TABU_STARTS, TABU_TENURE, TABU_STEPS = 3, (12, 5), 800
+TABU_STARTS, TABU_TENURE, TABU_STEPS = 3, (12, 5), 600
 # First LP columns: this many x K of largest total weight (plus greedy's). City benchmark (K = 20):
 # 400 columns -> one LP round, 0.49 s CPU; 200 -> four rounds, 1.0 s; the whole model 3.4 s.
 LP_FIRST_COLUMNS = 20
@@ -74,9 +75,11 @@ LP_FIRST_COLUMNS = 20
 # for incumbent 419,662 (446 columns, 4,779 rows), 60 s wall on a loaded machine (~10-16 s CPU):
 # bound 421,568 with the defaults, 421,579 with mip_lp_solver=ipm, 421,547 with
 # mip_pscost_minreliable=0, 421,823 with presolve off; no clear winner, so the defaults. From the
-# tabu incumbent 420,285 (374 columns, 4,128 rows) the defaults prove the optimum 420,621 in
-# 63.5 s CPU (308 s wall at load 14; 55 nodes, most of the time in strong branching).
-MIP_OPTIONS_RESTRICTED: dict = {}
+# tabu incumbent 420,285 (374 columns, 4,128 rows) to the proven optimum 420,621, CPU at load
+# ~14: defaults 63.5 s (62.2 s with mip_pscost_minreliable=1: the same 139,385 LP iterations,
+# 109,337 of them strong branching, 55 nodes); without primal heuristics and restart 53.1 s
+# (79 nodes); defaults from the optimum itself as incumbent 51.6 s. We bring the incumbent.
+MIP_OPTIONS_RESTRICTED: dict = {"mip_heuristic_effort": 0.0, "mip_allow_restart": False}
 
 
 def check_k(k: int | None, required: bool = True) -> None:
