@@ -77,9 +77,11 @@ LP_FIRST_COLUMNS = 20
 # mip_pscost_minreliable=0, 421,823 with presolve off; no clear winner, so the defaults. From the
 # tabu incumbent 420,285 (374 columns, 4,128 rows) to the proven optimum 420,621, CPU at load
 # ~14: defaults 63.5 s (62.2 s with mip_pscost_minreliable=1: the same 139,385 LP iterations,
-# 109,337 of them strong branching, 55 nodes); without primal heuristics and restart 53.1 s
-# (79 nodes); defaults from the optimum itself as incumbent 51.6 s. We bring the incumbent.
-MIP_OPTIONS_RESTRICTED: dict = {"mip_heuristic_effort": 0.0, "mip_allow_restart": False}
+# 109,337 of them strong branching, 55 nodes); without primal heuristics 63.7 s; without primal
+# heuristics and restart 53.1 s (79 nodes); and without cuts at nodes (root cuts stay) 48.5 s;
+# defaults from the optimum itself as incumbent 51.6 s. We bring the incumbent.
+MIP_OPTIONS_RESTRICTED: dict = {"mip_heuristic_effort": 0.0, "mip_allow_restart": False,
+                                "mip_allow_cut_separation_at_nodes": False}
 
 
 def check_k(k: int | None, required: bool = True) -> None:
