@@ -510,7 +510,7 @@ def worker_mclp(quick: bool) -> dict:
     obj, bound = figures(s)
     out.update(mclp_10s_wall=time.perf_counter() - t0, mclp_10s_cpu=time.process_time() - c0,
                mclp_10s_gap=s.gap * 100, mclp_10s_status=s.status, mclp_10s_obj=obj, mclp_10s_bound=bound,
-               mclp_model=f"{s.model_rows:,} x {s.model_cols:,}")
+               mclp_model=f"{s.model_rows}x{s.model_cols}")
     if not quick:
         t0, c0 = time.perf_counter(), time.process_time()
         s = solve_mclp(problem, 20, solver="exact", time_limit_s=60.0)

@@ -266,7 +266,7 @@ def _mclp_fixing(red: ReducedCoverage, k: int, start_cols: np.ndarray, time_limi
     near = restrict_columns(c, red.weights, lagrangian_keep(lp.prices, upper, k, obj))
     supp = support_start(near.cover, near.weights, k, x_lp[near.cols])
     starts = [supp] * TABU_STARTS if len(supp) else [_positions(near.cols, cols)]
-    heur_s = min(HEURISTIC_SHARE * time_limit_s, HEURISTIC_MAX_S)
+    heur_s = min(HEURISTIC_SHARE * time_limit_s, HEURISTIC_MAX_S, time_limit_s - (time.perf_counter() - t0))
     got, _ = multistart_tabu(near.cover, near.weights, k, starts, time_limit_s=heur_s, steps=TABU_STEPS,
                              tenure=TABU_TENURE)
     cand = near.cols[got]
