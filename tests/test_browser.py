@@ -77,6 +77,12 @@ def _expected():
     return run_study(load_study(), WalkParams())
 
 
+#: true once exactly one map component is on the page and none is stale (a rerun has ended)
+ONE_MAP_LEFT = """() => {
+  const maps = document.querySelectorAll("iframe[title*='st_folium']");
+  const stale = document.querySelectorAll("[data-stale='true'] iframe[title*='st_folium']");
+  return maps.length === 1 && stale.length === 0;
+}"""
 JS_ISOCHRONES_DRAWN = """() => {
   if (!window.map) return 0;
   let n = 0;
@@ -174,6 +180,9 @@ def test_app_in_headless_chromium_offline(server):
         page.get_by_text("English", exact=True).click()
         page.get_by_role("heading", name="Coverage", exact=True).wait_for()
         page.get_by_text("Residents within 8 min").wait_for()
+        # the language changes the map, so Streamlit shows the new map while the old one is still on
+        # the page, marked stale, until the rerun ends: wait for that end (one map left)
+        page.wait_for_function(ONE_MAP_LEFT)
         frame.locator(".leaflet-container").wait_for(state="visible")
         map_frame = next(f for f in page.frames if "st_folium" in f.url)
         map_frame.wait_for_function(JS_ISOCHRONES_DRAWN)
