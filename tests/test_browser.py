@@ -170,6 +170,7 @@ def test_app_in_headless_chromium_offline(server):
         new_share = metric.inner_text().strip()
         assert float(new_share.rstrip("%")) > float(share.rstrip("%"))
         page.get_by_text("推演计算用时").wait_for()  # the proposal list with its timing
+        page.wait_for_function(ONE_MAP_LEFT)  # the map with the new site has replaced the stale one
         assert page.locator("[data-testid='stMetricDelta']").first.inner_text().strip().startswith("+")
         frame.locator(".sc-proposed").first.wait_for(state="visible")
         page.mouse.move(5, 5)  # no tooltip over the screenshot
