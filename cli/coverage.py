@@ -21,6 +21,7 @@ from cli.options import (
     GPKG_FILE, RADIUS, add_area_options, add_level_options, add_walk_options, progress_printer, summary_text,
     walk_params,
 )
+from geo.messages import text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -52,25 +53,23 @@ def format_summary(s: CoverageSummary, lang: str = "zh") -> str:
 
     zh = lang == "zh"
     rows = [
-        ("居民总数" if zh else "Residents", fmt_int(s.total_pop)),
-        (f"{s.minutes:g}分钟内可达" if zh else f"Within {s.minutes:g} min",
+        (text("cli.residents", lang), fmt_int(s.total_pop)),
+        (text("cli.within_min", lang, minutes=s.minutes),
          f"{fmt_int(s.covered_pop)} ({fmt_pct(s.covered_share)})"),
-        ("未覆盖居民" if zh else "Uncovered residents", fmt_int(s.uncovered_pop)),
-        ("  其中离路网过远" if zh else "  of which off network", fmt_int(s.off_network_pop)),
-        ("  其中路网不连通" if zh else "  of which on disconnected streets", fmt_int(s.unreachable_pop)),
-        ("步行时间中位数（分钟）" if zh else "Median walk (min)", mins(s.median_min)),
-        ("步行时间90分位（分钟）" if zh else "90th percentile walk (min)", mins(s.p90_min)),
-        ("两个及以上中心覆盖" if zh else "Reached by 2+ centers", fmt_int(s.redundant_pop)),
-        ("直线圆覆盖（对比）" if zh else "Straight-line circle (comparison)",
+        (text("cli.uncovered_residents", lang), fmt_int(s.uncovered_pop)),
+        (text("cli.which_off_network", lang), fmt_int(s.off_network_pop)),
+        (text("cli.which_on_disconnected_streets", lang), fmt_int(s.unreachable_pop)),
+        (text("cli.median_walk_min", lang), mins(s.median_min)),
+        (text("cli.th_percentile_walk_min", lang), mins(s.p90_min)),
+        (text("cli.reached_by_centers", lang), fmt_int(s.redundant_pop)),
+        (text("cli.straight_line_circle_comparison", lang),
          f"{fmt_int(s.circle_covered_pop)} ({fmt_pct(s.circle_covered_share)})"),
         circle_comparison(s, lang),
     ]
     speed = f"{s.speed_kmh:g} km/h"
-    head = f"步行网络距离（非直线），步速 {speed}" if zh else f"Walking-network distance (not straight line), {speed}"
-    demo = ("注意：所用图层中含内置示例数据（示例数据，非真实点位）。" if zh else
-            "Note: some layers in use are the bundled illustrative sample data, not real sites.")
-    estimate = ("居民人数为基于OSM建筑与用地的估算。" if zh else
-                "Resident numbers are an estimate from OSM buildings and land use.")
+    head = text("cli.walking_network_distance_not_straight", lang, speed=speed)
+    demo = (text("cli.note_some_layers_use_bundled", lang))
+    estimate = (text("cli.resident_numbers_estimate_from_osm", lang))
     return summary_text(rows, (demo if s.is_demo else None, estimate if s.population_is_estimate else None), head=head)
 
 

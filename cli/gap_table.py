@@ -35,7 +35,7 @@ def gap_lines(gaps: pd.DataFrame, uncovered_pop: float, lang: str = "zh", top: i
     """The ``top`` gap units (覆盖缺口), most uncovered residents first, with the largest unit's share."""
     zh = lang == "zh"
     if gaps is None or not len(gaps):
-        return "没有覆盖缺口。" if zh else "No coverage gap."
+        return text("cli.no_coverage_gap", lang)
     header = (["编号", "名称", "街道", "社区", "网格", "居民", "户数", "面积(公顷)", "最近中心", "步行(分钟)", "超出(分钟)"] if zh else
               ["id", "name", "street", "community", "grid", "residents", "households", "area (ha)", "nearest center",
                "walk (min)", "beyond (min)"])
@@ -45,13 +45,8 @@ def gap_lines(gaps: pd.DataFrame, uncovered_pop: float, lang: str = "zh", top: i
                      persons(r.population), persons(r.households) + ("*" if r.households_estimated else ""),
                      f"{r.area_m2 / 1e4:.1f}", r.nearest_center_name or "—", _mins(r.walk_min), _mins(r.beyond_min)])
     share = gaps["population"].iloc[0] / uncovered_pop * 100 if uncovered_pop else float("nan")
-    title = (f"覆盖缺口 {len(gaps)} 处（前 {min(top, len(gaps))} 处，按未覆盖居民排序；合计 {persons(gaps['population'].sum())} 人 = 未覆盖居民；"
-             f"最大一处占 {share:.1f}%）" if zh else
-             f"{len(gaps)} coverage gaps (top {min(top, len(gaps))} by uncovered residents; they add up to "
-             f"{persons(gaps['population'].sum())} = the uncovered residents; the largest holds {share:.1f}%)")
-    note = ("* 户数为估算（按网格/社区户均人口或每户 2.6 人折算）；步行时间从缺口人口加权中心沿路网计算。" if zh else
-            "* households estimated (grid/community persons per household, or 2.6 persons per household); "
-            "walks from the gap's population-weighted centre along the network.")
+    title = (text("cli.coverage_gaps_top_by_uncovered", lang, n_gaps=len(gaps), value=min(top, len(gaps)), value2=persons(gaps['population'].sum()), share=share))
+    note = (text("cli.households_estimated_grid_community_persons", lang))
     return "\n".join([title, text_table(rows, header, right={5, 6, 7, 9, 10}), note])
 
 
@@ -59,12 +54,9 @@ def dual_grid_lines(check, lang: str = "zh", top: int = 10) -> str:
     """The 双网融合 summary and the largest disagreement pieces."""
     zh = lang == "zh"
     s = check.summary
-    head = (f"双网融合检查：治理网格 {s['n_grids']} 个，党建网格 {s['n_party_grids']} 个，完全融合 {s['n_fused']} 个；"
-            f"不一致 {s['disagree_area_m2'] / 1e4:,.1f} 公顷（{s['disagree_share_area'] * 100:.1f}%），"
-            f"居民 {persons(s['disagree_pop'])} 人（{s['disagree_share_pop'] * 100:.1f}%）" if zh else
-            f"Dual-network (双网融合) check: {s['n_grids']} governance grids, {s['n_party_grids']} party grids, "
-            f"{s['n_fused']} fused; disagreement {s['disagree_area_m2'] / 1e4:,.1f} ha ({s['disagree_share_area'] * 100:.1f}%), "
-            f"{persons(s['disagree_pop'])} residents ({s['disagree_share_pop'] * 100:.1f}%)")
+    head = (text("cli.dual_summary", lang, n_grids=s["n_grids"], n_party=s["n_party_grids"], n_fused=s["n_fused"],
+                 area_ha=s["disagree_area_m2"] / 1e4, area_pct=s["disagree_share_area"] * 100,
+                 residents=persons(s["disagree_pop"]), residents_pct=s["disagree_share_pop"] * 100))
     header = ["编号", "情况", "治理网格", "党建网格", "面积(公顷)", "居民"] if zh else \
         ["id", "kind", "governance grid", "party grid", "area (ha)", "residents"]
     rows = [[r.piece_id, text(f"common.dual_{r.kind}", "zh" if zh else "en"), r.grid_name or "—", r.party_grid_name or "—", f"{r.area_m2 / 1e4:.1f}",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.params import ADULT_SPEED_KMH, ELDERLY_SPEED_KMH, WalkParams
+from geo.messages import text
 
 COORD_CHOICES = ["auto", "wgs84", "gcj02", "bd09"]
 
@@ -385,4 +386,4 @@ def print_written(paths, lang: str) -> None:
         "zh" or "en".
     """
     for path in paths.values():
-        print(("已写入 " if lang == "zh" else "Written ") + str(path))
+        print((text("cli.written", lang)) + str(path))

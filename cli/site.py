@@ -85,46 +85,31 @@ def format_result(r: SitingResult, lang: str = "zh") -> str:
     lines += ["".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
     why = "reason_zh" if zh else "reason_en"
     if why in r.sites:
-        lines.append("选址理由：" if zh else "Why each site:")
+        lines.append(text("cli.why_each_site", lang))
         lines += [f"  {x.site_id} {x.name}: {getattr(x, why)}" for x in r.sites.itertuples()]
     if s.budget_wan is not None:
-        lines.append((f"预算 {fmt_num(s.budget_wan)} 万元，已用 {fmt_num(s.total_cost_wan)} 万元" if zh else
-                      f"Budget {fmt_num(s.budget_wan)} 万元, used {fmt_num(s.total_cost_wan)} 万元"))
+        lines.append((text("cli.budget_used", lang, value=fmt_num(s.budget_wan), value2=fmt_num(s.total_cost_wan))))
     if s.min_area_m2:
-        lines.append((f"候选用房面积不少于 {fmt_int(s.min_area_m2)} ㎡" if zh else
-                      f"Candidate buildings of at least {fmt_int(s.min_area_m2)} m²"))
+        lines.append((text("cli.candidate_buildings_at_least_m", lang, value=fmt_int(s.min_area_m2))))
     if s.state_idle_bonus_share:
-        lines.append((f"国有闲置用房优先：每处加分为总需求的 {s.state_idle_bonus_share * 100:g}%（覆盖相差在此之内时选国有闲置）"
-                      if zh else f"State-owned idle property preferred: a bonus of {s.state_idle_bonus_share * 100:g}% "
-                      f"of total demand per such site (it wins unless another covers more than that)"))
+        lines.append((text("cli.state_owned_idle_property_preferred", lang, value=s.state_idle_bonus_share * 100)))
     pct = fmt_pct
-    lines.append((f"覆盖{unit}：{fmt_int(s.covered_before)}（{pct(s.share_before)}）→ "
-                  f"{fmt_int(s.covered_after)}（{pct(s.share_after)}），共 {fmt_int(s.total_demand)}")
-                 if zh else f"Covered {unit}: {fmt_int(s.covered_before)} ({pct(s.share_before)}) -> "
-                 f"{fmt_int(s.covered_after)} ({pct(s.share_after)}) of {fmt_int(s.total_demand)}")
+    lines.append(text("cli.covered", lang, unit=unit, value=fmt_int(s.covered_before), value2=pct(s.share_before), value3=fmt_int(s.covered_after), value4=pct(s.share_after), value5=fmt_int(s.total_demand)))
     if s.problem == "pmedian":
-        lines.append((f"平均步行 {fmt_num(s.mean_min_before)} → {fmt_num(s.mean_min_after)} 分钟" if zh else
-                      f"Mean walk {fmt_num(s.mean_min_before)} -> {fmt_num(s.mean_min_after)} min"))
+        lines.append((text("cli.mean_walk_min", lang, value=fmt_num(s.mean_min_before), value2=fmt_num(s.mean_min_after))))
     gap = s.gap
-    sol = (f"求解：{s.solver}，状态 {s.status}，最优性差距 {fmt_pct(gap, 3)}，用时 {fmt_num(s.solve_s, 2)} 秒"
-           if zh else f"Solver: {s.solver}, status {s.status}, optimality gap {fmt_pct(gap, 3)}, "
-           f"{fmt_num(s.solve_s, 2)} s") if gap == gap else \
-        (f"求解：贪心算法（无最优性证明），用时 {s.greedy_s * 1000:.0f} 毫秒" if zh
-         else f"Solver: greedy (no optimality proof), {s.greedy_s * 1000:.0f} ms")
+    sol = (text("cli.solver_status_optimality_gap", lang, solver=s.solver, status=s.status, value=fmt_pct(gap, 3), value2=fmt_num(s.solve_s, 2))) if gap == gap else \
+        (text("cli.solver_greedy_no_optimality_proof", lang, value=s.greedy_s * 1000))
     lines.append(sol)
     if s.solver == "exact" and s.greedy_gap == s.greedy_gap:
         greedy = greedy_answer(r.solution)
-        lines.append((f"贪心解 {fmt_int(greedy)}，与最优相差 {fmt_pct(s.greedy_gap, 2)}" if zh else
-                      f"Greedy answer {fmt_int(greedy)}, {fmt_pct(s.greedy_gap, 2)} from the optimum"))
-    lines.append((f"候选点 {s.n_candidates} 个，排除 {s.n_excluded} 个（离路网过远、距现有点位过近、面积不足或缺少费用）" if zh else
-                  f"{s.n_candidates} candidates, {s.n_excluded} excluded (off the network, near existing sites, "
-                  f"below the minimum floor area or without a cost under a budget)"))
+        lines.append((text("cli.greedy_answer_from_optimum", lang, value=fmt_int(greedy), value2=fmt_pct(s.greedy_gap, 2))))
+    lines.append((text("cli.candidates_excluded_off_network_near", lang, n_candidates=s.n_candidates, n_excluded=s.n_excluded)))
     if r.weights is not None:
         lines.append(weights_text(r, zh))
     lines += [text("siting.note", lang, note=n.text(lang)) for n in r.notes]
     if s.is_demo:
-        lines.append("注意：现有点位/候选点为示例数据，非真实点位。" if zh else
-                     "Note: existing sites / candidates are illustrative sample data, not real sites.")
+        lines.append(text("cli.note_existing_sites_candidates_illustrative", lang))
     return "\n".join(lines)
 
 
@@ -153,27 +138,22 @@ def weights_text(r: SitingResult, zh: bool) -> str:
     w = r.weights
     if "group" in w:  # outdoor workers by group (analysis.worker_demand)
         osm = w[w["source"] == "OSM"]
-        lines = [("户外劳动者（人，OSM估算权重；上传“类型/人数”图层的类型改用实际人数）：" if zh else
-                  "Outdoor workers (persons; OSM estimate weights; groups in an uploaded 类型/人数 layer use its counts):")]
+        lines = [(text("cli.outdoor_workers_persons_osm_estimate", "zh" if zh else "en"))]
         for grp, g in osm.groupby("group", sort=False):
             items = ", ".join(f"{t} {v:g}" for t, v in zip(g["tag"], g["weight"]))
             lines.append(f"  {g['group_zh' if zh else 'group_en'].iloc[0]}: {items}")
         d = r.demand
         if "group" in d:
             tot = d.groupby("group")["weight"].sum()
-            lines.append(("  合计：" if zh else "  totals: ") + ", ".join(f"{k} {fmt_int(v)}" for k, v in tot.items()))
+            lines.append((text("cli.totals", "zh" if zh else "en")) + ", ".join(f"{k} {fmt_int(v)}" for k, v in tot.items()))
         return "\n".join(lines)
     parts = []
     for source, g in w.groupby("source", sort=False):
         items = ", ".join(f"{t.removeprefix('highway=')} {v:g}" for t, v in zip(g["tag"], g["weight"]))
         parts.append(f"  {source} ({g['unit'].iloc[0]}): {items}")
     d = r.demand
-    head = ("户外劳动需求权重（来源：OSM 道路等级与兴趣点，另可加热点图层）：" if zh else
-            "Outdoor-work demand weights (sources: OSM street class and POIs, optional hotspot layer):")
-    share = (f"  合计：道路 {fmt_int(d['class_weight'].sum())}，兴趣点 {fmt_int(d['poi_weight'].sum())}，热点 "
-             f"{fmt_int(d['hotspot_weight'].sum())}" if zh else
-             f"  totals: streets {fmt_int(d['class_weight'].sum())}, POIs {fmt_int(d['poi_weight'].sum())}, "
-             f"hotspots {fmt_int(d['hotspot_weight'].sum())}") if "class_weight" in d else ""
+    head = (text("cli.outdoor_work_demand_weights_sources", "zh" if zh else "en"))
+    share = (text("cli.totals_streets_pois_hotspots", "zh" if zh else "en", value=fmt_int(d['class_weight'].sum()), value2=fmt_int(d['poi_weight'].sum()), value3=fmt_int(d['hotspot_weight'].sum()))) if "class_weight" in d else ""
     return "\n".join([head, *parts, share])
 
 

@@ -32,6 +32,9 @@ EN_QUOTES_CHINESE = {
     "report.t_resource_list": "候选用房清单",
     "report.t_project_list": "新增站点方案",
     "party.sec_adoption": "门前三包",  # the documents' name of road adoption
+    "cli.budget_used": "万元",
+    "cli.outdoor_workers_persons_osm_estimate": "类型/人数",  # the headers of the uploaded workers layer
+    "cli.dual_summary": "双网融合",  # the documents' name of the dual-network check
     "reader.expected_number": "1.2万",  # what planners type into a table, read as 12000
     "reader.should_yes_no_treated_blank": "是/否",  # the words the table should hold
 }
