@@ -357,6 +357,10 @@ def m_page(code: Path, repeat: int) -> dict:
     """
     res: dict = {}
     if (code / "ui" / "prepare.py").exists():
+        import shutil
+
+        for kind in ("coverage-result", "coverage-tables", "map-frame", "demand-estimate"):  # a real first time
+            shutil.rmtree(code / ".cache" / kind, ignore_errors=True)
         r = run_child(code, [PY, "-m", "ui.prepare"])
         _check(r, "ui.prepare")
         res["page_prepare_s"] = r["wall"]
