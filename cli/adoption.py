@@ -16,6 +16,7 @@ from cli.options import (
     DISTANCE, RIVER_MAX, add_area_options, add_output_options, add_party_options, load_party, print_written,
     progress_printer, summary_text,
 )
+from geo.messages import both, text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -32,25 +33,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def format_summary(s: dict, lang: str, is_demo: bool) -> str:
     """The headline figures as text (metres)."""
-    zh = lang == "zh"
     rows = [
-        ("认领距离（步行路网，各方向）" if zh else "Adoption distance (walking network, every direction)", f"{s['distance_m']:g} m"),
-        ("认领单位" if zh else "Units adopting", f"{s['n_units_adopting']} / {s['n_units']}"),
-        ("认领道路合计（各单位相加）" if zh else "Adopted, sum over units", f"{s['adopted_m']:,.0f} m"),
-        ("认领道路合计（去重）" if zh else "Adopted, without double counting", f"{s['adopted_union_m']:,.0f} m"),
-        ("重叠认领" if zh else "Adopted twice or more", f"{s['overlap_m']:,.0f} m"),
-        ("范围内道路总长" if zh else "Streets in the area", f"{s['area_street_m']:,.0f} m"),
-        ("无人认领的道路（条）" if zh else "Streets nobody adopted", str(s["n_streets_unadopted"])),
-        ("认领河段合计" if zh else "River stretches adopted", f"{s['river_adopted_m']:,.0f} m"),
+        (text("cli.adoption_distance_walking_network_every", lang), f"{s['distance_m']:g} m"),
+        (text("cli.units_adopting", lang), f"{s['n_units_adopting']} / {s['n_units']}"),
+        (text("cli.adopted_sum_over_units", lang), f"{s['adopted_m']:,.0f} m"),
+        (text("cli.adopted_without_double_counting", lang), f"{s['adopted_union_m']:,.0f} m"),
+        (text("cli.adopted_twice_or_more", lang), f"{s['overlap_m']:,.0f} m"),
+        (text("cli.streets_area", lang), f"{s['area_street_m']:,.0f} m"),
+        (text("cli.streets_nobody_adopted", lang), str(s["n_streets_unadopted"])),
+        (text("cli.river_stretches_adopted", lang), f"{s['river_adopted_m']:,.0f} m"),
     ]
-    note = "注意：驻区单位与示范区为示例数据，非真实点位。" if zh else "Note: units and areas are illustrative sample data."
+    note = text("cli.note_units_areas_illustrative_sample", lang)
     return summary_text(rows, (note if is_demo else None,))
 
 
 def run(args: argparse.Namespace) -> int:
     say = progress_printer()
     net, layers, feats = load_party(args, say, ("units", "demo_areas"))
-    say("计算认领路段 Computing adopted segments…")
+    say(both("cli.progress_adopted_segments"))
     res, paths = write_adoption_outputs(net, layers, Path(args.out), args.lang, args.distance, args.river_max, feats)
     print(format_summary(res.summary, args.lang, layers.is_demo))
     print_written(paths, args.lang)

@@ -16,6 +16,7 @@ import time
 from analysis.batch import default_out_dir, env_threads_one, read_manifest, run_batch
 from cli.options import THREADS, WORKERS, output_folder
 from geo.errors import ParameterError
+from geo.messages import both, text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,8 +40,8 @@ def progress_bar(zh: bool, width: int = 30):
     def show(done: int, total: int, fig: dict) -> None:
         filled = int(width * done / max(total, 1))
         status = fig.get("status", "")
-        label = {"done": "完成" if zh else "done", "failed": "失败" if zh else "FAILED"}.get(
-            status, "已完成，跳过" if zh else "skipped (done before)")
+        label = {"done": text("cli.done", "zh" if zh else "en"), "failed": text("cli.failed", "zh" if zh else "en")}.get(
+            status, text("cli.skipped_done_before", "zh" if zh else "en"))
         extra = f" — {fig.get('error')}" if status == "failed" else ""
         print(f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {time.perf_counter() - start:6.1f} s  "
               f"{fig.get('area')}: {label}{extra}", file=sys.stderr, flush=True)
@@ -71,11 +72,10 @@ def run(args: argparse.Namespace) -> int:
     zh = args.lang == "zh"
     tasks = read_manifest(args.manifest)
     out = args.out or str(default_out_dir(args.manifest))
-    print((f"{len(tasks)} 个区域 → {out}" if zh else f"{len(tasks)} areas → {out}"), file=sys.stderr)
+    print((text("cli.areas", args.lang, n_tasks=len(tasks), out=out)), file=sys.stderr)
     client, cluster = _client(args)
     try:
-        where = args.scheduler or (f"本地集群 {args.workers}×{args.threads}" if zh else
-                                    f"local cluster {args.workers} workers × {args.threads} thread")
+        where = args.scheduler or (text("cli.local_cluster_workers_thread", args.lang, workers=args.workers, threads=args.threads))
         print(("Dask: " + where), file=sys.stderr)
         res = run_batch(tasks, out, client, progress=progress_bar(zh))
     finally:
@@ -88,14 +88,12 @@ def run(args: argparse.Namespace) -> int:
     view["covered_share"] = (view["covered_share"] * 100).round(1)
     view[["total_pop", "uncovered_pop"]] = view[["total_pop", "uncovered_pop"]].round(0)
     view["seconds"] = view["seconds"].round(1)
-    if zh:
-        view.columns = ["区域", "状态", "居民", "覆盖率%", "未覆盖居民", "服务中心", "路网节点", "用时(秒)"]
+    view.columns = [text(f"cli.batch_col_{c}", args.lang) for c in cols]
     print(view.to_string(index=False))
-    print((f"运行 {res.n_run} 个，跳过已完成 {res.n_skipped} 个，失败 {res.n_failed} 个；用时 {res.seconds:.1f} 秒" if zh else
-           f"ran {res.n_run}, skipped {res.n_skipped} finished before, {res.n_failed} failed; {res.seconds:.1f} s"))
-    print(("汇总表：" if zh else "Summary: ") + f"{res.gpkg}  {res.xlsx}")
+    print(text("cli.ran_skipped_finished_before_failed", args.lang, n_run=res.n_run, n_skipped=res.n_skipped, n_failed=res.n_failed, seconds=res.seconds))
+    print((text("cli.summary", args.lang)) + f"{res.gpkg}  {res.xlsx}")
     if res.n_failed:
         for _, r in res.failed.iterrows():
-            print(f"失败 FAILED {r['area']} (row {r['row']}): {r['error']}", file=sys.stderr)
+            print(f"{both('cli.batch_failed')} {r['area']} (row {r['row']}): {r['error']}", file=sys.stderr)
         return 2
     return 0

@@ -11,6 +11,7 @@ import sys
 
 from cli.options import MAX_MB
 from geo.errors import ServiceCircleError
+from geo.messages import text
 
 TYPES = ("centers", "stations", "grids", "communities", "candidates", "demand", "units", "needs", "projects", "demo_areas",
          "party_grids", "compounds", "buildings")
@@ -53,13 +54,12 @@ def run(args: argparse.Namespace) -> int:
             from geo.detect import sample_street_index
 
             streets = sample_street_index()
-            print("未指定 --osm：位置按内置示例城市（杭州市中心）的路网检查。" if lang == "zh" else
-                  "No --osm given: positions are checked against the bundled sample city's streets (central Hangzhou).",
+            print(text("cli.no_osm_given_positions_checked", lang),
                   file=sys.stderr)
         result = read_layer(args.file, args.layer_type, coords=args.coords, layer=args.layer,
                             crs=getattr(args, "crs", None), max_bytes=max_bytes, streets=streets)
     except ServiceCircleError as err:
-        head = "文件无法使用（已拒绝）：" if lang == "zh" else "The file cannot be used (refused):"
+        head = text("cli.file_cannot_used_refused", lang)
         msg = err.message(lang)
         print(f"{head}\n{msg}", file=sys.stderr)
         return 2

@@ -21,7 +21,7 @@ from cli.options import (
     GPKG_FILE, RADIUS, add_area_options, add_level_options, add_walk_options, progress_printer, summary_text,
     walk_params,
 )
-from geo.messages import text
+from geo.messages import both, text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     for kind, res in study.read_reports.items():
         print(res.render(args.lang), file=sys.stderr)
     result = run_study(study, params, progress=say)
-    say(f"写入 Writing {args.out}")
+    say(f"{both('cli.progress_writing')} {args.out}")
     path = write_coverage_gpkg(result, Path(args.out), study.sources())
     print(format_summary(result.summary, args.lang))
     print()
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if result.dual_grid is not None:
         print()
         print(dual_grid_lines(result.dual_grid, args.lang))
-    print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
+    print(text("cli.result_written", args.lang) + str(path))
     return 0
 
 
@@ -113,20 +113,20 @@ def run_workers(args: argparse.Namespace) -> int:
     if args.workers:
         from geo.readers import read_layer
 
-        say(f"读取图层 Reading workers: {Path(args.workers).name}")
+        say(f"{both('cli.progress_reading_workers')} {Path(args.workers).name}")
         res = read_layer(args.workers, "workers", coords=args.coords, streets=study.network.edges_gdf())
         study.read_reports["workers"] = res
         uploaded = res.gdf
     for res in study.read_reports.values():
         print(res.render(args.lang), file=sys.stderr)
-    say("户外劳动者分布 Outdoor-worker demand (OSM estimate and uploaded counts)…")
+    say(both("cli.progress_worker_demand"))
     workers = study_worker_points(study, uploaded)
     is_demo = is_demo_layer(study.stations)
-    say(f"驿站可达范围 Station reach ({args.radius:,.0f} m along the network)…")
+    say(both("cli.progress_station_reach", radius_m=args.radius))
     result = run_worker_coverage(study.network, study.stations, workers, args.radius, weights=weights_table(),
                                  params=params, is_demo=is_demo, study_area=study.grids)
-    say(f"写入 Writing {out}")
+    say(f"{both('cli.progress_writing')} {out}")
     path = write_worker_gpkg(result, Path(out), study.sources())
     print(format_worker_summary(result, args.lang))
-    print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
+    print(text("cli.result_written", args.lang) + str(path))
     return 0

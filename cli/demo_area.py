@@ -15,6 +15,7 @@ from cli.options import (
     add_area_options, add_demo_area_options, add_output_options, add_walk_options, load_area_layers, print_written,
     progress_printer, walk_params,
 )
+from geo.messages import text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,21 +30,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def format_rows(df, lang: str) -> str:
     """One block of figures per area."""
-    zh = lang == "zh"
     out = []
     for _, r in df.iterrows():
         pct = lambda x: "—" if x != x else f"{x * 100:.1f}%"  # noqa: E731
         hh = "—" if r["households"] != r["households"] else f"{r['households']:,.0f}"
         out.append("\n".join([
             f"{r['name']}",
-            (f"  面积 {r['area_km2']:.2f} 平方千米；居民 {r['residents']:,.0f} 人；户数 {hh}" if zh else
-             f"  {r['area_km2']:.2f} km²; {r['residents']:,.0f} residents; {hh} households"),
-            (f"  社区 {r['n_communities']} 个（{r['communities']}）；驻区单位 {r['n_units']} 家" if zh else
-             f"  {r['n_communities']} communities ({r['communities']}); {r['n_units']} resident units"),
-            (f"  党群服务中心 {r['n_centers']} 个（示范型 {r['n_demonstration_centers']}，标准化 {r['n_standardised_centers']}）；红色驿站 {r['n_stations']} 个" if zh else
-             f"  {r['n_centers']} centers ({r['n_demonstration_centers']} demonstration, {r['n_standardised_centers']} standardised); {r['n_stations']} red stations"),
-            (f"  覆盖率：区内 {pct(r['share_inside'])}，区外 {pct(r['share_outside'])}（区外居民 {r['residents_outside']:,.0f} 人）" if zh else
-             f"  covered: inside {pct(r['share_inside'])}, outside {pct(r['share_outside'])} ({r['residents_outside']:,.0f} residents outside)"),
+            (text("cli.km_residents_households", lang, area_km2=r['area_km2'], residents=r['residents'], hh=hh)),
+            (text("cli.communities_resident_units", lang, n_communities=r['n_communities'], communities=r['communities'], n_units=r['n_units'])),
+            (text("cli.centers_demonstration_standardised_red_stations", lang, n_centers=r['n_centers'], n_demo=r['n_demonstration_centers'], n_std=r['n_standardised_centers'], n_stations=r['n_stations'])),
+            (text("cli.covered_inside_outside_residents_outside", lang, inside=pct(r['share_inside']), outside=pct(r['share_outside']), residents_outside=r['residents_outside'])),
         ]))
     return "\n".join(out)
 
@@ -58,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
                                          communities=study.communities, grids=study.grids)
     print(format_rows(fig, args.lang))
     if layers.is_demo:
-        print("注意：示范区与驻区单位为示例数据，非真实点位。" if args.lang == "zh" else "Note: areas and units are illustrative sample data.")
+        print(text("cli.demo_areas_units_illustrative", args.lang))
     print_written(paths, args.lang)
     return 0

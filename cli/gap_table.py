@@ -27,18 +27,21 @@ def text_table(rows: list[list[str]], header: list[str], right: set[int] = froze
     return "\n".join(lines)
 
 
+#: keys (cli.gap_col_*) of the gap table's columns, in order
+GAP_COLUMNS = ('id', 'name', 'street', 'community', 'grid', 'residents', 'households', 'area_ha', 'nearest_center', 'walk_min', 'beyond_min')
+#: keys (cli.dual_col_*) of the 双网融合 pieces table's columns, in order
+DUAL_COLUMNS = ('id', 'kind', 'governance_grid', 'party_grid', 'area_ha', 'residents')
+
+
 def _mins(x) -> str:
     return "—" if x is None or pd.isna(x) else f"{x:.1f}"
 
 
 def gap_lines(gaps: pd.DataFrame, uncovered_pop: float, lang: str = "zh", top: int = 10) -> str:
     """The ``top`` gap units (覆盖缺口), most uncovered residents first, with the largest unit's share."""
-    zh = lang == "zh"
     if gaps is None or not len(gaps):
         return text("cli.no_coverage_gap", lang)
-    header = (["编号", "名称", "街道", "社区", "网格", "居民", "户数", "面积(公顷)", "最近中心", "步行(分钟)", "超出(分钟)"] if zh else
-              ["id", "name", "street", "community", "grid", "residents", "households", "area (ha)", "nearest center",
-               "walk (min)", "beyond (min)"])
+    header = [text(f"cli.gap_col_{c}", lang) for c in GAP_COLUMNS]
     rows = []
     for r in gaps.head(top).itertuples():
         rows.append([r.gap_id, r.name or "—", r.street, r.community, r.grid_name or r.grid_id or "—",
@@ -52,13 +55,11 @@ def gap_lines(gaps: pd.DataFrame, uncovered_pop: float, lang: str = "zh", top: i
 
 def dual_grid_lines(check, lang: str = "zh", top: int = 10) -> str:
     """The 双网融合 summary and the largest disagreement pieces."""
-    zh = lang == "zh"
     s = check.summary
     head = (text("cli.dual_summary", lang, n_grids=s["n_grids"], n_party=s["n_party_grids"], n_fused=s["n_fused"],
                  area_ha=s["disagree_area_m2"] / 1e4, area_pct=s["disagree_share_area"] * 100,
                  residents=persons(s["disagree_pop"]), residents_pct=s["disagree_share_pop"] * 100))
-    header = ["编号", "情况", "治理网格", "党建网格", "面积(公顷)", "居民"] if zh else \
-        ["id", "kind", "governance grid", "party grid", "area (ha)", "residents"]
-    rows = [[r.piece_id, text(f"common.dual_{r.kind}", "zh" if zh else "en"), r.grid_name or "—", r.party_grid_name or "—", f"{r.area_m2 / 1e4:.1f}",
+    header = [text(f"cli.dual_col_{c}", lang) for c in DUAL_COLUMNS]
+    rows = [[r.piece_id, text(f"common.dual_{r.kind}", lang), r.grid_name or "—", r.party_grid_name or "—", f"{r.area_m2 / 1e4:.1f}",
              persons(r.population)] for r in check.pieces.head(top).itertuples()]
     return head if not rows else head + "\n" + text_table(rows, header, right={4, 5})

@@ -17,6 +17,7 @@ from cli.options import (
     add_area_options, add_demo_area_options, add_output_options, add_walk_options, load_area_layers, print_written,
     progress_printer, walk_params,
 )
+from geo.messages import both, text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             names = "、".join(layers.demo_areas["name"].astype(str))
             raise LayerError(f"没有名为“{args.area}”的示范区；可选：{names}。 No area named '{args.area}'; choose one of: {names}.")
     result = run_study(study, walk_params(args), progress=say)
-    say("绘制导引图 Drawing the guide map…")
+    say(both("cli.progress_guide_map"))
     from analysis.demo_area import demo_area_figures
 
     figures = demo_area_figures(areas.iloc[:1], result, units=layers.units, stations=study.stations,
@@ -55,10 +56,6 @@ def run(args: argparse.Namespace) -> int:
     inputs = ReportInputs(features=load_osm_features(study.osm_path), network=study.network)
     paths = write_guide_map(gm, Path(args.out), inputs)
     counts = gm.markers["kind"].value_counts()
-    zh = args.lang == "zh"
-    print((f"{gm.title}：党群服务中心 {counts.get('center', 0)} 个、红色驿站 {counts.get('station', 0)} 个、"
-           f"共建阵地 {counts.get('position', 0)} 处，共 {len(gm.markers)} 个编号点位（A3 横版）") if zh else
-          (f"{gm.title}: {counts.get('center', 0)} centers, {counts.get('station', 0)} red stations, "
-           f"{counts.get('position', 0)} positions, {len(gm.markers)} numbered markers (A3 landscape)"))
+    print(text("cli.centers_red_stations_positions_numbered", args.lang, title=gm.title, n_centers=counts.get('center', 0), n_stations=counts.get('station', 0), n_positions=counts.get('position', 0), n_markers=len(gm.markers)))
     print_written(paths, args.lang)
     return 0

@@ -15,6 +15,7 @@ import warnings
 
 from cli.options import ServiceCircleParser
 from geo.errors import ServiceCircleError
+from geo.messages import both
 
 #: sub-command name -> module in cli/ (hyphens as underscores: guide-map -> cli.guide_map)
 #: providing add_parser(subparsers) and run(args) -> int
@@ -101,7 +102,7 @@ def _main(argv: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except ServiceCircleError as err:
-        print(f"错误 Error: {err}", file=sys.stderr)
+        print(f"{both('cli.error')} {err}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return 2

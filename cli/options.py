@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.params import ADULT_SPEED_KMH, ELDERLY_SPEED_KMH, WalkParams
-from geo.messages import text
+from geo.messages import both, text
 
 COORD_CHOICES = ["auto", "wgs84", "gcj02", "bd09"]
 
@@ -297,7 +297,7 @@ def load_party(args: argparse.Namespace, say: Callable[[str], None], kinds: tupl
     from geo.osm_features import load_osm_features
     from geo.osm_file import check_osm_file
 
-    say("读取步行路网 Loading the walking network…")
+    say(both("cli.progress_walking_network"))
     if args.osm:
         check_osm_file(args.osm)
     sample = not args.osm or str(args.osm) == str(SAMPLE_OSM)

@@ -21,6 +21,7 @@ from cli.options import (
     SITES, add_area_options, add_level_options, add_party_options, add_walk_options, output_folder, progress_printer,
     walk_params,
 )
+from geo.messages import both
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     params = walk_params(args)
     standard = load_standard(args.standard)  # checked first: a bad file stops before any work
-    say(f"核查标准 Audit standard: {standard.label(args.lang)}")
+    say(f"{both('cli.progress_audit_standard')} {standard.label(args.lang)}")
     # the PDF's typesetter starts now (imports, fonts) on the other core; build_report uses or stops it
     worker = PdfWorker.start() if "pdf" in formats else None
     try:
@@ -68,13 +69,13 @@ def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWo
                        party_grids=args.party_grids, coords=args.coords, progress=say)
     for res in study.read_reports.values():
         print(res.render(args.lang), file=sys.stderr)
-    say("计算步行时间与等时圈 Computing walking times and isochrones (or reading them from the cache)…")
+    say(both("cli.progress_walking_times"))
     result, _, _ = cached_run_study(study, params)  # the same inputs, parameters and code: read back
     siting = after = None
     if args.sites:
-        say(f"选址 Choosing {args.sites} new sites from the candidates…")
+        say(both("cli.progress_choosing_sites", n=args.sites))
         siting, after = propose_sites(study, result, args.sites)
-    say("生成报告 Writing the report…")
+    say(both("cli.progress_writing_report"))
     inputs = inputs_from_study(study, args.lang)
     inputs.standard = standard
     party_files = [args.units, args.needs, args.projects, args.demo_areas]
@@ -90,5 +91,5 @@ def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWo
                          pdf_worker=worker)
     for fmt, path in paths.items():
         print(f"{fmt}\t{path}")
-    say("完成 Done")
+    say(both("cli.progress_done"))
     return 0

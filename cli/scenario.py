@@ -18,6 +18,7 @@ from analysis.study import load_study
 from cli.options import XLSX_FILE, add_area_options, add_walk_options, progress_printer, walk_params
 from geo.crs import WGS84
 from geo.errors import ParameterError
+from geo.messages import both, text
 from geo.scenario_store import STORE_ENV, StoreError, default_store_location, open_store, redact
 
 
@@ -146,21 +147,16 @@ def run_save(args: argparse.Namespace) -> int:
         base = None
         if args.count_stations and study.stations is not None:
             study = sc.with_stations_counted(study)
-        say(f"评估 {len(sites)} 个拟建点位 Evaluating {len(sites)} proposed site(s)…")
+        say(both("cli.progress_evaluating_sites", n=len(sites)))
         rec = sc.save_scenario(store, args.name, study, params, sites, notes=args.notes, replace=args.replace,
                                base=base, count_stations=args.count_stations)
     finally:
         store.close()
-    zh = args.lang == "zh"
     s, b = rec.summary, rec.baseline_summary
-    print((f"已保存方案“{rec.name}”（{rec.created_utc}）到 {redact(store.location)}" if zh else
-           f"Saved scenario '{rec.name}' ({rec.created_utc}) to {redact(store.location)}"))
-    print((f"拟建点位 {len(rec.sites)} 个；{s['minutes']:g}分钟覆盖 {_pct(b['covered_share'])} → {_pct(s['covered_share'])}；"
-           f"未覆盖居民 {_people(b['uncovered_pop'])} → {_people(s['uncovered_pop'])}") if zh else
-          (f"{len(rec.sites)} proposed site(s); within {s['minutes']:g} min {_pct(b['covered_share'])} → "
-           f"{_pct(s['covered_share'])}; uncovered residents {_people(b['uncovered_pop'])} → {_people(s['uncovered_pop'])}"))
+    print((text("cli.saved_scenario", args.lang, name=rec.name, created_utc=rec.created_utc, store=redact(store.location))))
+    print(text("cli.proposed_site_within_min_uncovered", args.lang, n_sites=len(rec.sites), minutes=s['minutes'], value=_pct(b['covered_share']), value2=_pct(s['covered_share']), value3=_people(b['uncovered_pop']), value4=_people(s['uncovered_pop'])))
     if s.get("is_demo"):
-        print("注意：示例数据，非真实点位。" if zh else "Note: illustrative sample data, not real sites.")
+        print(text("cli.note_illustrative_sample_data_not", args.lang))
     return 0
 
 
@@ -168,18 +164,17 @@ def run_list(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
         df = store.list()
         loc = redact(store.location)
-    zh = args.lang == "zh"
     if df.empty:
-        print(f"{loc}：还没有方案。" if zh else f"{loc}: no scenarios yet.")
+        print(text("cli.no_scenarios_yet", args.lang, loc=loc))
         return 0
     out = pd.DataFrame({
-        ("方案" if zh else "scenario"): df["name"],
-        ("保存时间(UTC)" if zh else "saved (UTC)"): df["created_utc"],
-        ("拟建点位" if zh else "sites"): df["n_sites"],
-        ("覆盖率" if zh else "covered"): df["covered_share"].map(_pct),
-        ("原覆盖率" if zh else "covered before"): df["covered_share_before"].map(_pct),
-        ("未覆盖居民" if zh else "uncovered residents"): df["uncovered_pop"].map(_people),
-        ("备注" if zh else "notes"): df["notes"],
+        (text("cli.scenario", args.lang)): df["name"],
+        (text("cli.saved_utc", args.lang)): df["created_utc"],
+        (text("cli.sites", args.lang)): df["n_sites"],
+        (text("cli.covered_2", args.lang)): df["covered_share"].map(_pct),
+        (text("cli.covered_before", args.lang)): df["covered_share_before"].map(_pct),
+        (text("cli.uncovered_residents_2", args.lang)): df["uncovered_pop"].map(_people),
+        (text("cli.notes", args.lang)): df["notes"],
     })
     print(loc)
     _print_table(out)
@@ -189,37 +184,32 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
         rec = store.load(args.name)
-    zh = args.lang == "zh"
     s, b = rec.summary, rec.baseline_summary
     p = rec.params
-    print(f"{'方案' if zh else 'Scenario'}: {rec.name}   {'保存于' if zh else 'saved'} {rec.created_utc} UTC")
+    print(f"{text('cli.scenario_2', args.lang)}: {rec.name}   {text('cli.saved', args.lang)} {rec.created_utc} UTC")
     if rec.notes:
-        print(f"{'备注' if zh else 'Notes'}: {rec.notes}")
-    print((f"参数：{p['minutes']:g} 分钟，步速 {p['speed_kmh']:g} km/h，离路网上限 {p['max_access_m']:g} 米" if zh else
-           f"Parameters: {p['minutes']:g} min, {p['speed_kmh']:g} km/h, off-network beyond {p['max_access_m']:g} m"))
-    print(f"{'路网' if zh else 'Network'}: {rec.network_path}  sha256 {rec.network_sha256[:16]}…  ({rec.crs})")
+        print(f"{text('cli.notes_2', args.lang)}: {rec.notes}")
+    print((text("cli.parameters_min_km_h_off", args.lang, minutes=p['minutes'], speed_kmh=p['speed_kmh'], max_access_m=p['max_access_m'])))
+    print(f"{text('cli.network', args.lang)}: {rec.network_path}  sha256 {rec.network_sha256[:16]}…  ({rec.crs})")
     for lay in rec.layers:
         print(f"  {lay['kind']:<12} {lay['path']}  {(lay['sha256'] or '')[:16]}")
-    print((f"覆盖率 {_pct(b['covered_share'])} → {_pct(s['covered_share'])}；未覆盖居民 {_people(b['uncovered_pop'])} → "
-           f"{_people(s['uncovered_pop'])}；未覆盖区域 {len(rec.gaps)} 处") if zh else
-          (f"Covered {_pct(b['covered_share'])} → {_pct(s['covered_share'])}; uncovered residents "
-           f"{_people(b['uncovered_pop'])} → {_people(s['uncovered_pop'])}; {len(rec.gaps)} uncovered areas"))
-    print("拟建点位 Proposed sites:" if zh else "Proposed sites:")
+    print(text("cli.covered_uncovered_residents_uncovered_areas", args.lang, value=_pct(b['covered_share']), value2=_pct(s['covered_share']), value3=_people(b['uncovered_pop']), value4=_people(s['uncovered_pop']), n_gaps=len(rec.gaps)))
+    print(text("cli.proposed_sites", args.lang))
     sites = rec.sites[["site_id", "name", "kind", "lon", "lat", "edge", "offset_m", "access_m"]].copy()
     sites[["lon", "lat"]] = sites[["lon", "lat"]].round(6)
     sites[["offset_m", "access_m"]] = sites[["offset_m", "access_m"]].round(1)
     _print_table(sites)
     c = rec.communities.copy()
-    print("社区 Communities:" if zh else "Communities:")
+    print(text("cli.communities", args.lang))
     _print_table(pd.DataFrame({
-        ("社区" if zh else "community"): c["community"],
-        ("居民" if zh else "residents"): c["population"].map(_people),
-        ("原覆盖率" if zh else "before"): c["covered_share_before"].map(_pct),
-        ("覆盖率" if zh else "after"): c["covered_share"].map(_pct),
-        ("未覆盖" if zh else "uncovered"): c["uncovered_pop"].map(_people),
+        (text("cli.community", args.lang)): c["community"],
+        (text("cli.residents_2", args.lang)): c["population"].map(_people),
+        (text("cli.before", args.lang)): c["covered_share_before"].map(_pct),
+        (text("cli.after", args.lang)): c["covered_share"].map(_pct),
+        (text("cli.uncovered", args.lang)): c["uncovered_pop"].map(_people),
     }))
     if s.get("is_demo"):
-        print("注意：示例数据，非真实点位。" if zh else "Note: illustrative sample data, not real sites.")
+        print(text("cli.note_illustrative_sample_data_not", args.lang))
     return 0
 
 
@@ -230,22 +220,20 @@ def run_compare(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
         recs = [store.load(n) for n in names]
     head, comm = sc.compare(recs)
-    zh = args.lang == "zh"
     shares = {r.params.get("minutes") for r in recs}
     if len(shares) > 1:
-        print("注意：各方案的分钟阈值不同。" if zh else "Note: the scenarios use different minute thresholds.")
+        print(text("cli.note_scenarios_use_different_minute", args.lang))
     out = pd.DataFrame({
-        ("方案" if zh else "scenario"): head["name"],
-        ("新增点位" if zh else "added sites"): head["n_sites"],
-        ("覆盖率" if zh else "covered"): head["covered_share"].map(_pct),
-        ("变化(百分点)" if zh else "change (pp)"): head["change_pp"].map(lambda v: f"{v:+.1f}"),
-        ("未覆盖居民" if zh else "uncovered residents"): head["uncovered_pop"].map(_people),
-        ("新增覆盖居民" if zh else "residents gained"): head["gain_pop"].map(_people),
+        (text("cli.scenario", args.lang)): head["name"],
+        (text("cli.added_sites", args.lang)): head["n_sites"],
+        (text("cli.covered_2", args.lang)): head["covered_share"].map(_pct),
+        (text("cli.change_pp", args.lang)): head["change_pp"].map(lambda v: f"{v:+.1f}"),
+        (text("cli.uncovered_residents_2", args.lang)): head["uncovered_pop"].map(_people),
+        (text("cli.residents_gained", args.lang)): head["gain_pop"].map(_people),
     })
     _print_table(out)
     print()
-    print("各社区覆盖率(%)与变化(百分点) Per community: covered % and change (pp)" if zh else
-          "Per community: covered % and change (percentage points)")
+    print(text("cli.per_community_covered_change_percentage", args.lang))
     _print_table(comm.round(1))
     if args.xlsx:
         from geo.safe_io import atomic_write_path
@@ -259,7 +247,7 @@ def run_compare(args: argparse.Namespace) -> int:
             from geo.spreadsheet import write_frames_xlsx
 
             write_frames_xlsx(tmp, {"scenarios": head_x, "communities": comm_x})
-        print(("已写入 " if zh else "Written to ") + str(args.xlsx))
+        print((text("cli.written_2", args.lang)) + str(args.xlsx))
     return 0
 
 
@@ -267,10 +255,9 @@ def run_delete(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
         gone = store.delete(args.name)
         loc = redact(store.location)
-    zh = args.lang == "zh"
     if not gone:
-        print(f"{loc} 中没有名为“{args.name}”的方案。" if zh else f"No scenario named '{args.name}' in {loc}.",
+        print(text("cli.no_scenario_named", args.lang, loc=loc, name=args.name),
               file=sys.stderr)
         return 2
-    print(f"已删除方案“{args.name}”。" if zh else f"Deleted scenario '{args.name}'.")
+    print(text("cli.deleted_scenario", args.lang, name=args.name))
     return 0

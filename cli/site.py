@@ -21,7 +21,7 @@ from cli.options import (
     BUDGET, GPKG_FILE, K, MIN_AREA, MIN_DISTANCE, RADIUS, SPACING, TIME_LIMIT, add_area_options, add_walk_options, progress_printer, walk_params,
 )
 from geo.errors import ParameterError
-from geo.messages import text
+from geo.messages import both, text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -62,20 +62,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+#: keys (cli.site_col_*) of the chosen-sites table's columns, in order
+SITE_COLUMNS = ('rank', 'site', 'candidate', 'name', 'street', 'adds', 'cumulative')
+
+
 def format_result(r: SitingResult, lang: str = "zh") -> str:
     """The chosen sites (greedy order of marginal gain) and the before/after headline as text."""
     zh = lang == "zh"
     s = r.summary
     unit = text(UNIT_KEYS[s.unit], lang)
     lines = []
-    reach = (f"{s.threshold_min:.0f}分钟步行（{fmt_int(s.threshold_m)} 米）" if r.kind == "center"
-             else f"路网距离 {fmt_int(s.threshold_m)} 米") if zh else \
-        (f"{s.threshold_min:.0f} min walk ({fmt_int(s.threshold_m)} m)" if r.kind == "center"
-         else f"{fmt_int(s.threshold_m)} m along the network")
-    lines.append((f"选址：{'党群服务中心' if r.kind == 'center' else '红色驿站'}，{r.problem.upper()}，覆盖 = {reach}"
-                  if zh else f"Siting {r.kind}s, {r.problem.upper()}, coverage = {reach}"))
-    hdr = ("序", "新点位", "候选点", "名称", "道路", "新增覆盖", "累计") if zh else \
-        ("#", "site", "candidate", "name", "street", "adds", "cumulative")
+    kind = "center" if r.kind == "center" else "station"
+    reach = text(f"cli.reach_{kind}", lang, minutes=s.threshold_min, metres=fmt_int(s.threshold_m))
+    lines.append(text(f"cli.siting_{kind}", lang, problem=r.problem.upper(), reach=reach))
+    hdr = tuple(text(f"cli.site_col_{c}", lang) for c in SITE_COLUMNS)
     rows = [hdr] + [
         (str(x.rank), x.site_id, str(x.candidate_id), str(x.name)[:16], str(x.street or "—")[:12],
          fmt_int(x.marginal), fmt_int(x.cumulative))
@@ -193,12 +193,12 @@ def run(args: argparse.Namespace) -> int:
                 res = read_layer(args.workers, "workers", coords=args.coords, streets=study.network.edges_gdf())
                 print(res.render(args.lang), file=sys.stderr)
                 uploaded = res.gdf
-            say("户外劳动者分布 Outdoor-worker demand (OSM estimate and uploaded counts)…")
+            say(both("cli.progress_worker_demand"))
             demand = study_worker_points(study, uploaded)
         elif demand is None:
             from geo.osm_features import load_osm_features
 
-            say("读取 OSM 兴趣点 Reading OSM POIs…")
+            say(both("cli.progress_osm_pois"))
             pois = load_osm_features(study.osm_path).pois
         if args.hotspots:
             from geo.readers import read_layer
@@ -212,8 +212,8 @@ def run(args: argparse.Namespace) -> int:
     )
     from analysis.siting.export import write_siting_gpkg
 
-    say(f"写入 Writing {args.out}")
+    say(f"{both('cli.progress_writing')} {args.out}")
     path = write_siting_gpkg(result, Path(args.out), study.sources())
     print(format_result(result, args.lang))
-    print(("结果已写入 " if args.lang == "zh" else "Written to ") + str(path))
+    print(text("cli.result_written", args.lang) + str(path))
     return 0

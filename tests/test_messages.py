@@ -94,6 +94,7 @@ _LOOKUPS = {
     ("ui.scenario_panel", "tr"): "scenario",
     ("geo.messages", "text"): None,
     ("geo.messages", "pair"): None,
+    ("geo.messages", "both"): None,
     ("geo.messages", "Message"): None,
 }
 

@@ -4,7 +4,7 @@ Chinese (the default) and English.
 Keys are namespaced by domain: ``common.`` (one wording shared by several places), ``ui.`` (app
 pages), ``scenario.`` (the scenarios panel), ``report.`` and ``party.`` (reports), ``siting.``
 (siting notes), ``reader.`` (reading planners' files), ``cli.`` (the command line's
-summaries). :func:`text` is the one lookup; a missing
+summaries). :func:`text` is the one lookup (:func:`pair` and :func:`both` give both languages); a missing
 key raises :class:`KeyError`, so a typo fails in the tests instead of printing a key.
 :class:`Message` carries a key and its values for strings built before the language is known
 (e.g. the notes of a siting result), rendered later in the reader's language.
@@ -83,6 +83,26 @@ def pair(key: str, /, **fmt: Any) -> tuple[str, str]:
         ``(zh, en)``, both formatted.
     """
     return text(key, "zh", **fmt), text(key, "en", **fmt)
+
+
+def both(key: str, /, **fmt: Any) -> str:
+    """The Chinese and the English string of ``key`` on one line (zh, a space, en): for progress
+    lines and errors whose one text serves readers of either language.
+
+    Parameters
+    ----------
+    key : str
+        Full catalogue key.
+    **fmt
+        Values for the string's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        ``"<zh> <en>"``, both formatted.
+    """
+    zh, en = pair(key, **fmt)
+    return f"{zh} {en}"
 
 
 @dataclass(frozen=True)
