@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import ServiceCircleError
+from geo.messages import text
 from geo.schemas import CENTER_FUNCTIONS, STATION_AMENITIES, normalize_header
 
 DEFAULT_STANDARD = Path(__file__).resolve().parent.parent / "data" / "standards" / "default.toml"
@@ -58,8 +59,7 @@ class Standard:
             Name, file name and SHA-256 prefix.
         """
         name = self.name if lang == "zh" else (self.name_en or self.name)
-        return (f"{name}（{self.file}，sha256 {self.sha_short}）" if lang == "zh"
-                else f"{name} ({self.file}, sha256 {self.sha_short})")
+        return text("report.standard_label", lang, name=name, file=self.file, sha=self.sha_short)
 
 
 def _resolve(items, catalogue: tuple[tuple[str, str, str], ...], what_zh: str, what_en: str, file: str) -> tuple[str, ...]:

@@ -11,9 +11,8 @@ import math
 
 from analysis.coverage import CoverageSummary
 from analysis.numfmt import fmt_int
+from geo.messages import text
 
-GAP_TERM = ("覆盖缺口", "coverage gap")
-CIRCLE_LABEL = ("直线圆圈高估覆盖", "Straight-line circles overstate coverage")
 
 
 def persons(x) -> str:
@@ -51,8 +50,7 @@ def circle_comparison(summary: CoverageSummary, lang: str = "zh") -> tuple[str, 
         The label and the value text; the value is "—" when the overstatement is not a finite number.
     """
     pct, pp = summary.circle_overstatement_pct, summary.circle_overstatement_pp
-    zh = lang == "zh"
-    label = CIRCLE_LABEL[0 if zh else 1]
+    label = text("common.overstatement", lang)
     if not (isinstance(pct, (int, float)) and math.isfinite(pct)):
         return label, "—"
-    return label, (f"{pct:+.1f}%（{pp:+.1f} 个百分点）" if zh else f"{pct:+.1f}% ({pp:+.1f} percentage points)")
+    return label, text("report.change_pct_pp", lang, pct=pct, pp=pp)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.export import software_version, write_gpkg
 from analysis.worker_coverage import WorkerCoverageResult
+from geo.messages import text
 
 
 def worker_layers(r: WorkerCoverageResult) -> dict[str, pd.DataFrame]:
@@ -104,27 +105,21 @@ def format_worker_summary(r: WorkerCoverageResult, lang: str = "zh", n_streets: 
     """
     zh = lang == "zh"
     s = r.summary
-    lines = [(f"红色驿站服务户外劳动者：路网距离 {s.radius_m:,.0f} 米内（假设，可用 --radius 修改），驿站 {s.n_stations} 处"
-              if zh else f"Red stations serving outdoor workers: within {s.radius_m:,.0f} m along the network "
-              f"(an assumption; --radius), {s.n_stations} stations")]
-    hdr = ("类型", "人数", "已服务", "未服务", "服务率") if zh else ("group", "workers", "served", "unserved", "share")
+    lines = [(text("report.workers_reach", lang, radius_m=s.radius_m, n_stations=s.n_stations))]
+    hdr = tuple(text(f"report.workers_col_{c}", lang) for c in ("group", "workers", "served", "unserved", "share"))
     rows = [hdr]
     for g in r.groups.itertuples():
         share = "—" if g.covered_share != g.covered_share else f"{g.covered_share * 100:.1f}%"
         rows.append((g.group_zh if zh else g.group_en, f"{g.workers:,.0f}", f"{g.covered:,.0f}", f"{g.uncovered:,.0f}", share))
     share = "—" if s.covered_share != s.covered_share else f"{s.covered_share * 100:.1f}%"
-    rows.append(("合计" if zh else "total", f"{s.total_workers:,.0f}", f"{s.covered_workers:,.0f}",
+    rows.append((text("report.workers_total", lang), f"{s.total_workers:,.0f}", f"{s.covered_workers:,.0f}",
                  f"{s.total_workers - s.covered_workers:,.0f}", share))
     widths = [max(len(row[i]) for row in rows) + 2 for i in range(len(hdr))]
     lines += ["".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
-    lines.append((f"繁忙道路（主干/次干/支路）无驿站可达路段：{s.busy_uncovered_m / 1000:,.2f} 公里，涉及 {s.n_busy_streets_uncovered} 条道路"
-                  if zh else f"Busy streets (primary/secondary/tertiary) with no station in reach: "
-                  f"{s.busy_uncovered_m / 1000:,.2f} km on {s.n_busy_streets_uncovered} streets"))
+    lines.append((text("report.workers_busy_unreached", lang, busy_km=s.busy_uncovered_m / 1000, n_busy_streets_uncovered=s.n_busy_streets_uncovered)))
     for b in r.busy_streets.head(n_streets).itertuples():
-        lines.append(f"  {b.street}（{b.highway}）：{b.uncovered_m:,.0f} 米 / {b.length_m:,.0f} 米" if zh else
-                     f"  {b.street} ({b.highway}): {b.uncovered_m:,.0f} m of {b.length_m:,.0f} m")
-    lines.append("人数为OSM估算（权重见 worker_weights 图层）或上传的实际人数。" if zh else
-                 "Worker numbers are OSM estimates (weights in the worker_weights layer) or uploaded counts.")
+        lines.append(text("report.workers_street_uncovered", lang, street=b.street, highway=b.highway, uncovered_m=b.uncovered_m, length_m=b.length_m))
+    lines.append(text("report.workers_numbers_note", lang))
     if s.is_demo:
-        lines.append("注意：红色驿站为示例数据，非真实点位。" if zh else "Note: the red stations are illustrative sample data.")
+        lines.append(text("report.workers_demo_note", lang))
     return "\n".join(lines)

@@ -33,6 +33,7 @@ EN_QUOTES_CHINESE = {
     "report.t_project_list": "新增站点方案",
     "party.sec_adoption": "门前三包",  # the documents' name of road adoption
     "cli.budget_used": "万元",
+    "siting.unit_wan": "万元",  # cost of a chosen site, in the planners' unit
     "cli.outdoor_workers_persons_osm_estimate": "类型/人数",  # the headers of the uploaded workers layer
     "cli.dual_summary": "双网融合",  # the documents' name of the dual-network check
     "reader.expected_number": "1.2万",  # what planners type into a table, read as 12000

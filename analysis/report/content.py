@@ -27,6 +27,7 @@ from analysis.report.curves import coverage_curve, time_histogram
 from analysis.report.document import Column, Headline, ReportContent, Table
 from analysis.standards import load_standard
 from analysis.siting.api import SitingResult
+from geo.messages import text
 
 HIST_MAX_MIN = 30.0
 
@@ -182,7 +183,7 @@ def sources_table(result: CoverageResult, lang: str, inputs: ReportInputs, is_de
             rows.append(DataSource(label("src_stations", lang), "", demo))
     df = pd.DataFrame([(r.name, r.date, r.note) for r in rows], columns=["name", "date", "note"])
     cols = [Column("name", label("common.data", lang)), Column("date", label("src_date", lang)), Column("note", label("src_note", lang))]
-    return Table("sources", label("sec_sources", lang).split("、")[-1].split(". ")[-1], "sources" if lang == "en" else "数据来源", df, cols)
+    return Table("sources", label("sec_sources", lang).split("、")[-1].split(". ")[-1], text("report.sheet_sources", lang), df, cols)
 
 
 def population_method(result: CoverageResult, lang: str, inputs: ReportInputs) -> str:
@@ -283,9 +284,9 @@ def communities_table(result: CoverageResult, lang: str) -> Table:
         Column("median_min", label("common.median_walk_min", lang), "num1"),
         Column("street", label("c_street", lang)),
     ]
-    totals = {"community": "合计" if lang == "zh" else "Total", **_area_totals(df),
+    totals = {"community": text("report.total_row", lang), **_area_totals(df),
               "households": float(df["households"].sum())}
-    return Table("communities", label("t_communities", lang), "社区覆盖" if lang == "zh" else "communities", df, cols, totals)
+    return Table("communities", label("t_communities", lang), text("report.sheet_communities", lang), df, cols, totals)
 
 
 def grids_table(result: CoverageResult, lang: str, level: pd.DataFrame | None = None) -> Table:
@@ -331,8 +332,8 @@ def grids_table(result: CoverageResult, lang: str, level: pd.DataFrame | None = 
     if level is not None and "n_gaps" in level:
         g["n_gaps"] = g["grid_id"].astype(str).map(level.set_index("grid_id")["n_gaps"]).to_numpy()
         cols.append(Column("n_gaps", label("common.n_gaps", lang), "int"))
-    totals = {"grid_id": "合计" if lang == "zh" else "Total", **_area_totals(g)}
-    return Table("grids", label("t_grids", lang), "网格覆盖" if lang == "zh" else "grids", g, cols, totals)
+    totals = {"grid_id": text("report.total_row", lang), **_area_totals(g)}
+    return Table("grids", label("t_grids", lang), text("report.sheet_grids", lang), g, cols, totals)
 
 
 def gaps_table(result: CoverageResult, lang: str) -> Table:
@@ -370,9 +371,9 @@ def gaps_table(result: CoverageResult, lang: str) -> Table:
         Column("walk_min", label("common.walk_min", lang), "num1"),
         Column("beyond_min", label("c_beyond_min", lang), "num1"),
     ]
-    totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()),
+    totals = {"gap_id": text("report.total_row", lang), "population": float(g["population"].sum()),
               "households": float(g["households"].sum()), "area_ha": float(g["area_ha"].sum())}
-    return Table("gaps", label("t_gaps", lang), "覆盖缺口" if lang == "zh" else "gaps", g, cols, totals)
+    return Table("gaps", label("t_gaps", lang), text("report.sheet_gaps", lang), g, cols, totals)
 
 
 def gap_sentence(result: CoverageResult, lang: str) -> str:
@@ -418,9 +419,9 @@ def streets_table(df: pd.DataFrame, lang: str) -> Table:
             Column("uncovered_pop", label("c_uncovered_pop", lang), "int"),
             Column("covered_share", label("c_covered_share", lang), "pct"),
             Column("median_min", label("common.median_walk_min", lang), "num1"), Column("n_gaps", label("common.n_gaps", lang), "int")]
-    totals = {"street": "合计" if lang == "zh" else "Total", **_area_totals(df), "households": float(df["households"].sum()),
+    totals = {"street": text("report.total_row", lang), **_area_totals(df), "households": float(df["households"].sum()),
               "n_gaps": float(df["n_gaps"].sum())}
-    return Table("streets", label("t_streets", lang), "街道覆盖" if lang == "zh" else "streets", df, cols, totals)
+    return Table("streets", label("t_streets", lang), text("report.sheet_streets", lang), df, cols, totals)
 
 
 def compounds_table(df: pd.DataFrame, lang: str) -> Table:
@@ -446,9 +447,9 @@ def compounds_table(df: pd.DataFrame, lang: str) -> Table:
             cols.append(Column(key, label(lab, lang), "bool"))
     cols += [Column("walk_min", label("common.walk_min", lang), "num1"), Column("nearest_center", label("common.nearest_center", lang)),
              Column("covered", label("common.covered", lang), "bool"), Column("uncovered_pop", label("c_uncovered_pop", lang), "int")]
-    totals = {"name": "合计" if lang == "zh" else "Total", "population": float(df["population"].fillna(0).sum()),
+    totals = {"name": text("report.total_row", lang), "population": float(df["population"].fillna(0).sum()),
               "households": float(df["households"].fillna(0).sum()), "uncovered_pop": float(df["uncovered_pop"].fillna(0).sum())}
-    return Table("compounds", label("t_compounds", lang), "小区覆盖" if lang == "zh" else "compounds", df, cols, totals)
+    return Table("compounds", label("t_compounds", lang), text("report.sheet_compounds", lang), df, cols, totals)
 
 
 def dual_sentence(check, lang: str) -> str:
@@ -495,9 +496,9 @@ def dual_pieces_table(check, lang: str) -> Table:
             Column("matched_party_grid_id", label("c_matched_party", lang)),
             Column("area_ha", label("common.area_ha", lang), "num1"), Column("population", label("c_population", lang), "int"),
             Column("households", label("c_households", lang), "int")]
-    totals = {"piece_id": "合计" if lang == "zh" else "Total", "area_ha": float(df["area_ha"].sum()),
+    totals = {"piece_id": text("report.total_row", lang), "area_ha": float(df["area_ha"].sum()),
               "population": float(df["population"].sum()), "households": float(df["households"].sum())}
-    return Table("dual_grid", label("t_dual", lang), "双网融合" if lang == "zh" else "dual_network", df, cols, totals)
+    return Table("dual_grid", label("t_dual", lang), text("report.sheet_dual_network", lang), df, cols, totals)
 
 
 def dual_grids_table(check, lang: str) -> Table:
@@ -519,7 +520,7 @@ def dual_grids_table(check, lang: str) -> Table:
             Column("matched_party_grid_id", label("c_matched_party", lang)),
             Column("share_of_grid", label("c_share_of_grid", lang), "pct"), Column("fused", label("c_fused", lang), "bool"),
             Column("population_outside_match", label("c_pop_outside", lang), "int")]
-    return Table("dual_grid_grids", label("t_dual_grids", lang), "网格配对" if lang == "zh" else "grid_pairs", df, cols)
+    return Table("dual_grid_grids", label("t_dual_grids", lang), text("report.sheet_grid_pairs", lang), df, cols)
 
 
 def center_redundancy(result: CoverageResult) -> pd.DataFrame:
@@ -584,9 +585,9 @@ def centers_table(result: CoverageResult, lang: str) -> Table:
         Column("redundant_share", label("c_redundant_share", lang), "pct"),
         Column("access_m", label("c_access_m", lang), "num1"),
     ]
-    totals = {"center_id": "合计" if lang == "zh" else "Total", "load_pop": float(c["load_pop"].sum()),
+    totals = {"center_id": text("report.total_row", lang), "load_pop": float(c["load_pop"].sum()),
               "load_all_pop": float(c["load_all_pop"].sum()), "unique_pop": float(c["unique_pop"].sum())}
-    return Table("centers", label("t_centers", lang), "中心负荷" if lang == "zh" else "centers", c, cols, totals)
+    return Table("centers", label("t_centers", lang), text("report.sheet_centers", lang), c, cols, totals)
 
 
 def curve_table(result: CoverageResult, lang: str) -> Table:
@@ -607,7 +608,7 @@ def curve_table(result: CoverageResult, lang: str) -> Table:
     df = coverage_curve(result, range(5, 16))
     cols = [Column("minutes", label("c_minutes", lang), "num1"), Column("covered_pop", label("c_covered_pop", lang), "int"),
             Column("covered_share", label("c_covered_share", lang), "pct")]
-    return Table("curve", label("t_curve", lang), "覆盖率曲线" if lang == "zh" else "coverage_curve", df, cols)
+    return Table("curve", label("t_curve", lang), text("report.sheet_coverage_curve", lang), df, cols)
 
 
 def histogram_table(result: CoverageResult, lang: str) -> Table:
@@ -628,7 +629,7 @@ def histogram_table(result: CoverageResult, lang: str) -> Table:
     df = time_histogram(result, 1.0, HIST_MAX_MIN)
     cols = [Column("from_min", label("c_from_min", lang), "num1"), Column("to_min", label("c_to_min", lang), "num1"),
             Column("population", label("c_population", lang), "int")]
-    return Table("histogram", label("t_hist", lang), "步行时间分布" if lang == "zh" else "time_histogram", df, cols,
+    return Table("histogram", label("t_hist", lang), text("report.sheet_time_histogram", lang), df, cols,
                  {"from_min": np.nan, "population": float(df["population"].sum())})
 
 
@@ -655,24 +656,24 @@ def worker_tables(w, lang: str) -> dict[str, Table]:
     cols = [Column("label", label("common.worker_group", lang)), Column("workers", label("common.workers", lang), "int"),
             Column("covered", label("common.served", lang), "int"), Column("uncovered", label("c_unserved", lang), "int"),
             Column("covered_share", label("c_covered_share", lang), "pct")]
-    totals = {"label": "合计" if zh else "Total", "workers": s.total_workers, "covered": s.covered_workers,
+    totals = {"label": text("report.total_row", lang), "workers": s.total_workers, "covered": s.covered_workers,
               "uncovered": s.total_workers - s.covered_workers, "covered_share": s.covered_share}
-    out = {"worker_groups": Table("worker_groups", label("t_worker_groups", lang), "户外劳动者" if zh else "workers",
+    out = {"worker_groups": Table("worker_groups", label("t_worker_groups", lang), text("report.sheet_workers", lang),
                                   g, cols, totals)}
     b = w.busy_streets
     out["worker_streets"] = Table(
-        "worker_streets", label("t_worker_streets", lang), "驿站未达道路" if zh else "busy_streets_unserved", b,
+        "worker_streets", label("t_worker_streets", lang), text("report.sheet_busy_streets_unserved", lang), b,
         [Column("street", label("c_street", lang)), Column("highway", label("common.street_class", lang)),
          Column("length_m", label("c_length_m", lang), "int"), Column("uncovered_m", label("common.not_in_reach_m", lang), "int")],
-        {"street": "合计" if zh else "Total", "length_m": float(b["length_m"].sum()), "uncovered_m": float(b["uncovered_m"].sum())})
+        {"street": text("report.total_row", lang), "length_m": float(b["length_m"].sum()), "uncovered_m": float(b["uncovered_m"].sum())})
     if w.weights is not None:
         t = w.weights.copy()
         t["label"] = t["group_zh"] if zh else t["group_en"]
         out["worker_weights"] = Table(
-            "worker_weights", label("t_worker_weights", lang), "劳动者权重" if zh else "worker_weights", t,
+            "worker_weights", label("t_worker_weights", lang), text("report.sheet_worker_weights", lang), t,
             [Column("label", label("common.worker_group", lang)), Column("source", label("c_source", lang)),
              Column("tag", label("c_tag", lang)), Column("weight", label("c_weight", lang), "auto"),
-             Column("unit", "单位" if zh else "Unit"), Column("why", label("c_why", lang))])
+             Column("unit", text("report.c_worker_unit", lang)), Column("why", label("c_why", lang))])
     return out
 
 
@@ -741,14 +742,12 @@ def audit_table(df: pd.DataFrame, key: str, lang: str, standard=None) -> Table:
     """
     table = _audit_table(df, key, lang)
     if standard is not None:
-        table.title += ("（核查标准：" + standard.label("zh") + "）" if lang == "zh"
-                        else f" (standard: {standard.label('en')})")
+        table.title += text("report.audit_standard_suffix", lang, standard=standard.label(lang))
     return table
 
 
 def _audit_table(df: pd.DataFrame, key: str, lang: str) -> Table:
-    sheet = {"center_audit": ("功能核查", "center_audit"), "station_audit": ("驿站设施", "station_audit")}[key]
-    sheet_name = sheet[0] if lang == "zh" else sheet[1]
+    sheet_name = text(f"report.sheet_{key}", lang)
     summary, missing = f"summary_{lang}", f"missing_{lang}"
     if {"id", "name", summary, missing, "complete"} <= set(df.columns):
         d = df.copy()

@@ -28,6 +28,7 @@ from analysis.coverage import CoverageResult
 from analysis.report.fonts import CSS_FONT_STACK, cjk_font
 from analysis.report.labels import label, plabel
 from analysis.report.sections import esc
+from geo.messages import text
 from geo.safe_io import atomic_write_bytes, atomic_write_path
 from geo.errors import LayerError, ServiceCircleError
 
@@ -198,11 +199,10 @@ def _facts(figures: pd.DataFrame | None, minutes: float, lang: str) -> tuple[tup
         (plabel("c_area_km2", lang), f"{r['area_km2']:.2f}"),
         (plabel("c_residents", lang) + (" / " + plabel("c_households", lang)), f"{r['residents']:,.0f} / {hh}"),
         (plabel("c_n_communities", lang), f"{r['n_communities']}" + (f"（{r['communities']}）" if zh and r["communities"] else "")),
-        (plabel("c_n_units", lang) if not zh else "驻区单位", f"{r['n_units']}"),
-        ("党群服务中心（示范型 / 标准化）" if zh else "Centers (demonstration / standardised)",
-         f"{r['n_centers']}（{r['n_demonstration_centers']} / {r['n_standardised_centers']}）" if zh else
-         f"{r['n_centers']} ({r['n_demonstration_centers']} / {r['n_standardised_centers']})"),
-        (f"{minutes:g}分钟覆盖率（区内 / 区外）" if zh else f"Covered in {minutes:g} min (inside / outside)",
+        (plabel("guide_n_units", lang), f"{r['n_units']}"),
+        (text("report.demo_centers_by_type_label", lang),
+         text("report.demo_centers_by_type", lang, n_centers=r['n_centers'], n_demo=r['n_demonstration_centers'], n_std=r['n_standardised_centers'])),
+        (text("report.demo_covered_inside_outside", lang, minutes=minutes),
          f"{pct(r['share_inside'])} / {pct(r['share_outside'])}"),
     )
 
@@ -336,10 +336,9 @@ def guide_map_html(gm: GuideMap, map_png: bytes, date: str | None = None) -> str
         if not len(sub):
             continue
         face, _ = KIND_STYLE[kind]
+        count = text("party.guide_count", lang, n=len(sub))
         items.append(f'<h3><span class="dot {kind}" style="background:{face}"></span>{esc(plabel(f"guide_{kind}", lang))}'
-                     f'（{len(sub)}）</h3><ol class="list">' if lang == "zh" else
-                     f'<h3><span class="dot {kind}" style="background:{face}"></span>{esc(plabel(f"guide_{kind}", lang))} '
-                     f'({len(sub)})</h3><ol class="list">')
+                     f'{count}</h3><ol class="list">')
         for _, r in sub.iterrows():
             extra = " · ".join(x for x in (r["address"], (plabel("guide_hours", lang) + " " + r["hours"]) if r["hours"] else "") if x)
             items.append(f'<li value="{int(r["no"])}"><span class="no" style="background:{face}">{int(r["no"])}</span>'

@@ -19,6 +19,7 @@ from analysis.adoption import AdoptionResult
 from analysis.lists import ListsResult
 from analysis.report.document import Column, Table
 from analysis.report.labels import label, plabel
+from geo.messages import text
 from geo.safe_io import atomic_write_path
 
 
@@ -65,7 +66,7 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
         "needs_by_community": _t("t_needs_by_community", lang, res.needs_by_community, [
             ("community", "c_community", "text"), ("compound", "c_compound", "text"), ("n_needs", "c_n_needs", "int"),
             ("n_open", "c_n_open", "int"), ("n_matched", "c_n_matched", "int"), ("n_unmatched", "c_n_unmatched", "int")],
-            sheet="需求清单汇总" if lang == "zh" else "needs_summary"),
+            sheet=text("report.sheet_needs_summary", lang)),
         "needs": _t("t_needs", lang, n, [
             ("need_id", "c_id", "text"), ("name", "c_need", "text"), ("category_t", "c_category", "text"),
             ("quantity", "c_quantity", "auto"), ("place", "c_place", "text"), ("status_t", "c_status", "text"),
@@ -74,7 +75,7 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
         "resources_by_kind": _t("t_resources_by_kind", lang, bk, [
             ("kind_t", "c_kind", "text"), ("n_units", "c_n_units", "int"), ("capacity", "c_capacity", "auto"),
             ("allocated", "c_allocated", "auto"), ("unused", "c_unused", "auto"), ("capacity_unit", "c_capacity_unit", "text")],
-            sheet="资源清单汇总" if lang == "zh" else "resources_summary"),
+            sheet=text("report.sheet_resources_summary", lang)),
         "resources": _t("t_resources", lang, r, [
             ("unit_name", "c_unit", "text"), ("kind_t", "c_kind", "text"), ("capacity", "c_capacity", "auto"),
             ("capacity_unit", "c_capacity_unit", "text"), ("hours", "c_hours", "text"),
@@ -86,7 +87,7 @@ def lists_tables(res: ListsResult, lang: str = "zh") -> dict[str, Table]:
         "matches": _t("t_matches", lang, res.matches, [
             ("need_id", "c_id", "text"), ("need", "c_need", "text"), ("unit_name", "c_unit", "text"),
             ("kind_zh", "c_kind", "text"), ("walk_m", "c_nearest_m", "int")],
-            sheet="需求资源匹配" if lang == "zh" else "matches"),
+            sheet=text("report.sheet_matches", lang)),
     }
 
 

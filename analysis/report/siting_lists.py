@@ -22,6 +22,7 @@ from analysis.report.labels import fmt_pct, label
 from analysis.report.document import Column, Table
 from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
+from geo.messages import text
 
 
 def check_proposal(siting: SitingResult | None, after: CoverageResult | None) -> None:
@@ -235,13 +236,13 @@ def needs_list(result: CoverageResult, siting: SitingResult | None, after: Cover
     g["area_ha"] = g["area_m2"].astype(float) / 10_000 if len(g) else []
     cols = [Column("gap_id", label("c_gap_id", lang)), Column("community", label("c_community", lang)),
             Column("population", label("c_population", lang), "int"), Column("area_ha", label("common.area_ha", lang), "num1")]
-    totals = {"gap_id": "合计" if lang == "zh" else "Total", "population": float(g["population"].sum()) if len(g) else 0.0}
+    totals = {"gap_id": text("report.total_row", lang), "population": float(g["population"].sum()) if len(g) else 0.0}
     covered_after = _covered_after(siting, after)
     if covered_after is not None and len(g):
         g["remaining_pop"] = remaining_in_gaps(result, covered_after)
         cols.append(Column("remaining_pop", label("c_remaining_pop", lang), "int"))
         totals["remaining_pop"] = float(g["remaining_pop"].sum())
-    return Table("needs", label("t_demand_list", lang), "覆盖缺口清单" if lang == "zh" else "coverage_gaps", g, cols, totals)
+    return Table("needs", label("t_demand_list", lang), text("report.sheet_coverage_gaps", lang), g, cols, totals)
 
 
 def remaining_in_gaps(before: CoverageResult, covered_after: pd.Series) -> np.ndarray:
@@ -307,7 +308,7 @@ def resources_list(siting: SitingResult | None, after: CoverageResult | None, la
     if "status" in c:  # siting runs say why a candidate was left out
         c["status_text"] = c["status"].astype(str).map(lambda v: status_text(v, lang))
         cols.append(Column("status_text", label("c_status", lang)))
-    return Table("resources", label("t_resource_list", lang), "候选用房清单" if lang == "zh" else "candidate_buildings", c, cols)
+    return Table("resources", label("t_resource_list", lang), text("report.sheet_candidate_buildings", lang), c, cols)
 
 
 def status_text(status: str, lang: str) -> str:
@@ -361,7 +362,7 @@ def reasons_table(siting: SitingResult | None, lang: str) -> Table | None:
                       "why": sites[why].fillna("").astype(str).to_numpy()})
     cols = [Column("order", label("c_rank", lang), "int"), Column("name", label("common.name", lang)),
             Column("why", label("c_why_chosen", lang))]
-    return Table("project_reasons", label("t_project_reasons", lang), "选址理由" if lang == "zh" else "why_chosen", d, cols)
+    return Table("project_reasons", label("t_project_reasons", lang), text("report.sheet_why_chosen", lang), d, cols)
 
 
 def projects_list(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
@@ -397,8 +398,8 @@ def projects_list(result: CoverageResult, siting: SitingResult | None, after: Co
         sum_added = float(added.sum())
     else:  # per-site gains unknown: the total from the rerun or the siting run's own coverage
         sum_added = float(_after_figures(result, siting, after)["covered_pop"] - result.summary.covered_pop)
-    totals = {"order": np.nan, "id": "合计" if lang == "zh" else "Total", "added_pop": sum_added}
-    return Table("projects", label("t_project_list", lang), "新增站点方案" if lang == "zh" else "proposed_sites", p, cols, totals)
+    totals = {"order": np.nan, "id": text("report.total_row", lang), "added_pop": sum_added}
+    return Table("projects", label("t_project_list", lang), text("report.sheet_proposed_sites", lang), p, cols, totals)
 
 
 def before_after(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None, lang: str) -> Table:
@@ -439,7 +440,7 @@ def before_after(result: CoverageResult, siting: SitingResult | None, after: Cov
         df[col] = [round(v) if w and np.isfinite(v) else round(v, 1) for v, w in zip(df[col], whole)]
     cols = [Column("item", label("c_item", lang)), Column("before", label("c_before", lang), "auto"),
             Column("after", label("c_after", lang), "auto"), Column("change", label("c_change", lang), "auto")]
-    return Table("before_after", label("t_before_after", lang), "补点前后" if lang == "zh" else "before_after", df, cols)
+    return Table("before_after", label("t_before_after", lang), text("report.sheet_before_after", lang), df, cols)
 
 
 def siting_tables(result: CoverageResult, siting: SitingResult | None, after: CoverageResult | None,

@@ -558,13 +558,12 @@ def solve_siting(
     cum = np.cumsum(sol.marginal)
     if problem == "pmedian":
         adds = sol.marginal / walk.metres_per_minute
-        verb = ("缩短步行", "saves")
-        units = ("（人·分钟）" if kind == "center" else "（权重·分钟）",
-                 "resident-minutes of walking" if kind == "center" else "weight-minutes of walking")
+        verb = pair("siting.verb_saves")
+        units = pair("siting.unit_resident_minutes" if kind == "center" else "siting.unit_weight_minutes")
         share = np.full(len(chosen), np.nan)
     else:
         adds = sol.marginal
-        verb = ("新增覆盖", "adds")
+        verb = pair("siting.verb_adds")
         units = pair(UNIT_KEYS[unit])
         share = sol.marginal / total if total > 0 else np.full(len(chosen), np.nan)
     why_zh, why_en = reasons(adds, share, *units, owner[chosen], area_m2[chosen], cost_wan[chosen], verb=verb)

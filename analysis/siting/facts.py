@@ -19,18 +19,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.messages import ByLang, pair, text
+
 #: owner type -> (Chinese label, English label); the candidates layer's 产权类型 column
 OWNER_TYPES: dict[str, tuple[str, str]] = {
-    "state_idle": ("国有闲置", "state-owned, idle"),
-    "state": ("国有", "state-owned (in use)"),
-    "collective": ("集体", "collective"),
-    "private": ("私人", "private"),
-    "other": ("其他", "other"),
+    key: pair(f"siting.owner_{key}") for key in ("state_idle", "state", "collective", "private", "other")
 }
 # accepted spellings: geo.schemas.CANDIDATES.field("owner_type").choices (the reader maps them to these keys)
 #: bonus of one chosen 国有闲置 candidate, as a share of the total demand weight
 STATE_IDLE_BONUS_SHARE = 0.001
-UNKNOWN_OWNER = ("未填", "not given")
+UNKNOWN_OWNER = pair("siting.owner_unknown")
 
 
 def owner_types(candidates: pd.DataFrame) -> np.ndarray:
@@ -115,7 +113,7 @@ def _num(v: float, unit: str) -> str:
 
 
 def reasons(adds: np.ndarray, share: np.ndarray, unit_zh: str, unit_en: str, owner: np.ndarray,
-            area_m2: np.ndarray, cost_wan: np.ndarray, verb: tuple[str, str] = ("新增覆盖", "adds"),
+            area_m2: np.ndarray, cost_wan: np.ndarray, verb: tuple[str, str] = pair("siting.verb_adds"),
             ) -> tuple[list[str], list[str]]:
     """Why each chosen site was chosen: what it adds, owner, floor area, cost (zh, en).
 
@@ -145,12 +143,13 @@ def reasons(adds: np.ndarray, share: np.ndarray, unit_zh: str, unit_en: str, own
     """
     zh, en = [], []
     for a, s, o, ar, c in zip(adds, share, owner, area_m2, cost_wan):
-        pct = f"（{s * 100:.1f}%）" if np.isfinite(s) else ""
-        pct_en = f" ({s * 100:.1f}%)" if np.isfinite(s) else ""
-        pref_zh = "；国有闲置用房优先" if o == "state_idle" else ""
-        pref_en = "; state-owned idle property preferred" if o == "state_idle" else ""
-        zh.append(f"{verb[0]}{unit_zh} {a:,.0f}{pct}；产权：{owner_label(o, 'zh')}；面积 {_num(ar, '㎡')}；"
-                  f"费用 {_num(c, '万元')}{pref_zh}")
-        en.append(f"{verb[1]} {a:,.0f} {unit_en}{pct_en}; owner: {owner_label(o, 'en')}; floor area {_num(ar, 'm²')}; "
-                  f"cost {_num(c, '万元 (10k CNY)')}{pref_en}")
+        values = dict(
+            verb=ByLang(*verb), unit=ByLang(unit_zh, unit_en), adds=a,
+            pct=ByLang(*pair("siting.reason_share", pct=s * 100)) if np.isfinite(s) else "",
+            owner=ByLang(owner_label(o, "zh"), owner_label(o, "en")), area=ByLang(_num(ar, "㎡"), _num(ar, "m²")),
+            cost=ByLang(*(_num(c, u) for u in pair("siting.unit_wan"))),
+            pref=ByLang(*pair("siting.reason_state_idle")) if o == "state_idle" else "",
+        )
+        zh.append(text("siting.reason", "zh", **values))
+        en.append(text("siting.reason", "en", **values))
     return zh, en

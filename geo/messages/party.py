@@ -122,4 +122,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "guide_footer": ("步行范围按真实步行路网计算，步速 {s:g} 千米/小时。制图：ServiceCircle · {date}",
                      "Walking areas along the real walking network at {s:g} km/h. Made with ServiceCircle · {date}"),
     "guide_hours": ("开放时间", "Hours"),
+    "guide_count": ("（{n}）", " ({n})"),  # a count after a heading
+    "guide_n_units": ("驻区单位", "Units"),
 }

@@ -46,4 +46,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Walking distances are known up to {far:,.0f} m; demand farther than that from every site "
         "counts at {far:,.0f} m in the p-median total.",
     ),
+    # why each site was chosen (analysis.siting.facts.reasons)
+    "reason": ("{verb}{unit} {adds:,.0f}{pct}；产权：{owner}；面积 {area}；费用 {cost}{pref}",
+               "{verb} {adds:,.0f} {unit}{pct}; owner: {owner}; floor area {area}; cost {cost}{pref}"),
+    "reason_share": ("（{pct:.1f}%）", " ({pct:.1f}%)"),
+    "reason_state_idle": ("；国有闲置用房优先", "; state-owned idle property preferred"),
+    "verb_adds": ("新增覆盖", "adds"),
+    "verb_saves": ("缩短步行", "saves"),
+    "unit_resident_minutes": ("（人·分钟）", "resident-minutes of walking"),
+    "unit_weight_minutes": ("（权重·分钟）", "weight-minutes of walking"),
+    "unit_wan": ("万元", "万元 (10k CNY)"),
+    # owner types of candidate buildings (the candidates layer's 产权类型 column)
+    "owner_state_idle": ("国有闲置", "state-owned, idle"),
+    "owner_state": ("国有", "state-owned (in use)"),
+    "owner_collective": ("集体", "collective"),
+    "owner_private": ("私人", "private"),
+    "owner_other": ("其他", "other"),
+    "owner_unknown": ("未填", "not given"),
 }
