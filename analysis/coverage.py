@@ -31,6 +31,7 @@ from analysis.sample_city import demo_in_use
 from analysis.shares import share, share_table
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import LayerError
+from geo.messages import both, listing
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_points
 
@@ -155,7 +156,7 @@ def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> g
         When the layer has no CRS.
     """
     if centers is None or len(centers) == 0:
-        raise LayerError("There are no service centers to measure from. Add at least one center (point layer).")
+        raise LayerError(both("error.no_centers"))
     c = to_crs_checked(centers, crs, "centers layer").copy()
     generated = pd.Series([f"{prefix}{i + 1:02d}" for i in range(len(c))], index=c.index)
     ids = c["center_id"] if "center_id" in c else pd.Series(None, index=c.index, dtype=object)
@@ -164,7 +165,7 @@ def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> g
     c["center_id"] = ids.fillna(generated).astype(str)
     if c["center_id"].duplicated().any():
         dup = c.loc[c["center_id"].duplicated(), "center_id"].tolist()[:5]
-        raise LayerError(f"Center ids must be unique; repeated: {', '.join(dup)}.")
+        raise LayerError(both("error.center_ids_repeated", ids=listing(dup)))
     if "name" not in c:
         c["name"] = c["center_id"]
     return c.reset_index(drop=True)
@@ -193,9 +194,9 @@ def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
         When the layer has no CRS.
     """
     if demand is None or len(demand) == 0:
-        raise LayerError("The demand layer (residents) is empty. Give points or polygons with a population column.")
+        raise LayerError(both("error.demand_empty"))
     if "population" not in demand:
-        raise LayerError("The demand layer needs a 'population' column (人口: residents per point or polygon).")
+        raise LayerError(both("error.demand_no_population"))
     d = to_crs_checked(demand, crs, "demand layer").copy()
     pop = pd.to_numeric(d["population"], errors="coerce")
     bad = ~np.isfinite(pop.to_numpy(dtype=float, na_value=np.nan)) | (pop < 0).to_numpy()

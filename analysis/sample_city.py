@@ -15,6 +15,7 @@ import geopandas as gpd
 from analysis.population import estimate_population
 from geo.disk_cache import cache_key, code_fingerprint, read_cached_frame, write_cached_frame
 from geo.errors import LayerError
+from geo.messages import both
 from geo.network import WalkNetwork, load_walk_network
 from geo.osm_features import OSMFeatures, load_osm_features
 
@@ -109,10 +110,7 @@ def read_demo_layer(name: str) -> gpd.GeoDataFrame:
     """
     path = DEMO_DIR / DEMO_FILES[name]
     if not path.exists():
-        raise LayerError(
-            f"The bundled demo layer {path.name} is missing. Re-create it with: "
-            f"python scripts/make_demo_layers.py"
-        )
+        raise LayerError(both("error.demo_layer_missing", name=path.name))
     return gpd.read_file(path)
 
 

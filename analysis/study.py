@@ -25,6 +25,7 @@ from analysis.sample_city import (
     load_sample_city,
 )
 from geo.errors import LayerError
+from geo.messages import both
 from geo.network import WalkNetwork, load_walk_network
 from geo.osm_file import check_osm_file
 from geo.readers import LayerReadResult, read_layer
@@ -118,10 +119,7 @@ def load_study(
         check_osm_file(osm)
     user_osm = osm is not None and Path(osm).resolve() != SAMPLE_OSM.resolve()
     if user_osm and centers is None:
-        raise LayerError(
-            "With your own OSM file, give your own service centers too (--centers FILE): "
-            "the bundled demo centers are in Hangzhou."
-        )
+        raise LayerError(both("error.own_osm_needs_centers"))
     progress("读取步行路网 Loading the walking network…")
     osm_path = Path(osm) if osm else SAMPLE_OSM
     net = load_walk_network(osm_path)

@@ -14,6 +14,7 @@ from pathlib import Path
 import osmium
 
 from geo.errors import OSMFileError
+from geo.messages import both
 
 _FORMATS = {
     ".osm.pbf": "pbf",
@@ -49,10 +50,7 @@ def osm_format(path: str | Path) -> str:
     for suffix in sorted(_FORMATS, key=len, reverse=True):
         if name.endswith(suffix):
             return _FORMATS[suffix]
-    raise OSMFileError(
-        f"{Path(path).name}: not an OpenStreetMap file name. Use a .osm.pbf, .osm, .osm.bz2 or "
-        f".osm.gz extract (for example exported from Geofabrik or JOSM)."
-    )
+    raise OSMFileError(both("error.osm_bad_name", name=Path(path).name))
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -83,7 +81,7 @@ def _xml_head(path: Path, fmt: str) -> bytes:
         with opener(path, "rb") as f:
             return f.read(_XML_HEAD_BYTES)
     except (OSError, EOFError, ValueError) as err:
-        raise OSMFileError(f"{path.name}: cannot be decompressed ({err}). The download may be incomplete; fetch the file again.") from err
+        raise OSMFileError(both("error.osm_cannot_decompress", name=path.name, err=err)) from err
 
 
 def check_osm_file(path: str | Path) -> Path:
@@ -109,26 +107,23 @@ def check_osm_file(path: str | Path) -> Path:
     """
     p = Path(path)
     if not p.exists():
-        raise OSMFileError(f"OSM file not found: {p}. Check the path, or omit --osm to use the bundled sample city.")
+        raise OSMFileError(both("error.osm_not_found", path=p))
     if not p.is_file():
-        raise OSMFileError(f"{p} is a folder, not an OSM file.")
+        raise OSMFileError(both("error.osm_is_folder", path=p))
     if p.stat().st_size == 0:
-        raise OSMFileError(f"{p.name} is empty (0 bytes). Fetch the extract again.")
+        raise OSMFileError(both("error.osm_empty", name=p.name))
     fmt = osm_format(p)
     if fmt == "pbf":
         with open(p, "rb") as f:
             head = f.read(16)
         if b"OSMHeader" not in head:
-            raise OSMFileError(f"{p.name} is not a PBF OpenStreetMap file (no OSMHeader block). Is it another format renamed to .pbf?")
+            raise OSMFileError(both("error.osm_not_pbf", name=p.name))
     else:
         head = _xml_head(p, fmt)
         if b"<osm" not in head:
-            raise OSMFileError(f"{p.name} is not OpenStreetMap XML (no <osm> element at the start).")
+            raise OSMFileError(both("error.osm_not_xml", name=p.name))
         if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-            raise OSMFileError(
-                f"{p.name} declares a DTD or XML entities. OSM files never need them and they can be used "
-                f"to crash the parser (an 'XML bomb'), so the file is refused. Export it again from OSM tools."
-            )
+            raise OSMFileError(both("error.osm_dtd", name=p.name))
     return p
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import ServiceCircleError
+from geo.messages import ByLang, both
 
 #: version of the tables below; a store written by a newer version is refused, not misread
 SCHEMA_VERSION = 1
@@ -291,7 +292,7 @@ def from_gpkg_blob(blob: bytes | None):
         return None
     blob = bytes(blob)
     if blob[:2] != b"GP":
-        raise StoreError("场景库中的几何数据已损坏。 A geometry in the scenario store is damaged (not GeoPackage binary).")
+        raise StoreError(both("scenario.store_geometry_damaged"))
     env = (blob[3] >> 1) & 0x07
     size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get(env, 0)
     return shapely.from_wkb(blob[8 + size:])
@@ -370,9 +371,7 @@ class _SqlStore:
         v = self.schema_version()
         if v > SCHEMA_VERSION:
             raise StoreError(
-                f"场景库 {redact(self.location)} 由更新版本的 ServiceCircle 创建（结构版本 {v}），请升级软件。 "
-                f"The scenario store {redact(self.location)} was written by a newer ServiceCircle "
-                f"(schema version {v}, this one reads {SCHEMA_VERSION}); upgrade ServiceCircle."
+                both("scenario.store_newer_schema", location=redact(self.location), version=v, supported=SCHEMA_VERSION)
             )
 
     def _scenario_id(self, cur, name: str) -> int | None:
@@ -389,7 +388,7 @@ class _SqlStore:
         """Write ``record`` in one transaction; refuses an existing name unless ``replace``."""
         name = str(record.name).strip()
         if not name:
-            raise StoreError("方案名称不能为空。 Give the scenario a name.")
+            raise StoreError(both("scenario.store_name_empty"))
         sites = record.sites.reset_index(drop=True)
         gaps = record.gaps.reset_index(drop=True) if record.gaps is not None else gpd.GeoDataFrame()
         comm = record.communities.reset_index(drop=True)
@@ -397,10 +396,7 @@ class _SqlStore:
             old = self._scenario_id(cur, name)
             if old is not None:
                 if not replace:
-                    raise StoreError(
-                        f"已有名为“{name}”的方案；换一个名称，或使用 --replace 覆盖。 "
-                        f"A scenario named '{name}' already exists; choose another name or use --replace."
-                    )
+                    raise StoreError(both("scenario.store_name_exists", name=name))
                 self._delete_rows(cur, old)
             row = self._exec(
                 cur,
@@ -474,8 +470,7 @@ class _SqlStore:
                 crows = self._exec(cur, f"SELECT {', '.join(COMMUNITY_COLUMNS)} FROM sc_communities "
                                         f"WHERE scenario_id = ? ORDER BY community", (sid,)).fetchall()
         if row is None:
-            raise StoreError(f"场景库中没有名为“{name}”的方案（用 scenario list 查看）。 "
-                             f"No scenario named '{name}' in {redact(self.location)} (see `scenario list`).")
+            raise StoreError(both("scenario.store_no_such_scenario", name=name, location=redact(self.location)))
         sites = pd.DataFrame([r[:-1] for r in srows], columns=SITE_COLUMNS)
         for c in ("lon", "lat", "x", "y", "offset_m", "access_m"):
             sites[c] = pd.to_numeric(sites[c]).astype(float)
@@ -609,13 +604,12 @@ class GpkgStore(_SqlStore):
         self.location = str(path)
         p = Path(path)
         if p.exists() and p.is_dir():
-            raise StoreError(f"场景库路径是一个文件夹：{p}。 The scenario store path {p} is a folder; give a .gpkg file.")
+            raise StoreError(both("scenario.store_is_folder", path=p))
         if p.exists() and p.stat().st_size > 0:
             with open(p, "rb") as fh:
                 head = fh.read(16)
             if head != b"SQLite format 3\x00":
-                raise StoreError(f"{p.name} 不是 GeoPackage 场景库。 {p} is not a GeoPackage scenario store "
-                                 "(not an SQLite file); give a new or existing .gpkg path.")
+                raise StoreError(both("scenario.store_not_gpkg", path=ByLang(p.name, p)))
         p.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(str(p), timeout=timeout_s, isolation_level=None)
@@ -624,7 +618,7 @@ class GpkgStore(_SqlStore):
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
             self._init()
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"无法打开场景库 {p.name}：{err}。 Cannot open the scenario store {p}: {err}.") from err
+            raise StoreError(both("scenario.store_cannot_open", path=ByLang(p.name, p), err=err)) from err
 
     def _encode(self, geom):
         return gpkg_blob(geom)
@@ -739,13 +733,11 @@ class PostgisStore(_SqlStore):
         try:
             import psycopg
         except ImportError as err:  # pinned main dependency; only a broken install lacks it
-            raise StoreError("未安装 psycopg，无法连接 PostGIS。 psycopg is not installed: reinstall ServiceCircle "
-                             "(`make setup`) to use a postgresql:// store.") from err
+            raise StoreError(both("scenario.store_no_psycopg")) from err
         try:
             self.conn = psycopg.connect(url, connect_timeout=connect_timeout_s, autocommit=True)
         except psycopg.Error as err:
-            raise StoreError(f"无法连接场景库数据库 {redact(url)}：{str(err).strip()}。 Cannot connect to the scenario "
-                             f"store {redact(url)}: {str(err).strip()}. Check the address, user and that the server runs.") from err
+            raise StoreError(both("scenario.store_cannot_connect", url=redact(url), err=str(err).strip())) from err
         self._init()
 
     def _sql(self, sql: str) -> str:
@@ -772,10 +764,7 @@ class PostgisStore(_SqlStore):
         try:
             super().save(record, replace=replace)
         except psycopg.errors.UniqueViolation as err:
-            raise StoreError(
-                f"另一个用户刚刚保存了名为“{record.name}”的方案；请换一个名称。 "
-                f"Another user has just saved a scenario named '{record.name}'; choose another name."
-            ) from err
+            raise StoreError(both("scenario.store_name_taken_meanwhile", name=record.name)) from err
 
     def _encode(self, geom):
         return None if geom is None or shapely.is_empty(geom) else shapely.to_wkb(geom, flavor="iso")
@@ -804,9 +793,8 @@ class PostgisStore(_SqlStore):
                     cur.execute("INSERT INTO sc_schema VALUES ('scenarios', %s, %s) ON CONFLICT (name) DO NOTHING",
                                 (SCHEMA_VERSION, datetime.now(timezone.utc).isoformat(timespec="seconds")))
         except psycopg.Error as err:
-            raise StoreError(f"无法在 {redact(self.location)} 建立场景库（需要 PostGIS 扩展）：{str(err).strip()}。 "
-                             f"Cannot set up the scenario store in {redact(self.location)} (PostGIS is needed): "
-                             f"{str(err).strip()}.") from err
+            raise StoreError(both("scenario.store_cannot_set_up", location=redact(self.location),
+                                  err=str(err).strip())) from err
         self._check_version()
 
     def close(self) -> None:

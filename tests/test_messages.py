@@ -34,6 +34,8 @@ EN_QUOTES_CHINESE = {
     "party.sec_adoption": "门前三包",  # the documents' name of road adoption
     "cli.budget_used": "万元",
     "siting.unit_wan": "万元",  # cost of a chosen site, in the planners' unit
+    "error.demand_no_population": "人口",  # the column's Chinese header, which planners look for
+    "error.proposal_needs_candidates": "候选点位",  # the documents' name of candidate sites
     "cli.outdoor_workers_persons_osm_estimate": "类型/人数",  # the headers of the uploaded workers layer
     "cli.dual_summary": "双网融合",  # the documents' name of the dual-network check
     "reader.expected_number": "1.2万",  # what planners type into a table, read as 12000
@@ -321,3 +323,34 @@ def test_siting_notes_follow_the_language(pages_zh, pages_en):
     zh, en = pair("siting.demand_workers")
     assert any(zh in s for s in pages_zh["siting"]) and not any(en in s for s in pages_zh["siting"])
     assert any(en in s for s in pages_en["siting"]) and not any(zh in s for s in pages_en["siting"])
+
+
+def test_user_errors_of_analysis_and_geo_carry_both_languages(tmp_path):
+    """Errors that were English only now give the catalogue's Chinese and English on one line."""
+    from analysis.report import parse_formats
+    from analysis.report.labels import check_lang
+    from geo.errors import ServiceCircleError
+    from geo.osm_file import check_osm_file
+    from geo.scenario_store import open_store
+
+    empty = tmp_path / "empty.osm.pbf"
+    empty.write_bytes(b"")
+    cases = [
+        (lambda: parse_formats("pdf,doc"), "error.report_format_unknown",
+         dict(bad="doc", formats=("pdf", "html", "xlsx", "gpkg"))),
+        (lambda: check_lang("fr"), "error.report_lang", dict(lang="'fr'")),
+        (lambda: check_osm_file(tmp_path / "missing.osm.pbf"), "error.osm_not_found",
+         dict(path=tmp_path / "missing.osm.pbf")),
+        (lambda: check_osm_file(empty), "error.osm_empty", dict(name=empty.name)),
+        (lambda: open_store(tmp_path), "scenario.store_is_folder", dict(path=tmp_path)),
+    ]
+    for call, key, values in cases:
+        with pytest.raises(ServiceCircleError) as info:
+            call()
+        msg = str(info.value)
+        zh_msg, en_msg = CATALOGUE[key]
+        assert CJK.search(msg), (key, msg)
+        assert en_msg.split("{")[0] in msg and zh_msg.split("{")[0] in msg, (key, msg)
+        for v in values.values():
+            shown = "、".join(v) if isinstance(v, tuple) else str(v)
+            assert shown in msg, (key, v, msg)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from analysis.report.pdf_worker import PdfWorker
 from geo.errors import ParameterError
+from geo.messages import ByLang, both, listing
 from geo.safe_io import atomic_folder
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def parse_formats(formats) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
     bad = [f for f in out if f not in FORMATS]
     if bad or not out:
-        raise ParameterError(f"Unknown report format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}.")
+        raise ParameterError(both("error.report_format_unknown", bad=listing(bad) if bad else ByLang("（无）", "(none)"),
+                                  formats=listing(FORMATS)))
     return out
 
 

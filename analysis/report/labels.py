@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from analysis import numfmt
-from geo.messages import LANGS, text
+from geo.messages import LANGS, both, text
 
 
 
@@ -76,7 +76,7 @@ def check_lang(lang: str) -> str:
     from geo.errors import ParameterError
 
     if lang not in LANGS:
-        raise ParameterError(f"Report language must be 'zh' or 'en' (got {lang!r}).")
+        raise ParameterError(both("error.report_lang", lang=repr(lang)))
     return lang
 
 

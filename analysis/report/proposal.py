@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.coverage import CoverageResult, run_coverage
 from analysis.siting.api import SitingParams, SitingResult, run_siting
 from geo.errors import LayerError
+from geo.messages import both
 
 
 def rerun_with_sites(result: CoverageResult, network, centers: gpd.GeoDataFrame, demand: gpd.GeoDataFrame,
@@ -80,7 +81,7 @@ def propose_sites(study, result: CoverageResult, k: int, *, solver: str = "exact
         When the study has no candidate sites.
     """
     if study.candidates is None or not len(study.candidates):
-        raise LayerError("A proposal needs candidate sites (候选点位): give a candidates layer (--candidates FILE).")
+        raise LayerError(both("error.proposal_needs_candidates"))
     sr = run_siting(study.network, "center", study.centers, study.demand, study.candidates, int(k), problem="mclp",
                     solver=solver, params=SitingParams(walk=result.params), time_limit_s=time_limit_s,
                     grids=study.grids, communities=study.communities)

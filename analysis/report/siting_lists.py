@@ -22,7 +22,7 @@ from analysis.report.labels import fmt_pct, label
 from analysis.report.document import Column, Table
 from analysis.siting.api import SitingResult
 from geo.errors import ParameterError
-from geo.messages import text
+from geo.messages import both, text
 
 
 def check_proposal(siting: SitingResult | None, after: CoverageResult | None) -> None:
@@ -41,10 +41,9 @@ def check_proposal(siting: SitingResult | None, after: CoverageResult | None) ->
         ``siting`` is a red-station run, or both ``siting`` and ``after`` are None.
     """
     if siting is None and after is None:
-        raise ParameterError("A proposal needs a siting run or a coverage run with proposed sites.")
+        raise ParameterError(both("error.proposal_needs_run"))
     if siting is not None and siting.kind != "center":
-        raise ParameterError("The report's proposal lists residents; give a service-center siting (kind='center'), "
-                             "not a red-station run.")
+        raise ParameterError(both("error.proposal_needs_center_siting"))
 
 
 def _chosen_rows(siting: SitingResult) -> tuple[gpd.GeoDataFrame, np.ndarray]:

@@ -4,7 +4,7 @@ Chinese (the default) and English.
 Keys are namespaced by domain: ``common.`` (one wording shared by several places), ``ui.`` (app
 pages), ``scenario.`` (the scenarios panel), ``report.`` and ``party.`` (reports), ``siting.``
 (siting notes), ``reader.`` (reading planners' files), ``cli.`` (the command line's
-summaries). :func:`text` is the one lookup (:func:`pair` and :func:`both` give both languages); a missing
+summaries), ``error.`` (user errors of analysis and geo). :func:`text` is the one lookup (:func:`pair` and :func:`both` give both languages); a missing
 key raises :class:`KeyError`, so a typo fails in the tests instead of printing a key.
 :class:`Message` carries a key and its values for strings built before the language is known
 (e.g. the notes of a siting result), rendered later in the reader's language.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from geo.messages import cli, common, party, reader, report, scenario, siting, ui
+from geo.messages import cli, common, error, party, reader, report, scenario, siting, ui
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -26,7 +26,7 @@ DEFAULT_LANG = "zh"
 
 def _build() -> Mapping[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
-    for mod in (common, ui, scenario, report, party, siting, reader, cli):
+    for mod in (common, ui, scenario, report, party, siting, reader, cli, error):
         ns = mod.__name__.rsplit(".", 1)[1]
         for key, pair in mod.STRINGS.items():
             out[f"{ns}.{key}"] = pair

@@ -1,0 +1,56 @@
+"""Messages of user errors raised by analysis and geo (bad layers, parameters, files).
+
+Keys are ``error.<name>`` in :mod:`geo.messages`; values are (Chinese, English). The errors carry
+both languages on one line (:func:`geo.messages.both`), as the project's other errors do.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # analysis.coverage: centers and demand layers
+    "no_centers": ("没有可用于计算的服务中心。请至少添加一个中心（点图层）。",
+                   "There are no service centers to measure from. Add at least one center (point layer)."),
+    "center_ids_repeated": ("服务中心编号必须唯一；重复的编号：{ids}。",
+                            "Center ids must be unique; repeated: {ids}."),
+    "demand_empty": ("需求图层（居民）为空。请提供带人口列的点或面。",
+                     "The demand layer (residents) is empty. Give points or polygons with a population column."),
+    "demand_no_population": ("需求图层缺少“population”列（人口：每个点或面的居民人数）。",
+                             "The demand layer needs a 'population' column (人口: residents per point or polygon)."),
+    # analysis.study, analysis.sample_city
+    "own_osm_needs_centers": ("使用自己的 OSM 文件时，也请给出自己的服务中心（--centers 文件）：内置示例中心位于杭州。",
+                              "With your own OSM file, give your own service centers too (--centers FILE): "
+                              "the bundled demo centers are in Hangzhou."),
+    "demo_layer_missing": ("内置示例图层 {name} 缺失。请运行 python scripts/make_demo_layers.py 重新生成。",
+                           "The bundled demo layer {name} is missing. Re-create it with: "
+                           "python scripts/make_demo_layers.py"),
+    # analysis.report
+    "report_format_unknown": ("未知的报告格式 {bad}；可选：{formats}。",
+                              "Unknown report format {bad}; choose from {formats}."),
+    "report_lang": ("报告语言必须是“zh”或“en”（收到 {lang}）。",
+                    "Report language must be 'zh' or 'en' (got {lang})."),
+    "proposal_needs_run": ("方案清单需要一次选址计算，或一次含拟建点位的覆盖计算。",
+                           "A proposal needs a siting run or a coverage run with proposed sites."),
+    "proposal_needs_center_siting": ("报告的方案清单按居民统计；请给出服务中心选址（kind='center'），而非红色驿站选址。",
+                                     "The report's proposal lists residents; give a service-center siting "
+                                     "(kind='center'), not a red-station run."),
+    "proposal_needs_candidates": ("方案清单需要候选点位：请给出候选点图层（--candidates 文件）。",
+                                  "A proposal needs candidate sites (候选点位): give a candidates layer "
+                                  "(--candidates FILE)."),
+    # geo.osm_file: checking an OSM extract before parsing it
+    "osm_bad_name": ("{name}：不是 OpenStreetMap 文件名。请使用 .osm.pbf、.osm、.osm.bz2 或 .osm.gz 数据（例如从 Geofabrik 或 JOSM 导出）。",
+                     "{name}: not an OpenStreetMap file name. Use a .osm.pbf, .osm, .osm.bz2 or "
+                     ".osm.gz extract (for example exported from Geofabrik or JOSM)."),
+    "osm_cannot_decompress": ("{name}：无法解压（{err}）。下载可能不完整，请重新获取该文件。",
+                              "{name}: cannot be decompressed ({err}). The download may be incomplete; fetch the file again."),
+    "osm_not_found": ("找不到 OSM 文件：{path}。请检查路径，或不指定 --osm 以使用内置示例城市。",
+                      "OSM file not found: {path}. Check the path, or omit --osm to use the bundled sample city."),
+    "osm_is_folder": ("{path} 是文件夹，不是 OSM 文件。", "{path} is a folder, not an OSM file."),
+    "osm_empty": ("{name} 为空（0 字节）。请重新获取该数据。", "{name} is empty (0 bytes). Fetch the extract again."),
+    "osm_not_pbf": ("{name} 不是 PBF 格式的 OpenStreetMap 文件（没有 OSMHeader 块）。是否为其他格式改名为 .pbf？",
+                    "{name} is not a PBF OpenStreetMap file (no OSMHeader block). Is it another format renamed to .pbf?"),
+    "osm_not_xml": ("{name} 不是 OpenStreetMap XML（开头没有 <osm> 元素）。",
+                    "{name} is not OpenStreetMap XML (no <osm> element at the start)."),
+    "osm_dtd": ("{name} 声明了 DTD 或 XML 实体。OSM 文件从不需要它们，而它们可被用来使解析器崩溃（“XML 炸弹”），因此拒绝该文件。请用 OSM 工具重新导出。",
+                "{name} declares a DTD or XML entities. OSM files never need them and they can be used "
+                "to crash the parser (an 'XML bomb'), so the file is refused. Export it again from OSM tools."),
+}
