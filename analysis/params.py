@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from geo.errors import ParameterError
+from geo.messages import both
 
 ADULT_SPEED_KMH = 4.5
 #: Older residents are the main users of service centers; 3.0 km/h is a common planning value
@@ -32,15 +33,15 @@ class WalkParams:
 
     def __post_init__(self) -> None:
         if not (0 < self.minutes <= 120):
-            raise ParameterError(f"Minutes must be between 0 and 120 (got {self.minutes}).")
+            raise ParameterError(both("error.minutes_range", minutes=self.minutes))
         if not (0.5 <= self.speed_kmh <= 10):
-            raise ParameterError(f"Walking speed must be between 0.5 and 10 km/h (got {self.speed_kmh}).")
+            raise ParameterError(both("error.speed_range", speed_kmh=self.speed_kmh))
         if self.max_access_m < 0:
-            raise ParameterError("The access distance cap must be zero or more metres.")
+            raise ParameterError(both("error.access_cap_negative"))
         if not self.thresholds or any(not (0 < t <= 120) for t in self.thresholds):
-            raise ParameterError("Isochrone thresholds must be minutes between 0 and 120.")
+            raise ParameterError(both("error.thresholds_range"))
         if self.frontage_m < 0:
-            raise ParameterError("The street frontage width must be zero or more metres.")
+            raise ParameterError(both("error.frontage_negative"))
         object.__setattr__(self, "thresholds", tuple(sorted(set(float(t) for t in self.thresholds))))
 
     @property

@@ -160,7 +160,7 @@ def weights_text(r: SitingResult, zh: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     say = progress_printer()
     if args.time_limit <= 0:
-        raise ParameterError("--time-limit must be a positive number of seconds.")
+        raise ParameterError(both("error.cli_time_limit"))
     walk = walk_params(args)
     area = {"min_area_center_m2" if args.kind == "center" else "min_area_station_m2": args.min_area}
     params = SitingParams(walk=walk, station_radius_m=args.radius, spacing_m=args.spacing,
@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         candidates=args.candidates, coords=args.coords, progress=say,
     ) if not (red and args.osm and not args.existing) else None
     if study is None:
-        raise ParameterError("With your own OSM file, give your existing red stations too (--existing FILE).")
+        raise ParameterError(both("error.own_osm_needs_stations"))
     for res in study.read_reports.values():
         print(res.render(args.lang), file=sys.stderr)
     existing = study.stations if red else study.centers

@@ -22,6 +22,7 @@ from scipy import sparse
 
 from geo.crs import WGS84, utm_crs_for
 from geo.errors import NoWalkableWaysError, OSMFileError
+from geo.messages import both, listing
 from geo.disk_cache import Packer, Unpacker, cache_key, code_fingerprint, read_entry, write_entry
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 from geo.sparse_graph import MIN_LINK_M, csr_min
@@ -242,7 +243,7 @@ class WalkNetwork:
             ``lines`` has no CRS.
         """
         if lines.crs is None:
-            raise OSMFileError("The street lines have no CRS; give them a projected metric CRS (e.g. UTM).")
+            raise OSMFileError(both("error.streets_no_crs"))
         geoms = np.asarray(lines.geometry.values, dtype=object)
         start = shapely.get_coordinates(shapely.get_point(geoms, 0))
         end = shapely.get_coordinates(shapely.get_point(geoms, -1))
@@ -333,10 +334,7 @@ def _write_walkable_xml(path: Path, out: Path, highways: frozenset[str]) -> int:
                     writer.add_way(way)
                     n += 1
     except RuntimeError as err:  # libosmium: truncated PBF, broken XML, bad compression
-        raise OSMFileError(
-            f"{path.name} could not be read as OpenStreetMap data ({err}). The file is probably "
-            f"truncated or damaged: download or export it again."
-        ) from err
+        raise OSMFileError(both("error.osm_unreadable", name=path.name, err=err)) from err
     return n
 
 
@@ -373,10 +371,7 @@ def build_walk_network(path: str | Path, highways: frozenset[str] = WALKABLE_HIG
         xml = Path(tmp) / "walk.osm"
         n_ways = _write_walkable_xml(p, xml, highways)
         if n_ways == 0:
-            raise NoWalkableWaysError(
-                f"{p.name} holds no walkable streets (no ways with highway in "
-                f"{', '.join(sorted(highways))}). Is it an extract of the right area, with roads?"
-            )
+            raise NoWalkableWaysError(both("error.osm_no_walkable_ways", name=p.name, highways=listing(sorted(highways))))
         G = ox.graph_from_xml(xml, bidirectional=True, simplify=True, retain_all=True)
     lon = np.fromiter((d["x"] for _, d in G.nodes(data=True)), float)
     lat = np.fromiter((d["y"] for _, d in G.nodes(data=True)), float)

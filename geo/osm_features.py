@@ -20,6 +20,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import OSMFileError
+from geo.messages import both
 from geo.disk_cache import (Packer, Unpacker, cache_key, code_fingerprint, decode_frame, encode_frame, read_entry,
                              write_entry)
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
@@ -291,10 +292,7 @@ def read_osm_features(path: str | Path) -> OSMFeatures:
                 _add_area(rows, "way", wid, t, wkb)
         header_box = fp.header.box()
     except RuntimeError as err:  # libosmium: truncated PBF, broken XML, bad compression
-        raise OSMFileError(
-            f"{p.name} could not be read as OpenStreetMap data ({err}). The file is probably "
-            f"truncated or damaged: download or export it again."
-        ) from err
+        raise OSMFileError(both("error.osm_unreadable", name=p.name, err=err)) from err
 
     layers = {k: _clean(r.frame()) for k, r in rows.items()}
     pois = layers["pois"]

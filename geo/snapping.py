@@ -16,6 +16,7 @@ import shapely
 
 from geo.crs import to_crs_checked
 from geo.errors import LayerError
+from geo.messages import both
 from geo.network import WalkNetwork
 
 DEFAULT_MAX_ACCESS_M = 300.0
@@ -104,13 +105,13 @@ def snap_points(
         ``points`` has no CRS.
     """
     if max_access_m < 0:
-        raise LayerError("The access distance cap must be zero or more metres.")
+        raise LayerError(both("error.access_cap_negative"))
     geo = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     geo = to_crs_checked(gpd.GeoDataFrame(geometry=geo), network.crs, "point layer").geometry
     geoms = np.asarray(geo.values, dtype=object)
     n = len(geoms)
     if n and (shapely.is_missing(geoms) | shapely.is_empty(geoms)).any():
-        raise LayerError("Some features have no geometry; remove or fix them before the analysis.")
+        raise LayerError(both("error.features_without_geometry"))
     not_point = shapely.get_type_id(geoms) != 0
     if not_point.any():
         geoms = geoms.copy()

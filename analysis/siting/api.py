@@ -41,7 +41,7 @@ from analysis.shares import share_table
 from analysis.travel_time import nearest_source_distances, point_distances, points_reach
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
-from geo.messages import Message, pair
+from geo.messages import Message, both, pair
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_columns, snap_points
 
@@ -124,7 +124,7 @@ def _check(kind: str, problem: str, k: int | None) -> None:
     if kind not in KINDS:
         raise ParameterError(f"Unknown site kind '{kind}': use 'center' (service center) or 'red-station' (红色驿站).")
     if problem not in PROBLEMS:
-        raise ParameterError(f"Unknown siting problem '{problem}': use mclp, lscp or pmedian.")
+        raise ParameterError(both("error.siting_problem_unknown", problem=problem))
     if problem != "lscp":  # LSCP chooses how many sites itself
         check_k(k)
 

@@ -15,6 +15,7 @@ from scipy.spatial import cKDTree
 
 from geo.crs import to_crs_checked
 from geo.errors import LayerError, ParameterError
+from geo.messages import both, listing
 from geo.network import WalkNetwork
 
 #: default street classes for generated candidates: streets people walk and live along
@@ -98,12 +99,12 @@ def generate_candidates(
         Negative ``spacing_m``, or no street of ``street_classes`` in the network.
     """
     if spacing_m < 0:
-        raise ParameterError("The candidate spacing must be zero or more metres.")
+        raise ParameterError(both("error.spacing_negative"))
     cls = _first_class(network.edge_highway)
     on = np.isin(cls, np.asarray(street_classes, dtype=object))
     if not on.any():
         raise ParameterError(
-            f"No street of the classes {', '.join(street_classes)} in this network: choose other street classes."
+            both("error.no_street_of_classes", classes=listing(street_classes))
         )
     nodes = np.unique(np.r_[network.edge_u[on], network.edge_v[on]])
     if main_component_only:
@@ -155,11 +156,11 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFra
         The layer has no CRS.
     """
     if candidates is None or len(candidates) == 0:
-        raise LayerError("The candidate layer is empty: add candidate sites (points or building polygons).")
+        raise LayerError(both("error.candidates_empty"))
     c = to_crs_checked(candidates, crs, "candidate layer").copy()
     c = c[~c.geometry.is_empty & c.geometry.notna()].copy()
     if c.empty:
-        raise LayerError("No candidate site has a location: check the coordinates of the candidate layer.")
+        raise LayerError(both("error.candidates_no_location"))
     c["geometry"] = c.geometry.representative_point()
     if "candidate_id" not in c:
         c["candidate_id"] = c["id"] if "id" in c else None
@@ -168,7 +169,7 @@ def prepare_candidates(candidates: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFra
                          for v, g in zip(c["candidate_id"], gen)]
     if c["candidate_id"].duplicated().any():
         dup = c.loc[c["candidate_id"].duplicated(), "candidate_id"].tolist()[:5]
-        raise LayerError(f"Candidate ids must be unique; repeated: {', '.join(map(str, dup))}.")
+        raise LayerError(both("error.candidate_ids_repeated", ids=listing(dup)))
     if "name" not in c:
         c["name"] = c["candidate_id"]
     c["name"] = c["name"].fillna(c["candidate_id"]).astype(str)
@@ -197,5 +198,5 @@ def exclusion_mask(dist_to_existing_m: np.ndarray, min_distance_m: float) -> np.
         ``min_distance_m`` is negative.
     """
     if min_distance_m < 0:
-        raise ParameterError("The minimum distance to existing sites must be zero or more metres.")
+        raise ParameterError(both("error.min_distance_negative"))
     return np.asarray(dist_to_existing_m) < min_distance_m

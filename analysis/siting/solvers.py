@@ -30,7 +30,7 @@ from analysis.siting.mclp_reduce import (lagrangian_keep, lp_bound, mclp_milp, m
 from analysis.siting.problem import CoverageProblem, ReducedCoverage, reduce_coverage
 from analysis.siting.solution import LscpSolution, MclpSolution, PMedianSolution
 from geo.errors import ParameterError
-from geo.messages import Message
+from geo.messages import Message, both
 from geo.sparse_graph import csr_min
 
 SOLVERS = ("exact", "greedy")
@@ -102,17 +102,17 @@ def check_k(k: int | None, required: bool = True) -> None:
     if k is None and not required:
         return
     if k is None or int(k) != k or k < 1:
-        raise ParameterError(f"K (number of new sites) must be a whole number of at least 1, got {k}.")
+        raise ParameterError(both("error.k_invalid", k=k))
 
 
 def _check(k: int | None, solver: str, time_limit_s: float, n_candidates: int) -> None:
     if solver not in SOLVERS:
-        raise ParameterError(f"Unknown solver '{solver}': use 'exact' or 'greedy'.")
+        raise ParameterError(both("error.solver_unknown", solver=solver))
     check_k(k, required=False)
     if not (time_limit_s > 0):
-        raise ParameterError(f"The time limit must be a positive number of seconds, got {time_limit_s}.")
+        raise ParameterError(both("error.time_limit_invalid", seconds=time_limit_s))
     if n_candidates == 0:
-        raise ParameterError("There are no candidate sites: load a candidate layer or generate candidates.")
+        raise ParameterError(both("error.no_candidates"))
 
 
 def _rel_gap(a: float, b: float) -> float:

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.siting.candidates import _first_class
 from geo.crs import to_crs_checked
 from geo.errors import LayerError
+from geo.messages import both
 from geo.network import WalkNetwork
 
 #: weight per km of street by OSM highway class (other walkable classes: DEFAULT_CLASS_WEIGHT)
@@ -157,7 +158,7 @@ def worker_demand(
         if "weight" in h:
             w = pd.to_numeric(h["weight"], errors="coerce")
             if w.isna().any() or (w < 0).any():
-                raise LayerError("Hotspot 'weight' must be a number zero or more in every row (or leave the column out).")
+                raise LayerError(both("error.hotspot_weight_invalid"))
             w = w.to_numpy(dtype=float)
         else:
             w = np.full(len(h), HOTSPOT_WEIGHT)
