@@ -8,6 +8,7 @@ import geopandas as gpd
 from pyproj import CRS
 
 from geo.errors import CRSError
+from geo.messages import both
 
 WGS84 = "EPSG:4326"
 
@@ -31,7 +32,7 @@ def utm_crs_for(lon: float, lat: float) -> str:
         The position is NaN or outside longitude -180..180 / latitude -80..84.
     """
     if not (-180.0 <= lon <= 180.0 and -80.0 <= lat <= 84.0) or math.isnan(lon) or math.isnan(lat):
-        raise CRSError(f"Cannot pick a UTM zone for lon={lon}, lat={lat}: not a valid WGS-84 position.")
+        raise CRSError(both("error.no_utm_zone", lon=lon, lat=lat))
     zone = int((lon + 180.0) // 6.0) + 1
     zone = min(zone, 60)
     return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"

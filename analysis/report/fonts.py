@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import ServiceCircleError
+from geo.messages import both
 
 #: Family names tried in order (Simplified Chinese face first).
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Sans CJK JP")
@@ -51,11 +52,7 @@ def cjk_font() -> tuple[str, Path]:
         if "NotoSansCJK" in Path(path).name or "SourceHanSans" in Path(path).name:
             font_manager.fontManager.addfont(path)
             return cjk_font.__wrapped__()
-    raise FontMissingError(
-        "No Chinese font found, so the report cannot print Chinese text. Install Noto Sans CJK "
-        "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; or run scripts/install_system_deps.sh), "
-        "then run the report again."
-    )
+    raise FontMissingError(both("error.no_cjk_font"))
 
 
 def use_cjk_font() -> str:

@@ -57,8 +57,9 @@ def leaflet_assets() -> tuple[str, str]:
     js_path, css_path = LEAFLET_DIR / "leaflet.js", LEAFLET_DIR / "leaflet.css"
     if not js_path.exists() or not css_path.exists():
         from geo.errors import ServiceCircleError
+        from geo.messages import both
 
-        raise ServiceCircleError(f"The bundled Leaflet files are missing from {LEAFLET_DIR}; restore static/vendor/ from the repository.")
+        raise ServiceCircleError(both("error.leaflet_missing", folder=LEAFLET_DIR))
     js = js_path.read_text(encoding="utf-8")
     css_text = re.sub(r"/\*.*?\*/", "", css_path.read_text(encoding="utf-8"), flags=re.S)
 

@@ -96,4 +96,14 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Is it an extract of the right area, with roads?"),
     "features_without_geometry": ("部分要素没有几何：请在分析前删除或修正。",
                                   "Some features have no geometry; remove or fix them before the analysis."),
+    # installation: fonts and bundled web files of the reports; geo.crs
+    "no_cjk_font": ("未找到中文字体，报告无法显示中文。请安装 Noto Sans CJK（Debian/Ubuntu：sudo apt-get install fonts-noto-cjk；"
+                    "或运行 scripts/install_system_deps.sh），然后重新生成报告。",
+                    "No Chinese font found, so the report cannot print Chinese text. Install Noto Sans CJK "
+                    "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; or run scripts/install_system_deps.sh), "
+                    "then run the report again."),
+    "leaflet_missing": ("内置的 Leaflet 文件缺失（{folder}）；请从代码仓库恢复 static/vendor/。",
+                        "The bundled Leaflet files are missing from {folder}; restore static/vendor/ from the repository."),
+    "no_utm_zone": ("无法为 lon={lon}, lat={lat} 选择 UTM 分带：不是有效的 WGS-84 位置。",
+                    "Cannot pick a UTM zone for lon={lon}, lat={lat}: not a valid WGS-84 position."),
 }
