@@ -31,6 +31,7 @@ from shapely.ops import substring
 from analysis.travel_time import per_source_reach
 from geo.crs import to_crs_checked
 from geo.errors import ParameterError
+from geo.messages import both
 from geo.network import WalkNetwork
 from geo.snapping import DEFAULT_MAX_ACCESS_M, SnappedPoints, snap_points
 
@@ -254,7 +255,7 @@ def adopt_roads(network: WalkNetwork, units: gpd.GeoDataFrame, distance_m: float
         When ``distance_m`` is not a positive finite number.
     """
     if not (distance_m > 0 and np.isfinite(distance_m)):
-        raise ParameterError(f"认领距离必须大于 0 米（收到 {distance_m}）。 The adoption distance must be more than 0 m (got {distance_m}).")
+        raise ParameterError(both("error.adoption_distance_invalid", distance_m=distance_m))
     units = units.reset_index(drop=True)
     ids = units["id"].astype(str).to_numpy() if "id" in units.columns else np.array([f"U{i + 1:03d}" for i in range(len(units))])
     names = units["name"].astype(str).to_numpy() if "name" in units.columns else ids

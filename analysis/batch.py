@@ -29,6 +29,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.errors import LayerError, ServiceCircleError
+from geo.messages import both
 from geo.safe_io import atomic_write_path, atomic_write_text
 
 #: manifest column -> accepted headers (lower-cased; Chinese and English)
@@ -78,9 +79,9 @@ def _number(v: str, default: float, what: str, row: int) -> float:
     try:
         x = float(v)
     except ValueError:
-        raise LayerError(f"清单第 {row} 行“{what}”不是数字：{v}。 Manifest row {row}: '{what}' is not a number: {v}.") from None
+        raise LayerError(both("error.manifest_not_number", row=row, what=what, v=v)) from None
     if not np.isfinite(x):
-        raise LayerError(f"清单第 {row} 行“{what}”不是有限数字。 Manifest row {row}: '{what}' must be a finite number.")
+        raise LayerError(both("error.manifest_not_finite", row=row, what=what))
     return x
 
 
@@ -114,7 +115,7 @@ def read_manifest_frame(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     if not p.is_file():
-        raise LayerError(f"找不到批处理清单 {p}。 The batch manifest {p} does not exist.")
+        raise LayerError(both("error.manifest_not_found", p=p))
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         df = pd.read_excel(p, dtype=str, engine="openpyxl")
@@ -124,7 +125,7 @@ def read_manifest_frame(path: str | Path) -> pd.DataFrame:
         text, _ = decode_text(p.read_bytes(), p.name)
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
     else:
-        raise LayerError(f"批处理清单应为 CSV 或 XLSX（得到 {p.suffix}）。 The manifest must be CSV or XLSX (got {p.suffix}).")
+        raise LayerError(both("error.manifest_format", suffix=p.suffix))
     return df.dropna(how="all")
 
 
@@ -161,9 +162,9 @@ def read_manifest(path: str | Path) -> list[AreaTask]:
                 rename[col] = canon
     df = df.rename(columns=rename)
     if "area" not in df:
-        raise LayerError("批处理清单缺少“区域”(area) 列。 The manifest needs an 'area' column (区域), one row per study area.")
+        raise LayerError(both("error.manifest_no_area_column"))
     if len(df) == 0:
-        raise LayerError("批处理清单没有任何区域。 The manifest has no rows.")
+        raise LayerError(both("error.manifest_no_rows"))
     base = p.resolve().parent
     tasks, outs = [], set()
     for i, rec in enumerate(df.to_dict("records")):
@@ -171,18 +172,17 @@ def read_manifest(path: str | Path) -> list[AreaTask]:
         cells = {k: _cell(rec.get(k)) for k in COLUMNS}
         area = cells["area"]
         if not area:
-            raise LayerError(f"清单第 {row} 行没有区域名称。 Manifest row {row} has no area name.")
+            raise LayerError(both("error.manifest_no_area_name", row=row))
         out = cells["out"] or area
         if not _SAFE_OUT.match(out):
-            raise LayerError(f"清单第 {row} 行的输出名称“{out}”只能含字母、数字、汉字、- 和 _。 "
-                             f"Manifest row {row}: the output name '{out}' may only hold letters, digits, Chinese, - and _.")
+            raise LayerError(both("error.manifest_out_name_invalid", row=row, out=out))
         if out in outs:
-            raise LayerError(f"清单第 {row} 行的输出名称“{out}”重复。 Manifest row {row}: output name '{out}' is used twice.")
+            raise LayerError(both("error.manifest_out_name_repeated", row=row, out=out))
         outs.add(out)
         files = {k: (str((base / cells[k]).resolve()) if cells[k] else None) for k in FILE_COLUMNS}
         coords = cells["coords"] or "auto"
         if coords not in ("auto", "wgs84", "gcj02", "bd09"):
-            raise LayerError(f"清单第 {row} 行坐标系应为 auto/wgs84/gcj02/bd09。 Manifest row {row}: coords must be auto, wgs84, gcj02 or bd09.")
+            raise LayerError(both("error.manifest_coords_invalid", row=row))
         t = dict(row=row, area=area, out=out, files=files,
                  minutes=_number(cells["minutes"], 8.0, "minutes", row),
                  speed_kmh=_number(cells["speed_kmh"], 4.5, "speed_kmh", row),

@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.travel_time import points_reach
 from geo.errors import ParameterError
+from geo.messages import both
 from geo.network import WalkNetwork
 from geo.schemas import NEED_CATEGORIES, RESOURCE_ALIASES, RESOURCE_KINDS, normalize_header
 from geo.snapping import DEFAULT_MAX_ACCESS_M, snap_points
@@ -203,7 +204,7 @@ def build_lists(network: WalkNetwork, units: gpd.GeoDataFrame, needs: gpd.GeoDat
         When ``distance_m`` is not a positive finite number.
     """
     if not (distance_m > 0 and np.isfinite(distance_m)):
-        raise ParameterError(f"匹配距离必须大于 0 米（收到 {distance_m}）。 The matching distance must be more than 0 m (got {distance_m}).")
+        raise ParameterError(both("error.match_distance_invalid", distance_m=distance_m))
     units = units.reset_index(drop=True)
     needs = needs.reset_index(drop=True)
     res, unknown = resource_table(units)

@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from analysis.sample_city import DEMO_DIR
+from geo.messages import both
 from geo.readers import LayerReadResult, read_layer
 
 #: layer kind -> demo file under data/demo/
@@ -93,12 +94,12 @@ def load_party_layers(*, units=None, needs=None, projects=None, demo_areas=None,
         try:
             r = gpd.read_file(rivers)
         except Exception as err:  # noqa: BLE001 - any reader failure becomes a planner-readable message
-            raise LayerError(f"河道图层无法读取：{rivers}（{err}）。 The river layer cannot be read: {rivers} ({err}).") from err
+            raise LayerError(both("error.rivers_unreadable", rivers=rivers, err=err)) from err
         r = r[r.geometry.notna() & r.geometry.geom_type.isin(["LineString", "MultiLineString"])]
         if r.crs is None:
             r = r.set_crs("EPSG:4326")
         if not len(r):
-            raise LayerError(f"河道图层没有线要素：{rivers}。 The river layer has no line features: {rivers}.")
+            raise LayerError(both("error.rivers_no_lines", rivers=rivers))
         out.rivers = r
         out.sources["rivers"] = Path(rivers).name
     elif osm_features is not None:

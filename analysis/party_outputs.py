@@ -18,6 +18,7 @@ from analysis.lists import DEFAULT_MATCH_M, ListsResult, build_lists
 from analysis.party_inputs import PartyLayers
 from analysis.sample_city import DEMO_NOTE_ZH, OSM_ATTRIBUTION
 from geo.errors import LayerError
+from geo.messages import ByLang, both
 from geo.network import WalkNetwork
 
 
@@ -25,8 +26,9 @@ def _need(layers: PartyLayers, *kinds: str) -> None:
     missing = [k for k in kinds if getattr(layers, k) is None]
     if missing:
         names = {"units": ("驻区单位", "--units"), "needs": ("需求", "--needs"), "demo_areas": ("示范区", "--demo-areas")}
-        raise LayerError("缺少图层：" + "、".join(f"{names[k][0]}（{names[k][1]}）" for k in missing)
-                         + "。 Missing layer(s): " + ", ".join(names[k][1] for k in missing) + ".")
+        layers = ByLang("、".join(f"{names[k][0]}（{names[k][1]}）" for k in missing),
+                        ", ".join(names[k][1] for k in missing))
+        raise LayerError(both("error.layers_missing", layers=layers))
 
 
 def _meta(kind: str, layers: PartyLayers, extra: dict) -> dict[str, str]:

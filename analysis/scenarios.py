@@ -28,6 +28,7 @@ from analysis.study import Study, run_study
 from analysis.whatif import with_new_sites
 from geo.crs import WGS84
 from geo.errors import LayerError
+from geo.messages import both
 from geo.network import WalkNetwork
 from geo.osm_file import file_sha256
 from geo.scenario_store import SITE_COLUMNS, ScenarioRecord, ScenarioStore
@@ -483,7 +484,7 @@ def compare(records: Sequence[ScenarioRecord]) -> tuple[pd.DataFrame, pd.DataFra
         With fewer than two scenarios.
     """
     if len(records) < 2:
-        raise LayerError("比较至少需要两个方案。 Give at least two scenarios to compare.")
+        raise LayerError(both("error.compare_needs_two"))
     rows = []
     for r in records:
         s, b = r.summary, r.baseline_summary

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import ServiceCircleError
-from geo.messages import text
+from geo.messages import ByLang, both, text
 from geo.schemas import CENTER_FUNCTIONS, STATION_AMENITIES, normalize_header
 
 DEFAULT_STANDARD = Path(__file__).resolve().parent.parent / "data" / "standards" / "default.toml"
@@ -64,8 +64,7 @@ class Standard:
 
 def _resolve(items, catalogue: tuple[tuple[str, str, str], ...], what_zh: str, what_en: str, file: str) -> tuple[str, ...]:
     if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
-        raise StandardError(f"核查标准 {file}：{what_zh} 的 mandatory 必须是文字列表，如 [\"饮水机\"]。 "
-                            f"Standard {file}: {what_en} 'mandatory' must be a list of names, e.g. [\"饮水机\"].")
+        raise StandardError(both("error.standard_mandatory_not_list", file=file, what=ByLang(what_zh, what_en)))
     lookup = {}
     for col, zh, en in catalogue:
         for a in (col, zh, en):
@@ -76,10 +75,9 @@ def _resolve(items, catalogue: tuple[tuple[str, str, str], ...], what_zh: str, w
     for x in items:
         col = lookup.get(normalize_header(x))
         if col is None:
-            known = "、".join(zh for _, zh, _ in catalogue)
-            raise StandardError(f"核查标准 {file}：不认识的{what_zh}“{x}”，可用：{known}。 "
-                                f"Standard {file}: unknown {what_en} '{x}'; known: "
-                                f"{', '.join(en for _, _, en in catalogue)}.")
+            known = ByLang("、".join(zh for _, zh, _ in catalogue), ", ".join(en for _, _, en in catalogue))
+            raise StandardError(both("error.standard_unknown_name", file=file, what=ByLang(what_zh, what_en), x=x,
+                                     known=known))
         out.append(col)
     return tuple(dict.fromkeys(out))
 
@@ -107,28 +105,23 @@ def parse_standard(data: bytes, file: str = "standard.toml") -> Standard:
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise StandardError(f"核查标准 {file} 不是 UTF-8 文本。 Standard {file} is not UTF-8 text: save it as UTF-8.") from None
+        raise StandardError(both("error.standard_not_utf8", file=file)) from None
     except tomllib.TOMLDecodeError as err:
-        raise StandardError(f"核查标准 {file} 不是有效的 TOML（{err}）。 Standard {file} is not valid TOML ({err}): "
-                            f"compare it with data/standards/default.toml.") from None
+        raise StandardError(both("error.standard_not_toml", file=file, err=err)) from None
     c = doc.get("centers", {})
     s = doc.get("stations", {})
     if not isinstance(c, dict) or not isinstance(s, dict):
-        raise StandardError(f"核查标准 {file}：[centers] 和 [stations] 必须是表。 "
-                            f"Standard {file}: [centers] and [stations] must be tables.")
+        raise StandardError(both("error.standard_tables", file=file))
     name = doc.get("name", Path(file).stem)
     featured = c.get("featured_space_required", False)
     min_flex = c.get("min_flexible_spaces", 0)
     min_area = s.get("min_area_m2", 0)
     if not isinstance(featured, bool):
-        raise StandardError(f"核查标准 {file}：featured_space_required 必须是 true 或 false。 "
-                            f"Standard {file}: featured_space_required must be true or false.")
+        raise StandardError(both("error.standard_featured_bool", file=file))
     if isinstance(min_flex, bool) or not isinstance(min_flex, int) or min_flex < 0:
-        raise StandardError(f"核查标准 {file}：min_flexible_spaces 必须是不小于 0 的整数。 "
-                            f"Standard {file}: min_flexible_spaces must be a whole number >= 0.")
+        raise StandardError(both("error.standard_min_flex", file=file))
     if isinstance(min_area, bool) or not isinstance(min_area, (int, float)) or not (0 <= min_area < float("inf")):
-        raise StandardError(f"核查标准 {file}：min_area_m2 必须是不小于 0 的平方米数。 "
-                            f"Standard {file}: min_area_m2 must be square metres >= 0.")
+        raise StandardError(both("error.standard_min_area", file=file))
     return Standard(
         name=str(name), name_en=str(doc.get("name_en", name)), file=Path(file).name, sha256=sha,
         center_mandatory=_resolve(c.get("mandatory", ["便民服务", "办公议事", "党群活动"]), CENTER_FUNCTIONS,
@@ -159,5 +152,5 @@ def load_standard(path: str | Path | None = None) -> Standard:
     """
     p = Path(path) if path is not None else DEFAULT_STANDARD
     if not p.is_file():
-        raise StandardError(f"找不到核查标准文件 {p}。 Standard file {p} not found: check the path.")
+        raise StandardError(both("error.standard_not_found", p=p))
     return parse_standard(p.read_bytes(), p.name)

@@ -30,6 +30,7 @@ from analysis.travel_time import nearest_source_distances, per_source_reach, poi
 from analysis.worker_demand import BUSY_HIGHWAYS, GROUPS
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import ParameterError
+from geo.messages import both
 from geo.network import WalkNetwork
 from geo.snapping import snap_points, snap_sites
 
@@ -203,7 +204,7 @@ def run_worker_coverage(
         When ``radius_m`` is not a positive finite number.
     """
     if not (np.isfinite(radius_m) and radius_m > 0):
-        raise ParameterError(f"驿站服务距离必须是正的米数。 The station reach must be a positive number of metres, got {radius_m}.")
+        raise ParameterError(both("error.station_reach_invalid", radius_m=radius_m))
     crs = network.crs
     w = to_crs_checked(workers, crs, "workers layer").reset_index(drop=True).copy()
     if stations is None or len(stations) == 0:

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis.siting.candidates import _first_class
 from geo.crs import to_crs_checked
 from geo.errors import LayerError
+from geo.messages import both, listing
 from geo.network import WalkNetwork
 
 GROUPS: dict[str, tuple[str, str]] = {
@@ -139,14 +140,14 @@ def upload_points(workers: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     """
     w = to_crs_checked(workers, crs, "workers layer")
     if "group" not in w or "count" not in w:
-        raise LayerError("户外劳动者图层需要“类型”和“人数”两列。 The workers layer needs the columns 类型 (group) and 人数 (count).")
+        raise LayerError(both("error.workers_columns"))
     n = pd.to_numeric(w["count"], errors="coerce")
     if n.isna().any() or (n < 0).any():
-        raise LayerError("户外劳动者图层的“人数”必须是不小于 0 的数。 The workers layer's 人数 must be a number >= 0 in every row.")
+        raise LayerError(both("error.workers_count_invalid"))
     g = w["group"].fillna("others").astype(str)
     bad = sorted(set(g) - set(GROUPS))
     if bad:
-        raise LayerError(f"未知的户外劳动者类型：{'、'.join(bad)}。 Unknown worker group(s): {', '.join(bad)}.")
+        raise LayerError(both("error.workers_group_unknown", groups=listing(bad)))
     return gpd.GeoDataFrame({"group": g.to_numpy(), "weight": n.to_numpy(dtype=float), "source": UPLOAD_SOURCE,
                              "tag": "类型/人数", "name": w["name"].fillna("").astype(str).to_numpy() if "name" in w else ""},
                             geometry=w.geometry.representative_point().to_numpy(), crs=crs)

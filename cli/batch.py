@@ -58,10 +58,9 @@ def _client(args: argparse.Namespace):
         try:
             return Client(args.scheduler, timeout="20s"), None
         except (OSError, TimeoutError) as err:
-            raise ParameterError(f"无法连接 Dask 调度器 {args.scheduler}：{err}。 "
-                                 f"Cannot reach the Dask scheduler {args.scheduler}: {err}.") from None
+            raise ParameterError(both("error.dask_unreachable", scheduler=args.scheduler, err=err)) from None
     if args.workers < 1 or args.threads < 1:
-        raise ParameterError("--workers 和 --threads 至少为 1。 --workers and --threads must be at least 1.")
+        raise ParameterError(both("error.workers_threads_invalid"))
     cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.threads, processes=True,
                            dashboard_address=None, memory_limit=args.memory_limit, env=env_threads_one(),
                            silence_logs=logging.ERROR)

@@ -39,12 +39,12 @@ def run(args: argparse.Namespace) -> int:
     layers = load_area_layers(args, study.network, sample=not args.osm)
     areas = layers.demo_areas
     if areas is None:
-        raise LayerError("请用 --demo-areas 给出示范区范围。 Give the area with --demo-areas.")
+        raise LayerError(both("error.guide_map_area_missing"))
     if args.area:
         areas = areas[areas["name"].astype(str) == args.area]
         if not len(areas):
             names = "、".join(layers.demo_areas["name"].astype(str))
-            raise LayerError(f"没有名为“{args.area}”的示范区；可选：{names}。 No area named '{args.area}'; choose one of: {names}.")
+            raise LayerError(both("error.guide_map_area_unknown", area=args.area, names=names))
     result = run_study(study, walk_params(args), progress=say)
     say(both("cli.progress_guide_map"))
     from analysis.demo_area import demo_area_figures

@@ -81,14 +81,12 @@ def parse_site(text: str, i: int) -> dict:
     try:
         lon, lat = float(parts[0]), float(parts[1])
     except (ValueError, IndexError):
-        raise ParameterError(f"--site “{text}” 应写成 经度,纬度[,类型[,名称]]。 "
-                             f"--site '{text}' must be LON,LAT[,KIND[,NAME]] (WGS-84 degrees).") from None
+        raise ParameterError(both("error.site_arg_format", text=text)) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ParameterError(f"--site “{text}”：经纬度超出范围。 --site '{text}': longitude/latitude out of range.")
+        raise ParameterError(both("error.site_arg_range", text=text))
     kind = parts[2] if len(parts) > 2 and parts[2] else "center"
     if kind not in sc.SITE_KINDS:
-        raise ParameterError(f"--site 类型只能是 center 或 station（得到 {kind}）。 "
-                             f"--site KIND must be center or station (got {kind}).")
+        raise ParameterError(both("error.site_arg_kind", kind=kind))
     name = parts[3] if len(parts) > 3 and parts[3] else f"P{i}"
     return {"site_id": f"P{i}", "name": name, "kind": kind, "lon": lon, "lat": lat}
 
@@ -111,8 +109,7 @@ def proposed_sites(args: argparse.Namespace, streets=None) -> gpd.GeoDataFrame:
         g["name"] = g["name"].fillna(g["site_id"]).astype(str)
         parts.append(g[["site_id", "name", "kind", "geometry"]])
     if not parts:
-        raise ParameterError("请用 --site 经度,纬度 或 --sites 文件 给出拟建点位。 "
-                             "Give the proposed sites with --site LON,LAT or --sites FILE.")
+        raise ParameterError(both("error.sites_missing"))
     out = pd.concat(parts, ignore_index=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
 
@@ -139,8 +136,7 @@ def run_save(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     try:
         if not args.replace and args.name.strip() in set(store.list()["name"]):
-            raise StoreError(f"已有名为“{args.name.strip()}”的方案；换一个名称，或使用 --replace 覆盖。 "
-                             f"A scenario named '{args.name.strip()}' already exists; choose another name or use --replace.")
+            raise StoreError(both("error.scenario_name_taken", name=args.name.strip()))
         study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids,
                            communities=args.communities, coords=args.coords, progress=say)
         sites = proposed_sites(args, study.network.edges_gdf())
@@ -216,7 +212,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.names))
     if len(names) < 2:
-        raise ParameterError("比较至少需要两个不同的方案名称。 Give at least two different scenario names to compare.")
+        raise ParameterError(both("error.compare_needs_two_names"))
     with open_store(args.store) as store:
         recs = [store.load(n) for n in names]
     head, comm = sc.compare(recs)

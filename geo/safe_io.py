@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from geo.layer_errors import UnsafeFileError
-from geo.messages import ByLang, pair
+from geo.messages import ByLang, pair, text
 
 DEFAULT_MAX_MEMBERS = 1000
 DEFAULT_MAX_TOTAL_BYTES = 500 * 1024 * 1024   # 500 MB unpacked
@@ -350,8 +350,8 @@ def safe_extract_zip(
         for info in infos:
             target = (dest / info.filename.replace("\\", "/")).resolve()
             if root not in target.parents and target != root:
-                raise UnsafeArchiveError(f"{src.name}：成员 {info.filename} 会写到目标文件夹之外，已拒绝。",
-                                         f"{src.name}: member {info.filename} would be written outside {dest}; refused.")
+                raise UnsafeArchiveError(*pair("error.archive_member_outside", name=src.name, member=info.filename,
+                                               dest=ByLang(text("error.archive_target_folder", "zh"), dest)))
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue

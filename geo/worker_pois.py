@@ -18,6 +18,7 @@ import pandas as pd
 from geo.crs import WGS84
 from geo.disk_cache import cache_key, code_fingerprint, read_cached_frame, write_cached_frame
 from geo.errors import OSMFileError
+from geo.messages import both
 from geo.osm_file import check_osm_file, file_sha256, osmium_file
 
 #: node tags read (key -> values)
@@ -85,8 +86,7 @@ def read_transport_points(path: str | Path) -> gpd.GeoDataFrame:
             lon.append(n.location.lon)
             lat.append(n.location.lat)
     except RuntimeError as err:
-        raise OSMFileError(f"{p.name} 无法读取公交站点（{err}）。 {p.name} could not be read for transport stops "
-                           f"({err}): the file is probably damaged; export it again.") from err
+        raise OSMFileError(both("error.stops_unreadable", name=p.name, err=err)) from err
     df = pd.DataFrame(rows)
     df["osm_id"] = df["osm_id"].astype(np.int64)
     df["route_end"] = df["route_end"].astype(bool)

@@ -36,6 +36,13 @@ EN_QUOTES_CHINESE = {
     "siting.unit_wan": "万元",  # cost of a chosen site, in the planners' unit
     "error.demand_no_population": "人口",  # the column's Chinese header, which planners look for
     "error.proposal_needs_candidates": "候选点位",  # the documents' name of candidate sites
+    "error.manifest_no_area_column": "区域",  # the manifest's Chinese column header
+    "error.budget_wan_invalid": "万元",  # the planners' budget unit
+    "error.budget_invalid": "万元",
+    "error.budget_needs_costs": "万元",
+    "error.standard_mandatory_not_list": "饮水机",  # an example item as planners write it in the TOML
+    "error.workers_columns": "类型 (group) and 人数",  # the layer's Chinese column headers
+    "error.workers_count_invalid": "人数",
     "cli.outdoor_workers_persons_osm_estimate": "类型/人数",  # the headers of the uploaded workers layer
     "cli.dual_summary": "双网融合",  # the documents' name of the dual-network check
     "reader.expected_number": "1.2万",  # what planners type into a table, read as 12000

@@ -28,7 +28,7 @@ from analysis.coverage import CoverageResult
 from analysis.report.fonts import CSS_FONT_STACK, cjk_font
 from analysis.report.labels import label, plabel
 from analysis.report.sections import esc
-from geo.messages import text
+from geo.messages import both, text
 from geo.safe_io import atomic_write_bytes, atomic_write_path
 from geo.errors import LayerError, ServiceCircleError
 
@@ -155,7 +155,7 @@ def guide_map_content(area: gpd.GeoDataFrame, result: CoverageResult, *, station
     """
     crs = result.crs
     if area is None or not len(area):
-        raise LayerError("导引图需要一个示范区（--demo-areas）。 The guide map needs an area (--demo-areas).")
+        raise LayerError(both("error.guide_map_needs_area"))
     a = area.to_crs(crs)
     poly = a.geometry.iloc[0]
     name = str(a["name"].iloc[0]) if "name" in a.columns else ""
@@ -406,8 +406,7 @@ def pdf_to_png(pdf: Path, png: Path, dpi: int = 100) -> Path:
     """
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise GuideMapError("PDF 已生成，但缺少 pdftoppm，无法生成 PNG：请安装 poppler-utils（scripts/install_system_deps.sh）。 "
-                            "The PDF was written, but pdftoppm is missing for the PNG: install poppler-utils.")
+        raise GuideMapError(both("error.guide_map_no_pdftoppm"))
     with tempfile.TemporaryDirectory(prefix="sc_guide_") as tmp:
         stem = Path(tmp) / "page"
         subprocess.run([exe, "-png", "-r", str(dpi), "-singlefile", "-f", "1", "-l", "1", str(pdf), str(stem)],

@@ -133,14 +133,14 @@ def _check_facts(params: SitingParams, problem: str) -> None:
     """Building-fact settings: minimum areas >= 0, a budget >= 0 and only for MCLP."""
     for v in (params.min_area_center_m2, params.min_area_station_m2):
         if not (np.isfinite(v) and v >= 0):
-            raise ParameterError(f"最小面积必须是不小于 0 的平方米数。 The minimum floor area must be m² >= 0, got {v}.")
+            raise ParameterError(both("error.min_floor_area_invalid", v=v))
     if params.budget_wan is not None:
         if not (np.isfinite(params.budget_wan) and params.budget_wan >= 0):
-            raise ParameterError(f"预算必须是不小于 0 的万元数。 The budget must be 万元 >= 0, got {params.budget_wan}.")
+            raise ParameterError(both("error.budget_wan_invalid", budget=params.budget_wan))
         if problem != "mclp":
-            raise ParameterError("预算只用于最大覆盖（MCLP）选址。 A budget applies to MCLP siting only (--problem mclp).")
+            raise ParameterError(both("error.budget_mclp_only"))
     if not (np.isfinite(params.state_idle_bonus_share) and params.state_idle_bonus_share >= 0):
-        raise ParameterError("国有闲置偏好加分必须不小于 0。 The state-owned idle preference must be >= 0.")
+        raise ParameterError(both("error.state_idle_bonus_negative"))
 
 
 def _street_names(network: WalkNetwork, edge: np.ndarray, x: np.ndarray, y: np.ndarray, within_m: float = 150.0):

@@ -300,17 +300,17 @@ def _building_facts(problem: CoverageProblem, cost, budget, bonus) -> tuple[np.n
     c = b = None
     if budget is not None:
         if not (np.isfinite(budget) and budget >= 0):
-            raise ParameterError(f"预算必须是不小于 0 的数（万元）。 The budget must be a number >= 0 (万元), got {budget}.")
+            raise ParameterError(both("error.budget_invalid", budget=budget))
         if cost is None:
-            raise ParameterError("设置预算时需要每个候选点的费用（万元）。 A budget needs a cost (万元) per candidate.")
+            raise ParameterError(both("error.budget_needs_costs"))
         c = np.asarray(cost, dtype=np.float64)
         if c.shape != (n,) or np.any(c[np.isfinite(c)] < 0):
-            raise ParameterError("候选点费用必须每点一个、不小于 0。 Candidate costs need one value >= 0 per candidate.")
+            raise ParameterError(both("error.costs_invalid"))
         c = np.where(np.isfinite(c), c, np.inf)
     if bonus is not None:
         b = np.asarray(bonus, dtype=np.float64)
         if b.shape != (n,) or np.any(~np.isfinite(b)) or np.any(b < 0):
-            raise ParameterError("偏好加分必须每点一个、不小于 0。 Preference bonuses need one finite value >= 0 per candidate.")
+            raise ParameterError(both("error.bonuses_invalid"))
         if not b.any():
             b = None
     return c, b

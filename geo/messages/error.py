@@ -106,4 +106,94 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "The bundled Leaflet files are missing from {folder}; restore static/vendor/ from the repository."),
     "no_utm_zone": ("无法为 lon={lon}, lat={lat} 选择 UTM 分带：不是有效的 WGS-84 位置。",
                     "Cannot pick a UTM zone for lon={lon}, lat={lat}: not a valid WGS-84 position."),
+    # analysis.adoption
+    "adoption_distance_invalid": ("认领距离必须大于 0 米（收到 {distance_m}）。",
+                                 "The adoption distance must be more than 0 m (got {distance_m})."),
+    # analysis.batch: the batch manifest
+    "manifest_coords_invalid": ("清单第 {row} 行坐标系应为 auto/wgs84/gcj02/bd09。",
+                               "Manifest row {row}: coords must be auto, wgs84, gcj02 or bd09."),
+    "manifest_format": ("批处理清单应为 CSV 或 XLSX（得到 {suffix}）。", "The manifest must be CSV or XLSX (got {suffix})."),
+    "manifest_no_area_column": ("批处理清单缺少“区域”(area) 列。",
+                               "The manifest needs an 'area' column (区域), one row per study area."),
+    "manifest_no_area_name": ("清单第 {row} 行没有区域名称。", "Manifest row {row} has no area name."),
+    "manifest_no_rows": ("批处理清单没有任何区域。", "The manifest has no rows."),
+    "manifest_not_finite": ("清单第 {row} 行“{what}”不是有限数字。", "Manifest row {row}: '{what}' must be a finite number."),
+    "manifest_not_found": ("找不到批处理清单 {p}。", "The batch manifest {p} does not exist."),
+    "manifest_not_number": ("清单第 {row} 行“{what}”不是数字：{v}。", "Manifest row {row}: '{what}' is not a number: {v}."),
+    "manifest_out_name_invalid": ("清单第 {row} 行的输出名称“{out}”只能含字母、数字、汉字、- 和 _。",
+                                 "Manifest row {row}: the output name '{out}' may only hold letters, digits, Chinese, - and _."),
+    "manifest_out_name_repeated": ("清单第 {row} 行的输出名称“{out}”重复。",
+                                  "Manifest row {row}: output name '{out}' is used twice."),
+    # analysis.lists
+    "match_distance_invalid": ("匹配距离必须大于 0 米（收到 {distance_m}）。",
+                              "The matching distance must be more than 0 m (got {distance_m})."),
+    # analysis.party_inputs
+    "rivers_no_lines": ("河道图层没有线要素：{rivers}。", "The river layer has no line features: {rivers}."),
+    "rivers_unreadable": ("河道图层无法读取：{rivers}（{err}）。", "The river layer cannot be read: {rivers} ({err})."),
+    # analysis.report.guide_map
+    "guide_map_needs_area": ("导引图需要一个示范区（--demo-areas）。", "The guide map needs an area (--demo-areas)."),
+    "guide_map_no_pdftoppm": ("PDF 已生成，但缺少 pdftoppm，无法生成 PNG：请安装 poppler-utils（scripts/install_system_deps.sh）。",
+                             "The PDF was written, but pdftoppm is missing for the PNG: install poppler-utils."),
+    # analysis.scenarios
+    "compare_needs_two": ("比较至少需要两个方案。", "Give at least two scenarios to compare."),
+    # analysis.siting.api
+    "budget_mclp_only": ("预算只用于最大覆盖（MCLP）选址。", "A budget applies to MCLP siting only (--problem mclp)."),
+    "budget_wan_invalid": ("预算必须是不小于 0 的万元数，收到 {budget}。", "The budget must be 万元 >= 0, got {budget}."),
+    "min_floor_area_invalid": ("最小面积必须是不小于 0 的平方米数，收到 {v}。", "The minimum floor area must be m² >= 0, got {v}."),
+    "state_idle_bonus_negative": ("国有闲置偏好加分必须不小于 0。", "The state-owned idle preference must be >= 0."),
+    # analysis.siting.solvers
+    "bonuses_invalid": ("偏好加分必须每点一个、不小于 0。", "Preference bonuses need one finite value >= 0 per candidate."),
+    "budget_invalid": ("预算必须是不小于 0 的数（万元），收到 {budget}。", "The budget must be a number >= 0 (万元), got {budget}."),
+    "budget_needs_costs": ("设置预算时需要每个候选点的费用（万元）。", "A budget needs a cost (万元) per candidate."),
+    "costs_invalid": ("候选点费用必须每点一个、不小于 0。", "Candidate costs need one value >= 0 per candidate."),
+    # analysis.standards: checking standards (TOML)
+    "standard_featured_bool": ("核查标准 {file}：featured_space_required 必须是 true 或 false。",
+                              "Standard {file}: featured_space_required must be true or false."),
+    "standard_mandatory_not_list": ("核查标准 {file}：{what} 的 mandatory 必须是文字列表，如 [\"饮水机\"]。",
+                                   "Standard {file}: {what} 'mandatory' must be a list of names, e.g. [\"饮水机\"]."),
+    "standard_min_area": ("核查标准 {file}：min_area_m2 必须是不小于 0 的平方米数。",
+                         "Standard {file}: min_area_m2 must be square metres >= 0."),
+    "standard_min_flex": ("核查标准 {file}：min_flexible_spaces 必须是不小于 0 的整数。",
+                         "Standard {file}: min_flexible_spaces must be a whole number >= 0."),
+    "standard_not_found": ("找不到核查标准文件 {p}。", "Standard file {p} not found: check the path."),
+    "standard_not_toml": ("核查标准 {file} 不是有效的 TOML（{err}）。",
+                         "Standard {file} is not valid TOML ({err}): compare it with data/standards/default.toml."),
+    "standard_not_utf8": ("核查标准 {file} 不是 UTF-8 文本。", "Standard {file} is not UTF-8 text: save it as UTF-8."),
+    "standard_tables": ("核查标准 {file}：[centers] 和 [stations] 必须是表。",
+                       "Standard {file}: [centers] and [stations] must be tables."),
+    # analysis.worker_coverage
+    "station_reach_invalid": ("驿站服务距离必须是正的米数，收到 {radius_m}。",
+                             "The station reach must be a positive number of metres, got {radius_m}."),
+    # analysis.worker_demand
+    "workers_columns": ("户外劳动者图层需要“类型”和“人数”两列。", "The workers layer needs the columns 类型 (group) and 人数 (count)."),
+    "workers_count_invalid": ("户外劳动者图层的“人数”必须是不小于 0 的数。",
+                             "The workers layer's 人数 must be a number >= 0 in every row."),
+    # cli.batch
+    "dask_unreachable": ("无法连接 Dask 调度器 {scheduler}：{err}。", "Cannot reach the Dask scheduler {scheduler}: {err}."),
+    "workers_threads_invalid": ("--workers 和 --threads 至少为 1。", "--workers and --threads must be at least 1."),
+    # cli.guide_map
+    "guide_map_area_missing": ("请用 --demo-areas 给出示范区范围。", "Give the area with --demo-areas."),
+    "guide_map_area_unknown": ("没有名为“{area}”的示范区；可选：{names}。", "No area named '{area}'; choose one of: {names}."),
+    # cli.scenario
+    "compare_needs_two_names": ("比较至少需要两个不同的方案名称。", "Give at least two different scenario names to compare."),
+    "scenario_name_taken": ("已有名为“{name}”的方案；换一个名称，或使用 --replace 覆盖。",
+                           "A scenario named '{name}' already exists; choose another name or use --replace."),
+    "site_arg_format": ("--site “{text}” 应写成 经度,纬度[,类型[,名称]]。",
+                       "--site '{text}' must be LON,LAT[,KIND[,NAME]] (WGS-84 degrees)."),
+    "site_arg_kind": ("--site 类型只能是 center 或 station（得到 {kind}）。",
+                     "--site KIND must be center or station (got {kind})."),
+    "site_arg_range": ("--site “{text}”：经纬度超出范围。", "--site '{text}': longitude/latitude out of range."),
+    "sites_missing": ("请用 --site 经度,纬度 或 --sites 文件 给出拟建点位。",
+                     "Give the proposed sites with --site LON,LAT or --sites FILE."),
+    # geo.worker_pois
+    "stops_unreadable": ("{name} 无法读取公交站点（{err}）。",
+                        "{name} could not be read for transport stops ({err}): the file is probably damaged; export it again."),
+    # analysis.standards, analysis.worker_demand, analysis.party_outputs, geo.safe_io: list-valued messages
+    "standard_unknown_name": ("核查标准 {file}：不认识的{what}“{x}”，可用：{known}。",
+                              "Standard {file}: unknown {what} '{x}'; known: {known}."),
+    "workers_group_unknown": ("未知的户外劳动者类型：{groups}。", "Unknown worker group(s): {groups}."),
+    "layers_missing": ("缺少图层：{layers}。", "Missing layer(s): {layers}."),
+    "archive_member_outside": ("{name}：成员 {member} 会写到{dest}之外，已拒绝。",
+                               "{name}: member {member} would be written outside {dest}; refused."),
+    "archive_target_folder": ("目标文件夹", "the target folder"),  # {dest} of archive_member_outside in Chinese
 }
