@@ -31,7 +31,7 @@ from analysis.sample_city import demo_in_use
 from analysis.shares import share, share_table
 from geo.crs import WGS84, to_crs_checked
 from geo.errors import LayerError
-from geo.messages import both, listing
+from geo.messages import Message, both, listing, pair
 from geo.network import WalkNetwork
 from geo.snapping import SnappedPoints, snap_points
 
@@ -202,11 +202,8 @@ def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     bad = ~np.isfinite(pop.to_numpy(dtype=float, na_value=np.nan)) | (pop < 0).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise LayerError(
-            f"需求图层的人口必须是有限的、不小于 0 的人数：{int(bad.sum())} 行不符（如第 {i + 1} 行：{d['population'].iloc[i]!r}）。\n"
-            f"Population must be a finite number of residents, zero or more, in every row of the demand layer: "
-            f"{int(bad.sum())} row(s) are not (e.g. row {i + 1}: {d['population'].iloc[i]!r})."
-        )
+        raise LayerError("\n".join(pair("error.population_invalid", n=int(bad.sum()), row=i + 1,
+                                         value=repr(d["population"].iloc[i]))))
     d["population"] = pop.astype(float)
     if "demand_id" not in d:
         d["demand_id"] = np.arange(len(d))
@@ -241,15 +238,11 @@ def require_on_network(snaps: SnappedPoints, layer: gpd.GeoDataFrame, max_access
     j = int(np.nanargmin(np.where(finite, acc, np.nan))) if finite.any() else 0
     near_m = float(acc[j]) if finite.any() else float("nan")
     names = layer["name"].astype(str).tolist() if "name" in layer else [str(i + 1) for i in range(len(layer))]
-    near_zh = f"最近的“{names[j]}”也相距 {near_m / 1000:,.1f} 公里" if np.isfinite(near_m) else "没有一个能接入路网"
-    near_en = f"the nearest, '{names[j]}', is {near_m / 1000:,.1f} km away" if np.isfinite(near_m) else "none can be snapped"
-    zh_what = {"centers": "服务中心", "demand": "需求点（居民）"}.get(what, what)
-    raise LayerError(
-        f"{len(on)} 个{zh_what}都不在步行路网 {max_access_m:g} 米范围内（{near_zh}），覆盖率会是 0%，已停止。"
-        f"请确认图层与路网文件（--osm）是同一城市，坐标系（--coords）是否选对。\n"
-        f"None of the {len(on)} {what} is within {max_access_m:g} m of a walking street ({near_en}); the coverage would be 0%, "
-        f"so the run stopped. Check that the layer and the street file (--osm) are the same city, and the coordinate system (--coords)."
-    )
+    near = (Message("error.off_network_nearest", {"name": names[j], "km": near_m / 1000}) if np.isfinite(near_m)
+            else Message("error.off_network_none"))
+    layer_name = Message(f"error.off_network_{what}") if what in ("centers", "demand") else what
+    raise LayerError("\n".join(pair("error.off_network_all", n=len(on), what=layer_name, max_access_m=max_access_m,
+                                     near=near)))
 
 
 # -- the run ------------------------------------------------------------------------------------

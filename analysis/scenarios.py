@@ -134,11 +134,7 @@ def snapped_sites(network: WalkNetwork, sites: gpd.GeoDataFrame, max_access_m: f
     sp = snap_sites(network, sites, max_access_m)
     off = ~sp.on_network | (sp.edge < 0)
     if off.any():
-        raise LayerError(
-            f"{int(off.sum())} 个拟建点位离步行道路超过 {max_access_m:g} 米，请放在街道旁。 "
-            f"{int(off.sum())} proposed site(s) are more than {max_access_m:g} m from any walkable street; "
-            "put them beside a street."
-        )
+        raise LayerError(both("error.sites_off_network", n=int(off.sum()), max_access_m=max_access_m))
     ids = sites["site_id"] if "site_id" in sites else sites.get("center_id")
     ids = [str(v) for v in ids] if ids is not None else [f"P{i + 1}" for i in range(len(sites))]
     names = [str(v) for v in sites["name"]] if "name" in sites else ids

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.params import ADULT_SPEED_KMH, ELDERLY_SPEED_KMH, WalkParams
-from geo.messages import both, text
+from geo.messages import ByLang, Message, both, pair, text
 
 COORD_CHOICES = ["auto", "wgs84", "gcj02", "bd09"]
 
@@ -37,7 +37,7 @@ def number(zh: str, en: str, unit: str, lo: float, hi: float, *, integer: bool =
 
     ``unit`` is "中文/English" (e.g. "米/m") or one symbol for both languages.
     """
-    kind_zh, kind_en = ("整数", "a whole number") if integer else ("数值", "a number")
+    kind = Message("error.number_whole" if integer else "error.number_any")
     unit_zh, _, unit_en = unit.partition("/")
     unit_en = unit_en or unit_zh
     rng = f"{'大于' if lo_open else ''}{_fmt(lo)}–{_fmt(hi)} {unit_zh}".strip()
@@ -51,9 +51,8 @@ def number(zh: str, en: str, unit: str, lo: float, hi: float, *, integer: bool =
             v = math.nan
         ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and v <= hi and (not integer or v.is_integer())
         if not ok:
-            raise argparse.ArgumentTypeError(
-                f"{zh}“{text}”无效：应为{kind_zh}，范围 {rng}，请改正后重试。 / "
-                f"{en} '{text}' is not valid: give {kind_en} {rng_en}.")
+            raise argparse.ArgumentTypeError(" / ".join(pair("error.number_invalid", label=ByLang(zh, en), text=text,
+                                                             kind=kind, range=ByLang(rng, rng_en))))
         return int(v) if integer else v
 
     parse.__name__ = en  # argparse shows the type's name in some messages
@@ -96,7 +95,7 @@ def _writable_folder(folder: Path) -> bool:
     return True
 
 
-def _folder_problem(folder: Path, what_zh: str, what_en: str) -> tuple[str, str] | None:
+def _folder_problem(folder: Path, what: Message) -> tuple[str, str] | None:
     """Why files cannot be written into ``folder`` (created one level deep if missing), or None.
 
     Rule: a missing folder is created when its parent folder exists; deeper missing chains are
@@ -104,48 +103,40 @@ def _folder_problem(folder: Path, what_zh: str, what_en: str) -> tuple[str, str]
     """
     if folder.exists():
         if not folder.is_dir():
-            return (f"{what_zh} {folder} 是一个已有的文件，不是文件夹，请换一个文件夹名",
-                    f"{what_en} {folder} is an existing file, not a folder; choose a folder name")
+            return pair("error.folder_is_file", what=what, folder=folder)
         if not _writable_folder(folder):
-            return (f"文件夹 {folder} 没有写入权限，请换一个可写的位置",
-                    f"the folder {folder} is not writable; choose a writable place")
+            return pair("error.folder_not_writable", folder=folder)
         return None
     parent = folder.parent
     if not parent.exists():
         anc = _nearest_existing(parent)
-        return (f"文件夹 {parent} 不存在（只会自动创建最后一级文件夹）；请先创建它或检查路径（已存在的最近上级：{anc}）",
-                f"the folder {parent} does not exist (only the last folder level is created for you); "
-                f"create it first or check the path (nearest existing folder: {anc})")
+        return pair("error.folder_parent_missing", parent=parent, anc=anc)
     if not parent.is_dir():
-        return (f"{parent} 是一个文件，不是文件夹，请检查路径", f"{parent} is a file, not a folder; check the path")
+        return pair("error.folder_parent_is_file", parent=parent)
     if not _writable_folder(parent):
-        return (f"无法在 {parent} 中创建文件夹（没有写入权限），请换一个可写的位置",
-                f"cannot create a folder in {parent} (not writable); choose a writable place")
+        return pair("error.folder_parent_not_writable", parent=parent)
     return None
 
 
 def output_file(*suffixes: str) -> Callable[[str], str]:
     """An argparse ``type=`` for an output file: right extension, not a folder, writable place."""
-    want = "、".join(suffixes)
+    want = ByLang("、".join(suffixes), " or ".join(suffixes))
 
     def parse(text: str) -> str:
         if not text or not text.strip():
-            raise argparse.ArgumentTypeError("输出路径为空，请给出文件名。 / The output path is empty; give a file name.")
+            raise argparse.ArgumentTypeError(" / ".join(pair("error.output_path_empty")))
         p = Path(text).expanduser()
         if p.exists() and p.is_dir() or text.endswith(("/", os.sep)):
-            raise argparse.ArgumentTypeError(
-                f"输出路径 {text} 是一个文件夹，请给出文件名，例如 {p / ('result' + suffixes[0])}。 / "
-                f"The output {text} is a folder; give a file name, e.g. {p / ('result' + suffixes[0])}.")
+            raise argparse.ArgumentTypeError(" / ".join(pair("error.output_path_is_folder", text=text,
+                                                             example=p / ("result" + suffixes[0]))))
         if p.suffix.lower() not in suffixes:
-            raise argparse.ArgumentTypeError(
-                f"输出文件 {text} 的扩展名应为 {want}，例如 {p.with_suffix(suffixes[0]).name}。 / "
-                f"The output file {text} must end with {' or '.join(suffixes)}, e.g. {p.with_suffix(suffixes[0]).name}.")
+            raise argparse.ArgumentTypeError(" / ".join(pair("error.output_suffix", text=text, want=want,
+                                                             example=p.with_suffix(suffixes[0]).name)))
         if p.exists() and not os.access(p, os.W_OK):
-            raise argparse.ArgumentTypeError(f"输出文件 {text} 不可覆盖（只读），请换一个文件名。 / "
-                                             f"The output file {text} is read-only; choose another name.")
-        why = _folder_problem(p.parent if str(p.parent) else Path("."), "输出位置", "the output's place")
+            raise argparse.ArgumentTypeError(" / ".join(pair("error.output_read_only", text=text)))
+        why = _folder_problem(p.parent if str(p.parent) else Path("."), Message("error.output_place"))
         if why:
-            raise argparse.ArgumentTypeError(f"无法写入 {text}：{why[0]}。 / Cannot write {text}: {why[1]}.")
+            raise argparse.ArgumentTypeError(" / ".join(pair("error.output_cannot_write", text=text, why=ByLang(*why))))
         return str(p)
 
     parse.__name__ = "output file"
@@ -155,11 +146,11 @@ def output_file(*suffixes: str) -> Callable[[str], str]:
 def output_folder(text: str) -> str:
     """An argparse ``type=`` for an output folder: not an existing file, creatable, writable."""
     if not text or not text.strip():
-        raise argparse.ArgumentTypeError("输出文件夹为空，请给出文件夹名。 / The output folder is empty; give a folder name.")
+        raise argparse.ArgumentTypeError(" / ".join(pair("error.output_folder_empty")))
     p = Path(text).expanduser()
-    why = _folder_problem(p, "输出文件夹", "the output folder")
+    why = _folder_problem(p, Message("error.output_folder"))
     if why:
-        raise argparse.ArgumentTypeError(f"无法写入 {text}：{why[0]}。 / Cannot write to {text}: {why[1]}.")
+        raise argparse.ArgumentTypeError(" / ".join(pair("error.output_folder_cannot_write", text=text, why=ByLang(*why))))
     return str(p)
 
 

@@ -43,6 +43,7 @@ EN_QUOTES_CHINESE = {
     "error.standard_mandatory_not_list": "饮水机",  # an example item as planners write it in the TOML
     "error.workers_columns": "类型 (group) and 人数",  # the layer's Chinese column headers
     "error.workers_count_invalid": "人数",
+    "error.site_kind_unknown": "红色驿站",  # the documents' name of the red station
     "cli.outdoor_workers_persons_osm_estimate": "类型/人数",  # the headers of the uploaded workers layer
     "cli.dual_summary": "双网融合",  # the documents' name of the dual-network check
     "reader.expected_number": "1.2万",  # what planners type into a table, read as 12000

@@ -122,7 +122,7 @@ class SitingParams:
 
 def _check(kind: str, problem: str, k: int | None) -> None:
     if kind not in KINDS:
-        raise ParameterError(f"Unknown site kind '{kind}': use 'center' (service center) or 'red-station' (红色驿站).")
+        raise ParameterError(both("error.site_kind_unknown", kind=kind))
     if problem not in PROBLEMS:
         raise ParameterError(both("error.siting_problem_unknown", problem=problem))
     if problem != "lscp":  # LSCP chooses how many sites itself
@@ -330,12 +330,7 @@ def prepare_siting(
     status[near] = f"excluded: within {params.min_distance_to_existing_m:g} m of an existing site"
     allowed = np.flatnonzero(status == "available")
     if len(allowed) == 0:
-        raise ParameterError(
-            "没有可用的候选点（离路网过远、距现有点位过近、面积不足或缺少费用）。 "
-            "No candidate site is left after excluding those off the street network, near existing sites, "
-            "below the minimum floor area or without a cost under a budget: "
-            "add candidates, lower the minimum distance or area, or fill in areas and costs."
-        )
+        raise ParameterError(both("error.no_candidate_left"))
 
     # 4. coverage sets and solve
     progress(f"Coverage sets: {len(allowed):,} candidates x {len(d):,} demand points within {cutoff:,.0f} m…")

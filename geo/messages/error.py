@@ -196,4 +196,54 @@ STRINGS: dict[str, tuple[str, str]] = {
     "archive_member_outside": ("{name}：成员 {member} 会写到{dest}之外，已拒绝。",
                                "{name}: member {member} would be written outside {dest}; refused."),
     "archive_target_folder": ("目标文件夹", "the target folder"),  # {dest} of archive_member_outside in Chinese
+    # analysis.coverage: layers off the street network, bad population
+    "off_network_all": ("{n} 个{what}都不在步行路网 {max_access_m:g} 米范围内（{near}），覆盖率会是 0%，已停止。"
+                        "请确认图层与路网文件（--osm）是同一城市，坐标系（--coords）是否选对。",
+                        "None of the {n} {what} is within {max_access_m:g} m of a walking street ({near}); the coverage "
+                        "would be 0%, so the run stopped. Check that the layer and the street file (--osm) are the same "
+                        "city, and the coordinate system (--coords)."),
+    "off_network_nearest": ("最近的“{name}”也相距 {km:,.1f} 公里", "the nearest, '{name}', is {km:,.1f} km away"),
+    "off_network_none": ("没有一个能接入路网", "none can be snapped"),
+    "off_network_centers": ("服务中心", "centers"),
+    "off_network_demand": ("需求点（居民）", "demand"),
+    "population_invalid": ("需求图层的人口必须是有限的、不小于 0 的人数：{n} 行不符（如第 {row} 行：{value}）。",
+                           "Population must be a finite number of residents, zero or more, in every row of the demand "
+                           "layer: {n} row(s) are not (e.g. row {row}: {value})."),
+    # analysis.scenarios, analysis.siting.api
+    "sites_off_network": ("{n} 个拟建点位离步行道路超过 {max_access_m:g} 米，请放在街道旁。",
+                          "{n} proposed site(s) are more than {max_access_m:g} m from any walkable street; "
+                          "put them beside a street."),
+    "site_kind_unknown": ("未知的点位类型“{kind}”：请用 center（服务中心）或 red-station（红色驿站）。",
+                          "Unknown site kind '{kind}': use 'center' (service center) or 'red-station' (红色驿站)."),
+    "no_candidate_left": ("没有可用的候选点（离路网过远、距现有点位过近、面积不足或缺少费用）。",
+                          "No candidate site is left after excluding those off the street network, near existing sites, "
+                          "below the minimum floor area or without a cost under a budget: "
+                          "add candidates, lower the minimum distance or area, or fill in areas and costs."),
+    # cli.options: argparse types for numbers, output files and folders (zh / en on one line)
+    "number_invalid": ("{label}“{text}”无效：应为{kind}，范围 {range}，请改正后重试。",
+                       "{label} '{text}' is not valid: give {kind} {range}."),
+    "number_whole": ("整数", "a whole number"),
+    "number_any": ("数值", "a number"),
+    "output_path_empty": ("输出路径为空，请给出文件名。", "The output path is empty; give a file name."),
+    "output_path_is_folder": ("输出路径 {text} 是一个文件夹，请给出文件名，例如 {example}。",
+                              "The output {text} is a folder; give a file name, e.g. {example}."),
+    "output_suffix": ("输出文件 {text} 的扩展名应为 {want}，例如 {example}。",
+                      "The output file {text} must end with {want}, e.g. {example}."),
+    "output_read_only": ("输出文件 {text} 不可覆盖（只读），请换一个文件名。",
+                         "The output file {text} is read-only; choose another name."),
+    "output_cannot_write": ("无法写入 {text}：{why}。", "Cannot write {text}: {why}."),
+    "output_folder_empty": ("输出文件夹为空，请给出文件夹名。", "The output folder is empty; give a folder name."),
+    "output_folder_cannot_write": ("无法写入 {text}：{why}。", "Cannot write to {text}: {why}."),
+    "output_place": ("输出位置", "the output's place"),
+    "output_folder": ("输出文件夹", "the output folder"),
+    "folder_is_file": ("{what} {folder} 是一个已有的文件，不是文件夹，请换一个文件夹名",
+                       "{what} {folder} is an existing file, not a folder; choose a folder name"),
+    "folder_not_writable": ("文件夹 {folder} 没有写入权限，请换一个可写的位置",
+                            "the folder {folder} is not writable; choose a writable place"),
+    "folder_parent_missing": ("文件夹 {parent} 不存在（只会自动创建最后一级文件夹）；请先创建它或检查路径（已存在的最近上级：{anc}）",
+                              "the folder {parent} does not exist (only the last folder level is created for you); "
+                              "create it first or check the path (nearest existing folder: {anc})"),
+    "folder_parent_is_file": ("{parent} 是一个文件，不是文件夹，请检查路径", "{parent} is a file, not a folder; check the path"),
+    "folder_parent_not_writable": ("无法在 {parent} 中创建文件夹（没有写入权限），请换一个可写的位置",
+                                   "cannot create a folder in {parent} (not writable); choose a writable place"),
 }
