@@ -80,10 +80,7 @@ def to_crs_checked(gdf: gpd.GeoDataFrame, crs: str, what: str = "layer") -> gpd.
         ``gdf`` has no CRS.
     """
     if gdf.crs is None:
-        raise CRSError(
-            f"The {what} has no coordinate reference system. Save it with one (for lon/lat use "
-            f"WGS-84, EPSG:4326) or tell the import which system the coordinates are in."
-        )
+        raise CRSError(both("error.layer_no_crs", what=what))
     if CRS.from_user_input(gdf.crs) == CRS.from_user_input(crs):
         return gdf
     return gdf.to_crs(crs)

@@ -246,4 +246,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "folder_parent_is_file": ("{parent} 是一个文件，不是文件夹，请检查路径", "{parent} is a file, not a folder; check the path"),
     "folder_parent_not_writable": ("无法在 {parent} 中创建文件夹（没有写入权限），请换一个可写的位置",
                                    "cannot create a folder in {parent} (not writable); choose a writable place"),
+    "layer_no_crs": ("图层（{what}）没有坐标参考系：请保存时带上坐标系（经纬度用 WGS-84，EPSG:4326），或在导入时说明坐标所用的坐标系。",
+                     "The {what} has no coordinate reference system. Save it with one (for lon/lat use "
+                     "WGS-84, EPSG:4326) or tell the import which system the coordinates are in."),
 }
