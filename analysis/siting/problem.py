@@ -151,7 +151,7 @@ class CoverageProblem:
         """
         cost = np.asarray(cost, dtype=np.float64)
         cutoff = threshold_m if cutoff_m is None else cutoff_m
-        d, c = np.nonzero(cost <= cutoff)
+        d, c = np.nonzero(within(cost, cutoff))
         existing = None
         if existing_cost is not None:
             ec = np.asarray(existing_cost, dtype=np.float64).reshape(cost.shape[0], -1)

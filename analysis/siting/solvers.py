@@ -22,6 +22,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.cutoff import within
 from analysis.siting.greedy import GreedySequence, greedy_cover, greedy_pmedian, order_by_marginal_gain
 from analysis.siting.highs_model import INF, solve_highs
 from analysis.siting.lagrangian import lagrangian_mclp
@@ -622,7 +623,7 @@ def solve_pmedian(
         gap=_rel_gap(obj, bound) if np.isfinite(bound) else float("nan"),
         greedy_weight_metres=g_obj, greedy_gap=_rel_gap(ref, g_obj) if np.isfinite(ref) else float("nan"),
         solve_s=solve_s, greedy_s=greedy_s, weight_metres_before=before, far_m=far,
-        uncoverable_weight=float(w[~(problem.existing_dist_m <= far) & ~np.isin(np.arange(problem.n_demand), pr)].sum()),
+        uncoverable_weight=float(w[~within(problem.existing_dist_m, far) & ~np.isin(np.arange(problem.n_demand), pr)].sum()),
         n_uncoverable=0, model_rows=len(np.unique(pr)), model_cols=len(np.unique(pc)), n_dominated=0,
         notes=(Message("siting.pmedian_cap", {"far": float(far)}),),
     )
