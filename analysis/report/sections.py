@@ -54,6 +54,7 @@ h3 { break-after: avoid; page-break-after: avoid; }
 .pagebreak { break-before: page; page-break-before: always; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+table.fixed { table-layout: fixed; }
 """
 
 
@@ -89,21 +90,33 @@ def img_tag(png: bytes, alt: str) -> str:
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
 
 
-def _table_html(table: Table, lang: str, limit: int | None = MAX_ROWS) -> str:
-    """A table with its title; numbers right-aligned; a totals row; a note when rows are cut."""
+def _table_html(table: Table, lang: str, limit: int | None = MAX_ROWS, fixed: bool = False) -> str:
+    """A table with its title; numbers right-aligned; a totals row; a note when rows are cut.
+    ``fixed``: the PDF's fixed table layout with column widths from the texts (:func:`_colgroup`)."""
     kinds = [c.kind for c in table.columns]
     head = "".join(f"<th>{esc(c.label)}</th>" for c in table.columns)
+    rows = table.display_rows(lang, limit)
     body = []
-    for row in table.display_rows(lang, limit):
+    for row in rows:
         body.append(f"<tr>{''.join(_cell(v, k) for v, k in zip(row, kinds))}</tr>")
     tot = table.display_totals(lang)
     if tot:
         body.append(f'<tr class="total">{"".join(_cell(v, k) for v, k in zip(tot, kinds))}</tr>')
+        rows = [*rows, tot]
     note = ""
     if limit is not None and len(table.df) > limit:
         note = f'<p class="note">{esc(label("more_rows", lang, n=len(table.df) - limit))}</p>'
-    return (f'<h3>{esc(table.title)}</h3><table class="t-{esc(table.key)}"><thead><tr>{head}</tr></thead>'
+    cls, cols = f"t-{esc(table.key)}", ""
+    if fixed:
+        cols = _colgroup([c.label for c in table.columns], rows, [[_nowrap(v, k) for v, k in zip(r, kinds)] for r in rows])
+        cls += " fixed" if cols else ""
+    return (f'<h3>{esc(table.title)}</h3><table class="{cls}">{cols}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>{note}")
+
+
+def _nowrap(v: str, kind: str) -> bool:
+    """Whether :func:`_cell` keeps the cell on one line."""
+    return kind != "text" or len(v) <= 6
 
 
 def _cell(v: str, kind: str) -> str:
@@ -111,6 +124,14 @@ def _cell(v: str, kind: str) -> str:
     if kind != "text":
         return f'<td class="n">{esc(v)}</td>'
     return f'<td class="s">{esc(v)}</td>' if len(v) <= 6 else f"<td>{esc(v)}</td>"
+
+
+def _colgroup(header: list[str], rows: list[list[str]], nowrap: list[list[bool]]) -> str:
+    """``<colgroup>`` for the fixed table layout, or "" when the table is too wide for it."""
+    from analysis.report.colwidths import colgroup_html, column_widths
+
+    widths = column_widths(header, rows, nowrap)
+    return colgroup_html(widths) if widths else ""
 
 
 def header_html(c: ReportContent) -> str:
@@ -202,13 +223,13 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
     limit = MAX_ROWS if pdf else None  # the HTML page shows every row
 
     def table_html(table: Table, lang: str) -> str:
-        return _table_html(table, lang, limit)
+        return _table_html(table, lang, limit, fixed=pdf)
 
     parts = [header_html(c), headline_html(c)]
     parts.append(first_map if first_map is not None else figure_html(figures, "map_coverage", label("map_coverage", lang), "first-map"))
-    parts += [pb, f'<h2>{esc(label("sec_sources", lang))}</h2>', _plain_table(c.sources, lang),
+    parts += [pb, f'<h2>{esc(label("sec_sources", lang))}</h2>', _plain_table(c.sources, lang, pdf),
               f'<p class="attribution">{esc(label("osm_licence", lang))}</p>',
-              f'<h2>{esc(label("sec_params", lang))}</h2>', _plain_table(c.params, lang)]
+              f'<h2>{esc(label("sec_params", lang))}</h2>', _plain_table(c.params, lang, pdf)]
     parts += [f'<h2>{esc(label("sec_maps", lang))}</h2>',
               figure_html(figures, "map_circles", label("map_circles", lang)),
               figure_html(figures, "map_grids", label("map_grids", lang))]
@@ -253,10 +274,14 @@ def render_body(c: ReportContent, figures: dict[str, bytes | None], *, first_map
     return "\n".join(p for p in parts if p)
 
 
-def _plain_table(table: Table, lang: str) -> str:
-    head = "".join(f"<th>{esc(col.label)}</th>" for col in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in table.display_rows(lang))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+def _plain_table(table: Table, lang: str, fixed: bool = False) -> str:
+    labels = [col.label for col in table.columns]
+    head = "".join(f"<th>{esc(v)}</th>" for v in labels)
+    texts = table.display_rows(lang)
+    rows = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in texts)
+    cols = _colgroup(labels, texts, [[False] * len(labels) for _ in texts]) if fixed else ""
+    table_tag = '<table class="fixed">' if cols else "<table>"
+    return f"{table_tag}{cols}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def footer_text(c: ReportContent) -> str:
