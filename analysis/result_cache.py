@@ -406,3 +406,165 @@ def cached_tables(result_key: str, name: str, build, cache_dir: str | Path | Non
         return tables
     write_entry(TABLES_KIND, key, pk.finish(), {"order": list(tables), "tables": schemas}, cache_dir)
     return tables
+
+
+WORKERS_KIND = "worker-coverage"
+#: frames of an :class:`analysis.worker_coverage.WorkerCoverageResult` stored in an entry
+WORKER_FRAMES = ("workers", "groups", "stations", "busy_streets", "busy_gaps", "reach", "weights")
+
+
+def worker_key(network: WalkNetwork, stations: pd.DataFrame | None, workers: pd.DataFrame, radius_m: float,
+               weights: pd.DataFrame | None, params: WalkParams, is_demo: bool,
+               study_area: pd.DataFrame | None) -> str | None:
+    """The cache key of one red-station worker coverage run, or ``None`` (network without a file).
+
+    Made like :func:`result_key`: the network's identity, a SHA-256 of each input layer (stations,
+    worker points, weights table, study area), the reach, the walking parameters, the demo flag
+    and the code fingerprint (which covers ``analysis/worker_coverage.py`` and ``worker_demand.py``).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network.
+    stations : GeoDataFrame or None
+        Red stations.
+    workers : GeoDataFrame
+        Worker demand points (:func:`analysis.worker_demand.worker_points`).
+    radius_m : float
+        Reach along the network, metres.
+    weights : DataFrame or None
+        The demand weights table kept in the result.
+    params : WalkParams
+        Walking parameters (access cap, frontage).
+    is_demo : bool
+        Demo flag of the result.
+    study_area : GeoDataFrame or None
+        Polygons limiting the busy streets checked.
+
+    Returns
+    -------
+    str or None
+        A 24-hex-digit key.
+    """
+    if not network.source_sha256:
+        return None
+    return cache_key(
+        layout=LAYOUT, kind=WORKERS_KIND,
+        network=f"{network.source_sha256}:{network.n_nodes}:{network.n_edges}:{network.crs}",
+        layers={"stations": frame_digest(stations), "workers": frame_digest(workers), "weights": frame_digest(weights),
+                "study_area": frame_digest(study_area)},
+        radius_m=float(radius_m), params=dataclasses.asdict(params), flags={"is_demo": bool(is_demo)},
+        code=code_fingerprint(),
+    )
+
+
+def encode_workers(res) -> tuple[dict[str, np.ndarray], dict]:
+    """Arrays and JSON metadata holding a worker coverage result.
+
+    Parameters
+    ----------
+    res : analysis.worker_coverage.WorkerCoverageResult
+        A worker coverage run.
+
+    Returns
+    -------
+    (dict of str to ndarray, dict)
+        What :func:`geo.disk_cache.write_entry` stores.
+
+    Raises
+    ------
+    NotCacheable
+        When the format cannot hold the result exactly.
+    """
+    pk = Packer()
+    frames = {}
+    for name in WORKER_FRAMES:
+        df = getattr(res, name)
+        frames[name] = None if df is None else _encode(name, df, pk)
+    meta = {"layout": LAYOUT, "radius_m": float(res.radius_m), "crs": res.crs,
+            "summary": dataclasses.asdict(res.summary), "frames": frames}
+    return pk.finish(), meta
+
+
+def decode_workers(arrays: dict[str, np.ndarray], meta: dict):
+    """The worker coverage result stored by :func:`encode_workers`.
+
+    Parameters
+    ----------
+    arrays, meta
+        A verified cache entry (:func:`geo.disk_cache.read_entry`).
+
+    Returns
+    -------
+    analysis.worker_coverage.WorkerCoverageResult
+    """
+    from analysis.worker_coverage import WorkerCoverageResult, WorkerSummary
+
+    if meta.get("layout") != LAYOUT:
+        raise ValueError("layout")
+    up = Unpacker(arrays)
+    frames = {n: None if meta["frames"].get(n) is None else _decode(meta["frames"][n], up) for n in WORKER_FRAMES}
+    return WorkerCoverageResult(radius_m=meta["radius_m"], crs=meta["crs"], summary=WorkerSummary(**meta["summary"]),
+                                **frames)
+
+
+def cached_worker_coverage(network: WalkNetwork, stations, workers, radius_m: float, *, weights=None,
+                           params: WalkParams = WalkParams(), is_demo: bool = False, study_area=None,
+                           cache_dir: str | Path | None = None):
+    """:func:`analysis.worker_coverage.run_worker_coverage` (with reach areas), read from the disk
+    cache when the same inputs, parameters and code were computed before, else computed and stored.
+
+    Measured on the sample city (``benchmarks/bench_report_phases.py``): the report inputs
+    0.45–0.7 s CPU with the worker run computed (its reach polygons' buffer is most of it) ->
+    the figures in the README "Reports" paragraph when read back.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (projected metric CRS).
+    stations : GeoDataFrame or None
+        Red stations.
+    workers : GeoDataFrame
+        Worker demand points.
+    radius_m : float
+        Reach along the network, metres.
+    weights : DataFrame, optional
+        The weights table kept in the result.
+    params : WalkParams
+        Walking parameters.
+    is_demo : bool
+        Demo flag.
+    study_area : GeoDataFrame, optional
+        Polygons limiting the busy streets checked.
+    cache_dir : str or Path, optional
+        Cache folder (default :func:`geo.disk_cache.cache_root`).
+
+    Returns
+    -------
+    analysis.worker_coverage.WorkerCoverageResult
+    """
+    from analysis.worker_coverage import run_worker_coverage
+
+    def run():
+        return run_worker_coverage(network, stations, workers, radius_m, weights=weights, params=params,
+                                   is_demo=is_demo, study_area=study_area)
+
+    try:
+        key = worker_key(network, stations, workers, radius_m, weights, params, is_demo, study_area)
+    except Exception:  # noqa: BLE001 - an input the digest cannot read: no cache
+        key = None
+    if key is None:
+        return run()
+    entry = read_entry(WORKERS_KIND, key, cache_dir)
+    if entry is not None:
+        try:
+            return decode_workers(*entry)
+        except Exception:  # noqa: BLE001 - anything unexpected: computed again, never trusted
+            pass
+    res = run()
+    try:
+        arrays, meta = encode_workers(res)
+    except NotCacheable:
+        return res
+    write_entry(WORKERS_KIND, key, arrays, meta, cache_dir)
+    return res
