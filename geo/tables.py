@@ -164,11 +164,7 @@ def read_csv_table(path: Path) -> Table:
         raise UnsupportedFormatError(
             *pair("reader.binary_csv", name=path.name),
         )
-    sample = text[:20000]
-    try:
-        delim = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
-    except csv.Error:
-        delim = ","
+    delim = _delimiter(text[:20000])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
         records, lines = _records(reader, quoted='"' in text)
@@ -181,6 +177,21 @@ def read_csv_table(path: Path) -> Table:
     cells: list[list[object]] = [records[i] for i in keep]
     rows = [lines[i] for i in keep]
     return _with_header(cells, rows, path.name, encoding=enc)
+
+
+def _delimiter(sample: str) -> str:
+    """The delimiter of a CSV sample, sniffed among ``, tab ; |`` (a comma when it cannot be told).
+
+    Lines holding nothing but delimiters and spaces are left out of the sniffed sample: they are
+    blank records whatever the delimiter (the reader skips them), so they are no evidence, and a
+    few of them holding tabs made the sniffer take a tab for the delimiter of a comma file.
+    """
+    lines = sample.splitlines(keepends=True)
+    kept = "".join(line for line in lines if line.strip(",\t;| \r\n\f\v"))
+    try:
+        return csv.Sniffer().sniff(kept or sample, delimiters=",\t;|").delimiter
+    except csv.Error:
+        return ","
 
 
 def _records(reader, quoted: bool) -> tuple[list[list[str]], list[int]]:
