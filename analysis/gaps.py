@@ -53,6 +53,10 @@ MAX_UNIT_SIDE_M = 500.0
 LINK_FACTOR = 1.5
 #: Street names count when the street passes within this many metres of the unit.
 NAME_MARGIN_M = 30.0
+#: A street closer to a unit than this share of :data:`NAME_MARGIN_M` surely meets its margin
+#: zone: the zone's polygon reaches at least ``cos(pi/32)`` (0.995, 8 segments per quarter
+#: circle) of the margin, less GEOS's input simplification (1 % of the margin).
+NAME_SURE_SHARE = 0.95
 #: Fallback demand spacing (metres) when it cannot be measured (fewer than two demand points).
 DEFAULT_CELL_M = 100.0
 
@@ -218,19 +222,39 @@ def _lattice_polygons(xy: np.ndarray, lab: np.ndarray, n: int, cell_m: float, or
 
     Squares come from integer lattice indices, so neighbours share edges exactly and one
     :func:`shapely.coverage_union_all` call (along axis 1 of a unit × cell array) builds them all.
+    A unit of one square gets that square as the union gives it (corners from the lowest
+    x, y clockwise), without a GEOS call (issue 16: half the units of scattered demand).
     """
     ij = np.floor((xy - origin) / cell_m).astype(np.int64)
     cells = np.unique(np.column_stack([lab, ij]), axis=0)      # sorted by unit, duplicates dropped
     u = cells[:, 0]
     x0 = origin[0] + cells[:, 1] * cell_m
     y0 = origin[1] + cells[:, 2] * cell_m
-    boxes = shapely.box(x0, y0, origin[0] + (cells[:, 1] + 1) * cell_m, origin[1] + (cells[:, 2] + 1) * cell_m)
-    start = np.searchsorted(u, np.arange(n))
-    pos = np.arange(len(u)) - start[u]
-    arr = np.full((n, int(pos.max()) + 1), None, dtype=object)
-    arr[u, pos] = boxes
-    cost = np.bincount(u, minlength=n)
-    return split_geos(_union_simplify, arr, cost=cost)
+    x1 = origin[0] + (cells[:, 1] + 1) * cell_m
+    y1 = origin[1] + (cells[:, 2] + 1) * cell_m
+    count = np.bincount(u, minlength=n)
+    out = np.full(n, None, dtype=object)
+    one = count[u] == 1
+    if one.any():
+        out[u[one]] = _squares(x0[one], y0[one], x1[one], y1[one])
+    many = ~one
+    if many.any():
+        um = u[many]
+        boxes = shapely.box(x0[many], y0[many], x1[many], y1[many])
+        rows, row_of = np.unique(um, return_inverse=True)
+        start = np.searchsorted(um, rows)
+        pos = np.arange(len(um)) - start[row_of]
+        arr = np.full((len(rows), int(pos.max()) + 1), None, dtype=object)
+        arr[row_of, pos] = boxes
+        out[rows] = split_geos(_union_simplify, arr, cost=count[rows])
+    return out
+
+
+def _squares(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+    """Axis-parallel squares as :func:`_union_simplify` returns one box: (x0 y0, x0 y1, x1 y1, x1 y0, x0 y0)."""
+    ring = np.stack([np.column_stack([x0, y0]), np.column_stack([x0, y1]), np.column_stack([x1, y1]),
+                     np.column_stack([x1, y0]), np.column_stack([x0, y0])], axis=1)
+    return shapely.polygons(ring)
 
 
 def _union_simplify(arr: np.ndarray) -> np.ndarray:
@@ -310,26 +334,47 @@ def margin_zones(units: np.ndarray, margin_m: float) -> np.ndarray:
 
 
 def _street_names(network: WalkNetwork, units: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """Main street per unit: most named length within ``NAME_MARGIN_M``, else the nearest named street."""
+    """Main street per unit: most named length within ``NAME_MARGIN_M``, else the nearest named street.
+
+    The margin zones (:func:`margin_zones`) and the street lengths inside them are built only
+    for units that need them: a unit with no named street within the margin takes the nearest
+    one, and a unit whose named streets within the margin all carry one name, one of them
+    surely inside the zone (:data:`NAME_SURE_SHARE` of the margin), takes that name. The same
+    answers as measuring every unit (``tests/test_issue16_coverage_paths.py``); issue 16: 7,788
+    units of 100,000 scattered demand points, 0.9 s -> 0.2 s CPU.
+    """
     names = np.asarray(network.edge_name, dtype=object)
     named = np.flatnonzero(np.array([isinstance(s, str) and s.strip() != "" for s in names]))
     out = np.full(len(units), "", dtype=object)
     if len(named) == 0 or len(units) == 0:
         return out
+    units = np.asarray(units, dtype=object)
     geoms = np.asarray(network.edge_geometry, dtype=object)[named]
+    street = names[named]
     tree = shapely.STRtree(geoms)
-    zone = margin_zones(units, NAME_MARGIN_M)
-    ui, ei = tree.query(zone, predicate="intersects")
-    if len(ui):
-        length = shapely.length(split_geos(shapely.intersection, geoms[ei], zone[ui]))
-        t = pd.DataFrame({"u": ui, "name": names[named][ei], "len": length})
-        best = t.groupby(["u", "name"], sort=False)["len"].sum().reset_index()
-        best = best.loc[best.groupby("u")["len"].idxmax()]
-        out[best["u"].to_numpy()] = best["name"].to_numpy()
+    # every named street within the margin (a superset of the streets meeting the buffered zone,
+    # whose polygon lies inside the exact margin)
+    ci, ce = tree.query(units, predicate="dwithin", distance=NAME_MARGIN_M * (1.0 + 1e-9) + 1e-6)
+    if len(ci):
+        sure = shapely.distance(units[ci], geoms[ce]) <= NAME_SURE_SHARE * NAME_MARGIN_M
+        cand = pd.DataFrame({"u": ci, "name": street[ce], "sure": sure})
+        per = cand.groupby("u", sort=True).agg(k=("name", "nunique"), sure=("sure", "any"), name=("name", "first"))
+        one = (per["k"] == 1).to_numpy() & per["sure"].to_numpy()
+        out[per.index.to_numpy()[one]] = per["name"].to_numpy()[one]
+        rest = per.index.to_numpy()[~one]
+        if len(rest):
+            zone = margin_zones(units[rest], NAME_MARGIN_M)
+            zi, ei = tree.query(zone, predicate="intersects")
+            if len(zi):
+                length = shapely.length(split_geos(shapely.intersection, geoms[ei], zone[zi]))
+                t = pd.DataFrame({"u": rest[zi], "name": street[ei], "len": length})
+                best = t.groupby(["u", "name"], sort=False)["len"].sum().reset_index()
+                best = best.loc[best.groupby("u")["len"].idxmax()]
+                out[best["u"].to_numpy()] = best["name"].to_numpy()
     missing = np.flatnonzero(out == "")
     if len(missing):
         _, ni = tree.query_nearest(shapely.points(centre[missing]), all_matches=False)
-        out[missing] = names[named][ni]
+        out[missing] = street[ni]
     return out
 
 

@@ -242,3 +242,129 @@ def test_level_medians_and_main_centers_as_before(rows):
         got, want = new(*args), old(*args)
         assert list(got.index) == list(want.index)
         assert [str(v) for v in got.to_numpy()] == [str(v) for v in want.to_numpy()]
+
+
+# -- gap units: main street names and lattice polygons ----------------------------------------------
+
+
+def _reference_street_names(network, units, centre):
+    """The former naming: every unit's margin zone built and measured."""
+    import pandas as pd
+
+    from analysis.gaps import NAME_MARGIN_M, split_geos
+
+    names = np.asarray(network.edge_name, dtype=object)
+    named = np.flatnonzero(np.array([isinstance(s, str) and s.strip() != "" for s in names]))
+    out = np.full(len(units), "", dtype=object)
+    if len(named) == 0 or len(units) == 0:
+        return out
+    geoms = np.asarray(network.edge_geometry, dtype=object)[named]
+    tree = shapely.STRtree(geoms)
+    zone = margin_zones(units, NAME_MARGIN_M)
+    ui, ei = tree.query(zone, predicate="intersects")
+    if len(ui):
+        length = shapely.length(split_geos(shapely.intersection, geoms[ei], zone[ui]))
+        t = pd.DataFrame({"u": ui, "name": names[named][ei], "len": length})
+        best = t.groupby(["u", "name"], sort=False)["len"].sum().reset_index()
+        best = best.loc[best.groupby("u")["len"].idxmax()]
+        out[best["u"].to_numpy()] = best["name"].to_numpy()
+    missing = np.flatnonzero(out == "")
+    if len(missing):
+        _, ni = tree.query_nearest(shapely.points(centre[missing]), all_matches=False)
+        out[missing] = names[named][ni]
+    return out
+
+
+def _street_grid(rng, spacing: float, n: int, names: list):
+    import geopandas as gpd
+
+    from geo.network import WalkNetwork
+
+    lines, labels = [], []
+    for k in range(n + 1):
+        for j in range(n):
+            off = rng.uniform(-3, 3)
+            lines.append(shapely.LineString([(k * spacing + off, j * spacing), (k * spacing + off, (j + 1) * spacing)]))
+            labels.append(names[rng.integers(len(names))])
+            lines.append(shapely.LineString([(j * spacing, k * spacing + off), ((j + 1) * spacing, k * spacing + off)]))
+            labels.append(names[rng.integers(len(names))])
+    gdf = gpd.GeoDataFrame({"name": labels}, geometry=lines, crs="EPSG:32651")
+    return WalkNetwork.from_lines(gdf)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([40.0, 70.0, 150.0]), st.sampled_from([3.0, 10.0, 25.0]))
+def test_street_names_as_measuring_every_unit(seed, spacing, cell):
+    from analysis.gaps import _street_names
+
+    rng = np.random.default_rng(seed)
+    net = _street_grid(rng, spacing, 6, ["甲路", "乙路", "丙街", "", None, "  "])
+    units, centre = [], []
+    for _ in range(40):
+        k = int(rng.integers(1, 12))
+        ij = np.unique(rng.integers(0, 8, size=(k, 2)), axis=0)
+        x0, y0 = rng.uniform(-50, 6 * spacing + 50, 2)
+        boxes = shapely.box(x0 + ij[:, 0] * cell, y0 + ij[:, 1] * cell, x0 + (ij[:, 0] + 1) * cell,
+                            y0 + (ij[:, 1] + 1) * cell)
+        units.append(shapely.coverage_union_all(boxes))
+        centre.append(shapely.get_coordinates(shapely.point_on_surface(units[-1]))[0])
+    # units whose nearest street lies right at the edge of the margin (the band the shortcut leaves alone)
+    for gap in (29.0, 29.9, 30.0, 30.2):
+        units.append(shapely.box(spacing + gap, 5.0, spacing + gap + cell, 5.0 + cell))
+        centre.append(np.array([spacing + gap + cell / 2, 5.0 + cell / 2]))
+    units = np.array(units, dtype=object)
+    centre = np.array(centre)
+    assert _street_names(net, units, centre).tolist() == _reference_street_names(net, units, centre).tolist()
+
+
+def _reference_lattice_polygons(xy, lab, n, cell_m, origin):
+    from analysis.gaps import _union_simplify
+
+    ij = np.floor((xy - origin) / cell_m).astype(np.int64)
+    cells = np.unique(np.column_stack([lab, ij]), axis=0)
+    u = cells[:, 0]
+    boxes = shapely.box(origin[0] + cells[:, 1] * cell_m, origin[1] + cells[:, 2] * cell_m,
+                        origin[0] + (cells[:, 1] + 1) * cell_m, origin[1] + (cells[:, 2] + 1) * cell_m)
+    start = np.searchsorted(u, np.arange(n))
+    pos = np.arange(len(u)) - start[u]
+    arr = np.full((n, int(pos.max()) + 1), None, dtype=object)
+    arr[u, pos] = boxes
+    return _union_simplify(arr)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([0.37, 10.0, 100.0, 65.50076707909203]),
+       st.floats(-1e6, 1e6, allow_nan=False), st.integers(1, 300))
+def test_lattice_polygons_as_one_union_per_unit(seed, cell, shift, npts):
+    from analysis.gaps import _lattice_polygons
+
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 12 * cell, size=(npts, 2)) + shift
+    lab = rng.integers(0, max(1, npts // 3), size=npts)
+    _, lab = np.unique(lab, return_inverse=True)                  # labels 0..n-1, every one used
+    n = int(lab.max()) + 1
+    origin = xy.min(axis=0) - cell / 2.0
+    got = _lattice_polygons(xy, lab, n, cell, origin)
+    want = _reference_lattice_polygons(xy, lab, n, cell, origin)
+    assert (shapely.to_wkb(got) == shapely.to_wkb(want)).all()
+
+
+def test_street_between_the_zone_polygon_and_the_exact_margin_is_not_in_the_zone():
+    # a short street 29.9 m from a unit's corner, half-way between two vertices of the zone's
+    # rounded corner (whose chords come within 30 cos(pi/32) = 29.86 m): outside the zone, so the
+    # unit takes the street nearest its centre, as when every zone was measured
+    import geopandas as gpd
+
+    from analysis.gaps import _street_names
+    from geo.network import WalkNetwork
+
+    a = np.deg2rad(180.0 + 11.25 / 2)
+    p = 29.9 * np.array([np.cos(a), np.sin(a)])
+    t = 0.25 * np.array([-np.sin(a), np.cos(a)])
+    lines = [shapely.LineString([p - t, p + t]), shapely.LineString([(0.0, 40.5), (10.0, 40.5)])]
+    net = WalkNetwork.from_lines(gpd.GeoDataFrame({"name": ["角路", "北路"]}, geometry=lines, crs="EPSG:32651"))
+    units = np.array([shapely.box(0.0, 0.0, 10.0, 10.0)], dtype=object)
+    centre = np.array([[5.0, 5.0]])
+    want = _reference_street_names(net, units, centre)
+    assert want.tolist() == ["北路"]
+    assert _street_names(net, units, centre).tolist() == want.tolist()
