@@ -182,16 +182,31 @@ def read_csv_table(path: Path) -> Table:
 def _delimiter(sample: str) -> str:
     """The delimiter of a CSV sample, sniffed among ``, tab ; |`` (a comma when it cannot be told).
 
-    Lines holding nothing but delimiters and spaces are left out of the sniffed sample: they are
-    blank records whatever the delimiter (the reader skips them), so they are no evidence, and a
-    few of them holding tabs made the sniffer take a tab for the delimiter of a comma file.
+    The header row decides between candidates: when the sniffed delimiter splits no row of the
+    sample's first :data:`HEADER_SCAN_ROWS` into a header (two or more known column names) and
+    another candidate does, that one is taken (tabs inside a comma file's cells made the sniffer
+    take a tab; found by ``test_csv_rows_and_line_numbers_as_before``).
     """
-    lines = sample.splitlines(keepends=True)
-    kept = "".join(line for line in lines if line.strip(",\t;| \r\n\f\v"))
     try:
-        return csv.Sniffer().sniff(kept or sample, delimiters=",\t;|").delimiter
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
-        return ","
+        sniffed = ","
+    scores = {}
+    for d in dict.fromkeys((sniffed, ",", "\t", ";", "|")):
+        try:
+            head = []
+            for rec in csv.reader(io.StringIO(sample, newline=""), delimiter=d):
+                if "".join(rec).strip():
+                    head.append(rec)
+                if len(head) >= HEADER_SCAN_ROWS:
+                    break
+        except csv.Error:
+            continue
+        scores[d] = _header_score(head)[1]
+    if scores.get(sniffed, 0) >= 2 or not scores:
+        return sniffed
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 2 else sniffed
 
 
 def _records(reader, quoted: bool) -> tuple[list[list[str]], list[int]]:
@@ -367,10 +382,9 @@ def _formulas_without_values(path: Path, sheet: str, grid: list[list[object]]) -
         wb.close()
 
 
-def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding: str | None) -> Table:
-    """Find the header row among the first rows (titles above it are skipped) and build a Table."""
-    if not cells:
-        return Table([], [], np.array([], dtype=int), encoding)
+def _header_score(cells: list[list[object]]) -> tuple[int, int]:
+    """Position of the header among the first :data:`HEADER_SCAN_ROWS` rows and its number of known
+    column names ((0, 0) when no row names two or more)."""
     from geo.schemas import LAYER_SCHEMAS, header_lookup
 
     lookup: dict[str, str] = {}
@@ -383,6 +397,14 @@ def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding
         score = len(targets - {None})
         if score > best_score and score >= 2:  # one stray match (a 社区 value) is not a header
             best_i, best_score = i, score
+    return best_i, best_score
+
+
+def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding: str | None) -> Table:
+    """Find the header row among the first rows (titles above it are skipped) and build a Table."""
+    if not cells:
+        return Table([], [], np.array([], dtype=int), encoding)
+    best_i, _ = _header_score(cells)
     header_cells = list(cells[best_i])
     if best_i > 0:  # a parent header row above (e.g. merged "坐标" over 经度/纬度) fills blanks
         above = cells[best_i - 1]

@@ -368,3 +368,18 @@ def test_street_between_the_zone_polygon_and_the_exact_margin_is_not_in_the_zone
     want = _reference_street_names(net, units, centre)
     assert want.tolist() == ["北路"]
     assert _street_names(net, units, centre).tolist() == want.tolist()
+
+
+def test_tabs_inside_cells_of_a_comma_file_do_not_make_tab_the_delimiter(tmp_path):
+    # both found by hypothesis: the sniffer alone took a tab for the delimiter
+    for text in ('编号,名称,人口,经度\r\t,\n,\t\r', '编号,名称,人口,经度\r\t,1\n,1,\t\r'):
+        p = tmp_path / "t.csv"
+        p.write_bytes(text.encode("utf-8"))
+        t = read_csv_table(p)
+        cells, rows = _reference_records(text)
+        assert t.header == ["编号", "名称", "人口", "经度"]
+        assert t.data == cells[1:] and t.rows.tolist() == rows[1:]
+    # a title row with a comma above a tab-separated table keeps the tab
+    p.write_bytes("社区数据, 2024\n编号\t名称\t人口\n1\t甲\t30\n".encode("utf-8"))
+    t = read_csv_table(p)
+    assert t.header == ["编号", "名称", "人口"] and t.data == [["1", "甲", "30"]]
