@@ -29,7 +29,7 @@ from analysis.travel_time import (
 )
 from analysis.sample_city import demo_in_use
 from analysis.shares import share, share_table
-from geo.crs import WGS84, to_crs_checked
+from geo.crs import WGS84, reproject, to_crs_checked
 from geo.errors import LayerError
 from geo.messages import Message, both, listing, pair
 from geo.network import WalkNetwork
@@ -125,7 +125,7 @@ class CoverageResult:
             out["compounds"] = self.compounds
         if self.dual_grid is not None:
             out["dual_grid"] = self.dual_grid.pieces
-        return {k: v.to_crs(WGS84) for k, v in out.items()}
+        return {k: reproject(v, WGS84) for k, v in out.items()}
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -157,7 +157,8 @@ def prepare_centers(centers: gpd.GeoDataFrame, crs: str, prefix: str = "C") -> g
     """
     if centers is None or len(centers) == 0:
         raise LayerError(both("error.no_centers"))
-    c = to_crs_checked(centers, crs, "centers layer").copy()
+    c = to_crs_checked(centers, crs, "centers layer")
+    c = c.copy() if c is centers else c
     generated = pd.Series([f"{prefix}{i + 1:02d}" for i in range(len(c))], index=c.index)
     ids = c["center_id"] if "center_id" in c else pd.Series(None, index=c.index, dtype=object)
     if "id" in c:
@@ -197,7 +198,8 @@ def prepare_demand(demand: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
         raise LayerError(both("error.demand_empty"))
     if "population" not in demand:
         raise LayerError(both("error.demand_no_population"))
-    d = to_crs_checked(demand, crs, "demand layer").copy()
+    d = to_crs_checked(demand, crs, "demand layer")
+    d = d.copy() if d is demand else d
     pop = pd.to_numeric(d["population"], errors="coerce")
     bad = ~np.isfinite(pop.to_numpy(dtype=float, na_value=np.nan)) | (pop < 0).to_numpy()
     if bad.any():
@@ -398,7 +400,9 @@ def first_within(points: np.ndarray, polygons, values: pd.Series) -> np.ndarray:
 
     The answer of ``gpd.sjoin(points, polygons, predicate="within")`` followed by
     ``groupby(level=0).first()``, with one spatial index over the polygons instead of one over
-    the points.
+    the points. The index gives the polygons whose bounding box holds a point, and the
+    polygons, prepared once, are asked whether they contain it
+    (:func:`shapely.contains_xy`, the same test as ``within``; issue 16: 100,000 points 3x faster).
 
     Parameters
     ----------
@@ -415,10 +419,25 @@ def first_within(points: np.ndarray, polygons, values: pd.Series) -> np.ndarray:
         Object array, one value per point; NaN where no polygon with a value contains it.
     """
     out = np.full(len(points), np.nan, dtype=object)
-    pi, gi = shapely.STRtree(np.asarray(polygons, dtype=object)).query(points, predicate="within")
+    points = np.asarray(points, dtype=object)
+    polys = np.asarray(polygons, dtype=object)
+    has_value = ~pd.isna(values.to_numpy(dtype=object))
+    tree = shapely.STRtree(polys)
+    if len(points) and (shapely.get_type_id(points) == 0).all() and not shapely.is_empty(points).any() \
+            and not shapely.has_z(points).any():
+        pi, gi = tree.query(points)                              # bounding boxes only
+        keep = has_value[gi]
+        pi, gi = pi[keep], gi[keep]
+        xy = shapely.get_coordinates(points)
+        polys = shapely.from_wkb(shapely.to_wkb(polys))          # private copies: preparing changes nothing of the caller's
+        shapely.prepare(polys)
+        inside = shapely.contains_xy(polys[gi], xy[pi, 0], xy[pi, 1])
+        pi, gi = pi[inside], gi[inside]
+    else:
+        pi, gi = tree.query(points, predicate="within")
+        keep = has_value[gi]
+        pi, gi = pi[keep], gi[keep]
     vals = values.to_numpy(dtype=object)[gi]
-    keep = ~pd.isna(vals)
-    pi, gi, vals = pi[keep], gi[keep], vals[keep]
     order = np.lexsort((gi, pi))
     hit, first = np.unique(pi[order], return_index=True)
     out[hit] = vals[order][first]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from pyproj import CRS
 
 from geo.errors import CRSError
@@ -83,4 +85,44 @@ def to_crs_checked(gdf: gpd.GeoDataFrame, crs: str, what: str = "layer") -> gpd.
         raise CRSError(both("error.layer_no_crs", what=what))
     if CRS.from_user_input(gdf.crs) == CRS.from_user_input(crs):
         return gdf
-    return gdf.to_crs(crs)
+    return reproject(gdf, crs)
+
+
+def reproject(gdf: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    """``gdf.to_crs(crs)``: a layer of 2-D points is moved as one coordinate array.
+
+    The same transformation and the same coordinates as GeoPandas gives (its transformer is
+    called on the same arrays), but new points are made in one call instead of a copy of every
+    point whose coordinates are then set (issue 16: 100,000 demand points, about 3x faster).
+    Other layers (lines, polygons, 3-D, empty or missing geometries) go through ``to_crs``.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Layer with a CRS set.
+    crs : str or pyproj.CRS
+        Target CRS.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A reprojected copy (same index and columns).
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if gdf.crs is None or len(geoms) == 0 or not (shapely.get_type_id(geoms) == 0).all() \
+            or shapely.has_z(geoms).any() or shapely.is_empty(geoms).any():
+        return gdf.to_crs(crs)
+    target = CRS.from_user_input(crs)
+    if gdf.crs.is_exact_same(target):
+        return gdf.to_crs(target)
+    try:
+        from geopandas.array import TransformerFromCRS  # GeoPandas' own (cached) transformer
+    except ImportError:  # pragma: no cover
+        from pyproj import Transformer
+
+        TransformerFromCRS = Transformer.from_crs
+    xy = shapely.get_coordinates(geoms)
+    x, y = TransformerFromCRS(gdf.crs, target, always_xy=True).transform(xy[:, 0], xy[:, 1])
+    out = gdf.copy()
+    out[gdf.geometry.name] = gpd.GeoSeries(shapely.points(np.column_stack([x, y])), index=gdf.index, crs=target)
+    return out

@@ -383,3 +383,57 @@ def test_tabs_inside_cells_of_a_comma_file_do_not_make_tab_the_delimiter(tmp_pat
     p.write_bytes("社区数据, 2024\n编号\t名称\t人口\n1\t甲\t30\n".encode("utf-8"))
     t = read_csv_table(p)
     assert t.header == ["编号", "名称", "人口"] and t.data == [["1", "甲", "30"]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 8))
+def test_first_within_on_irregular_polygons_as_the_within_query(seed, n_polys):
+    import pandas as pd
+
+    from analysis.coverage import first_within
+
+    rng = np.random.default_rng(seed)
+    polys = []
+    for _ in range(n_polys):
+        c = rng.uniform(0, 100, 2)
+        ring = c + rng.uniform(5, 40, (9, 1)) * np.column_stack([np.cos(np.linspace(0, 6.2, 9)), np.sin(np.linspace(0, 6.2, 9))])
+        p = shapely.make_valid(shapely.Polygon(ring))
+        if rng.random() < 0.3:
+            p = shapely.difference(p, shapely.buffer(shapely.Point(c), 4.0))          # a hole
+        if rng.random() < 0.3:
+            p = shapely.union(p, shapely.box(*(c + 50), *(c + 60)))                   # two parts
+        polys.append(p)
+    polys = np.array(polys, dtype=object)
+    ids = pd.Series([None if rng.random() < 0.2 else f"G{k}" for k in range(n_polys)], dtype=object)
+    xy = np.vstack([rng.uniform(-10, 170, size=(400, 2)), shapely.get_coordinates(polys)[:20]])  # vertices too
+    pts = shapely.points(xy)
+    got = first_within(pts, polys, ids)
+    pi, gi = shapely.STRtree(polys).query(pts, predicate="within")
+    want = np.full(len(pts), np.nan, dtype=object)
+    for p_, g_ in sorted(zip(pi.tolist(), gi.tolist())):
+        if pd.isna(want[p_]) and ids[g_] is not None:
+            want[p_] = ids[g_]
+    assert pd.Series(got).equals(pd.Series(want))
+    assert shapely.is_prepared(polys).sum() == 0          # the caller's polygons are left as they were
+
+
+def test_reproject_gives_the_to_crs_coordinates():
+    import geopandas as gpd
+
+    from geo.crs import reproject
+
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(120.0, 120.3, 500), rng.uniform(30.1, 30.4, 500)
+    pts = gpd.GeoDataFrame({"a": np.arange(500), "s": ["甲"] * 500}, geometry=gpd.points_from_xy(lon, lat),
+                           crs="EPSG:4326", index=np.arange(500) * 3)
+    for crs in ("EPSG:32651", "EPSG:4549", "EPSG:4326"):
+        got, want = reproject(pts, crs), pts.to_crs(crs)
+        assert got.crs.is_exact_same(want.crs) and got.index.equals(want.index)
+        assert got.drop(columns="geometry").equals(want.drop(columns="geometry"))
+        assert (shapely.to_wkb(np.asarray(got.geometry.values)) == shapely.to_wkb(np.asarray(want.geometry.values))).all()
+        back, back_want = reproject(got, "EPSG:4326"), want.to_crs("EPSG:4326")
+        assert (shapely.to_wkb(np.asarray(back.geometry.values)) == shapely.to_wkb(np.asarray(back_want.geometry.values))).all()
+    assert reproject(pts, "EPSG:32651") is not pts and pts.crs.to_epsg() == 4326   # a copy; the input unchanged
+    # other layers go through to_crs
+    other = gpd.GeoDataFrame(geometry=[shapely.box(120, 30, 120.1, 30.1), None, shapely.Point(120.1, 30.2)], crs="EPSG:4326")
+    assert reproject(other, "EPSG:32651").geometry.equals(other.to_crs("EPSG:32651").geometry)
