@@ -424,7 +424,7 @@ def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding
     if best_i > 0:
         notes_zh.append(f"表头在第 {rows[best_i]} 行，上方的标题行已跳过")
         notes_en.append(f"header found on row {rows[best_i]}; title rows above it skipped")
-    total = [i for i, rec in enumerate(data) if _is_total_row(rec)]
+    total = _total_rows(data)
     skip = set(total)
     keep = [i for i in range(len(data)) if i not in skip] if skip else list(range(len(data)))
     if total:
@@ -434,6 +434,20 @@ def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding
     data = [data[i] for i in keep]
     drows = [drows[i] for i in keep]
     return Table(header, data, np.asarray(drows, dtype=int), encoding, None, tuple(notes_zh), tuple(notes_en))
+
+
+def _total_rows(data: list[list[object]]) -> list[int]:
+    """Positions of the total/subtotal rows of ``data`` (:func:`_is_total_row`).
+
+    A row whose first cell is text holding an ASCII digit is no total (that cell is its first
+    non-blank one); those are told apart in one vectorised pass, the other rows one by one
+    (issue 16: 100,000 CSV rows).
+    """
+    first = [rec[0] if rec else "" for rec in data]
+    if not all(type(v) is str for v in first):
+        return [i for i, rec in enumerate(data) if _is_total_row(rec)]
+    has_digit = pd.Series(first, dtype="string").str.contains("[0-9]", regex=True).to_numpy(dtype=bool)
+    return [int(i) for i in np.flatnonzero(~has_digit) if _is_total_row(data[i])]
 
 
 def _is_total_row(rec: list[object]) -> bool:

@@ -437,3 +437,15 @@ def test_reproject_gives_the_to_crs_coordinates():
     # other layers go through to_crs
     other = gpd.GeoDataFrame(geometry=[shapely.box(120, 30, 120.1, 30.1), None, shapely.Point(120.1, 30.2)], crs="EPSG:4326")
     assert reproject(other, "EPSG:32651").geometry.equals(other.to_crs("EPSG:32651").geometry)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(_CELL, st.sampled_from(["1合计", "合计", "小计 ", " 12", "x2"])), max_size=4),
+                max_size=12),
+       st.booleans())
+def test_total_rows_found_as_row_by_row(data, with_numbers):
+    from geo.tables import _total_rows
+
+    if with_numbers and data and data[0]:
+        data[0][0] = 7                                  # an XLSX number cell: the row-by-row path
+    assert _total_rows(data) == [i for i, rec in enumerate(data) if _reference_total(rec)]
