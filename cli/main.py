@@ -8,6 +8,8 @@ exiting with 2 for bad input and 1 for unexpected failures (``--debug`` shows th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import importlib
 import sys
 import traceback
@@ -38,6 +40,12 @@ COMMAND_HELP = {
     "guide-map": "党建导引图（A3，PDF+PNG） / printable A3 guide map",
 }
 ALL = "*"
+
+#: Allocations between two collections of the youngest generation while a command runs (Python's
+#: default is 700). A command is one batch run that builds large tables (100,000 demand rows:
+#: millions of cells, lists and geometries); with the default, the collector walked them 950
+#: times, 0.5 s of a 5 s coverage run, against 0.1 s with this threshold (issue 16).
+BATCH_GC_THRESHOLD = 50_000
 
 
 def build_parser(command: str | None = ALL) -> argparse.ArgumentParser:
@@ -93,14 +101,36 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
 
 
+@contextlib.contextmanager
+def batch_gc():
+    """While a command runs: the objects made so far (imported modules) are left out of garbage
+    collection (:func:`gc.freeze`) and young objects are collected every
+    :data:`BATCH_GC_THRESHOLD` allocations. Both are restored afterwards (tests call
+    :func:`main` many times in one process). Cycles are still collected, only less often.
+
+    Yields
+    ------
+    None
+    """
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(old[0], BATCH_GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+
+
 def _main(argv: list[str]) -> int:
-    parser = build_parser(command_in(argv))
+    parser = build_parser(command_in(argv))  # imports the sub-command's modules
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # bad arguments (one message already printed, code 2) or --help (0)
         return int(exit_.code or 0)
     try:
-        return int(args.func(args) or 0)
+        with batch_gc():
+            return int(args.func(args) or 0)
     except ServiceCircleError as err:
         print(f"{both('cli.error')} {err}", file=sys.stderr)
         if args.debug:

@@ -425,14 +425,14 @@ def _with_header(cells: list[list[object]], rows: list[int], name: str, encoding
         notes_zh.append(f"表头在第 {rows[best_i]} 行，上方的标题行已跳过")
         notes_en.append(f"header found on row {rows[best_i]}; title rows above it skipped")
     total = _total_rows(data)
-    skip = set(total)
-    keep = [i for i in range(len(data)) if i not in skip] if skip else list(range(len(data)))
-    if total:
+    if total:  # without total rows the lists are kept as they are
+        skip = set(total)
+        keep = [i for i in range(len(data)) if i not in skip]
         skipped = [drows[i] for i in total]
         notes_zh.append(f"合计/小计行已跳过（第 {'、'.join(map(str, skipped))} 行）")
         notes_en.append(f"total/subtotal rows skipped (rows {', '.join(map(str, skipped))})")
-    data = [data[i] for i in keep]
-    drows = [drows[i] for i in keep]
+        data = [data[i] for i in keep]
+        drows = [drows[i] for i in keep]
     return Table(header, data, np.asarray(drows, dtype=int), encoding, None, tuple(notes_zh), tuple(notes_en))
 
 

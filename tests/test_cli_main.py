@@ -50,3 +50,22 @@ def test_command_in_finds_the_first_word():
 def test_unknown_command_is_refused_with_exit_2(capsys):
     assert cli_main.main(["nonsense"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_command_runs_with_batch_collection_and_restores_it(monkeypatch):
+    import gc
+
+    seen = {}
+
+    def fake_run(args):
+        seen["threshold"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+        raise ValueError("boom")                       # an unexpected error: exit 1, settings restored
+
+    import cli.coverage
+
+    monkeypatch.setattr(cli.coverage, "run", fake_run)
+    before = gc.get_threshold()
+    assert cli_main.main(["coverage"]) == 1
+    assert seen["threshold"][0] == max(before[0], cli_main.BATCH_GC_THRESHOLD) and seen["frozen"] > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
