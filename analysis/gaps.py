@@ -461,10 +461,14 @@ def gap_units(
     all_xy = _xy(d.geometry.values)
     cell_m = demand_spacing(d, all_xy)
     xy = all_xy[~d["covered"].to_numpy() & (d["population"].to_numpy() > 0)]
-    street = un["street"].fillna("").astype(str).to_numpy() if "street" in un else np.full(len(un), "", dtype=object)
-    comm = un["community"].fillna("").astype(str).to_numpy()
-    grid = un["grid_id"].fillna("").astype(str).to_numpy() if "grid_id" in un else np.full(len(un), "", dtype=object)
-    group = pd.DataFrame({"s": street, "c": comm, "g": grid}).groupby(["s", "c", "g"], sort=False).ngroup().to_numpy()
+    # the keys stay text columns (no Python string per row); groups from their integer codes
+    # number the groups in order of first appearance, as the text does
+    blank = pd.Series("", index=un.index, dtype=object)
+    street = (un["street"] if "street" in un else blank).fillna("").astype(str)
+    comm = un["community"].fillna("").astype(str)
+    grid = (un["grid_id"] if "grid_id" in un else blank).fillna("").astype(str)
+    codes = {k: pd.factorize(v)[0] for k, v in (("s", street), ("c", comm), ("g", grid))}
+    group = pd.DataFrame(codes).groupby(["s", "c", "g"], sort=False).ngroup().to_numpy()
     lab = unit_labels(xy, group, cell_m, max_side_m)
     n = int(lab.max()) + 1
     pop = un["population"].to_numpy(dtype=float)
@@ -482,7 +486,7 @@ def gap_units(
     order = np.lexsort((dist2, lab))
     first = order[np.searchsorted(lab[order], np.arange(n))]
     centre = xy[first]
-    first_of = lambda a: np.asarray(a, dtype=object)[first]  # noqa: E731  (all members share these keys)
+    first_of = lambda a: np.asarray(a.iloc[first], dtype=object)  # noqa: E731  (all members share these keys)
 
     geoms = np.asarray(un.geometry.values, dtype=object)
     if (shapely.get_type_id(geoms) == 0).all():

@@ -88,12 +88,17 @@ def _sorted_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Grouping and sorting by these codes orders rows exactly as by the keys themselves, without
     the cost of text columns (issue 16: 100,000 demand rows)."""
+    if isinstance(keys, pd.Series) and isinstance(keys.dtype, pd.StringDtype) and not keys.isna().any():
+        codes, uniq = pd.factorize(keys, sort=True)            # text column: no Python string per row
+        return codes, np.asarray(uniq, dtype=object)
     return pd.factorize(np.asarray(keys, dtype=object), sort=True)
 
 
-def _weighted_median_by(keys: np.ndarray, values: np.ndarray, weights: np.ndarray) -> pd.Series:
-    """Population-weighted median of ``values`` per key (inf counts as longest), vectorised."""
-    codes, uniq = _sorted_codes(keys)
+def _weighted_median_by(keys: np.ndarray, values: np.ndarray, weights: np.ndarray,
+                        key_codes: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
+    """Population-weighted median of ``values`` per key (inf counts as longest), vectorised
+    (``key_codes``: the keys' :func:`_sorted_codes` when already known)."""
+    codes, uniq = _sorted_codes(keys) if key_codes is None else key_codes
     df = pd.DataFrame({"k": codes, "v": values, "w": weights})
     df = df[df["w"] > 0].sort_values(["k", "v"], kind="stable")
     df = df[df["k"] >= 0]  # missing keys form no group
@@ -105,10 +110,12 @@ def _weighted_median_by(keys: np.ndarray, values: np.ndarray, weights: np.ndarra
     return pd.Series(first.to_numpy(), index=pd.Index(uniq[first.index.to_numpy()], name="k"), name="v")
 
 
-def _main_center(keys: np.ndarray, center: np.ndarray, weights: np.ndarray) -> pd.Series:
-    """The center that is nearest for most residents of each key."""
-    kc, ku = _sorted_codes(keys)
-    cc, cu = _sorted_codes(center)
+def _main_center(keys: np.ndarray, center: np.ndarray, weights: np.ndarray,
+                 key_codes: tuple[np.ndarray, np.ndarray] | None = None,
+                 center_codes: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
+    """The center that is nearest for most residents of each key (codes as in :func:`_weighted_median_by`)."""
+    kc, ku = _sorted_codes(keys) if key_codes is None else key_codes
+    cc, cu = _sorted_codes(center) if center_codes is None else center_codes
     df = pd.DataFrame({"k": kc, "c": cc, "w": weights})
     df = df[(df["c"] >= 0) & (df["k"] >= 0)]  # rows without a center, or without a key, count for none
     if df.empty:
@@ -270,20 +277,26 @@ def level_tables(result: "CoverageResult") -> dict[str, pd.DataFrame]:
     pop = d["population"].to_numpy()
     gaps = result.gaps
     out: dict[str, pd.DataFrame] = {}
+    center_codes = _sorted_codes(d["nearest_center"].to_numpy())
     for level, key in LEVEL_KEYS.items():
         if level == "grid" and result.grids is None:
             continue
-        k = d[key].fillna("").astype(str).to_numpy()
-        t = pd.DataFrame({key: k, "population": pop, "households": d["households"].to_numpy(),
+        # the keys as sorted integer codes, made once per level (the same groups and order as the text)
+        kcodes, kuniq = _sorted_codes(d[key].fillna("").astype(str))
+        k = kuniq[kcodes]
+        t = pd.DataFrame({"code": kcodes, "population": pop, "households": d["households"].to_numpy(),
                           "households_estimated": d["households_estimated"].to_numpy(),
                           "covered_pop": np.where(d["covered"], pop, 0.0)})
-        t = t.groupby(key, as_index=False).agg(population=("population", "sum"), households=("households", "sum"),
-                                               households_estimated=("households_estimated", "any"),
-                                               covered_pop=("covered_pop", "sum"))
+        t = t.groupby("code", as_index=False).agg(population=("population", "sum"), households=("households", "sum"),
+                                                  households_estimated=("households_estimated", "any"),
+                                                  covered_pop=("covered_pop", "sum"))
+        t.insert(0, key, kuniq[t.pop("code").to_numpy()])
         t["uncovered_pop"] = t["population"] - t["covered_pop"]
         t["covered_share"] = np.where(t["population"] > 0, t["covered_pop"] / t["population"].where(t["population"] > 0, 1), np.nan)
-        t["median_min"] = t[key].map(_weighted_median_by(k, d["time_min"].to_numpy(), pop)).to_numpy()
-        t["nearest_center"] = t[key].map(_main_center(k, d["nearest_center"].to_numpy(), pop)).to_numpy()
+        t["median_min"] = t[key].map(_weighted_median_by(k, d["time_min"].to_numpy(), pop,
+                                                         key_codes=(kcodes, kuniq))).to_numpy()
+        t["nearest_center"] = t[key].map(_main_center(k, d["nearest_center"].to_numpy(), pop, key_codes=(kcodes, kuniq),
+                                                      center_codes=center_codes)).to_numpy()
         if len(gaps):
             gk = gaps[key].fillna("").astype(str)
             t["n_gaps"] = t[key].map(gk.value_counts()).fillna(0).astype(int).to_numpy()

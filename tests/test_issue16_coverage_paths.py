@@ -242,6 +242,20 @@ def test_level_medians_and_main_centers_as_before(rows):
         got, want = new(*args), old(*args)
         assert list(got.index) == list(want.index)
         assert [str(v) for v in got.to_numpy()] == [str(v) for v in want.to_numpy()]
+    # codes made once from a text column (level_tables): the same answers as from the key array
+    import pandas as pd
+
+    from analysis.levels import _sorted_codes
+
+    text = pd.Series(keys, dtype=object).fillna("").astype(str)
+    kc = _sorted_codes(text)
+    filled = np.asarray(text, dtype=object)
+    assert list(kc[1][kc[0]]) == list(filled)
+    for got, want in ((_weighted_median_by(filled, vals, w, key_codes=kc), _weighted_median_by(filled, vals, w)),
+                      (_main_center(filled, cen, w, key_codes=kc, center_codes=_sorted_codes(cen)),
+                       _main_center(filled, cen, w))):
+        assert list(got.index) == list(want.index)
+        assert [str(v) for v in got.to_numpy()] == [str(v) for v in want.to_numpy()]
 
 
 # -- gap units: main street names and lattice polygons ----------------------------------------------
