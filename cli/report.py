@@ -12,11 +12,7 @@ import sys
 
 from analysis.report import FORMATS, build_report, parse_formats
 from analysis.report.pdf_worker import PdfWorker
-from analysis.report.proposal import propose_sites
-from analysis.report.study_inputs import inputs_from_study
 from analysis.standards import load_standard
-from analysis.result_cache import cached_run_study
-from analysis.study import load_study
 from cli.options import (
     SITES, add_area_options, add_level_options, add_party_options, add_walk_options, output_folder, progress_printer,
     walk_params,
@@ -64,6 +60,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWorker | None) -> int:
+    # imported once the PDF workers run (0.8 s: pandas, GeoPandas, the analysis modules), so that
+    # their start (WeasyPrint, fonts) overlaps these imports
+    from analysis.report.proposal import propose_sites
+    from analysis.report.study_inputs import inputs_from_study
+    from analysis.result_cache import cached_run_study
+    from analysis.study import load_study
+
     study = load_study(args.osm, centers=args.centers, demand=args.demand, grids=args.grids, communities=args.communities,
                        stations=args.stations, candidates=args.candidates, compounds=args.compounds,
                        party_grids=args.party_grids, coords=args.coords, progress=say)

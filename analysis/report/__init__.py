@@ -127,9 +127,10 @@ def build_report(
     (:func:`geo.safe_io.atomic_folder`): an interrupted run leaves the previous complete set.
     The figures come from the disk cache when they were drawn before from the same inputs
     (:mod:`analysis.report.figure_cache`). With the PDF and another format, the PDF is typeset
-    in a child process while the other files are written (:mod:`analysis.report.pdf_worker`);
-    ``pdf_worker`` is one started earlier (:meth:`PdfWorker.start`, the CLI does so before
-    loading the study); it is used or stopped here.
+    in a child process (in two halves at once, :mod:`analysis.report.pdf_split`) while the
+    other files are written (:mod:`analysis.report.pdf_worker`); ``pdf_worker`` is one started
+    earlier (:meth:`PdfWorker.start`, the CLI does so before loading the study); it is used or
+    stopped here.
 
     Parameters
     ----------
@@ -204,7 +205,7 @@ def _write_formats(fmts, result, content, lang, out_dir: Path, inputs, stem, pro
         pdf_path, html = out_dir / report_filename("pdf", lang, stem), pdf_html(content, figures)
         worker = pdf_worker or (PdfWorker.start() if len(fmts) > 1 else None)
         if worker is not None:
-            worker.send(html, pdf_path)
+            worker.send(html, pdf_path, split=True)
         else:
             paths["pdf"] = write_pdf_html(html, pdf_path)
             _test_hook(pdf_path)

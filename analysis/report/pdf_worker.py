@@ -8,6 +8,9 @@ atomically (:func:`geo.safe_io.atomic_write_path`) and exits, while the parent w
 XLSX and GeoPackage files. The PDF is byte-for-byte what :func:`analysis.report.pdf.write_pdf`
 writes in-process from the same HTML.
 
+With ``"split": true`` in the header the document is typeset in two halves at once, the worker
+and a forked child (:func:`analysis.report.pdf_split.typeset_in_two`; same text, same pages).
+
 Protocol on stdin: one JSON line ``{"path": ...}``, then the UTF-8 HTML until end of file. An
 empty stdin (the parent stopped early) ends the child without output. A failure is one JSON
 line on stderr (``{"type": ..., "message": ...}``) and exit code 3; the parent raises it again
@@ -67,7 +70,7 @@ class PdfWorker:
             return None
         return cls(proc)
 
-    def send(self, html: str, path: str | Path) -> None:
+    def send(self, html: str, path: str | Path, split: bool = False) -> None:
         """Hand over the document (the full HTML) and the PDF's path; returns at once.
 
         Parameters
@@ -76,9 +79,13 @@ class PdfWorker:
             The HTML fed to WeasyPrint (:func:`analysis.report.pdf.pdf_html`).
         path : str or Path
             Where the PDF is written (atomically).
+        split : bool
+            Typeset it in two halves at once (:func:`analysis.report.pdf_split.typeset_in_two`);
+            else whole, byte for byte what :func:`analysis.report.pdf.write_pdf` writes.
         """
         self.path = Path(path)
-        data = json.dumps({"path": str(self.path)}).encode("utf-8") + b"\n" + html.encode("utf-8")
+        header = {"path": str(self.path), **({"split": True} if split else {})}
+        data = json.dumps(header).encode("utf-8") + b"\n" + html.encode("utf-8")
 
         def feed() -> None:
             try:
@@ -144,6 +151,7 @@ def _warm_up() -> None:
 
     cjk_font()
     HTML(string=f'<p style="font-family: {CSS_FONT_STACK}">中文 <b>粗体</b> Latin 0123</p>').render()
+    import geo.disk_cache  # noqa: F401  (the split PDF's page-count cache; NumPy loaded while the parent computes)
 
 
 def main() -> int:
@@ -160,9 +168,15 @@ def main() -> int:
         header = sys.stdin.buffer.readline()
         if not header.strip():
             return 0
-        path = Path(json.loads(header)["path"])
+        head = json.loads(header)
+        path = Path(head["path"])
         html = sys.stdin.buffer.read().decode("utf-8")
         if os.getppid() != parent:  # the parent is gone: its build folder is abandoned
+            return 0
+        if head.get("split"):
+            from analysis.report.pdf_split import typeset_in_two
+
+            typeset_in_two(html, path)
             return 0
         from analysis.report.pdf import write_pdf_html
 
