@@ -124,3 +124,14 @@ def test_one_worker_still_writes_the_same_bytes(tmp_path):
     finally:
         worker.close()
     assert out.read_bytes() == write_pdf_html(html, tmp_path / "in.pdf").read_bytes()
+
+
+def test_without_pypdf_the_document_is_typeset_whole(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pypdf" else real(name, *a))
+    html = _document([_section(1, 30), _section(2, 60)])
+    out = pdf_split.typeset_in_two(html, tmp_path / "whole_anyway.pdf", tmp_path / "cache")
+    assert out.read_bytes() == write_pdf_html(html, tmp_path / "whole.pdf").read_bytes()
+    assert pdf_split.remembered_pages(pdf_split.split_document(html)[0], tmp_path / "cache") is None

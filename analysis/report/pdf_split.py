@@ -208,7 +208,7 @@ def typeset_in_two(html: str, path: str | Path, cache_dir: str | Path | None = N
     """Typeset ``html`` to ``path`` (PDF, atomically) in two halves at once (see the module docstring).
 
     Called in the PDF worker process (WeasyPrint loaded). A document without a forced page
-    break, or a system without ``os.fork``, is typeset whole.
+    break, a system without ``os.fork`` or an environment without pypdf gets it typeset whole.
 
     Parameters
     ----------
@@ -233,8 +233,12 @@ def typeset_in_two(html: str, path: str | Path, cache_dir: str | Path | None = N
 
     from analysis.report.pdf import write_pdf_html
 
+    import importlib.util
+
     path = Path(path)
-    parts = split_document(html) if hasattr(os, "fork") else None
+    # whole without os.fork, or without pypdf (an environment installed before it was a dependency)
+    can_split = hasattr(os, "fork") and importlib.util.find_spec("pypdf") is not None
+    parts = split_document(html) if can_split else None
     if parts is None:
         return write_pdf_html(html, path)
     first_html, second_html = parts
