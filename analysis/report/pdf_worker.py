@@ -1,12 +1,12 @@
 """The PDF typeset in a separate process, beside the other formats (the machine has 2 cores).
 
-WeasyPrint takes most of a report's time (about 4.5 s CPU for the sample city's 28 pages) and
-runs on one core. :class:`PdfWorker` starts ``python -m analysis.report.pdf_worker`` early (the
+WeasyPrint takes most of a report's time (about 3.6–4.1 s CPU for the sample city's 27 pages)
+and runs on one core. :class:`PdfWorker` starts ``python -m analysis.report.pdf_worker`` early (the
 CLI starts it before loading the study): the child imports WeasyPrint, checks the CJK font and
 loads it while the parent computes; then it receives the finished HTML on stdin, writes the PDF
 atomically (:func:`geo.safe_io.atomic_write_path`) and exits, while the parent writes the HTML,
-XLSX and GeoPackage files. The PDF is byte-for-byte what :func:`analysis.report.pdf.write_pdf`
-writes in-process from the same HTML.
+XLSX and GeoPackage files. Typeset whole, the PDF is byte-for-byte what
+:func:`analysis.report.pdf.write_pdf` writes in-process from the same HTML.
 
 With ``"split": true`` in the header the document is typeset in two halves at once, the worker
 and a forked child (:func:`analysis.report.pdf_split.typeset_in_two`; same text, same pages).
