@@ -463,3 +463,16 @@ def test_total_rows_found_as_row_by_row(data, with_numbers):
     if with_numbers and data and data[0]:
         data[0][0] = 7                                  # an XLSX number cell: the row-by-row path
     assert _total_rows(data) == [i for i, rec in enumerate(data) if _reference_total(rec)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 3000), st.integers(0, 3000)), min_size=1, max_size=60),
+       st.booleans())
+def test_unique_cells_as_unique_rows(rows, huge):
+    from analysis.gaps import _unique_cells
+
+    a = np.array(rows, dtype=np.int64)
+    lab, ij = a[:, 0], a[:, 1:]
+    if huge:                                            # a key that would not fit: the row comparison
+        ij = ij * 10**7
+    assert np.array_equal(_unique_cells(lab, ij), np.unique(np.column_stack([lab, ij]), axis=0))
