@@ -62,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWorker | None) -> int:
     # imported once the PDF workers run (0.8 s: pandas, GeoPandas, the analysis modules), so that
     # their start (WeasyPrint, fonts) overlaps these imports
-    from analysis.report.proposal import propose_sites
     from analysis.report.study_inputs import inputs_from_study
     from analysis.result_cache import cached_run_study
     from analysis.study import load_study
@@ -77,6 +76,8 @@ def _run(args: argparse.Namespace, say, formats, params, standard, worker: PdfWo
     siting = after = None
     if args.sites:
         say(both("cli.progress_choosing_sites", n=args.sites))
+        from analysis.report.proposal import propose_sites  # the siting solvers, only when asked
+
         siting, after = propose_sites(study, result, args.sites)
     say(both("cli.progress_writing_report"))
     inputs = inputs_from_study(study, args.lang)

@@ -26,7 +26,7 @@ from analysis.report.siting_lists import siting_tables
 from analysis.report.curves import coverage_curve, time_histogram
 from analysis.report.document import Column, Headline, ReportContent, Table
 from analysis.standards import load_standard
-from analysis.siting.api import SitingResult
+from analysis.siting.result import SitingResult  # not siting.api: its solvers are not needed here
 from geo.messages import text
 
 HIST_MAX_MIN = 30.0

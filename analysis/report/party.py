@@ -13,7 +13,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 
 from analysis.adoption import AdoptionResult
 from analysis.lists import ListsResult
@@ -170,6 +169,8 @@ def write_party_xlsx(tables: list[Table], path: str | Path, lang: str = "zh", is
     Path
         ``path``.
     """
+    from openpyxl import Workbook  # here, not at the top: the report's content needs this module, not openpyxl
+
     from analysis.report.xlsx import write_table
 
     wb = Workbook()

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.coverage import CoverageResult
 from analysis.report.labels import fmt_pct, label
 from analysis.report.document import Column, Table
-from analysis.siting.api import SitingResult
+from analysis.siting.result import SitingResult  # not siting.api: its solvers are not needed here
 from geo.errors import ParameterError
 from geo.messages import both, text
 
