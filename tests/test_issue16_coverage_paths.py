@@ -476,3 +476,20 @@ def test_unique_cells_as_unique_rows(rows, huge):
     if huge:                                            # a key that would not fit: the row comparison
         ij = ij * 10**7
     assert np.array_equal(_unique_cells(lab, ij), np.unique(np.column_stack([lab, ij]), axis=0))
+
+
+def test_first_within_with_an_invalid_polygon_takes_the_within_query():
+    import pandas as pd
+
+    from analysis.coverage import first_within
+
+    bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10), (0, 0)])   # self-crossing
+    polys = np.array([bowtie, shapely.box(20, 0, 30, 10)], dtype=object)
+    pts = shapely.points(np.array([[2.0, 5.0], [5.0, 2.0], [25.0, 5.0], [8.0, 5.0]]))
+    got = first_within(pts, polys, pd.Series(["B", "G"], dtype=object))
+    pi, gi = shapely.STRtree(polys).query(pts, predicate="within")
+    want = np.full(len(pts), np.nan, dtype=object)
+    for p_, g_ in sorted(zip(pi.tolist(), gi.tolist())):
+        if pd.isna(want[p_]):
+            want[p_] = ["B", "G"][g_]
+    assert pd.Series(got).equals(pd.Series(want))
