@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -173,9 +174,14 @@ def read_csv_table(path: Path) -> Table:
             *pair("reader.csv_syntax_error", name=path.name, line_num=reader.line_num, err=err),
         ) from err
     # blank rows (every cell empty or spaces) are skipped: a row has text iff its joined cells do
-    keep = [i for i, rec in enumerate(records) if "".join(rec).strip()]
-    cells: list[list[object]] = [records[i] for i in keep]
-    rows = [lines[i] for i in keep]
+    # (one pass of built-in calls, no Python loop body per row; all rows kept: the lists as they are)
+    keep = list(itertools.compress(range(len(records)), map(str.strip, map("".join, records))))
+    if len(keep) == len(records):
+        cells: list[list[object]] = records
+        rows = lines
+    else:
+        cells = [records[i] for i in keep]
+        rows = [lines[i] for i in keep]
     return _with_header(cells, rows, path.name, encoding=enc)
 
 

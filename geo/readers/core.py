@@ -209,7 +209,10 @@ def _understand(raw: _Raw, schema: LayerSchema, report: LayerReport, name: str, 
     else:
         blank = out["id"].isna()
         out.loc[blank, "id"] = [f"row{r}" for r in kept_rows[blank.to_numpy()]]
-    out["id"] = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in out["id"].tolist()]
+    ids = out["id"].tolist()
+    if set(map(type, ids)) - {str}:  # numbers from a spreadsheet or vector file: 12.0 -> "12"
+        ids = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in ids]
+    out["id"] = ids
     out["source_row"] = kept_rows
     ordered = [f.name for f in schema.fields] + [c for c in out.columns if c not in {f.name for f in schema.fields}]
     gdf = gpd.GeoDataFrame(out[ordered], geometry=gpd.GeoSeries(geoms[keep], crs="EPSG:4326").values, crs="EPSG:4326")
