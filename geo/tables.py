@@ -450,7 +450,7 @@ def _total_rows(data: list[list[object]]) -> list[int]:
     (issue 16: 100,000 CSV rows).
     """
     first = [rec[0] if rec else "" for rec in data]
-    if not all(type(v) is str for v in first):
+    if set(map(type, first)) - {str}:
         return [i for i, rec in enumerate(data) if _is_total_row(rec)]
     has_digit = pd.Series(first, dtype="string").str.contains("[0-9]", regex=True).to_numpy(dtype=bool)
     return [int(i) for i in np.flatnonzero(~has_digit) if _is_total_row(data[i])]
