@@ -73,14 +73,23 @@ def add_households(d: gpd.GeoDataFrame, grids: gpd.GeoDataFrame | None,
     rate = pd.Series(1.0 / PERSONS_PER_HOUSEHOLD, index=d.index)
     if communities is not None:
         key = "community" if "community" in communities else "name"
-        r = d["community"].astype(str).map(_ratio(communities, key))
+        r = _lookup(d["community"].astype(str), _ratio(communities, key))
         rate = r.fillna(rate)
     if grids is not None and "grid_id" in d:
-        r = d["grid_id"].astype(str).map(_ratio(grids, "grid_id"))
+        r = _lookup(d["grid_id"].astype(str), _ratio(grids, "grid_id"))
         rate = r.fillna(rate)
     d["households_estimated"] = given.isna().to_numpy()
     d["households"] = given.fillna(d["population"] * rate).astype(float).to_numpy()
     return d
+
+
+def _lookup(keys: pd.Series, table: dict) -> pd.Series:
+    """``keys.map(table)`` for a float-valued table: looked up once per distinct key (NaN where
+    missing), not once per row (issue 16: 100,000 demand rows)."""
+    codes, uniq = pd.factorize(keys)
+    found = np.array([table.get(u, np.nan) for u in uniq], dtype=float)
+    return pd.Series(np.where(codes >= 0, found[np.clip(codes, 0, None)] if len(found) else np.nan, np.nan),
+                     index=keys.index, dtype=float)
 
 
 def _sorted_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,16 +154,18 @@ def grid_figures(d: gpd.GeoDataFrame, g: gpd.GeoDataFrame, centers: pd.DataFrame
         ``g`` itself with ``households``, ``households_estimated``, ``median_min`` (minutes),
         ``nearest_center`` and, with ``centers``, ``nearest_center_name``.
     """
-    key = d["grid_id"].astype(str).to_numpy()
+    kcodes = _sorted_codes(d["grid_id"].astype(str))      # once for sums, medians and main centers
+    has = kcodes[0] >= 0                                   # rows without a grid count for none
     gid = g["grid_id"].astype(str)
-    hh_d = pd.Series(d["households"].to_numpy(), index=key).groupby(level=0).sum()
+    hh_d = pd.Series(d["households"].to_numpy()[has]).groupby(kcodes[0][has]).sum()
+    hh_d.index = pd.Index(kcodes[1][hh_d.index.to_numpy()])
     given = pd.to_numeric(g["households"], errors="coerce") if "households" in g else pd.Series(np.nan, index=g.index)
     was_estimate = g["households_estimated"].fillna(False).astype(bool) if "households_estimated" in g else False
     g["households_estimated"] = (given.isna() | was_estimate).to_numpy()  # a rerun (what-if) keeps the flag
     g["households"] = given.fillna(gid.map(hh_d)).fillna(0.0).to_numpy()
     pop = d["population"].to_numpy()
-    g["median_min"] = gid.map(_weighted_median_by(key, d["time_min"].to_numpy(), pop)).to_numpy()
-    g["nearest_center"] = gid.map(_main_center(key, d["nearest_center"].to_numpy(), pop)).to_numpy()
+    g["median_min"] = gid.map(_weighted_median_by(None, d["time_min"].to_numpy(), pop, key_codes=kcodes)).to_numpy()
+    g["nearest_center"] = gid.map(_main_center(None, d["nearest_center"].to_numpy(), pop, key_codes=kcodes)).to_numpy()
     if centers is not None and "name" in centers:
         names = dict(zip(centers["center_id"].astype(str), centers["name"].astype(str)))
         g["nearest_center_name"] = g["nearest_center"].map(lambda c: names.get(str(c)) if c is not None else None).to_numpy()

@@ -493,3 +493,18 @@ def test_first_within_with_an_invalid_polygon_takes_the_within_query():
         if pd.isna(want[p_]):
             want[p_] = ["B", "G"][g_]
     assert pd.Series(got).equals(pd.Series(want))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["G1", "G10", "甲", "", None, "nan"]), max_size=30),
+       st.dictionaries(st.sampled_from(["G1", "G10", "甲", "", "乙"]), st.floats(0.1, 2.0), max_size=4))
+def test_lookup_as_series_map(keys, table):
+    import pandas as pd
+
+    from analysis.levels import _lookup
+
+    s = pd.Series(keys, dtype=object).astype(str)
+    got = _lookup(s, table)
+    want = s.map(table).astype(float)
+    assert got.index.equals(want.index)
+    assert np.array_equal(got.to_numpy(), want.to_numpy(), equal_nan=True)
