@@ -75,7 +75,7 @@ def _text(pdf) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
 
 
-@pytest.mark.parametrize("guess", ["none", "right", "wrong"])
+@pytest.mark.parametrize("guess", ["none", "right", "wrong", "other_right", "other_wrong"])
 def test_two_halves_give_the_whole_document(tmp_path, guess):
     html = _document([_section(1, 30), _section(2, 60), _section(3, 80), _section(4, 70)])
     whole = write_pdf_html(html, tmp_path / "whole.pdf")
@@ -84,8 +84,14 @@ def test_two_halves_give_the_whole_document(tmp_path, guess):
     first_pages = len(pypdf.PdfReader(str(write_pdf_html(first_html, tmp_path / "first.pdf"))).pages)
     assert 1 < first_pages < whole_pages
     cache = tmp_path / "cache"
-    if guess != "none":
-        pdf_split.remember_pages(first_html, first_pages if guess == "right" else first_pages + 3, cache)
+    count = first_pages if guess.endswith("right") else first_pages + 3
+    if guess in ("right", "wrong"):
+        pdf_split.remember_pages(first_html, count, cache)
+    elif guess.startswith("other"):  # an earlier report of other data: its first half's count is the guess
+        other = pdf_split.split_document(_document([_section(9, 10), _section(8, 10)]))[0]
+        pdf_split.remember_pages(other, count, cache)
+        assert pdf_split.remembered_pages(first_html, cache) is None
+        assert pdf_split.guessed_pages(first_html, cache) == count
     (tmp_path / "out").mkdir()
     merged = pdf_split.typeset_in_two(html, tmp_path / "out" / "merged.pdf", cache)
     assert _footers(merged) == [str(n) for n in range(1, whole_pages + 1)]  # continuous page numbers
@@ -135,3 +141,13 @@ def test_without_pypdf_the_document_is_typeset_whole(tmp_path, monkeypatch):
     out = pdf_split.typeset_in_two(html, tmp_path / "whole_anyway.pdf", tmp_path / "cache")
     assert out.read_bytes() == write_pdf_html(html, tmp_path / "whole.pdf").read_bytes()
     assert pdf_split.remembered_pages(pdf_split.split_document(html)[0], tmp_path / "cache") is None
+
+
+def test_guess_is_this_first_half_before_the_last_one(tmp_path):
+    a = pdf_split.split_document(_document([_section(1, 30), _section(2, 60)]))[0]
+    b = pdf_split.split_document(_document([_section(3, 5), _section(4, 5)]))[0]
+    assert pdf_split.guessed_pages(a, tmp_path) is None
+    pdf_split.remember_pages(a, 4, tmp_path)
+    pdf_split.remember_pages(b, 2, tmp_path)  # typeset last
+    assert pdf_split.guessed_pages(a, tmp_path) == 4  # its own count wins
+    assert pdf_split.guessed_pages(b + " ", tmp_path) == 2  # a new first half: the last count

@@ -10,8 +10,9 @@ WeasyPrint import: a second worker process cost ~1 s CPU more, measured). The se
 page numbers continue the first's: its first page is numbered with ``@page :first {
 counter-reset: page N }`` (:func:`first_page_css`), N = the first half's page count + 1, known
 only once the first half is laid out; so the second half is laid out with a guess (the first
-half's page count from an earlier run of the same first half, :func:`remembered_pages`) and
-laid out again when the guess was wrong, or waits for the count when there is no guess.
+half's page count from an earlier run of the same first half, :func:`remembered_pages`, or else
+that of the first half typeset last, :func:`guessed_pages`) and laid out again when the guess was
+wrong, or waits for the count when no report was typeset before.
 :func:`merge_parts` joins the two files with pypdf and rebuilds the bookmarks (outline) of the
 whole document from both halves' headings, nested as WeasyPrint nests them
 (:func:`bookmark_tree`). The report has no total page count, table of contents or internal
@@ -117,6 +118,47 @@ def remembered_pages(part_html: str, cache_dir: str | Path | None = None) -> int
         return None
 
 
+def _latest_key() -> str:
+    from importlib.metadata import version
+
+    from geo.disk_cache import cache_key
+
+    return cache_key(kind=PAGES_KIND, latest="first half", weasyprint=version("weasyprint"))
+
+
+def guessed_pages(part_html: str, cache_dir: str | Path | None = None) -> int | None:
+    """The first part's page count to lay the second part out with before the real count is known.
+
+    The count this very first part had before (:func:`remembered_pages`) or else the count of
+    the first part typeset last, whatever its content: a report of changed data keeps its
+    sections and the PDF's tables are cut at a fixed number of rows, so the first half's page
+    count seldom changes, and a wrong guess only costs a second layout of the second half.
+
+    Parameters
+    ----------
+    part_html : str
+        The first part's document.
+    cache_dir : str or Path, optional
+        Cache folder (default :func:`geo.disk_cache.cache_root`).
+
+    Returns
+    -------
+    int or None
+        Page count, or ``None`` when no first part was typeset before.
+    """
+    from geo.disk_cache import read_entry
+
+    exact = remembered_pages(part_html, cache_dir)
+    if exact is not None:
+        return exact
+    try:
+        entry = read_entry(PAGES_KIND, _latest_key(), cache_dir)
+        pages = entry[1].get("pages") if entry is not None else None
+        return pages if isinstance(pages, int) and pages > 0 else None
+    except Exception:  # noqa: BLE001 - no guess
+        return None
+
+
 def remember_pages(part_html: str, pages: int, cache_dir: str | Path | None = None) -> None:
     """Keep the first part's page count for the next run (:func:`remembered_pages`).
 
@@ -134,8 +176,8 @@ def remember_pages(part_html: str, pages: int, cache_dir: str | Path | None = No
     from geo.disk_cache import write_entry
 
     try:
-        write_entry(PAGES_KIND, _pages_key(part_html), {"pages": np.array([int(pages)])}, {"pages": int(pages)},
-                    cache_dir)
+        for key in (_pages_key(part_html), _latest_key()):
+            write_entry(PAGES_KIND, key, {"pages": np.array([int(pages)])}, {"pages": int(pages)}, cache_dir)
     except Exception:  # noqa: BLE001 - a guess only
         pass
 
@@ -242,7 +284,8 @@ def typeset_in_two(html: str, path: str | Path, cache_dir: str | Path | None = N
     if parts is None:
         return write_pdf_html(html, path)
     first_html, second_html = parts
-    guess = remembered_pages(first_html, cache_dir)
+    known = remembered_pages(first_html, cache_dir)
+    guess = known if known is not None else guessed_pages(first_html, cache_dir)
     part_paths = [path.with_name(f".{path.stem}.part{i}.pdf") for i in (1, 2)]
     pages_r, pages_w = os.pipe()  # the first half's page count, to the child
     report_r, report_w = os.pipe()  # the second half's pages and headings, from the child
@@ -289,7 +332,7 @@ def typeset_in_two(html: str, path: str | Path, cache_dir: str | Path | None = N
         if status != 0 or not chunks:
             raise RuntimeError("the second half of the PDF failed (see above)")
         merge_parts(part_paths, [first_report, json.loads(b"".join(chunks))], path)
-        if pages != guess:
+        if pages != known:
             remember_pages(first_html, pages, cache_dir)
         return path
     finally:
