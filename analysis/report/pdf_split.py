@@ -108,10 +108,15 @@ def remembered_pages(part_html: str, cache_dir: str | Path | None = None) -> int
     -------
     int or None
     """
+    return _read_pages(_pages_key(part_html), cache_dir)
+
+
+def _read_pages(key: str, cache_dir: str | Path | None) -> int | None:
+    """A remembered page count (``None``: none, or an unreadable entry)."""
     from geo.disk_cache import read_entry
 
     try:
-        entry = read_entry(PAGES_KIND, _pages_key(part_html), cache_dir)
+        entry = read_entry(PAGES_KIND, key, cache_dir)
         pages = entry[1].get("pages") if entry is not None else None
         return pages if isinstance(pages, int) and pages > 0 else None
     except Exception:  # noqa: BLE001 - no guess
@@ -146,17 +151,8 @@ def guessed_pages(part_html: str, cache_dir: str | Path | None = None) -> int | 
     int or None
         Page count, or ``None`` when no first part was typeset before.
     """
-    from geo.disk_cache import read_entry
-
     exact = remembered_pages(part_html, cache_dir)
-    if exact is not None:
-        return exact
-    try:
-        entry = read_entry(PAGES_KIND, _latest_key(), cache_dir)
-        pages = entry[1].get("pages") if entry is not None else None
-        return pages if isinstance(pages, int) and pages > 0 else None
-    except Exception:  # noqa: BLE001 - no guess
-        return None
+    return exact if exact is not None else _read_pages(_latest_key(), cache_dir)
 
 
 def remember_pages(part_html: str, pages: int, cache_dir: str | Path | None = None) -> None:
