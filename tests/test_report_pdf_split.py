@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pypdf  # a pinned dependency: a missing install fails here, never skips
 import pytest
 
 from analysis.report import pdf_split
@@ -16,7 +17,6 @@ from analysis.report.fonts import CSS_FONT_STACK
 from analysis.report.sections import CSS, PDF_CSS
 from geo.errors import ServiceCircleError
 
-pypdf = pytest.importorskip("pypdf")
 PB = pdf_split.PAGEBREAK
 
 

@@ -128,7 +128,7 @@ def test_pdf_worker_failure_is_raised_and_an_unused_worker_is_stopped(tmp_path):
 
 
 def test_report_with_a_pdf_worker_gives_every_format_and_the_same_pdf(small, tmp_path):
-    PdfReader = pytest.importorskip("pypdf").PdfReader
+    from pypdf import PdfReader
     from analysis.report import FORMATS, build_report
 
     result, inputs, _ = small
