@@ -124,6 +124,14 @@ def _value_text(v) -> str:
     return f"r:{type(v).__name__}:{v!r}"
 
 
+def _network_identity(network: WalkNetwork) -> str | None:
+    """The part of a cache key naming the network (OSM file hash, size, CRS), or ``None`` when
+    it was not built from a file (nothing to key on)."""
+    if not network.source_sha256:
+        return None
+    return f"{network.source_sha256}:{network.n_nodes}:{network.n_edges}:{network.crs}"
+
+
 def result_key(network: WalkNetwork, layers: dict[str, pd.DataFrame | None], params: WalkParams,
                flags: dict | None = None) -> str | None:
     """The cache key of one coverage run, or ``None`` when its network has no source file.
@@ -144,10 +152,11 @@ def result_key(network: WalkNetwork, layers: dict[str, pd.DataFrame | None], par
     str or None
         A 24-hex-digit key (:func:`geo.disk_cache.cache_key`).
     """
-    if not network.source_sha256:
+    identity = _network_identity(network)
+    if identity is None:
         return None
     return cache_key(
-        layout=LAYOUT, network=f"{network.source_sha256}:{network.n_nodes}:{network.n_edges}:{network.crs}",
+        layout=LAYOUT, network=identity,
         layers={k: frame_digest(v) for k, v in sorted(layers.items())},
         params=dataclasses.asdict(params), flags=flags or {}, code=code_fingerprint(),
     )
@@ -446,11 +455,11 @@ def worker_key(network: WalkNetwork, stations: pd.DataFrame | None, workers: pd.
     str or None
         A 24-hex-digit key.
     """
-    if not network.source_sha256:
+    identity = _network_identity(network)
+    if identity is None:
         return None
     return cache_key(
-        layout=LAYOUT, kind=WORKERS_KIND,
-        network=f"{network.source_sha256}:{network.n_nodes}:{network.n_edges}:{network.crs}",
+        layout=LAYOUT, kind=WORKERS_KIND, network=identity,
         layers={"stations": frame_digest(stations), "workers": frame_digest(workers), "weights": frame_digest(weights),
                 "study_area": frame_digest(study_area)},
         radius_m=float(radius_m), params=dataclasses.asdict(params), flags={"is_demo": bool(is_demo)},
