@@ -294,7 +294,6 @@ def level_tables(result: "CoverageResult") -> dict[str, pd.DataFrame]:
             continue
         # the keys as sorted integer codes, made once per level (the same groups and order as the text)
         kcodes, kuniq = _sorted_codes(d[key].fillna("").astype(str))
-        k = kuniq[kcodes]
         t = pd.DataFrame({"code": kcodes, "population": pop, "households": d["households"].to_numpy(),
                           "households_estimated": d["households_estimated"].to_numpy(),
                           "covered_pop": np.where(d["covered"], pop, 0.0)})
@@ -304,10 +303,10 @@ def level_tables(result: "CoverageResult") -> dict[str, pd.DataFrame]:
         t.insert(0, key, kuniq[t.pop("code").to_numpy()])
         t["uncovered_pop"] = t["population"] - t["covered_pop"]
         t["covered_share"] = np.where(t["population"] > 0, t["covered_pop"] / t["population"].where(t["population"] > 0, 1), np.nan)
-        t["median_min"] = t[key].map(_weighted_median_by(k, d["time_min"].to_numpy(), pop,
+        t["median_min"] = t[key].map(_weighted_median_by(None, d["time_min"].to_numpy(), pop,
                                                          key_codes=(kcodes, kuniq))).to_numpy()
-        t["nearest_center"] = t[key].map(_main_center(k, d["nearest_center"].to_numpy(), pop, key_codes=(kcodes, kuniq),
-                                                      center_codes=center_codes)).to_numpy()
+        t["nearest_center"] = t[key].map(_main_center(None, d["nearest_center"].to_numpy(), pop,
+                                                      key_codes=(kcodes, kuniq), center_codes=center_codes)).to_numpy()
         if len(gaps):
             gk = gaps[key].fillna("").astype(str)
             t["n_gaps"] = t[key].map(gk.value_counts()).fillna(0).astype(int).to_numpy()
@@ -322,7 +321,8 @@ def level_tables(result: "CoverageResult") -> dict[str, pd.DataFrame]:
                     t[col] = t["grid_id"].map(g[col]).to_numpy() if col not in ("households", "households_estimated") \
                         else t["grid_id"].map(g[col]).fillna(t[col]).to_numpy()
         elif level == "community":
-            st = pd.Series(d["street"].astype(str).to_numpy(), index=k).groupby(level=0).first()
+            st = pd.Series(d["street"].astype(str).to_numpy()).groupby(kcodes).first()  # first street per community
+            st.index = pd.Index(kuniq[st.index.to_numpy()])
             t["street"] = t["community"].map(st).to_numpy()
             cp = result.community_polygons
             if cp is not None and "households" in cp:
